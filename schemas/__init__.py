@@ -6,6 +6,7 @@ validation on the mock and response validation in the suite can never drift apar
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from importlib import resources
@@ -32,18 +33,23 @@ def schema_names() -> list[str]:
 
 
 @cache
-def load_schema(name: str) -> dict[str, Any]:
-    """The parsed schema document `name`."""
+def _document(name: str) -> dict[str, Any]:
+    """The parsed schema document `name`, shared by the registry and the validators: never mutate it."""
     text = resources.files(__name__).joinpath(f"{name}{SCHEMA_SUFFIX}").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
 
 
+def load_schema(name: str) -> dict[str, Any]:
+    """A private copy of schema document `name`: a caller editing it cannot corrupt validation."""
+    return copy.deepcopy(_document(name))
+
+
 @cache
-def load_registry() -> Registry:  # type: ignore[type-arg]
+def load_registry() -> Registry[Any]:
     """One registry holding every schema under its `$id`, so every `$ref` resolves offline."""
     pairs = [
-        (schema_uri(name), Resource.from_contents(load_schema(name), default_specification=DRAFT202012))
+        (schema_uri(name), Resource.from_contents(_document(name), default_specification=DRAFT202012))
         for name in schema_names()
     ]
     return Registry().with_resources(pairs)
@@ -58,7 +64,7 @@ def validator_for(name: str) -> Draft202012Validator:
     (rfc3986-validator).
     """
     return Draft202012Validator(
-        load_schema(name),
+        _document(name),
         registry=load_registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
