@@ -1,0 +1,26 @@
+"""POST /productOrder: validate, fill in the server-owned fields, store, answer 201 + Location."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mock_server.bodies import read_object
+from mock_server.handlers.common import collection_url, now_text
+from mock_server.keys import EVENTS, NEW_ID, STORE
+from mock_server.product_orders import new_product_order
+from mock_server.resources import PRODUCT_ORDER
+from mock_server.responses import json_response
+from mock_server.validation import require_valid
+
+
+async def create_product_order(request: web.Request) -> web.Response:
+    body = await read_object(request)
+    require_valid(PRODUCT_ORDER.create_schema, body)
+    order_id = request.app[NEW_ID]()
+    href = f"{collection_url(request, PRODUCT_ORDER)}/{order_id}"
+    order = new_product_order(body, order_id=order_id, href=href, order_date=now_text(request))
+    require_valid(PRODUCT_ORDER.schema, order)
+    request.app[STORE].add(PRODUCT_ORDER.collection, order)
+    request.app[EVENTS].publish("productOrderCreateEvent", order)
+    # TMF622B: href "must be the same as the one set in Location header".
+    return json_response(order, status=201, headers={"Location": href})

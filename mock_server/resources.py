@@ -1,0 +1,52 @@
+"""The two TMF622 resource kinds this server stores, and the server-made values they carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from mock_server.state_machine import ORDER, TASK, Machine
+from mock_server.store import Collection
+
+#: Resource ids are opaque strings; anything longer is simply not one of ours.
+MAX_ID_LENGTH = 256
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceKind:
+    """What differs between productOrder and cancelProductOrder for the shared operations."""
+
+    collection: Collection  # also the URL segment and the event name prefix
+    type_name: str  # default `@type`
+    schema: str  # a stored resource (checked after PATCH)
+    create_schema: str  # POST body
+    read_only: tuple[str, ...]  # server-owned, refused in PATCH
+    machine: Machine  # governs `state`
+
+
+PRODUCT_ORDER = ResourceKind(
+    collection="productOrder",
+    type_name="ProductOrder",
+    schema="ProductOrder",
+    create_schema="ProductOrder_Create",
+    read_only=("id", "href", "orderDate"),  # swagger ProductOrder_Update leaves these out
+    machine=ORDER,
+)
+CANCEL_PRODUCT_ORDER = ResourceKind(
+    collection="cancelProductOrder",
+    type_name="CancelProductOrder",
+    schema="CancelProductOrder",
+    create_schema="CancelProductOrder_Create",
+    read_only=("id", "href"),
+    machine=TASK,
+)
+
+
+def timestamp(moment: datetime) -> str:
+    """UTC ISO 8601 with milliseconds and `Z` (`2026-11-27T10:00:00.000Z`)."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

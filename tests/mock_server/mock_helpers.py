@@ -1,0 +1,123 @@
+"""Helpers for the mock server's tests: a server thread on a free loopback port, a stepping clock, asserts."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import requests
+from aiohttp import web
+
+from mock_server.events import RecordingEventSink
+from mock_server.keys import STORE
+from mock_server.store import Store
+from tmf622_schemas import validator_for
+
+BASE_PATH = "/tmf-api/productOrderingManagement/v4"
+START = datetime(2026, 11, 27, 10, 0, 0, tzinfo=UTC)
+TIMEOUT_S = 10
+
+
+class StepClock:
+    """Each reading is one second after the previous one: orderDates are distinct and predictable."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.next = start
+
+    def __call__(self) -> datetime:
+        now, self.next = self.next, self.next + timedelta(seconds=1)
+        return now
+
+
+class ServerThread:
+    """Serves an aiohttp app on 127.0.0.1:<free port> from an event loop in a daemon thread."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+
+    def start(self) -> int:
+        self._thread.start()
+        return asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(TIMEOUT_S)
+
+    async def _start(self) -> int:
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        return int(self._runner.addresses[0][1])
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(TIMEOUT_S)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(TIMEOUT_S)
+        self._loop.close()
+
+
+@dataclass
+class Raw:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+@dataclass
+class Api:
+    """A running mock: its URLs, its app (to look into the store) and an HTTP session."""
+
+    root: str
+    base: str
+    app: web.Application
+    http: requests.Session
+    events: RecordingEventSink
+
+    @property
+    def store(self) -> Store:
+        return self.app[STORE]
+
+    def count(self, collection: str = "productOrder") -> int:
+        return self.store.query(collection, [], [], 0, 1_000_000)[1]  # type: ignore[arg-type]
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/{path.lstrip('/')}"
+
+    def create_order(self, **fields: Any) -> dict[str, Any]:
+        body = {"productOrderItem": [{"id": "1", "action": "add"}], **fields}
+        response = self.http.post(self.url("productOrder"), json=body, timeout=TIMEOUT_S)
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    def raw(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> Raw:
+        """Send exactly `path` (no client-side normalisation of `..` or `%2F`)."""
+        host, port = self.root.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT_S)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return Raw(response.status, response.headers, response.read())
+        finally:
+            connection.close()
+
+
+def assert_error(response: requests.Response | Raw, status: int, *fragments: str) -> dict[str, Any]:
+    """A TMF622 `Error` body with this status, whose message contains every fragment."""
+    code = response.status_code if isinstance(response, requests.Response) else response.status
+    raw = response.content if isinstance(response, requests.Response) else response.body
+    assert code == status, raw
+    assert response.headers["Content-Type"] == "application/json;charset=utf-8"
+    body: dict[str, Any] = json.loads(raw)
+    assert list(validator_for("Error").iter_errors(body)) == []
+    assert body["code"] == body["status"] == str(status)
+    assert body["@type"] == "Error"
+    for fragment in fragments:
+        assert fragment in body["message"], body["message"]
+    assert "Traceback" not in body["message"]
+    return body

@@ -1,0 +1,158 @@
+"""The command line: --help, argument checks, and the ready line of a real `python -m mock_server`."""
+
+from __future__ import annotations
+
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+from mock_server.__main__ import build_parser, parse_settings, ready_line
+from mock_server.settings import Settings
+
+READY = re.compile(r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*)\n$")
+TIMEOUT_S = 20
+
+
+@contextmanager
+def mock_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
+    command = [sys.executable, "-m", "mock_server", "--port", "0", *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    try:
+        yield process, lines
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=TIMEOUT_S)
+        reader.join(TIMEOUT_S)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_ready_line_then_serves_until_signalled(signum: signal.Signals) -> None:
+    with mock_process() as (process, lines):
+        line = lines.get(timeout=TIMEOUT_S)
+        match = READY.match(line)
+        assert match, line
+        assert int(match["port"]) > 0
+        assert match["base"] == "/tmf-api/productOrderingManagement/v4"
+        url = line.split(" on ", 1)[1].strip()
+
+        created = requests.post(
+            f"{url}/productOrder", json={"productOrderItem": [{"id": "1", "action": "add"}]}
+        )
+        assert created.status_code == 201
+        order_date = datetime.strptime(created.json()["orderDate"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=UTC
+        )
+        assert abs(datetime.now(UTC) - order_date) < timedelta(minutes=1)
+        listed = requests.get(f"{url}/productOrder", timeout=TIMEOUT_S)
+        assert listed.status_code == 200
+        assert [order["id"] for order in listed.json()] == [created.json()["id"]]
+
+        process.send_signal(signum)
+        assert process.wait(timeout=TIMEOUT_S) == 0
+    assert lines.qsize() == 0  # exactly one line on stdout
+
+
+def test_base_path_option_shows_in_the_ready_line() -> None:
+    with mock_process("--base-path", "productOrderingManagement/v4/") as (process, lines):
+        line = lines.get(timeout=TIMEOUT_S)
+        assert line.rstrip("\n").endswith("/productOrderingManagement/v4")
+        url = line.split(" on ", 1)[1].strip()
+        assert requests.get(f"{url}/productOrder", timeout=TIMEOUT_S).status_code == 200
+        process.terminate()
+        assert process.wait(timeout=TIMEOUT_S) == 0
+
+
+def test_busy_port_is_a_clean_error() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "mock_server", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_help_explains_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(["--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for option in (
+        "--host",
+        "--port",
+        "--base-path",
+        "--public-url",
+        "--max-body-bytes",
+        "--default-limit",
+        "--max-limit",
+    ):
+        assert option in text
+
+
+def test_arguments_become_frozen_settings() -> None:
+    settings = parse_settings(
+        [
+            "--port",
+            "0",
+            "--base-path",
+            "/x/v4/",
+            "--public-url",
+            "https://api.example/",
+            "--max-body-bytes",
+            "10",
+        ]
+    )
+    assert settings == Settings(
+        port=0, base_path="/x/v4", public_url="https://api.example", max_body_bytes=10
+    )
+    with pytest.raises(AttributeError):
+        settings.port = 1  # type: ignore[misc]
+    assert parse_settings([]) == Settings()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--port", "70000"],
+        ["--port", "http"],
+        ["--public-url", "ftp://x"],
+        ["--public-url", "https://x/path"],
+        ["--base-path", "/a/../b"],
+        ["--default-limit", "0"],
+        ["--default-limit", "10", "--max-limit", "5"],
+        ["--max-body-bytes", "0"],
+    ],
+)
+def test_bad_arguments_are_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_settings(argv)
+    assert exited.value.code == 2
+    assert "usage: tmf622-mock" in capsys.readouterr().err
+
+
+def test_ready_line_brackets_ipv6_hosts() -> None:
+    assert ready_line("::1", 8622, "/b") == "tmf622-mock listening on http://[::1]:8622/b"
+    assert ready_line("127.0.0.1", 1, "") == "tmf622-mock listening on http://127.0.0.1:1"
