@@ -45,6 +45,25 @@ class Settings:
     max_body_bytes: int = MIB
     default_limit: int = 1000
     max_limit: int = 1000
+    # Persistence: None keeps orders in memory; a file path selects the SQLite store.
+    sqlite_path: str | None = None
+    #: YAML/JSON files of orders (and cancel tasks) loaded at start.
+    seed_files: tuple[str, ...] = ()
+    # Deterministic mode: predictable ids and an injectable clock, so two runs give identical bodies.
+    deterministic: bool = False
+    clock_start: str = "2026-01-01T00:00:00.000Z"
+    # Automatic lifecycle progression (acknowledged -> inProgress -> completed), off in deterministic mode.
+    auto_progress: bool = False
+    progress_delay_s: float = 1.0
+    progression_file: str | None = None
+    # Notification delivery (hub subscriptions).
+    notify_attempts: int = 4
+    notify_timeout_s: float = 3.0
+    notify_backoff_s: float = 0.2
+    notify_queue_size: int = 10_000
+    # Fault injection, off unless a faults file is given or faults_enabled turns on the per-request header.
+    faults_file: str | None = None
+    faults_enabled: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
