@@ -1,0 +1,308 @@
+"""Target profiles: one YAML file per deployment under test, loaded and checked into a frozen `Profile`."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from jsonschema.exceptions import best_match
+
+import tmf622_schemas
+from ctk_suite.profile_schema import ProfileError, first_fault, read_yaml
+
+#: The base path of TMF622 v4 (swagger `basePath`).
+DEFAULT_API_PATH = "/tmf-api/productOrderingManagement/v4"
+PAYLOAD_SCHEMA = "ProductOrder_Create"
+
+
+class Level(StrEnum):
+    """Which checks run: the official CTK's, then our extended mandatory and optional ones."""
+
+    CTK = "ctk"
+    EXTENDED_MANDATORY = "extended-mandatory"
+    EXTENDED_OPTIONAL = "extended-optional"
+
+
+class OrderDateQuoting(StrEnum):
+    """How `?orderDate=` is written: the fixed CTK sends the bare value, its original (6db683a) `'value'`."""
+
+    NONE = "none"
+    SINGLE = "single"
+
+    def quote(self, value: str) -> str:
+        """The query value for the order date `value`."""
+        return f"'{value}'" if self is OrderDateQuoting.SINGLE else value
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A credential read from the environment; prints as *** so no repr or f-string can leak it."""
+
+    env: str
+    value: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return "***"
+
+
+@dataclass(frozen=True)
+class NoAuth:
+    type: Literal["none"] = "none"
+
+
+@dataclass(frozen=True)
+class BearerConfig:
+    token: Secret
+    type: Literal["bearer"] = "bearer"
+
+
+@dataclass(frozen=True)
+class OAuth2Config:
+    """OAuth 2.0 client credentials grant (RFC 6749 section 4.4)."""
+
+    token_url: str
+    client_id: str
+    client_secret: Secret
+    scope: str | None = None
+    audience: str | None = None
+    client_auth: Literal["body", "basic"] = "body"  # RFC 6749 section 2.3.1: form fields or HTTP Basic
+    type: Literal["oauth2"] = "oauth2"
+
+
+@dataclass(frozen=True)
+class ApiKeyConfig:
+    api_key: Secret
+    header: str = "X-API-Key"
+    type: Literal["api_key"] = "api_key"
+
+
+@dataclass(frozen=True)
+class BasicConfig:
+    username: str
+    password: Secret
+    type: Literal["basic"] = "basic"
+
+
+AuthConfig = NoAuth | BearerConfig | OAuth2Config | ApiKeyConfig | BasicConfig
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str | None
+    api_path: str = DEFAULT_API_PATH
+    embedded_mock: bool = False
+
+    @property
+    def api_url(self) -> str:
+        """Base URL plus API path, with the trailing slash the CTK's `{{Product_Ordering}}` variable has."""
+        if self.base_url is None:
+            raise ProfileError("the embedded mock's URL is known once it runs: override target.base_url")
+        path = self.api_path.strip("/")
+        return f"{self.base_url.rstrip('/')}/{path}/" if path else f"{self.base_url.rstrip('/')}/"
+
+
+@dataclass(frozen=True)
+class Tls:
+    verify: bool = True
+    ca_bundle: Path | None = None
+    client_cert: Path | None = None
+    client_key: Path | None = None
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 10.0
+    read: float = 30.0
+
+    def as_requests(self) -> tuple[float, float]:
+        """The `timeout=` argument of `requests`."""
+        return (self.connect, self.read)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One deployment under test; its credentials are `Secret`s read from the environment, never the file."""
+
+    name: str
+    source: Path
+    target: Target
+    auth: AuthConfig = NoAuth()
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    tls: Tls = Tls()
+    proxies: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    timeouts: Timeouts = Timeouts()
+    levels: tuple[Level, ...] = (Level.CTK,)
+    order_date_quoting: OrderDateQuoting = OrderDateQuoting.NONE
+    cleanup: bool = True
+    payload_json: str = field(default="{}", repr=False)
+    #: The checked YAML document (it holds no secret), kept so overrides pass the same checks.
+    document: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def payload(self) -> dict[str, Any]:
+        """A fresh copy of the POST /productOrder body, already valid against ProductOrder_Create."""
+        body: dict[str, Any] = json.loads(self.payload_json)
+        return body
+
+    def secret_values(self) -> tuple[str, ...]:
+        """The actual credential values, to register with a `SecretRegistry`."""
+        values = (getattr(self.auth, f.name) for f in fields(self.auth))
+        return tuple(value.value for value in values if isinstance(value, Secret))
+
+
+def load_profile(path: str | Path, env: Mapping[str, str] = os.environ) -> Profile:
+    """Read, check and resolve the profile file `path`; raise `ProfileError` with a one-line reason."""
+    source = Path(path).absolute()
+    label = str(path)
+    document = read_yaml(source, label)
+    _check(document, label)
+    auth = _auth(document.get("auth", {"type": "none"}), env, label)
+    return _build(document, source, auth, label)
+
+
+#: Keys `merge_cli_overrides` accepts: the profile's YAML paths. Paths given there are relative to the cwd.
+OVERRIDE_KEYS = frozenset(
+    {
+        "name", "target.base_url", "target.api_path", "headers", "proxy", "levels", "order_date_quoting",
+        "cleanup", "payload_file", "timeouts.connect", "timeouts.read",
+        "tls.verify", "tls.ca_bundle", "tls.client_cert", "tls.client_key",
+    }
+)  # fmt: skip
+_PATH_OVERRIDES = frozenset({"payload_file", "tls.ca_bundle", "tls.client_cert", "tls.client_key"})
+
+
+def merge_cli_overrides(profile: Profile, overrides: Mapping[str, Any]) -> Profile:
+    """`profile` with command-line values (None = not given) in place of the file's; checked like the file."""
+    document = copy.deepcopy(dict(profile.document))
+    for key, value in overrides.items():
+        if key not in OVERRIDE_KEYS:
+            raise ProfileError(
+                f"unknown profile override {key!r} (known: {', '.join(sorted(OVERRIDE_KEYS))})"
+            )
+        if value is not None:
+            _override(document, key, value)
+    label = f"{profile.source} with command-line overrides"
+    _check(document, label)
+    return _build(document, profile.source, profile.auth, label)
+
+
+def bundled_profile(name: str = "mock") -> Path:
+    """Path of a profile shipped in `scenarios/profiles/` (package `tmf622_scenarios`)."""
+    return Path(str(resources.files("tmf622_scenarios") / "profiles" / f"{name}.yaml"))
+
+
+def _override(document: dict[str, Any], key: str, value: Any) -> None:
+    if isinstance(value, tuple):
+        value = list(value)  # JSON Schema's "array" is a list
+    if key in _PATH_OVERRIDES:
+        value = str(Path(value).absolute()) if isinstance(value, str | os.PathLike) else value
+    section, _, leaf = key.rpartition(".")
+    if key == "headers":
+        value = {**document.get("headers", {}), **value} if isinstance(value, Mapping) else value
+    elif key == "target.base_url":
+        document.setdefault("target", {})["embedded_mock"] = False
+    elif key == "payload_file":
+        document.pop("payload", None)
+    (document.setdefault(section, {}) if section else document)[leaf] = value
+
+
+def _check(document: dict[str, Any], label: str) -> None:
+    if fault := first_fault(document):
+        raise ProfileError(f"{label}: {fault}")
+
+
+def _auth(section: dict[str, Any], env: Mapping[str, str], label: str) -> AuthConfig:
+    def secret(key: str) -> Secret:
+        name = section[key]
+        if not env.get(name):
+            state = "empty" if name in env else "not set"
+            raise ProfileError(f"{label}: auth.{key}: environment variable {name} is {state}")
+        return Secret(name, env[name])
+
+    match section["type"]:
+        case "bearer":
+            return BearerConfig(secret("token_env"))
+        case "oauth2":
+            optional = {key: section[key] for key in ("scope", "audience", "client_auth") if key in section}
+            return OAuth2Config(
+                section["token_url"], section["client_id"], secret("client_secret_env"), **optional
+            )
+        case "api_key":
+            return ApiKeyConfig(secret("api_key_env"), section.get("header", "X-API-Key"))
+        case "basic":
+            return BasicConfig(section["username"], secret("password_env"))
+    return NoAuth()
+
+
+def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str) -> Profile:
+    base_dir = source.parent
+    target = document["target"]
+    proxy = document.get("proxy", {})
+    return Profile(
+        name=document.get("name", source.stem),
+        source=source,
+        target=Target(
+            target.get("base_url"),
+            target.get("api_path", DEFAULT_API_PATH),
+            target.get("embedded_mock", False),
+        ),
+        auth=auth,
+        headers=MappingProxyType(dict(document.get("headers", {}))),
+        tls=_tls(document.get("tls", {}), base_dir, label),
+        proxies=MappingProxyType({"http": proxy, "https": proxy} if isinstance(proxy, str) else dict(proxy)),
+        timeouts=Timeouts(**{key: float(value) for key, value in document.get("timeouts", {}).items()}),
+        levels=tuple(Level(level) for level in document.get("levels", [Level.CTK])),
+        order_date_quoting=OrderDateQuoting(document.get("order_date_quoting", OrderDateQuoting.NONE)),
+        cleanup=document.get("cleanup", True),
+        payload_json=_payload_json(document, base_dir, label),
+        document=document,
+    )
+
+
+def _tls(section: dict[str, Any], base_dir: Path, label: str) -> Tls:
+    paths = {
+        key: _existing(base_dir, section[key], f"tls.{key}", label) for key in section if key != "verify"
+    }
+    return Tls(verify=section.get("verify", True), **paths)
+
+
+def _existing(base_dir: Path, name: str, where: str, label: str) -> Path:
+    path = base_dir / Path(name).expanduser()
+    if not path.exists():
+        raise ProfileError(f"{label}: {where}: file not found: {path}")
+    return path
+
+
+def _payload_json(document: dict[str, Any], base_dir: Path, label: str) -> str:
+    if "payload" in document:
+        payload, where = document["payload"], "payload"
+    else:
+        path = _existing(base_dir, document["payload_file"], "payload_file", label)
+        payload, where = _read_json(path, label), f"payload_file {path}"
+    fault = best_match(tmf622_schemas.validator_for(PAYLOAD_SCHEMA).iter_errors(payload))
+    if fault is not None:
+        hint = " (quote dates in YAML)" if hasattr(fault.instance, "isoformat") else ""
+        message = " ".join(fault.message.split())[:200]
+        raise ProfileError(f"{label}: {where} {fault.json_path}: {message}{hint} (schema {PAYLOAD_SCHEMA})")
+    try:
+        return json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:  # a YAML date or .nan where the schema allows any value
+        raise ProfileError(f"{label}: {where}: not JSON data ({exc}); quote it in YAML") from None
+
+
+def _read_json(path: Path, label: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ProfileError(
+            f"{label}: payload_file {path}: not JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{label}: payload_file {path}: cannot read: {exc}") from None
