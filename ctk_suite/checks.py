@@ -1,0 +1,284 @@
+"""The registry of check kinds that scenario assertions name; each returns failures as values.
+
+A check gets the exchange (with its parsed body) and the assertion's spec. It returns a tuple of
+failures (empty: passed), or None when the assertion does not apply to this response (only allowed
+for assertions whose `emit` is not `always`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ctk_suite.client import Exchange
+from ctk_suite.failures import ABSENT, Failure, clip, describe
+from ctk_suite.scenario import AssertionSpec, Emit
+from ctk_suite.variables import Variables
+
+Verdict = tuple[Failure, ...]
+CheckFn = Callable[["CheckContext", AssertionSpec], Verdict | None]
+
+#: JSON types an `attribute_type` assertion may ask for, as chai's `to.be.a(...)` names them.
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """One response as the checks see it."""
+
+    exchange: Exchange
+    body: Any
+    variables: Variables
+
+    @property
+    def request(self) -> str:
+        """`METHOD url` of the exchange, for failure records."""
+        return f"{self.exchange.method} {self.exchange.url}"
+
+    def fail(self, where: str, expected: str, seen: str) -> Failure:
+        """A failure of this request."""
+        return Failure(request=self.request, where=where, expected=expected, seen=seen)
+
+    def note(self, note: str) -> Failure:
+        """A failure explained by a sentence rather than expected/seen."""
+        return Failure(request=self.request, note=note)
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    """A registered check: its function, the parameters it requires, whether it reads the JSON body."""
+
+    name: str
+    run: CheckFn
+    required_params: frozenset[str]
+    needs_json: bool
+
+
+_REGISTRY: dict[str, CheckKind] = {}
+
+
+def register(
+    name: str, *, params: tuple[str, ...] = (), needs_json: bool = True
+) -> Callable[[CheckFn], CheckFn]:
+    """Class-free registration, as jsonschema's keyword table: the scenario file names the kind."""
+
+    def decorate(run: CheckFn) -> CheckFn:
+        _REGISTRY[name] = CheckKind(name, run, frozenset(params), needs_json)
+        return run
+
+    return decorate
+
+
+def get_check(name: str) -> CheckKind:
+    """The check kind called `name`; KeyError lists the known ones."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown check kind {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def check_kinds() -> list[str]:
+    """Names of every registered kind, sorted."""
+    return sorted(_REGISTRY)
+
+
+def instances(body: Any) -> list[tuple[str, Any]]:
+    """What the official scripts check: each element of a non-empty array, else the body itself."""
+    if isinstance(body, list) and body:
+        return [(f"$[{index}]", item) for index, item in enumerate(body)]
+    return [("$", body)]
+
+
+def attribute(instance: Any, name: str) -> Any:
+    """`instance[name]`, or ABSENT when the instance is not an object or has no such key."""
+    return instance.get(name, ABSENT) if isinstance(instance, dict) else ABSENT
+
+
+def child_path(where: str, name: str) -> str:
+    """JSON path of attribute `name` under `where` (bracket form for names like `@type`)."""
+    return f"{where}.{name}" if name.isidentifier() else f"{where}[{json.dumps(name)}]"
+
+
+@register("status_code", params=("status",), needs_json=False)
+def status_code(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """`pm.response.to.have.status(N)`."""
+    expected = int(spec.params["status"])
+    if ctx.exchange.status == expected:
+        return ()
+    return (ctx.fail("status", f"HTTP {expected}", f"HTTP {ctx.exchange.status}"),)
+
+
+@register("not_array")
+def not_array(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+    """A create returns one resource: an array body is reported (and only then, as the official kit)."""
+    if not isinstance(ctx.body, list):
+        return None
+    return (ctx.fail("$", "a single object", describe(ctx.body)),)
+
+
+@register("mandatory_attributes", params=("attributes",))
+def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """`Object.keys(instance)` includes every listed attribute, on every instance."""
+    wanted = [str(a) for a in spec.params["attributes"]]
+    failures = []
+    for where, instance in instances(ctx.body):
+        if not isinstance(instance, dict):
+            failures.append(
+                ctx.fail(where, f"an object with attributes {', '.join(wanted)}", describe(instance))
+            )
+        elif missing := [a for a in wanted if a not in instance]:
+            failures.append(
+                ctx.fail(where, f"attributes {', '.join(wanted)}", f"missing {', '.join(missing)}")
+            )
+    return tuple(failures)
+
+
+@register("attribute_type", params=("attribute", "type"))
+def attribute_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """`pm.expect(instance[attr]).to.be.a(type)`, on every instance."""
+    name, wanted = str(spec.params["attribute"]), str(spec.params["type"])
+    is_type = _JSON_TYPES[wanted]
+    return tuple(
+        ctx.fail(
+            child_path(where, name), f"{'an' if wanted[0] in 'aeiou' else 'a'} {wanted}", describe(value)
+        )
+        for where, instance in instances(ctx.body)
+        if not is_type(value := attribute(instance, name))
+    )
+
+
+@register("body_includes_value", params=("attribute",))
+def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """`pm.expect(pm.response.text()).to.include(instance[attr])`: a substring of the raw text.
+
+    A missing value fails (chai cannot search for undefined); so does a non-string one (stricter
+    than chai, which would coerce a number).
+    """
+    name = str(spec.params["attribute"])
+    failures = []
+    for where, instance in instances(ctx.body):
+        value, path = attribute(instance, name), child_path(where, name)
+        if not isinstance(value, str):
+            failures.append(ctx.fail(path, "a string value to look for in the body", describe(value)))
+        elif value not in ctx.exchange.text:
+            failures.append(
+                ctx.fail(path, f"the raw body to contain {clip(json.dumps(value))}", "it does not")
+            )
+    return tuple(failures)
+
+
+@register("identity", params=("attribute", "variable"))
+def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+    """The created order (id == IDPO01) has the captured value: the official check, made to compare.
+
+    With emit `ifCreatedOrderListed` it applies only when that order is in the response. Otherwise it
+    always applies: a missing order fails, and a single other order is compared (so its id differs).
+    """
+    key_variable = str(spec.params.get("keyVariable", "IDPO01"))
+    key_attribute = str(spec.params.get("keyAttribute", "id"))
+    key = ctx.variables.get(key_variable)
+    records = _records(ctx.body)
+    matched = [(w, r) for w, r in records if key is not None and attribute(r, key_attribute) == key]
+    if not matched and spec.emit is Emit.IF_CREATED_ORDER_LISTED:
+        return None
+    if key is None:
+        return (ctx.note(ctx.variables.reason(key_variable)),)
+    expected = ctx.variables.get(str(spec.params["variable"]))
+    if expected is None:
+        return (ctx.note(ctx.variables.reason(str(spec.params["variable"]))),)
+    if not matched and len(records) != 1:
+        seen = ", ".join(str(attribute(r, key_attribute)) for _, r in records) or "none"
+        return (ctx.note(f"created order {key} not in response (ids seen: {clip(seen)})"),)
+    return _compare(ctx, matched or records, str(spec.params["attribute"]), expected)
+
+
+def _records(body: Any) -> list[tuple[str, Any]]:
+    """The orders a response holds: array elements, or the object itself."""
+    if isinstance(body, list):
+        return [(f"$[{index}]", item) for index, item in enumerate(body)]
+    return [("$", body)] if isinstance(body, dict) else []
+
+
+def _compare(ctx: CheckContext, records: list[tuple[str, Any]], name: str, expected: str) -> Verdict:
+    return tuple(
+        ctx.fail(child_path(where, name), describe(expected), describe(value))
+        for where, record in records
+        if (value := attribute(record, name)) != expected
+    )
+
+
+@register("header_present", params=("header",), needs_json=False)
+def header_present(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """The response carries header `header` (case-insensitive, RFC 9110 section 5.1)."""
+    wanted = str(spec.params["header"])
+    if _header(ctx.exchange, wanted) is not None:
+        return ()
+    return (ctx.fail(f"header {wanted}", "the header to be present", "no such header"),)
+
+
+@register("content_type", params=("media",), needs_json=False)
+def content_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """The media type of Content-Type (parameters such as charset ignored) is `media`."""
+    wanted = str(spec.params["media"]).lower()
+    seen = (_header(ctx.exchange, "Content-Type") or "").split(";")[0].strip().lower()
+    if seen == wanted:
+        return ()
+    return (ctx.fail("header Content-Type", wanted, seen or "no Content-Type"),)
+
+
+@register("max_response_time", params=("ms",), needs_json=False)
+def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """The whole exchange took at most `ms` milliseconds."""
+    limit = float(spec.params["ms"])
+    if ctx.exchange.elapsed_ms <= limit:
+        return ()
+    return (ctx.fail("response time", f"at most {limit:g} ms", f"{ctx.exchange.elapsed_ms:g} ms"),)
+
+
+@register("location_matches_href")
+def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """TMF622B v4.0.0: `href` "must be the same as the one set in Location header" of the create."""
+    location = _header(ctx.exchange, "Location")
+    href = attribute(ctx.body, "href")
+    if location is not None and location == href:
+        return ()
+    return (ctx.fail("$.href", f"the Location header {describe(location or ABSENT)}", describe(href)),)
+
+
+@register("schema_valid", params=("schema",))
+def schema_valid(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+    """Every instance validates against one of our JSON Schemas (formats really checked)."""
+    from tmf622_schemas import validator_for  # noqa: PLC0415 - loads the schema registry only when used
+
+    validator = validator_for(str(spec.params["schema"]))
+    return tuple(
+        ctx.fail(
+            where + error.json_path[1:],
+            f"valid {spec.params['schema']} ({error.validator})",
+            clip(error.message),
+        )
+        for where, instance in instances(ctx.body)
+        for error in validator.iter_errors(instance)
+    )
+
+
+def _header(exchange: Exchange, name: str) -> str | None:
+    return next((v for k, v in exchange.response_headers.items() if k.lower() == name.lower()), None)
+
+
+def validate_assertion(spec: AssertionSpec) -> None:
+    """Reject, before anything is sent, an assertion whose kind or parameters are wrong."""
+    kind = get_check(spec.kind)
+    missing = kind.required_params - spec.params.keys()
+    if missing:
+        raise KeyError(f"{spec.name!r}: check {spec.kind} needs {', '.join(sorted(missing))}")
+    if spec.kind == "attribute_type" and spec.params["type"] not in _JSON_TYPES:
+        raise KeyError(f"{spec.name!r}: type must be one of {', '.join(sorted(_JSON_TYPES))}")

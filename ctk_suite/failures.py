@@ -1,0 +1,87 @@
+"""Failures as values, and the one formatter that turns them into readable reasons."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+#: How many instance failures one reason lists before summarising the rest.
+MAX_LISTED = 5
+_MAX_VALUE_CHARS = 200  # long enough for a full href, so two hrefs can be compared
+
+
+class _Absent:
+    """Marker for an attribute that is not there at all (distinct from JSON null)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Final = _Absent()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one assertion failed: what was expected and seen where, or a plain note.
+
+    `where` is a JSON path into the response (`$[2].href`), `request` is `METHOD url`.
+    A `note` (transport error, body not JSON, missing variable) replaces expected/seen.
+    """
+
+    request: str
+    where: str = "$"
+    expected: str = ""
+    seen: str = ""
+    note: str | None = None
+
+
+def render(failure: Failure) -> str:
+    """One line: `$.href: expected a string, seen null`, or the note."""
+    if failure.note is not None:
+        return failure.note
+    return f"{failure.where}: expected {failure.expected}, seen {failure.seen}"
+
+
+def render_all(failures: tuple[Failure, ...]) -> str:
+    """All failures of one assertion on one line, at most MAX_LISTED of them spelled out."""
+    lines = [render(f) for f in failures[:MAX_LISTED]]
+    hidden = len(failures) - MAX_LISTED
+    if hidden > 0:
+        lines.append(f"... and {hidden} more")
+    return "; ".join(lines)
+
+
+_TYPE_NAMES: tuple[tuple[type, str], ...] = (
+    (bool, "a boolean"),  # before int: a bool is an int in Python, not in JSON
+    (int, "a number"),
+    (float, "a number"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "an object"),
+)
+
+
+def type_name(value: Any) -> str:
+    """The JSON type of `value` with its article, as a person would say it."""
+    if value is ABSENT:
+        return "nothing (attribute absent)"
+    if value is None:
+        return "null"
+    return next((name for kind, name in _TYPE_NAMES if isinstance(value, kind)), type(value).__name__)
+
+
+def describe(value: Any) -> str:
+    """A short rendering of a seen value: its type, and the value itself when it is small."""
+    if value is ABSENT or value is None:
+        return type_name(value)
+    if isinstance(value, list):
+        return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}" if value else "an empty array"
+    if isinstance(value, dict):
+        return f"an object with keys {clip(', '.join(value)) or '(none)'}"
+    return f"{type_name(value)} {clip(json.dumps(value, ensure_ascii=False))}"
+
+
+def clip(text: str, limit: int = _MAX_VALUE_CHARS) -> str:
+    """`text` cut to `limit` characters, marked when cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,1 @@
+"""Report writers of a CTK run: summary.json, JUnit XML, the terminal table and Allure."""

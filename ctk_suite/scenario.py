@@ -1,0 +1,178 @@
+"""Load a CTK scenario file (requests and the assertions they carry) into frozen records."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCENARIO_FORMAT = "tmf622-ctk-scenarios/1"
+PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_ASSERTION_KEYS = frozenset({"kind", "name", "emit"})
+
+
+class ScenarioError(ValueError):
+    """The scenario file is not a valid CTK scenario description."""
+
+
+class Emit(StrEnum):
+    """When an assertion appears in the report (see the header of the scenario file)."""
+
+    ALWAYS = "always"
+    IF_ARRAY = "ifArray"
+    IF_CREATED_ORDER_LISTED = "ifCreatedOrderListed"
+
+
+@dataclass(frozen=True)
+class AssertionSpec:
+    """One named assertion of a request: a check kind and its parameters."""
+
+    kind: str
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    emit: Emit = Emit.ALWAYS
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """One request of the collection, in run order."""
+
+    scenario: str
+    name: str
+    method: str
+    path: str
+    assertions: tuple[AssertionSpec, ...]
+    body: Any = None
+    captures: Mapping[str, str] = field(default_factory=dict)
+    quoted_variables: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The name of the request as the certification report shows it, e.g. `N1 /ProductOrder [POST]`."""
+        return f"{self.scenario} {self.name} [{self.method}]"
+
+    def variables(self) -> set[str]:
+        """Variables the request needs before it can be sent (placeholders of its path)."""
+        return set(PLACEHOLDER.findall(self.path))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole CTK: its version, common headers and the requests in run order."""
+
+    ctk_version: str
+    collection: str
+    headers: Mapping[str, str]
+    requests: tuple[RequestSpec, ...]
+
+    def producer_of(self, variable: str) -> RequestSpec | None:
+        """The request whose response captures `variable`."""
+        return next((r for r in self.requests if variable in r.captures), None)
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Parse and validate the scenario file at `path`."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ScenarioError(f"{path}: cannot read scenario: {exc}") from exc
+    if not isinstance(document, dict) or document.get("format") != SCENARIO_FORMAT:
+        raise ScenarioError(f"{path}: not a scenario file (expected format: {SCENARIO_FORMAT})")
+    return _scenario(document, path)
+
+
+def is_scenario_file(path: Path) -> bool:
+    """Cheap test used at collection: only `ctk-*.yaml` files that declare our format."""
+    if not (path.name.startswith("ctk-") and path.suffix in {".yaml", ".yml"}):
+        return False
+    try:
+        head = path.read_text(encoding="utf-8")[:4096]
+    except OSError:
+        return False
+    return f"format: {SCENARIO_FORMAT}" in head
+
+
+def _scenario(document: Mapping[str, Any], path: Path) -> Scenario:
+    payloads = document.get("payloads") or {}
+    raw_requests = document.get("requests")
+    if not isinstance(raw_requests, list) or not raw_requests:
+        raise ScenarioError(f"{path}: `requests` must be a non-empty list")
+    requests = tuple(_request(raw, payloads, f"{path}: requests[{i}]") for i, raw in enumerate(raw_requests))
+    scenario = Scenario(
+        ctk_version=str(document.get("ctkVersion", "")),
+        collection=str(document.get("collection", "")),
+        headers={str(k): str(v) for k, v in (document.get("headers") or {}).items()},
+        requests=requests,
+    )
+    _check_variables(scenario, path)
+    return scenario
+
+
+def _request(raw: Any, payloads: Mapping[str, Any], where: str) -> RequestSpec:
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: must be a mapping")
+    missing = {"scenario", "name", "method", "path"} - raw.keys()
+    if missing:
+        raise ScenarioError(f"{where}: missing {', '.join(sorted(missing))}")
+    body_ref = raw.get("body")
+    if body_ref is not None and body_ref not in payloads:
+        raise ScenarioError(f"{where}: body {body_ref!r} is not one of payloads")
+    assertions = tuple(_assertion(a, f"{where}.assertions") for a in _flatten(raw.get("assertions") or []))
+    spec = RequestSpec(
+        scenario=str(raw["scenario"]),
+        name=str(raw["name"]),
+        method=str(raw["method"]).upper(),
+        path=str(raw["path"]),
+        assertions=assertions,
+        body=payloads[body_ref] if body_ref is not None else None,
+        captures={str(k): str(v) for k, v in (raw.get("captures") or {}).items()},
+        quoted_variables=tuple(str(v) for v in raw.get("quotedVariables") or ()),
+    )
+    _check_unique_names(spec, where)
+    return spec
+
+
+def _flatten(items: list[Any]) -> Iterator[Any]:
+    """Groups are YAML aliases of lists: splice them into the request's list."""
+    for item in items:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def _assertion(raw: Any, where: str) -> AssertionSpec:
+    if not isinstance(raw, dict) or not {"kind", "name"} <= raw.keys():
+        raise ScenarioError(f"{where}: an assertion needs `kind` and `name`, got {raw!r}")
+    try:
+        emit = Emit(raw.get("emit", Emit.ALWAYS))
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: {raw['name']!r}: unknown emit {raw.get('emit')!r}") from exc
+    params = {k: v for k, v in raw.items() if k not in _ASSERTION_KEYS}
+    return AssertionSpec(kind=str(raw["kind"]), name=str(raw["name"]), params=params, emit=emit)
+
+
+def _check_unique_names(spec: RequestSpec, where: str) -> None:
+    """The certification report counts distinct names per request: a duplicate would be lost."""
+    names = [a.name for a in spec.assertions]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ScenarioError(f"{where}: duplicate assertion names {duplicates}")
+
+
+def _check_variables(scenario: Scenario, path: Path) -> None:
+    """Every {{VAR}} used must be captured by an earlier request."""
+    captured: set[str] = set()
+    for request in scenario.requests:
+        used = request.variables() | {v for a in request.assertions for v in PLACEHOLDER.findall(a.name)}
+        unknown = used - captured
+        if unknown:
+            raise ScenarioError(
+                f"{path}: {request.title} uses {sorted(unknown)} before any request captures it"
+            )
+        captured |= set(request.captures)

@@ -1,0 +1,111 @@
+"""`tmf622-ctk`: argument handling, the pytest command it builds, HTML rendering with or without Allure."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from ctk_suite import allure_html, cli
+
+
+def options(*argv: str) -> object:
+    return cli.build_parser().parse_args(list(argv))
+
+
+def test_pytest_args_carry_every_option(tmp_path: Path) -> None:
+    parsed = options(
+        "--base-url", "http://h/v4/", "--orderdate-quote", "single", "--header", "X-A: 1", "--timeout", "3"
+    )
+    args = cli.pytest_args(parsed, tmp_path, tmp_path / "ctk-4.0.0.yaml", ["-q"])  # type: ignore[arg-type]
+    assert args[0] == str(tmp_path / "ctk-4.0.0.yaml")
+    pairs = dict(itertools.pairwise(args))
+    assert pairs["--alluredir"] == str(tmp_path / "allure-results")
+    assert pairs["--ctk-reports-dir"] == str(tmp_path)
+    assert pairs["--ctk-base-url"] == "http://h/v4/"
+    assert pairs["--ctk-orderdate-quote"] == "single"
+    assert pairs["--ctk-header"] == "X-A: 1"
+    assert pairs["--ctk-timeout"] == "3.0"
+    assert pairs["-c"] == os.devnull  # a surrounding project's pytest settings stay out
+    assert "--clean-alluredir" in args
+    assert args[-1] == "-q"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--timeout", "0"], "argument --timeout: must be a positive number of seconds, got '0'"),
+        (["--base-url", "ftp://h/"], "the base URL must be an http(s) URL, got 'ftp://h/'"),
+        (
+            ["--header", "Authorization Bearer secret"],
+            "a header must look like 'Name: value' (value not shown)",
+        ),
+        (["--orderdate-quote", "double"], "argument --orderdate-quote: invalid choice: 'double'"),
+        (["--frobnicate"], "unrecognized arguments: --frobnicate"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(argv)
+    assert caught.value.code == cli.USAGE_ERROR
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(f"tmf622-ctk: {message}")
+    assert "secret" not in err
+
+
+def fake_allure(folder: Path, body: str) -> Path:
+    path = folder / "allure"
+    path.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def test_no_allure_cli_gives_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(allure_html, "find_allure", lambda cwd: None)
+    rendered = allure_html.render_html(tmp_path / "allure-results", tmp_path / "allure-report", tmp_path)
+    assert rendered.index is None
+    assert rendered.reason == "Allure CLI not found (install it with `npm install`, or put `allure` on PATH)"
+
+
+def test_failing_allure_cli_gives_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    allure = fake_allure(tmp_path, "echo 'no results found' >&2\nexit 1\n")
+    monkeypatch.setattr(allure_html, "find_allure", lambda cwd: allure)
+    rendered = allure_html.render_html(tmp_path / "allure-results", tmp_path / "allure-report", tmp_path)
+    assert rendered.reason == "allure generate exited 1: no results found"
+
+
+def test_allure_generate_is_asked_for_a_single_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Records its arguments and writes index.html where -o points.
+    allure = fake_allure(
+        tmp_path, 'echo "$@" > "$(dirname "$0")/args"\nmkdir -p "$4"\necho html > "$4/index.html"\n'
+    )
+    monkeypatch.setattr(allure_html, "find_allure", lambda cwd: allure)
+    results = tmp_path / "allure-results"
+    rendered = allure_html.render_html(results, tmp_path / "allure-report", tmp_path)
+    assert rendered.index == tmp_path / "allure-report" / "index.html"
+    config = tmp_path / "allurerc.json"
+    assert (tmp_path / "args").read_text(encoding="utf-8").split() == [
+        "generate",
+        str(results),
+        "-o",
+        str(tmp_path / "allure-report"),
+        "--config",
+        str(config),
+    ]
+    assert (
+        json.loads(config.read_text(encoding="utf-8"))["plugins"]["awesome"]["options"]["singleFile"] is True
+    )
+
+
+def test_find_allure_looks_in_node_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    (tmp_path / "node_modules" / ".bin").mkdir(parents=True)
+    local = fake_allure(tmp_path / "node_modules" / ".bin", "exit 0\n")
+    assert allure_html.find_allure(tmp_path) == local

@@ -1,0 +1,194 @@
+"""The pytest plugin end to end (pytester): collection, exit codes, reports, Allure output, options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ctk_helpers import closed_port_url, read_summary
+from fake_tmf622 import serving
+
+from ctk_suite import plugin
+from ctk_suite.config import resolve
+from ctk_suite.mock_process import EmbeddedMock, MockStartError
+
+TITLES = [
+    "N1 /ProductOrder [POST]",
+    "N1 /ProductOrder [GET]",
+    "N1 /ProductOrder/{{IDPO01}} [GET]",
+    "N2 /ProductOrder?fields=href [GET]",
+    "N2 /ProductOrder?fields=id [GET]",
+    "N2 /ProductOrder?id={{IDPO01}} [GET]",
+    "N2 /ProductOrder?fields=orderDate [GET]",
+    "N2 /ProductOrder?orderDate={{ORDERDATEPO01}} [GET]",
+    "E1 /ProductOrder/404ID [GET]",
+]
+
+
+def allure_results(folder: Path) -> dict[str, dict[str, Any]]:
+    """The *-result.json files of `folder`, by test name."""
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*-result.json")]
+    return {r["name"]: r for r in results}
+
+
+def labels(result: dict[str, Any]) -> dict[str, str]:
+    return {label["name"]: label["value"] for label in result["labels"]}
+
+
+def test_one_item_per_request_in_order(pytester: pytest.Pytester, ctk_file: Path) -> None:
+    result = pytester.runpytest(ctk_file.name, "--collect-only", "-q")
+    assert result.ret == 0
+    assert [line.split("::", 1)[1] for line in result.outlines if "::" in line] == TITLES
+
+
+def test_the_project_run_does_not_run_the_ctk(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_other="def test_other():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert "TMF622 CTK" not in result.stdout.str()
+    assert not (pytester.path / "reports").exists()
+
+
+def test_conforming_server_exit_0_with_reports(pytester: pytest.Pytester, ctk_file: Path) -> None:
+    with serving() as (url, _):
+        result = pytester.runpytest(ctk_file.name, "--ctk-base-url", url)
+    assert result.ret == 0
+    result.assert_outcomes(passed=9)
+    result.stdout.fnmatch_lines(
+        ["*TMF622 CTK*", "*│ assertions * 63 │ * 0 │", "tmf622-ctk: 9 requests, 63 assertions, 0 failed"]
+    )
+    summary = read_summary(pytester.path / "reports")
+    assert summary["totals"] == {"requests": 9, "assertions": 63, "failedAssertions": 0}
+    assert summary["baseUrl"] == url
+
+
+def test_allure_results_have_names_labels_and_steps(pytester: pytest.Pytester, ctk_file: Path) -> None:
+    with serving("create_status_200") as (url, _):
+        pytester.runpytest(ctk_file.name, "--ctk-base-url", url)
+    folder = pytester.path / "reports" / "allure-results"  # the default when a scenario file is run
+    results = allure_results(folder)
+    assert sorted(results) == sorted(TITLES)
+    post = results["N1 /ProductOrder [POST]"]
+    assert post["status"] == "failed"
+    assert {k: labels(post)[k] for k in ("parentSuite", "suite", "feature")} == {
+        "parentSuite": "CTK-Product_Ordering-4.0.0",
+        "suite": "N1",
+        "feature": "N1",
+    }
+    steps = {s["name"]: s["status"] for s in post["steps"]}
+    assert len(steps) == 10
+    assert steps["Status code is 201"] == "failed"
+    assert [k for k, v in steps.items() if v == "failed"] == ["Status code is 201"]
+    assert {a["name"] for a in post["attachments"]} == {"request", "response"}
+    assert labels(results["E1 /ProductOrder/404ID [GET]"])["suite"] == "E1"
+    assert labels(results["N2 /ProductOrder?fields=id [GET]"])["suite"] == "N2"
+    environment = (folder / "environment.properties").read_text(encoding="utf-8")
+    assert "ctkVersion=4.0.0\n" in environment
+    assert f"baseUrl={url}\n" in environment
+    assert json.loads((folder / "categories.json").read_text(encoding="utf-8"))[0]["name"]
+
+
+@pytest.mark.parametrize(
+    ("faults", "failed"),
+    [
+        (["create_without_href"], 7),
+        (["list_without_related_party"], 6),
+        (["create_status_200"], 1),
+        (["unknown_id_200"], 1),
+        (["empty_filters"], 24),
+        (["list_not_json"], 10),
+        (["get_returns_other_order"], 3),
+        (["href_changes"], 1),
+    ],
+)
+def test_broken_servers_exit_non_zero(
+    pytester: pytest.Pytester, ctk_file: Path, faults: list[str], failed: int
+) -> None:
+    with serving(*faults) as (url, _):
+        result = pytester.runpytest(ctk_file.name, "--ctk-base-url", url)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert read_summary(pytester.path / "reports")["totals"]["failedAssertions"] == failed
+
+
+def test_unreachable_server_exits_non_zero_and_reports_all_requests(
+    pytester: pytest.Pytester, ctk_file: Path
+) -> None:
+    result = pytester.runpytest(ctk_file.name, "--ctk-base-url", closed_port_url(), "--ctk-timeout", "2")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.assert_outcomes(failed=9)
+    summary = read_summary(pytester.path / "reports")
+    assert summary["totals"] == {"requests": 9, "assertions": 60, "failedAssertions": 60}
+    assert summary["requests"][0]["error"].startswith("ConnectionError: ")
+    assert summary["requests"][0]["status"] is None
+
+
+def test_failure_message_lists_failed_assertions(pytester: pytest.Pytester, ctk_file: Path) -> None:
+    with serving("create_status_200") as (url, _):
+        result = pytester.runpytest(ctk_file.name, "--ctk-base-url", url)
+    result.stdout.fnmatch_lines(
+        [
+            f"1 of 10 assertions failed (POST {url}productOrder -> HTTP 200)",
+            "  - Status code is 201: status: expected HTTP 201, seen HTTP 200",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_secrets_are_sent_but_never_written(pytester: pytest.Pytester, ctk_file: Path) -> None:
+    token, key = "Bearer s3cr3t-t0ken-value", "k3y-v4lue-123"
+    with serving() as (url, fake):
+        result = pytester.runpytest(
+            ctk_file.name,
+            "--ctk-base-url",
+            url,
+            "--ctk-header",
+            f"Authorization: {token}",
+            "--ctk-header",
+            f"X-API-Key: {key}",
+        )
+    assert result.ret == 0
+    assert all(h.get("Authorization") == token and h.get("X-API-Key") == key for h in fake.headers_seen)
+    written = [p.read_text(encoding="utf-8") for p in (pytester.path / "reports").rglob("*") if p.is_file()]
+    assert not [text for text in [*written, result.stdout.str()] if "s3cr3t" in text or "k3y-v4lue" in text]
+    assert any("Authorization: [REDACTED]" in text and "X-API-Key: [REDACTED]" in text for text in written)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--ctk-timeout", "0"], "--ctk-timeout must be a positive number of seconds"),
+        (["--ctk-base-url", "ftp://example.com"], "the base URL must be an http(s) URL"),
+        (["--ctk-header", "no colon"], "a header must look like 'Name: value'"),
+    ],
+)
+def test_usage_errors(pytester: pytest.Pytester, ctk_file: Path, option: list[str], message: str) -> None:
+    result = pytester.runpytest(ctk_file.name, *option)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert message in result.stderr.str()
+
+
+def test_option_precedence_cli_over_env_over_ini(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nctk_timeout = 3\nctk_base_url = http://ini/\nctk_orderdate_quote = single\n")
+    env = {"TMF622_CTK_TIMEOUT": "4", "TMF622_CTK_HEADERS": "X-A: 1\nX-B: 2"}
+    assert resolve(pytester.parseconfig(), env).timeout_s == 4.0
+    assert resolve(pytester.parseconfig("--ctk-timeout", "5"), env).timeout_s == 5.0
+    resolved = resolve(pytester.parseconfig(), {})
+    assert (resolved.timeout_s, resolved.base_url, resolved.orderdate_quote) == (3.0, "http://ini/", "single")
+    assert dict(resolve(pytester.parseconfig(), env).headers) == {"X-A": "1", "X-B": "2"}
+    assert resolve(pytester.parseconfig("--ctk-base-url", "http://cli/v4"), {}).base_url == "http://cli/v4/"
+
+
+def test_mock_that_cannot_start_is_a_clear_error(
+    pytester: pytest.Pytester, ctk_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: EmbeddedMock) -> str:
+        raise MockStartError("the embedded mock exited with code 1; stderr: boom")
+
+    monkeypatch.setattr(EmbeddedMock, "start", refuse)
+    result = pytester.runpytest(ctk_file.name)
+    assert result.ret == plugin.MOCK_START_FAILED
+    result.stdout.fnmatch_lines(
+        ["*tmf622-ctk: cannot start the embedded mock: the embedded mock exited with code 1*"]
+    )

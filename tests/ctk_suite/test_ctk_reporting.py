@@ -1,0 +1,171 @@
+"""Report writers (summary.json, JUnit XML, terminal table) and the redaction of secrets in attachments."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from ctk_helpers import run_ctk
+from fake_tmf622 import serving
+
+from ctk_suite.client import Exchange
+from ctk_suite.redact import REDACTED, redact_headers, redact_url
+from ctk_suite.reporting.allure_report import request_text, response_text, write_environment
+from ctk_suite.reporting.junit import write_junit
+from ctk_suite.reporting.summary import write_summary
+from ctk_suite.reporting.table import closing_line, render_table
+from ctk_suite.runner import CtkRun
+from ctk_suite.scenario import Scenario
+
+
+@pytest.fixture(scope="module")
+def failing_run(scenario: Scenario) -> CtkRun:
+    """A run where only "Status code is 201" fails."""
+    with serving("create_status_200") as (url, _):
+        return run_ctk(scenario, url)
+
+
+def test_summary_json_format(failing_run: CtkRun, tmp_path: Path) -> None:
+    summary = json.loads(
+        write_summary(failing_run, tmp_path / "out" / "summary.json").read_text(encoding="utf-8")
+    )
+    assert list(summary) == [
+        "format",
+        "ctkVersion",
+        "baseUrl",
+        "startedAt",
+        "durationMs",
+        "requests",
+        "totals",
+    ]
+    assert summary["format"] == "tmf622-ctk-summary/1"
+    assert summary["ctkVersion"] == "4.0.0"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", summary["startedAt"])
+    assert isinstance(summary["durationMs"], float)
+    assert summary["totals"] == {"requests": 9, "assertions": 63, "failedAssertions": 1}
+    post = summary["requests"][0]
+    assert list(post) == [
+        "scenario",
+        "name",
+        "method",
+        "url",
+        "status",
+        "timeMs",
+        "sizeBytes",
+        "error",
+        "assertions",
+    ]
+    assert (post["scenario"], post["name"], post["method"], post["status"], post["error"]) == (
+        "N1",
+        "/ProductOrder",
+        "POST",
+        200,
+        None,
+    )
+    assert post["url"] == summary["baseUrl"] + "productOrder"
+    assert post["sizeBytes"] > 0
+    assert post["assertions"][0] == {
+        "name": "Status code is 201",
+        "passed": False,
+        "reason": "status: expected HTTP 201, seen HTTP 200",
+    }
+    assert post["assertions"][1] == {
+        "name": "Instance has all mandatory attributes",
+        "passed": True,
+        "reason": None,
+    }
+
+
+def test_junit_one_testcase_per_assertion_grouped_per_request(failing_run: CtkRun, tmp_path: Path) -> None:
+    root = ET.parse(write_junit(failing_run, tmp_path / "junit.xml")).getroot()
+    assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "63", "1")
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites][:2] == ["N1 /ProductOrder [POST]", "N1 /ProductOrder [GET]"]
+    assert [int(str(s.get("tests"))) for s in suites] == [10, 13, 13, 0, 0, 13, 0, 13, 1]
+    failures = root.findall(".//testcase/failure")
+    assert len(failures) == 1
+    assert failures[0].get("message") == "status: expected HTTP 201, seen HTTP 200"
+    assert suites[0].find("testcase") is not None
+    assert suites[0].findall("testcase")[0].get("name") == "Status code is 201"
+
+
+def test_table_shows_requests_totals_and_failures(failing_run: CtkRun) -> None:
+    lines = render_table(failing_run)
+    text = "\n".join(lines)
+    assert lines[-1] == closing_line(failing_run) == "tmf622-ctk: 9 requests, 63 assertions, 1 failed"
+    assert re.search(r"│ N1 /ProductOrder \[POST\] +│ +200 │ +\d+ms │ +10 │ +1 │", text)
+    assert re.search(r"│ assertions +│ +63 │ +1 │", text)
+    assert re.search(r"│ requests +│ +9 │ +0 │", text)
+    assert "total run duration: " in text
+    assert re.search(r"total data received: \d+\.\d\dkB \(approx\)", text)
+    assert re.search(r"average response time: \d+ms \[min: \d+ms, max: \d+ms\]", text)
+    assert "      - Status code is 201: status: expected HTTP 201, seen HTTP 200" in lines
+
+
+def test_table_rows_line_up(failing_run: CtkRun) -> None:
+    boxed = [line for line in render_table(failing_run) if line[:1] in "┌│├└"]
+    widths = {len(line) for line in boxed[:13]}  # the per-request table
+    assert len(widths) == 1
+
+
+def test_redact_headers_case_insensitive() -> None:
+    headers = {
+        "authorization": "Bearer t",
+        "Cookie": "s=1",
+        "X-Api-Key": "k",
+        "X-Auth-Token": "t",
+        "Accept": "a/b",
+    }
+    assert redact_headers(headers) == {
+        "authorization": REDACTED,
+        "Cookie": REDACTED,
+        "X-Api-Key": REDACTED,
+        "X-Auth-Token": REDACTED,
+        "Accept": "a/b",
+    }
+
+
+def test_redact_url_userinfo_and_token_parameters() -> None:
+    url = "https://user:pa55@host/v4/productOrder?access_token=abc&id=1&apikey=z"
+    assert (
+        redact_url(url)
+        == f"https://{REDACTED}@host/v4/productOrder?access_token={REDACTED}&id=1&apikey={REDACTED}"
+    )
+    assert redact_url("http://host/v4/productOrder?id=1") == "http://host/v4/productOrder?id=1"
+
+
+def test_attachments_are_redacted() -> None:
+    exchange = Exchange(
+        "POST",
+        "http://u:p@h/productOrder",
+        {"Authorization": "Bearer top-secret", "Content-Type": "application/json"},
+        b'{"a": 1}',
+        201,
+        {"Set-Cookie": "session=abc", "Content-Type": "application/json"},
+        b'{"id": "1"}',
+        3.0,
+    )
+    request = request_text(exchange)
+    response = response_text(exchange)
+    assert "top-secret" not in request
+    assert ":p@" not in request
+    assert request.splitlines()[:3] == [
+        f"POST http://{REDACTED}@h/productOrder",
+        f"Authorization: {REDACTED}",
+        "Content-Type: application/json",
+    ]
+    assert "session=abc" not in response
+    assert f"Set-Cookie: {REDACTED}" in response
+    assert response.endswith('{\n  "id": "1"\n}')
+
+
+def test_environment_properties(tmp_path: Path) -> None:
+    write_environment(tmp_path, {"baseUrl": "http://h:1/v4/", "ctkVersion": "4.0.0", "odd key": "a\nb"})
+    text = (tmp_path / "environment.properties").read_text(encoding="utf-8")
+    assert text == "baseUrl=http://h:1/v4/\nctkVersion=4.0.0\nodd\\ key=a\\nb\n"
+    categories = json.loads((tmp_path / "categories.json").read_text(encoding="utf-8"))
+    assert all(re.compile(c.get("messageRegex", ".*")) for c in categories)
+    assert categories[-2]["name"] == "Conformance failures"

@@ -1,0 +1,99 @@
+"""`tmf622-ctk` as a user runs it, against the embedded mock (a real subprocess on loopback)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from ctk_suite.allure_html import find_allure
+
+RUN_TIMEOUT_S = 180
+
+
+def tmf622_ctk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("tmf622-ctk")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "ctk_suite.cli"]
+    return subprocess.run(
+        [*command, *args], cwd=cwd, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
+    )
+
+
+def titles(quote: str) -> list[str]:
+    return [
+        "N1 /ProductOrder [POST]",
+        "N1 /ProductOrder [GET]",
+        "N1 /ProductOrder/{{IDPO01}} [GET]",
+        "N2 /ProductOrder?fields=href [GET]",
+        "N2 /ProductOrder?fields=id [GET]",
+        "N2 /ProductOrder?id={{IDPO01}} [GET]",
+        "N2 /ProductOrder?fields=orderDate [GET]",
+        f"N2 /ProductOrder?orderDate={quote}{{{{ORDERDATEPO01}}}}{quote} [GET]",
+        "E1 /ProductOrder/404ID [GET]",
+    ]
+
+
+def allure_results(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*-result.json")]
+
+
+def check_reports(reports: Path, quote: str) -> None:
+    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    assert summary["totals"] == {"requests": 9, "assertions": 63, "failedAssertions": 0}
+    assert summary["baseUrl"].startswith("http://127.0.0.1:")
+    assert summary["baseUrl"].endswith("/tmf-api/productOrderingManagement/v4/")
+    assert [r["status"] for r in summary["requests"]] == [201, 200, 200, 200, 200, 200, 200, 200, 404]
+
+    results = allure_results(reports / "allure-results")
+    assert sorted(r["name"] for r in results) == sorted(titles(quote))
+    assert {r["status"] for r in results} == {"passed"}
+    assert sum(len(r.get("steps", [])) for r in results) == 63
+    suites = {r["name"]: {lb["name"]: lb["value"] for lb in r["labels"]}["suite"] for r in results}
+    assert suites == {t: t.split()[0] for t in titles(quote)}
+    environment = (reports / "allure-results" / "environment.properties").read_text(encoding="utf-8")
+    assert "ctkVersion=4.0.0" in environment
+    assert f"baseUrl={summary['baseUrl']}" in environment
+
+    junit = ET.parse(reports / "junit.xml").getroot()
+    assert len(junit.findall(".//testcase")) == 63
+    assert junit.findall(".//failure") == []
+
+
+def test_ctk_passes_against_the_embedded_mock(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    done = tmf622_ctk("--reports-dir", str(reports), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "tmf622-ctk: 9 requests, 63 assertions, 0 failed" in done.stdout.splitlines()
+    check_reports(reports, quote="")
+    html = [line for line in done.stdout.splitlines() if "Allure report" in line or "no HTML report" in line]
+    assert len(html) == 1
+    if find_allure(tmp_path) is None:
+        assert html[0].startswith("tmf622-ctk: no HTML report (")
+    else:  # one self-contained file, so it opens from file:// without a web server
+        assert html[0] == f"tmf622-ctk: Allure report: {reports / 'allure-report' / 'index.html'}"
+        assert (reports / "allure-report" / "index.html").stat().st_size > 10_000
+        assert not (reports / "allure-report" / "data").exists()
+
+
+def test_ctk_passes_with_single_quoted_orderdate(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    done = tmf622_ctk(
+        "--reports-dir", str(reports), "--orderdate-quote", "single", "--no-allure-html", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    check_reports(reports, quote="'")
+    assert not (reports / "allure-report").exists()
+
+
+def test_ctk_reports_a_dead_server_with_a_non_zero_exit(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/tmf-api/"
+    reports = tmp_path / "reports"
+    done = tmf622_ctk("--reports-dir", str(reports), "--base-url", dead, "--no-allure-html", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "tmf622-ctk: 9 requests, 60 assertions, 60 failed" in done.stdout.splitlines()
