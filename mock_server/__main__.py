@@ -1,82 +1,29 @@
-"""Command line: `tmf622-mock` / `python -m mock_server` turns argv into Settings and serves."""
+"""Command line: `tmf622-mock` turns flags, environment and a YAML file into Settings, and serves."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
+import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 from aiohttp import web
 
 from mock_server.app import create_app
-from mock_server.settings import (
-    DEFAULT_BASE_PATH,
-    DEFAULT_PORT,
-    MIB,
-    Settings,
-    normalize_base_path,
-    normalize_public_url,
-)
+from mock_server.config import ConfigError, build_parser, resolve
+from mock_server.settings import Settings
+
+__all__ = ["build_parser", "main", "parse_settings", "ready_line", "serve"]
 
 
-def _checked(convert: Callable[[str], object]) -> Callable[[str], object]:
-    """Turn a ValueError of `convert` into an argparse usage error."""
-
-    def parse(text: str) -> object:
-        try:
-            return convert(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return parse
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tmf622-mock",
-        description="Reference TMF622 Product Ordering v4 server (in memory). Prints one ready line "
-        "'tmf622-mock listening on http://HOST:PORT<base-path>' on stdout, serves until SIGTERM/SIGINT.",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="TCP port; 0 picks a free one (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--base-path",
-        type=_checked(normalize_base_path),
-        default=DEFAULT_BASE_PATH,
-        help="path prefix of the API, e.g. /productOrderingManagement/v4 (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--public-url",
-        type=_checked(normalize_public_url),
-        default=None,
-        help="scheme://host[:port] used in href and Location (default: from each request's Host header)",
-    )
-    parser.add_argument(
-        "--max-body-bytes", type=int, default=MIB, help="larger request bodies get 413 (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--default-limit", type=int, default=1000, help="page size without ?limit= (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--max-limit",
-        type=int,
-        default=1000,
-        help="larger ?limit= values are cut to this (default: %(default)s)",
-    )
-    return parser
-
-
-def parse_settings(argv: Sequence[str] | None = None) -> Settings:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from flags > environment (`TMF622_MOCK_*`) > YAML file > defaults; exit 2 when unusable."""
     try:
-        return Settings(**vars(args))
-    except ValueError as exc:
-        parser.error(str(exc))
+        return resolve(argv, os.environ if environ is None else environ)
+    except ConfigError as exc:
+        print(f"tmf622-mock: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def ready_line(host: str, port: int, base_path: str) -> str:
@@ -87,16 +34,20 @@ def ready_line(host: str, port: int, base_path: str) -> str:
 
 async def serve(settings: Settings) -> None:
     """Listen, announce the real port, then wait for SIGTERM/SIGINT and shut down cleanly."""
-    runner = web.AppRunner(create_app(settings), access_log=None, handle_signals=False)
+    try:
+        app = create_app(settings)
+    except ValueError as exc:  # a seed, progression or faults file the app cannot use
+        raise ConfigError(str(exc)) from None
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()
-        port = runner.addresses[0][1]
-        print(ready_line(settings.host, port, settings.base_path), flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
+        for signum in (signal.SIGTERM, signal.SIGINT):  # before the ready line: a signal right after it
+            loop.add_signal_handler(signum, stop.set)  # must still shut down cleanly
+        port = runner.addresses[0][1]
+        print(ready_line(settings.host, port, settings.base_path), flush=True)
         await stop.wait()
     finally:
         await runner.cleanup()
@@ -106,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_settings(argv)
     try:
         asyncio.run(serve(settings))
+    except ConfigError as exc:
+        print(f"tmf622-mock: error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"tmf622-mock: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
         return 1

@@ -4,25 +4,27 @@ Operations (swagger `paths./hub`, `paths./hub/{id}`):
 - ``POST {base}/hub`` (registerListener), body `EventSubscriptionInput` -> 201 `EventSubscription` + Location;
 - ``GET {base}/hub/{id}`` -> 200 `EventSubscription` (not in the v4 swagger; handy to check a subscription);
 - ``DELETE {base}/hub/{id}`` (unregisterListener) -> 204.
-Unknown ids answer 404 and bad bodies 400, both with a TMF `Error` body built here so that this module
-does not depend on the application's error middleware.
+Unknown ids answer 404, bad bodies 400 and non-JSON bodies 415, raised as `ApiError` for the app's
+error middleware like every other handler; Location honours `Settings.public_url`.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from jsonschema.exceptions import best_match
 from yarl import URL
 
+from mock_server.bodies import JSON, read_json
+from mock_server.errors import ApiError, bad_request, not_found
+from mock_server.handlers.common import api_url
 from mock_server.notify_query import EventFilter, QueryError
-from tmf622_schemas import validator_for
+from mock_server.resources import MAX_ID_LENGTH
+from mock_server.responses import json_response
+from mock_server.validation import require_valid
 
 
 class InvalidSubscription(ValueError):
@@ -75,6 +77,10 @@ class HubRegistry:
         """Unregister; False when the id is unknown."""
         return self._subscriptions.pop(subscription_id, None) is not None
 
+    def clear(self) -> None:
+        """Unregister every listener (`POST /_mock/reset`)."""
+        self._subscriptions.clear()
+
     def matching(self, envelope: Mapping[str, Any]) -> list[Subscription]:
         """Subscriptions whose query selects this event, in registration order."""
         return [s for s in self._subscriptions.values() if s.filter.matches(envelope)]
@@ -97,65 +103,39 @@ def _check_callback(callback: str) -> None:
 HUB_KEY = web.AppKey("tmf622_hub", HubRegistry)
 
 
-#: Swagger global `produces`, byte for byte (aiohttp's `json_response` writes a space before charset).
-JSON_CONTENT_TYPE = "application/json;charset=utf-8"
-
-
-def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
-    all_headers = {**(headers or {}), "Content-Type": JSON_CONTENT_TYPE}
-    return web.Response(body=json.dumps(data).encode("utf-8"), status=status, headers=all_headers)
-
-
-def error_response(status: int, message: str) -> web.Response:
-    """A TMF `Error` body (v4: `code` and `reason` mandatory, `status` a string)."""
-    body = {
-        "code": str(status),
-        "reason": HTTPStatus(status).phrase,
-        "message": message,
-        "status": str(status),
-        "@type": "Error",
-    }
-    return json_response(body, status=status)
-
-
 async def _subscription_input(request: web.Request) -> dict[str, Any]:
-    """The request body, checked against `EventSubscriptionInput`; raises `InvalidSubscription`."""
-    try:
-        body = await request.json()
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both derive from it
-        raise InvalidSubscription(f"body is not valid JSON: {exc}") from exc
-    error = best_match(validator_for("EventSubscriptionInput").iter_errors(body))
-    if error is not None:
-        raise InvalidSubscription(f"{error.json_path}: {error.message}")
+    """The request body (JSON, else 415), checked against `EventSubscriptionInput` (else 400)."""
+    _, body = await read_json(request, (JSON,))
+    require_valid("EventSubscriptionInput", body)
     document: dict[str, Any] = body
     return document
 
 
 async def register_listener(request: web.Request) -> web.Response:
     """POST /hub: 201 with the subscription and its Location, or 400."""
+    body = await _subscription_input(request)
     try:
-        body = await _subscription_input(request)
         subscription = request.app[HUB_KEY].add(body["callback"], body.get("query"))
     except InvalidSubscription as exc:
-        return error_response(400, str(exc))
-    location = request.url.with_path(f"{request.path.rstrip('/')}/{subscription.id}")
-    return json_response(subscription.to_json(), status=201, headers={"Location": str(location)})
+        raise bad_request(str(exc)) from None
+    location = api_url(request, f"hub/{subscription.id}")
+    return json_response(subscription.to_json(), status=201, headers={"Location": location})
 
 
 async def retrieve_listener(request: web.Request) -> web.Response:
     """GET /hub/{id}: 200 with the subscription, or 404."""
     subscription = request.app[HUB_KEY].get(request.match_info["id"])
     if subscription is None:
-        return _not_found(request.match_info["id"])
+        raise _not_found(request.match_info["id"])
     return json_response(subscription.to_json())
 
 
 async def unregister_listener(request: web.Request) -> web.Response:
     """DELETE /hub/{id}: 204 without a body, or 404."""
     if not request.app[HUB_KEY].remove(request.match_info["id"]):
-        return _not_found(request.match_info["id"])
+        raise _not_found(request.match_info["id"])
     return web.Response(status=204)
 
 
-def _not_found(subscription_id: str) -> web.Response:
-    return error_response(404, f"no hub subscription with id {subscription_id!r}")
+def _not_found(subscription_id: str) -> ApiError:
+    return not_found(f"no hub subscription with id {subscription_id[:MAX_ID_LENGTH]!r}")

@@ -2,9 +2,11 @@
 
 `Notifier.publish` never blocks and never waits for a listener: it builds the envelope, picks the
 matching subscriptions (at publish time, so a listener registered later does not get older events)
-and puts one job on a bounded `asyncio.Queue`. When the queue is full the NEW event is refused, not
-an older one: what is already queued stays in order, and the refusal is written to the delivery log
-(attempt 0, error "queue full") instead of slowing the API call.
+and puts one job on a bounded `asyncio.Queue`. The event's id and times are drawn only once some
+subscription matched, so a query cannot select on `eventId`/`eventTime`, and without subscribers no
+id or clock reading is spent (deterministic mode stays independent of the hub). When the queue is
+full the NEW event is refused, not an older one: what is already queued stays in order, and the
+refusal is written to the delivery log (attempt 0, error "queue full") instead of slowing the API call.
 
 One worker task, run by the `notifier_ctx` cleanup context, takes jobs in order and posts each event
 to ``<callback>/listener/<eventName>`` (see `mock_server.notify_events`) for all its subscriptions at once.
@@ -32,8 +34,18 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from mock_server.hub import JSON_CONTENT_TYPE, HubRegistry, Subscription, json_response
+from mock_server.hub import (
+    HUB_KEY,
+    HubRegistry,
+    Subscription,
+    register_listener,
+    retrieve_listener,
+    unregister_listener,
+)
+from mock_server.keys import CLOCK, NEW_ID
 from mock_server.notify_events import EventFactory, EventType, format_time, listener_url, utc_now
+from mock_server.responses import JSON_CONTENT_TYPE, json_response
+from mock_server.settings import Settings
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -106,10 +118,15 @@ class Notifier:
         or `field_path` on a kind that has no `fieldPath`.
         """
         kind = EventType.parse(event_type)
-        envelope = self._events.build(kind, resource, field_path=field_path, correlation_id=correlation_id)
+        if field_path and not kind.has_field_path:
+            raise ValueError(f"{kind.value} carries no fieldPath in TMF622 v4")
+        if not len(self._hub):
+            return
+        envelope = self._events.draft(kind, resource, field_path=field_path, correlation_id=correlation_id)
         subscriptions = tuple(self._hub.matching(envelope))
         if not subscriptions:
             return
+        self._events.stamp(envelope)
         try:
             self._queue.put_nowait(_Job(kind, envelope, subscriptions))
         except asyncio.QueueFull:
@@ -119,6 +136,13 @@ class Notifier:
     def deliveries(self) -> list[dict[str, Any]]:
         """The delivery log, oldest first (a copy)."""
         return list(self._log)
+
+    def reset(self) -> None:
+        """Forget the delivery log and drop the events not yet taken by the worker (test isolation)."""
+        self._log.clear()
+        while not self._queue.empty():
+            self._queue.get_nowait()
+            self._queue.task_done()
 
     @property
     def pending(self) -> int:
@@ -229,3 +253,37 @@ async def notifier_ctx(app: web.Application) -> AsyncIterator[None]:
 async def list_deliveries(request: web.Request) -> web.Response:
     """GET /_mock/deliveries: the delivery log as a JSON array, oldest first."""
     return json_response(request.app[NOTIFIER_KEY].deliveries())
+
+
+def notifier_settings(settings: Settings) -> NotifierSettings:
+    return NotifierSettings(
+        queue_size=settings.notify_queue_size,
+        max_attempts=settings.notify_attempts,
+        base_delay=settings.notify_backoff_s,
+        attempt_timeout=settings.notify_timeout_s,
+    )
+
+
+def setup_notifications(app: web.Application, settings: Settings) -> Notifier:
+    """Hub, notifier, their routes and the worker's lifetime. Event ids and times come from the
+    app's NEW_ID and CLOCK at publish time, so a deterministic mode set after this still applies.
+    """
+
+    def app_id() -> str:  # looked up at each call: NEW_ID and CLOCK are set after this
+        return app[NEW_ID]()
+
+    def app_now() -> datetime:
+        return app[CLOCK]()
+
+    hub = HubRegistry(new_id=app_id)
+    factory = EventFactory(new_id=app_id, clock=app_now)
+    notifier = Notifier(hub, notifier_settings(settings), events=factory)
+    app[HUB_KEY] = hub
+    app[NOTIFIER_KEY] = notifier
+    app.cleanup_ctx.append(notifier_ctx)
+    hub_path = f"{settings.base_path}/hub"
+    app.router.add_post(hub_path, register_listener)
+    app.router.add_get(f"{hub_path}/{{id}}", retrieve_listener)
+    app.router.add_delete(f"{hub_path}/{{id}}", unregister_listener)
+    app.router.add_get("/_mock/deliveries", list_deliveries)
+    return notifier

@@ -109,23 +109,42 @@ class EventFactory:
         is a programming error (ValueError). `correlation_id` defaults to the resource id so that
         all events about one resource correlate.
         """
+        draft = self.draft(event_type, resource, field_path=field_path, correlation_id=correlation_id)
+        return self.stamp(draft)
+
+    def draft(
+        self,
+        event_type: EventType,
+        resource: Mapping[str, Any],
+        *,
+        field_path: Sequence[str] = (),
+        correlation_id: str | None = None,
+    ) -> dict[str, Any]:
+        """`build` without `eventId` and the times: reading the id factory and the clock only for an
+        event someone will receive keeps deterministic ids and dates independent of subscriptions.
+        """
         if field_path and not event_type.has_field_path:
             raise ValueError(f"{event_type.value} carries no fieldPath in TMF622 v4")
-        now = format_time(self.clock())
         envelope: dict[str, Any] = {
-            "eventId": self.new_id(),
-            "eventTime": now,
+            "eventId": "",
+            "eventTime": "",
             "eventType": event_type.value,
             "correlationId": correlation_id or str(resource.get("id", "")),
             "domain": self.domain,
             "title": event_type.value,
             "description": _describe(event_type, resource),
             "priority": self.priority,
-            "timeOcurred": now,  # sic: v4 spells it with one "r"
+            "timeOcurred": "",  # sic: v4 spells it with one "r"
             "event": {event_type.resource_key: copy.deepcopy(dict(resource))},
         }
         if field_path:
             envelope["fieldPath"] = ",".join(field_path)
+        return envelope
+
+    def stamp(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """Give a draft its id and times (in place); returns it."""
+        now = format_time(self.clock())
+        envelope.update(eventId=self.new_id(), eventTime=now, timeOcurred=now)
         return envelope
 
 

@@ -1,4 +1,4 @@
-"""The URL map: TMF622 v4 resources under the configured base path, plus a root health check."""
+"""The URL map: TMF622 v4 resources under the configured base path (health: `health.py`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ from mock_server.handlers.cancel_product_order import create_cancel_product_orde
 from mock_server.handlers.common import ResourceHandlers
 from mock_server.handlers.product_order import create_product_order
 from mock_server.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
-from mock_server.responses import json_response
-
-
-async def health(request: web.Request) -> web.Response:
-    """Liveness for orchestrators; outside the TMF base path on purpose."""
-    del request
-    return json_response({"status": "ok"})
 
 
 def add_routes(app: web.Application, base_path: str) -> None:
@@ -28,4 +21,3 @@ def add_routes(app: web.Application, base_path: str) -> None:
         app.router.add_get(f"{collection}/{{id}}", shared.retrieve)
         app.router.add_patch(f"{collection}/{{id}}", shared.patch)
         app.router.add_delete(f"{collection}/{{id}}", shared.delete)
-    app.router.add_get("/health", health)

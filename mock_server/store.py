@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from itertools import count, islice
 from typing import Any, Literal, Protocol
@@ -28,6 +29,9 @@ class Store(Protocol):
     copies). `query` returns (page, total) where total counts every match after filtering and
     the default order (empty `sort`) is newest first by creation; filtering must agree with
     `query.matches`, which a backend may use as is.
+
+    Each write is durable when it returns (SQLite: committed and synced). `bulk()` groups many
+    writes (seeding, bulk loads) into one all-or-nothing transaction with a single sync.
     """
 
     def add(self, collection: Collection, resource: Resource) -> None: ...
@@ -48,6 +52,8 @@ class Store(Protocol):
     ) -> tuple[list[Resource], int]: ...
 
     def reset(self) -> None: ...
+
+    def bulk(self) -> AbstractContextManager[None]: ...
 
 
 #: Which paths each collection indexes (TMF622 lookups the CTK and clients use most).
@@ -179,3 +185,8 @@ class MemoryStore:
     def reset(self) -> None:
         for table in self._tables.values():
             table.clear()
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Nothing to group in memory (no sync to save; a failure keeps the writes made before it)."""
+        yield

@@ -1,31 +1,28 @@
-"""POST /cancelProductOrder: validate, check the order exists, run the cancellation, answer 201."""
+"""POST /cancelProductOrder: validate, check the order exists, start the cancellation, answer 201."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from mock_server.bodies import read_object
-from mock_server.cancellation import new_cancel_task, run_cancellation
+from mock_server.cancellation import new_cancel_task, start_cancellation
 from mock_server.errors import bad_request
-from mock_server.handlers.common import collection_url, now_text
-from mock_server.keys import EVENTS, NEW_ID, STORE
+from mock_server.handlers.common import collection_url
+from mock_server.keys import NEW_ID, STORE
 from mock_server.resources import CANCEL_PRODUCT_ORDER, MAX_ID_LENGTH
 from mock_server.responses import json_response
 from mock_server.validation import require_valid
 
 
 async def create_cancel_product_order(request: web.Request) -> web.Response:
+    """201 with the task: in its final state, or `acknowledged` when cancellations are paced."""
     body = await read_object(request)
     require_valid(CANCEL_PRODUCT_ORDER.create_schema, body)
-    store, events = request.app[STORE], request.app[EVENTS]
     order_id = body["productOrder"]["id"]
-    order = store.get("productOrder", order_id) if len(order_id) <= MAX_ID_LENGTH else None
+    order = request.app[STORE].get("productOrder", order_id) if len(order_id) <= MAX_ID_LENGTH else None
     if order is None:
         raise bad_request(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
     task_id = request.app[NEW_ID]()
     href = f"{collection_url(request, CANCEL_PRODUCT_ORDER)}/{task_id}"
-    task = new_cancel_task(body, task_id=task_id, href=href)
-    store.add(CANCEL_PRODUCT_ORDER.collection, task)
-    events.publish("cancelProductOrderCreateEvent", task)
-    task = run_cancellation(store, events, task, order, now_text(request))
+    task = start_cancellation(request.app, new_cancel_task(body, task_id=task_id, href=href), order)
     return json_response(task, status=201, headers={"Location": href})

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from mock_server.bodies import read_json
 from mock_server.errors import bad_request, not_found
+from mock_server.events import publish_deleted, publish_update
 from mock_server.keys import CLOCK, EVENTS, SETTINGS, STORE
 from mock_server.patching import PATCH_MEDIA_TYPES
 from mock_server.query import count_headers, parse_fields, parse_query, select_fields
@@ -20,15 +21,19 @@ from mock_server.updates import updated
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%]+)(:\d{1,5})?$")
 
 
-def collection_url(request: web.Request, kind: ResourceKind) -> str:
-    """`<public URL><base path>/<collection>`; without --public-url, from the request's Host."""
+def api_url(request: web.Request, segment: str) -> str:
+    """`<public URL><base path>/<segment>`; without --public-url, from the request's Host."""
     settings = request.app[SETTINGS]
     root = settings.public_url
     if root is None:
         if not _HOST.match(request.host):
             raise bad_request(f"Host header {request.host[:100]!r} is not a valid host[:port]")
         root = f"{request.scheme}://{request.host}"
-    return f"{root}{settings.base_path}/{kind.collection}"
+    return f"{root}{settings.base_path}/{segment}"
+
+
+def collection_url(request: web.Request, kind: ResourceKind) -> str:
+    return api_url(request, kind.collection)
 
 
 def now_text(request: web.Request) -> str:
@@ -42,14 +47,6 @@ def find(request: web.Request, kind: ResourceKind) -> dict[str, Any]:
     if found is None:
         raise not_found(f"No {kind.collection} with id {resource_id[:MAX_ID_LENGTH]!r}")
     return found
-
-
-#: A state change event covers these; only other differences make an attribute value change event.
-_STATE_FIELDS = frozenset({"state", "completionDate"})
-
-
-def _without_state(resource: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in resource.items() if name not in _STATE_FIELDS}
 
 
 class ResourceHandlers:
@@ -77,19 +74,11 @@ class ResourceHandlers:
         before = find(request, self.kind)
         after = updated(self.kind, before, media_type, body, now_text(request))
         request.app[STORE].replace(self.kind.collection, after)
-        self._publish_changes(request, before, after)
+        publish_update(request.app[EVENTS], self.kind.collection, before, after)
         return json_response(after)
 
     async def delete(self, request: web.Request) -> web.Response:
         resource = find(request, self.kind)
         request.app[STORE].delete(self.kind.collection, resource["id"])
-        request.app[EVENTS].publish(f"{self.kind.collection}DeleteEvent", resource)
+        publish_deleted(request.app[EVENTS], self.kind.collection, resource)
         return web.Response(status=204)
-
-    def _publish_changes(self, request: web.Request, before: dict[str, Any], after: dict[str, Any]) -> None:
-        """TMF622 v4 events: a state change, and/or a change of other attributes."""
-        events, collection = request.app[EVENTS], self.kind.collection
-        if before.get("state") != after.get("state"):
-            events.publish(f"{collection}StateChangeEvent", after)
-        if _without_state(before) != _without_state(after):
-            events.publish(f"{collection}AttributeValueChangeEvent", after)

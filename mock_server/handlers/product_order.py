@@ -1,13 +1,15 @@
-"""POST /productOrder: validate, fill in the server-owned fields, store, answer 201 + Location."""
+"""POST /productOrder: validate, fill in the server-owned fields, store, start its progression, answer 201."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from mock_server.bodies import read_object
+from mock_server.events import publish_created
 from mock_server.handlers.common import collection_url, now_text
 from mock_server.keys import EVENTS, NEW_ID, STORE
 from mock_server.product_orders import new_product_order
+from mock_server.progression import LIFECYCLE
 from mock_server.resources import PRODUCT_ORDER
 from mock_server.responses import json_response
 from mock_server.validation import require_valid
@@ -21,6 +23,7 @@ async def create_product_order(request: web.Request) -> web.Response:
     order = new_product_order(body, order_id=order_id, href=href, order_date=now_text(request))
     require_valid(PRODUCT_ORDER.schema, order)
     request.app[STORE].add(PRODUCT_ORDER.collection, order)
-    request.app[EVENTS].publish("productOrderCreateEvent", order)
+    publish_created(request.app[EVENTS], PRODUCT_ORDER.collection, order)
+    request.app[LIFECYCLE].start_order(order)  # no-op unless auto progression is on
     # TMF622B: href "must be the same as the one set in Location header".
     return json_response(order, status=201, headers={"Location": href})

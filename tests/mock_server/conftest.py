@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,30 +17,59 @@ from mock_server.app import create_app
 from mock_server.events import EventSink, RecordingEventSink
 from mock_server.keys import CLOCK, SETTINGS
 from mock_server.settings import Settings
-from mock_server.store import MemoryStore, Store
+from mock_server.store import Store
 
 ApiFactory = Callable[..., Api]
 
 
+#: Every test using `make_api`/`api` runs once per store: one interface, the same behaviour.
+STORE_KINDS = ("memory", "sqlite")
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+#: RAM-backed: the [sqlite] runs test behaviour, and each sync on a real disk costs milliseconds.
+#: Durability on a real disk is test_durability.py's job (it uses tmp_path).
+_RAM_DIR = Path("/dev/shm")
+
+
 @pytest.fixture
-def make_api() -> Iterator[ApiFactory]:
-    """`make_api(max_body_bytes=2048, store=..., clock=...)` starts a mock with those settings."""
+def sqlite_dir(tmp_path: Path) -> Iterator[Path]:
+    """Where the [sqlite] runs keep their files: RAM when the system has it, else `tmp_path`."""
+    if not (_RAM_DIR.is_dir() and os.access(_RAM_DIR, os.W_OK)):
+        yield tmp_path
+        return
+    with tempfile.TemporaryDirectory(prefix="tmf622-mock-test-", dir=_RAM_DIR) as folder:
+        yield Path(folder)
+
+
+@pytest.fixture
+def make_api(store_kind: str, sqlite_dir: Path) -> Iterator[ApiFactory]:
+    """`make_api(max_body_bytes=2048, store=..., clock=...)` starts a mock with those settings.
+
+    Without an explicit `store` (or `sqlite_path`), the [sqlite] run gives each mock a fresh file in
+    `sqlite_dir`. Without an explicit `clock`, a StepClock, except in deterministic mode (its own clock).
+    """
     started: list[tuple[ServerThread, requests.Session]] = []
 
     def start(
         *, store: Store | None = None, events: EventSink | None = None, clock: Any = None, **settings: Any
     ) -> Api:
+        if store is None and store_kind == "sqlite":
+            settings.setdefault("sqlite_path", str(sqlite_dir / f"mock-{len(started)}.sqlite3"))
         recorder = RecordingEventSink()
-        app = create_app(
-            replace(Settings(), **settings), store=store or MemoryStore(), events=events or recorder
-        )
-        app[CLOCK] = clock or StepClock()
+        app = create_app(replace(Settings(), **settings), store=store, events=events or recorder)
+        if clock is not None or not app[SETTINGS].deterministic:
+            app[CLOCK] = clock or StepClock()
         server = ServerThread(app)
         port = server.start()
         session = requests.Session()
         started.append((server, session))
         root = f"http://127.0.0.1:{port}"
-        return Api(root, f"{root}{app[SETTINGS].base_path}", app, session, recorder)
+        return Api(root, f"{root}{app[SETTINGS].base_path}", app, session, recorder, server)
 
     yield start
     for server, session in started:

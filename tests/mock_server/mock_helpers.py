@@ -6,9 +6,10 @@ import asyncio
 import http.client
 import json
 import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from aiohttp import web
@@ -21,6 +22,7 @@ from tmf622_schemas import validator_for
 BASE_PATH = "/tmf-api/productOrderingManagement/v4"
 START = datetime(2026, 11, 27, 10, 0, 0, tzinfo=UTC)
 TIMEOUT_S = 10
+T = TypeVar("T")
 
 
 class StepClock:
@@ -52,7 +54,14 @@ class ServerThread:
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         return int(self._runner.addresses[0][1])
 
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run `coroutine` on the server's loop (where the app's objects live) and wait for it."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(TIMEOUT_S)
+
     def stop(self) -> None:
+        """Clean up the app (closing its store) and end the thread; a second call does nothing."""
+        if self._loop.is_closed():
+            return
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(TIMEOUT_S)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(TIMEOUT_S)
@@ -75,6 +84,7 @@ class Api:
     app: web.Application
     http: requests.Session
     events: RecordingEventSink
+    server: ServerThread
 
     @property
     def store(self) -> Store:

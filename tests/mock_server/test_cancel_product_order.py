@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from mock_helpers import Api, assert_error
 
-from mock_server.cancellation import cancellation_steps
+from mock_server.cancellation import cancellation_plan
 from tmf622_schemas import validator_for
 
 
@@ -42,12 +42,14 @@ def test_cancellation_publishes_each_step(api: Api) -> None:
     steps = [(name, resource["state"]) for name, resource in api.events.events[1:]]
     assert steps == [
         ("cancelProductOrderCreateEvent", "acknowledged"),
-        ("cancelProductOrderStateChangeEvent", "inProgress"),
+        ("cancelProductOrderInformationRequiredEvent", "acknowledged"),  # no cancellationReason given
         ("productOrderStateChangeEvent", "assessingCancellation"),
+        ("cancelProductOrderStateChangeEvent", "inProgress"),
         ("productOrderStateChangeEvent", "pendingCancellation"),
         ("productOrderStateChangeEvent", "cancelled"),
         ("cancelProductOrderStateChangeEvent", "done"),
     ]
+    assert api.events.field_paths[2] == ("cancellationReason",)
 
 
 @pytest.mark.parametrize("final", ["completed", "failed"])
@@ -73,17 +75,32 @@ def test_a_cancelled_order_cannot_be_cancelled_again(api: Api) -> None:
 
 
 def test_steps_are_data_a_later_runner_can_pace() -> None:
-    order = {"id": "o", "state": "inProgress", "productOrderItem": [{"id": "1", "state": "completed"}]}
-    steps = list(cancellation_steps({"id": "t", "state": "acknowledged"}, order, "2026-01-01T00:00:00.000Z"))
-    assert [(collection, resource["state"]) for collection, resource in steps] == [
-        ("cancelProductOrder", "inProgress"),
+    cancellable = {"id": "o", "state": "inProgress"}
+    assert [(move.collection, move.target) for move in cancellation_plan(cancellable)] == [
         ("productOrder", "assessingCancellation"),
+        ("cancelProductOrder", "inProgress"),
         ("productOrder", "pendingCancellation"),
         ("productOrder", "cancelled"),
         ("cancelProductOrder", "done"),
     ]
-    assert steps[3][1]["productOrderItem"] == [{"id": "1", "state": "completed"}]  # a done item stays done
-    assert order["state"] == "inProgress"  # the input is not mutated
+    finished = {"id": "o", "state": "completed"}
+    assert [(move.collection, move.target) for move in cancellation_plan(finished)] == [
+        ("cancelProductOrder", "inProgress"),
+        ("cancelProductOrder", "terminatedWithError"),
+    ]
+
+
+def test_a_completed_item_stays_completed_when_its_order_is_cancelled(api: Api) -> None:
+    items = [{"id": "1", "action": "add"}, {"id": "2", "action": "add"}]
+    order = api.create_order(productOrderItem=items)
+    merge = {"Content-Type": "application/merge-patch+json"}
+    items = [{**item, "state": "inProgress"} for item in items]
+    assert api.http.patch(order["href"], json={"state": "inProgress", "productOrderItem": items}).ok
+    items[0]["state"] = "completed"
+    assert api.http.patch(order["href"], data=json.dumps({"productOrderItem": items}), headers=merge).ok
+    assert cancel(api, order["id"]).json()["state"] == "done"
+    cancelled = api.http.get(order["href"]).json()
+    assert [item["state"] for item in cancelled["productOrderItem"]] == ["completed", "cancelled"]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from yarl import URL
 
+from mock_server.errors import error_middleware
 from mock_server.hub import (
     HUB_KEY,
     HubRegistry,
@@ -20,6 +21,8 @@ from mock_server.hub import (
     retrieve_listener,
     unregister_listener,
 )
+from mock_server.keys import SETTINGS
+from mock_server.settings import Settings
 from tmf622_schemas import validator_for
 
 BASE = "/tmf-api/productOrderingManagement/v4"
@@ -27,7 +30,9 @@ CALLBACK = "http://127.0.0.1:9/client"
 
 
 def make_app(registry: HubRegistry) -> web.Application:
-    app = web.Application()
+    """The hub handlers alone, with what they need of the mock: its settings and error middleware."""
+    app = web.Application(middlewares=[error_middleware])
+    app[SETTINGS] = Settings()
     app[HUB_KEY] = registry
     app.router.add_post(f"{BASE}/hub", register_listener)
     app.router.add_get(f"{BASE}/hub/{{id}}", retrieve_listener)

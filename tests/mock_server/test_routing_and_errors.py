@@ -12,10 +12,10 @@ from mock_server.store import MemoryStore
 BASE = "/tmf-api/productOrderingManagement/v4"
 
 
-def test_health_at_the_root(api: Api) -> None:
+def test_health_at_the_root(api: Api, store_kind: str) -> None:
     response = api.http.get(f"{api.root}/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "store": store_kind, "orders": 0}
 
 
 @pytest.mark.parametrize(
