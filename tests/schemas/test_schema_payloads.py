@@ -6,8 +6,9 @@ import copy
 from typing import Any
 
 import pytest
-import tmf622_schemas
 from jsonschema import Draft202012Validator
+
+import tmf622_schemas
 
 #: The official CTK's POST /productOrder body (scenario N1), written out here.
 CTK_CREATE_BODY: dict[str, Any] = {

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import tmf622_schemas
 from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
+
+import tmf622_schemas
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
