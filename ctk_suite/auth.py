@@ -7,11 +7,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote_plus
 
 import requests
-import urllib3
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from ctk_suite.profile import (
@@ -23,9 +22,7 @@ from ctk_suite.profile import (
     Profile,
 )
 from ctk_suite.redaction import SecretRegistry, redact_text, redact_url
-
-if TYPE_CHECKING:
-    from requests.sessions import _Settings
+from ctk_suite.transport import ProfileSession, transport_session
 
 Clock = Callable[[], float]
 
@@ -102,7 +99,7 @@ class OAuth2ClientCredentials(AuthBase):
         self._shown_url = redact_url(config.token_url)
 
     def close(self) -> None:
-        """Close the token endpoint's session, which this object owns."""
+        """Close the token endpoint's session, which this object owns (ProfileSession.close calls it)."""
         self._session.close()
 
     def __repr__(self) -> str:
@@ -215,60 +212,14 @@ class OAuth2ClientCredentials(AuthBase):
 _ACCEPT_JSON = {"Accept": "application/json"}
 
 
-class ProfileSession(requests.Session):
-    """A session whose defaults come from the profile: a timeout on every request, and the profile's
-    TLS verification and proxies even when REQUESTS_CA_BUNDLE or HTTPS_PROXY are set (requests gives
-    the environment precedence over `Session.verify` and `Session.proxies`, psf/requests#3829)."""
-
-    def __init__(self, timeout: tuple[float, float]) -> None:
-        super().__init__()
-        self.timeout = timeout
-
-    def close(self) -> None:
-        """Also close the token endpoint's session of an OAuth2 auth."""
-        if isinstance(self.auth, OAuth2ClientCredentials):
-            self.auth.close()
-        super().close()
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout
-        return super().send(request, **kwargs)
-
-    def merge_environment_settings(
-        self, url: str | bytes | None, proxies: Any, stream: Any, verify: Any, cert: Any
-    ) -> _Settings:
-        proxies_given = bool(proxies)  # before the base class fills the dict in with the environment's
-        settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
-        if verify is None and self.verify is not True:
-            settings["verify"] = self.verify
-        if not proxies_given and self.proxies:  # the same inversion for HTTPS_PROXY over Session.proxies
-            settings["proxies"] = {**settings["proxies"], **self.proxies}
-        return settings
-
-
 def build_session(
     profile: Profile, registry: SecretRegistry, *, clock: Clock = time.monotonic
 ) -> ProfileSession:
     """A session ready for `profile`: headers, auth, TLS, proxies and timeouts; its secrets registered."""
-    session = _transport_session(profile)
+    session = transport_session(profile)
     session.headers.update(profile.headers)
     register_secrets(profile, registry)
-    session.auth = build_auth(profile.auth, _transport_session(profile), registry, clock=clock)
-    return session
-
-
-def _transport_session(profile: Profile) -> ProfileSession:
-    """TLS, client certificate, proxies, timeouts; no headers or auth (also serves the token endpoint)."""
-    session = ProfileSession(profile.timeouts.as_requests())
-    tls = profile.tls
-    session.verify = str(tls.ca_bundle) if tls.verify and tls.ca_bundle else tls.verify
-    if tls.client_cert is not None:  # mutual TLS
-        session.cert = (str(tls.client_cert), str(tls.client_key)) if tls.client_key else str(tls.client_cert)
-    session.proxies.update(profile.proxies)
-    if not tls.verify:
-        # One line in the summary (tls_warning) says it instead of a warning on every request.
-        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    session.auth = build_auth(profile.auth, transport_session(profile), registry, clock=clock)
     return session
 
 
@@ -310,6 +261,9 @@ def tls_warning(profile: Profile) -> str | None:
     """The line the run summary prints when TLS verification is off, else None."""
     if profile.tls.verify or profile.target.base_url is None:
         return None
+    token_url = getattr(profile.auth, "token_url", "")
+    if not any(url.lower().startswith("https:") for url in (profile.target.base_url, token_url)):
+        return None  # plain HTTP everywhere (the embedded mock): there is no certificate to check
     return (
         f"TLS certificate verification is OFF for {redact_url(profile.target.base_url)}: the server's "
         "identity was not checked, so this run does not certify a trusted endpoint"

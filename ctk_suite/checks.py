@@ -37,6 +37,12 @@ class CheckContext:
     exchange: Exchange
     body: Any
     variables: Variables
+    #: False for the create request, whose script treats the whole body as the instance.
+    each_element: bool = True
+
+    def instances(self) -> list[tuple[str, Any]]:
+        """The instances the official script checks in this response."""
+        return instances(self.body) if self.each_element else [("$", self.body)]
 
     @property
     def request(self) -> str:
@@ -129,7 +135,7 @@ def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     """`Object.keys(instance)` includes every listed attribute, on every instance."""
     wanted = [str(a) for a in spec.params["attributes"]]
     failures = []
-    for where, instance in instances(ctx.body):
+    for where, instance in ctx.instances():
         if not isinstance(instance, dict):
             failures.append(
                 ctx.fail(where, f"an object with attributes {', '.join(wanted)}", describe(instance))
@@ -150,7 +156,7 @@ def attribute_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
         ctx.fail(
             child_path(where, name), f"{'an' if wanted[0] in 'aeiou' else 'a'} {wanted}", describe(value)
         )
-        for where, instance in instances(ctx.body)
+        for where, instance in ctx.instances()
         if not is_type(value := attribute(instance, name))
     )
 
@@ -164,7 +170,7 @@ def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     """
     name = str(spec.params["attribute"])
     failures = []
-    for where, instance in instances(ctx.body):
+    for where, instance in ctx.instances():
         value, path = attribute(instance, name), child_path(where, name)
         if not isinstance(value, str):
             failures.append(ctx.fail(path, "a string value to look for in the body", describe(value)))
@@ -265,7 +271,7 @@ def schema_valid(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
             f"valid {spec.params['schema']} ({error.validator})",
             clip(error.message),
         )
-        for where, instance in instances(ctx.body)
+        for where, instance in ctx.instances()
         for error in validator.iter_errors(instance)
     )
 

@@ -7,17 +7,52 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
 from ctk_suite.allure_html import render_html
-from ctk_suite.config import DEFAULT_REPORTS_DIR, DEFAULT_TIMEOUT_S, normalize_base_url, parse_headers
+from ctk_suite.baseline import BaselineError, load_baseline
+from ctk_suite.config import DEFAULT_REPORTS_DIR, normalize_base_url, parse_headers
+from ctk_suite.profile import Level, Profile
+from ctk_suite.profile_schema import ProfileError
 from ctk_suite.runner import QUOTES
-from tmf622_scenarios import DEFAULT_SCENARIO, scenario_path
+from ctk_suite.target import LEVEL_CHOICES, Overrides, resolve_profile
+from tmf622_scenarios import DEFAULT_SCENARIO, scenario_names, scenario_path
 
 USAGE_ERROR = 2
-EXAMPLE = "tmf622-ctk --base-url https://host/tmf-api/productOrderingManagement/v4/"
+EXAMPLE = "tmf622-ctk --profile my-deployment.yaml"
+EXTENDED_PREFIX = "extended-"
+
+#: (option, pytest option, argparse keywords): each also answers to its `--ctk-` spelling.
+_S = {"type": float, "metavar": "SECONDS"}
+_FILE = {"metavar": "FILE"}
+_VALUED: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("--profile", "--ctk-profile", {**_FILE, "help": "target profile (YAML), see README"}),
+    (
+        "--base-url",
+        "--ctk-base-url",
+        {"help": "API root: https://host/tmf-api/productOrderingManagement/v4/"},
+    ),
+    (
+        "--orderdate-quote",
+        "--ctk-orderdate-quote",
+        {"choices": sorted(QUOTES), "help": "?orderDate= quoting"},
+    ),
+    ("--timeout", "--ctk-timeout", {**_S, "help": "connect and read timeout at once"}),
+    ("--connect-timeout", "--ctk-connect-timeout", {**_S, "help": "connect timeout"}),
+    ("--read-timeout", "--ctk-read-timeout", {**_S, "help": "wait for a response"}),
+    ("--ca-bundle", "--ctk-ca-bundle", {**_FILE, "help": "CA bundle (PEM) to trust"}),
+    ("--client-cert", "--ctk-client-cert", {**_FILE, "help": "client certificate (mutual TLS)"}),
+    ("--client-key", "--ctk-client-key", {**_FILE, "help": "its private key"}),
+    ("--level", "--ctk-level", {"choices": list(LEVEL_CHOICES), "help": "default: the profile's levels"}),
+    ("--payload", "--ctk-payload", {**_FILE, "help": "POST /productOrder body (JSON), checked first"}),
+    ("--baseline", "--ctk-baseline", {**_FILE, "help": "earlier summary.json: fail only on regressions"}),
+)
+_FLAGS = (
+    ("--insecure", "--ctk-insecure", "do not verify TLS certificates (the summary warns)"),
+    ("--no-cleanup", "--ctk-no-cleanup", "keep the orders the run created on the server"),
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,68 +63,66 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line, mirroring the plugin's --ctk-* options."""
+    """The command line, mirroring the plugin's --ctk-* options (both spellings are accepted)."""
     parser = _Parser(
         prog="tmf622-ctk",
-        description="Run TM Forum's CTK for TMF622 Product Ordering v4.0.0 (N1, N2, E1) against a server, "
-        "or against the embedded mock when no --base-url is given. Exit 0 only if every assertion passed.",
+        description="Run TM Forum's CTK for TMF622 Product Ordering v4.0.0 (N1, N2, E1) against the target "
+        "of a profile, or against the embedded mock. Exit 0 only if every check passed "
+        "(with --baseline: if nothing regressed).",
         epilog="Arguments after `--` go to pytest unchanged (e.g. -- -q).",
     )
+    for option, alias, keywords in _VALUED:
+        parser.add_argument(option, alias, default=None, **keywords)
+    for option, alias, text in _FLAGS:
+        parser.add_argument(option, alias, action="store_true", help=text)
     parser.add_argument(
-        "--base-url", help="API root, e.g. https://host/tmf-api/productOrderingManagement/v4/"
-    )
+        "--header", "--ctk-header", action="append", default=[], metavar="'NAME: VALUE'",
+        help="extra request header, repeatable (values of credential headers are masked in reports)",
+    )  # fmt: skip
     parser.add_argument(
-        "--orderdate-quote",
-        choices=sorted(QUOTES),
-        default=None,
-        help="send ?orderDate= bare (none, default) or in single quotes, as the first official kit",
-    )
-    parser.add_argument(
-        "--header",
-        action="append",
-        default=[],
-        metavar="'NAME: VALUE'",
-        help="extra request header, repeatable (values are redacted in reports)",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=_positive_float,
-        default=None,
-        metavar="SECONDS",
-        help=f"per-request timeout (default {DEFAULT_TIMEOUT_S:g})",
-    )
-    parser.add_argument(
-        "--reports-dir",
-        default=DEFAULT_REPORTS_DIR,
-        metavar="DIR",
+        "--reports-dir", "--ctk-reports-dir", default=DEFAULT_REPORTS_DIR, metavar="DIR",
         help="where summary.json, junit.xml, allure-results/ and allure-report/ go (default reports)",
-    )
+    )  # fmt: skip
     parser.add_argument(
-        "--no-allure-html", action="store_true", help="keep the Allure results, skip the HTML report"
+        "--no-allure-html", action="store_true", help="keep the Allure results, skip the HTML"
     )
     parser.add_argument("--scenario", default=DEFAULT_SCENARIO, help=argparse.SUPPRESS)
     return parser
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+def overrides(options: argparse.Namespace) -> Overrides:
+    """The command line as profile overrides."""
+    return Overrides(
+        base_url=normalize_base_url(options.base_url) if options.base_url else None,
+        orderdate_quote=options.orderdate_quote,
+        timeout_s=_seconds(options.timeout, "--timeout"),
+        connect_timeout_s=_seconds(options.connect_timeout, "--connect-timeout"),
+        read_timeout_s=_seconds(options.read_timeout, "--read-timeout"),
+        insecure=options.insecure,
+        ca_bundle=options.ca_bundle,
+        client_cert=options.client_cert,
+        client_key=options.client_key,
+        level=options.level,
+        no_cleanup=options.no_cleanup,
+        payload_file=options.payload,
+    )
+
+
+def _seconds(value: float | None, flag: str) -> float | None:
+    if value is not None and not 0 < value <= 3600:
+        raise pytest.UsageError(f"argument {flag}: must be a positive number of seconds, got '{value:g}'")
     return value
 
 
 def pytest_args(
-    options: argparse.Namespace, reports: Path, scenario: Path, extra: Sequence[str]
+    options: argparse.Namespace, reports: Path, scenarios: Sequence[Path], extra: Sequence[str]
 ) -> list[str]:
-    """The pytest command line: the scenario file, our plugin and Allure, and an empty config.
+    """The pytest command line: the scenario files, our plugin and Allure, and an empty config.
 
     `-c os.devnull` keeps a surrounding project's pytest settings (addopts, filterwarnings) out of the run.
     """
-    args = [str(scenario), "-c", os.devnull, "--rootdir", str(scenario.parent), "-p", "no:cacheprovider"]
-    args += ["-p", "tmf622_ctk", "-p", "allure_pytest"]
+    args = [*map(str, scenarios), "-c", os.devnull, "--rootdir", str(scenarios[0].parent)]
+    args += ["-p", "no:cacheprovider", "-p", "tmf622_ctk", "-p", "allure_pytest"]
     args += [
         "--alluredir",
         str(reports / "allure-results"),
@@ -97,15 +130,34 @@ def pytest_args(
         "--ctk-reports-dir",
         str(reports),
     ]
-    if options.base_url:
-        args += ["--ctk-base-url", options.base_url]
-    if options.orderdate_quote:
-        args += ["--ctk-orderdate-quote", options.orderdate_quote]
-    if options.timeout:
-        args += ["--ctk-timeout", str(options.timeout)]
+    for option, alias, _ in _VALUED:
+        value = getattr(options, option.removeprefix("--").replace("-", "_"))
+        if value is not None:
+            args += [alias, str(value)]
+    args += [alias for option, alias, _ in _FLAGS if getattr(options, option[2:].replace("-", "_"))]
     for header in options.header:
         args += ["--ctk-header", header]
     return [*args, *extra]
+
+
+def scenario_files(profile: Profile, ctk_scenario: Path) -> list[Path]:
+    """The CTK's scenario file if its level is selected, then the extended level's files if it is."""
+    files = [ctk_scenario] if Level.CTK in profile.levels else []
+    if any(level is not Level.CTK for level in profile.levels):
+        files += [scenario_path(name) for name in scenario_names() if name.startswith(EXTENDED_PREFIX)]
+    return files or [ctk_scenario]
+
+
+def _prepare(parser: argparse.ArgumentParser, options: argparse.Namespace) -> list[Path]:
+    """Check everything that can be checked before a request is sent; one line and exit 2 otherwise."""
+    try:
+        parse_headers(options.header)
+        profile = resolve_profile(options.profile, overrides(options))
+        if options.baseline is not None:
+            load_baseline(Path(options.baseline))
+        return scenario_files(profile, scenario_path(options.scenario))
+    except (pytest.UsageError, ProfileError, BaselineError, FileNotFoundError) as exc:
+        parser.error(str(exc))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,15 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
     parser = build_parser()
     options = parser.parse_args(ours)
-    try:
-        parse_headers(options.header)
-        if options.base_url is not None:
-            normalize_base_url(options.base_url)
-        scenario = scenario_path(options.scenario)
-    except (pytest.UsageError, FileNotFoundError) as exc:
-        parser.error(str(exc))
+    scenarios = _prepare(parser, options)
     reports = Path(options.reports_dir).resolve()
-    code = int(pytest.main(pytest_args(options, reports, scenario, extra)))
+    code = int(pytest.main(pytest_args(options, reports, scenarios, extra)))
     if code == pytest.ExitCode.USAGE_ERROR:
         return USAGE_ERROR
     if not options.no_allure_html and (reports / "allure-results").is_dir():

@@ -1,27 +1,42 @@
-"""Send one HTTP request and record it as an immutable `Exchange`; never asserts, never raises."""
+"""Send one HTTP request and record it as an immutable `Exchange`; never asserts, never raises.
+
+Whatever the server does (refuses, stalls, drips, resets, floods, loops), the exchange ends within
+connect + read timeout seconds with either a response or a one-line `error`.
+"""
 
 from __future__ import annotations
 
 import codecs
-import re
+import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
-from urllib.parse import urlsplit
+from typing import Any
 
 import requests
 
-from ctk_suite.redact import redact_url
+from ctk_suite.auth import AuthError
+from ctk_suite.deadline import Watch, deadline
+from ctk_suite.redaction import SecretRegistry
+from ctk_suite.transport import plain_session
+from ctk_suite.transport_errors import BodyTooLarge, Context, describe
 
-_MAX_ERROR_CHARS = 300
-_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
+#: Bodies beyond this are not read (a TMF622 page of orders is far smaller); the exchange then fails.
+MAX_BODY_BYTES = 5 * 1024 * 1024
+#: Postman's default; a redirect loop ends here.
+MAX_REDIRECTS = 10
+#: Methods that may be sent again after a connection error (RFC 9110 section 9.2.2).
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+_CHUNK = 64 * 1024
+
+Observer = Callable[["Exchange"], None]
 
 
 @dataclass(frozen=True)
 class Exchange:
-    """What was sent and what came back (or the transport error instead of a response)."""
+    """What was sent and what came back (or the transport error instead of a usable response)."""
 
     method: str
     url: str
@@ -32,6 +47,8 @@ class Exchange:
     body: bytes = b""
     elapsed_ms: float = 0.0
     error: str | None = None
+    attempts: int = 1  # more than 1 only after connection errors on an idempotent request
+    truncated: bool = False  # the body went past the size limit and was cut
 
     @property
     def size(self) -> int:
@@ -43,9 +60,16 @@ class Exchange:
         """The body as text: the declared charset, else UTF-8 (RFC 8259 section 8.1), BOM dropped."""
         return self.body.decode(self._charset(), errors="replace").removeprefix("\ufeff")
 
+    def strict_text(self) -> str:
+        """The body as text; UnicodeDecodeError when it is not valid in its charset (a JSON body must be)."""
+        return self.body.decode(self._charset()).removeprefix("\ufeff")
+
+    def header(self, name: str) -> str | None:
+        """A response header, by case-insensitive name (RFC 9110 section 5.1)."""
+        return next((v for k, v in self.response_headers.items() if k.lower() == name.lower()), None)
+
     def _charset(self) -> str:
-        content_type = next((v for k, v in self.response_headers.items() if k.lower() == "content-type"), "")
-        for part in content_type.split(";")[1:]:
+        for part in (self.header("Content-Type") or "").split(";")[1:]:
             key, _, value = part.strip().partition("=")
             if key.lower() == "charset" and value:
                 charset = value.strip("\"'")
@@ -61,63 +85,156 @@ def _known_codec(name: str) -> bool:
     return True
 
 
-class HttpClient:
-    """A `requests` session with a fixed timeout; one instance per CTK run."""
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much the client waits for and reads."""
 
-    def __init__(self, timeout_s: float) -> None:
-        self._timeout_s = timeout_s
-        self._session = requests.Session()
+    connect_s: float = 10.0
+    read_s: float = 30.0
+    max_body_bytes: int = MAX_BODY_BYTES
+    attempts: int = 3
+    backoff_s: float = 0.1
+
+    @property
+    def deadline_s(self) -> float:
+        """The whole exchange (connect, headers, body, redirects) ends within this."""
+        return self.connect_s + self.read_s
+
+
+class HttpClient:
+    """A `requests` session (auth, TLS, proxies from the profile) behind a fail-safe `send`."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        limits: Limits | None = None,
+        registry: SecretRegistry | None = None,
+    ) -> None:
+        self._session = session
+        self._session.max_redirects = MAX_REDIRECTS
+        self.limits = limits or Limits()
+        self._registry = registry
+        self._observers: list[Observer] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def plain(cls, connect_s: float = 10.0, read_s: float = 30.0) -> HttpClient:
+        """A client without credentials (the embedded mock, tests)."""
+        return cls(plain_session((connect_s, read_s)), Limits(connect_s, read_s))
+
+    def observe(self, observer: Observer) -> None:
+        """Call `observer` with every finished exchange (cleanup bookkeeping, progress lines)."""
+        with self._lock:
+            self._observers.append(observer)
 
     def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None) -> Exchange:
-        """Perform the request; a transport failure becomes `Exchange.error`, never an exception."""
+        """Perform the request; connection errors are retried for idempotent methods only."""
+        attempts = self.limits.attempts if method.upper() in IDEMPOTENT else 1
+        for attempt in range(1, attempts + 1):
+            exchange, retryable = self._attempt(method, url, headers, body)
+            if not retryable or attempt == attempts:
+                break
+            time.sleep(self.limits.backoff_s * 2 ** (attempt - 1))
+        exchange = replace(exchange, attempts=attempt)
+        for observer in list(self._observers):
+            observer(exchange)
+        return exchange
+
+    def _attempt(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    ) -> tuple[Exchange, bool]:
         sent = Exchange(method, url, MappingProxyType(dict(headers)), body)
         started = time.perf_counter()
+        with deadline(self.limits.deadline_s) as watch:
+            try:
+                response = self._session.request(method, url, headers=dict(headers), data=body, stream=True)
+            except Exception as exc:  # the client never raises: even a bug below becomes one line
+                sent = _with_request(sent, getattr(exc, "request", None))
+                error = self._describe(exc, url, watch, _Body())
+                return replace(sent, elapsed_ms=_ms_since(started), error=error), _retryable(exc, watch)
+            return self._receive(_with_request(sent, response.request), response, watch, started), False
+
+    def _receive(self, sent: Exchange, response: requests.Response, watch: Watch, started: float) -> Exchange:
+        received = _Body()
+        error = None
         try:
-            response = self._session.request(
-                method, url, headers=dict(headers), data=body, timeout=self._timeout_s
-            )
-            content = response.content
-        except (requests.RequestException, ValueError, OSError) as exc:
-            return _with_error(sent, exc, _ms_since(started))
-        return Exchange(
-            method=method,
-            url=url,
-            request_headers=sent.request_headers,
-            request_body=body,
+            received.read(response, self.limits.max_body_bytes)
+        except Exception as exc:  # as in _attempt
+            error = self._describe(exc, sent.url, watch, received, response)
+        finally:
+            response.close()  # a cut body must not go back to the pool
+        return replace(
+            sent,
             status=response.status_code,
             response_headers=MappingProxyType(dict(response.headers)),
-            body=content,
+            body=received.content(),
             elapsed_ms=_ms_since(started),
+            error=error,
+            truncated=received.truncated,
         )
 
+    def _describe(
+        self,
+        exc: BaseException,
+        url: str,
+        watch: Watch,
+        received: _Body,
+        response: requests.Response | None = None,
+    ) -> str:
+        length = response.headers.get("Content-Length") if response is not None else None
+        context = Context(
+            url=url,
+            connect_s=self.limits.connect_s,
+            read_s=self.limits.read_s,
+            max_redirects=MAX_REDIRECTS,
+            body_bytes=received.size,
+            expected_bytes=int(length) if length and length.isdigit() else None,
+            deadline_s=self.limits.deadline_s if watch.expired else None,
+        )
+        return describe(exc, context, self._registry)
+
     def close(self) -> None:
-        """Release pooled connections."""
+        """Release pooled connections (and the token endpoint's session)."""
         self._session.close()
+
+
+class _Body:
+    """The body as it arrives, cut at the size limit."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self.size = 0
+        self.truncated = False
+
+    def read(self, response: requests.Response, limit: int) -> None:
+        for chunk in response.iter_content(_CHUNK):
+            self._chunks.append(chunk[: limit - self.size + 1])
+            self.size += len(self._chunks[-1])
+            if self.size > limit:
+                self.truncated = True
+                raise BodyTooLarge(limit)
+
+    def content(self) -> bytes:
+        """What was read, without the byte that proved the body too large."""
+        body = b"".join(self._chunks)
+        return body[:-1] if self.truncated else body
+
+
+def _retryable(exc: BaseException, watch: Watch) -> bool:
+    """Only a failure to connect or to get any answer: never a timeout, TLS or credentials failure."""
+    refused = isinstance(exc, requests.ConnectionError) and not isinstance(
+        exc, requests.Timeout | requests.exceptions.SSLError
+    )
+    return refused and not isinstance(exc, AuthError) and not watch.expired
+
+
+def _with_request(sent: Exchange, prepared: Any) -> Exchange:
+    """The headers as they went out (auth and session headers included), when `requests` prepared them."""
+    headers = getattr(prepared, "headers", None)
+    if headers is None:
+        return sent
+    return replace(sent, request_headers=MappingProxyType(dict(headers)))
 
 
 def _ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
-
-
-def _with_error(sent: Exchange, exc: BaseException, elapsed_ms: float) -> Exchange:
-    return Exchange(
-        sent.method,
-        sent.url,
-        sent.request_headers,
-        sent.request_body,
-        elapsed_ms=elapsed_ms,
-        error=describe_error(exc, sent.url),
-    )
-
-
-def describe_error(exc: BaseException, url: str) -> str:
-    """One short line naming the transport failure (the OS reason when there is one), no credentials.
-
-    urllib3 wraps the cause in several layers ("Max retries exceeded ... (Caused by ...)"); the
-    `[Errno N] reason` inside is what a person needs.
-    """
-    kind = "timeout" if isinstance(exc, requests.Timeout) else type(exc).__name__
-    text = " ".join(str(exc).split())
-    errno = _ERRNO.search(text)
-    detail = f"{errno[0]} ({urlsplit(url).netloc})" if errno else text
-    return redact_url(f"{kind}: {detail}")[:_MAX_ERROR_CHARS]

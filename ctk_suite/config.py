@@ -10,96 +10,170 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ctk_suite.redact import redact_url
+from ctk_suite.redaction import redact_url
 from ctk_suite.runner import QUOTES
+from ctk_suite.target import LEVEL_CHOICES, Overrides
 
-DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_REPORTS_DIR = "reports"
+_TRUE = frozenset({"1", "true", "yes", "on"})
 
-# option dest -> (environment variable, ini key)
-SOURCES: Mapping[str, tuple[str, str]] = {
-    "ctk_base_url": ("TMF622_CTK_BASE_URL", "ctk_base_url"),
-    "ctk_orderdate_quote": ("TMF622_CTK_ORDERDATE_QUOTE", "ctk_orderdate_quote"),
-    "ctk_headers": ("TMF622_CTK_HEADERS", "ctk_headers"),
-    "ctk_timeout": ("TMF622_CTK_TIMEOUT", "ctk_timeout"),
-    "ctk_reports_dir": ("TMF622_CTK_REPORTS_DIR", "ctk_reports_dir"),
+
+@dataclass(frozen=True)
+class Option:
+    """One `--ctk-*` option: its flag, environment variable, help, and how the value is shown."""
+
+    flag: str
+    env: str
+    help: str
+    metavar: str | None = None
+    is_flag: bool = False
+
+
+#: option dest -> its sources (the ini key is the dest).
+OPTIONS: Mapping[str, Option] = {
+    "ctk_profile": Option(
+        "--ctk-profile", "TMF622_CTK_PROFILE", "target profile (YAML); default: the embedded mock", "FILE"
+    ),
+    "ctk_base_url": Option(
+        "--ctk-base-url",
+        "TMF622_CTK_BASE_URL",
+        "API root, e.g. https://host/tmf-api/productOrderingManagement/v4/ (overrides the profile's)",
+        "URL",
+    ),
+    "ctk_orderdate_quote": Option(
+        "--ctk-orderdate-quote", "TMF622_CTK_ORDERDATE_QUOTE", "send ?orderDate= bare (none) or 'quoted'"
+    ),
+    "ctk_headers": Option(
+        "--ctk-header", "TMF622_CTK_HEADERS", "extra request header, repeatable (env: one per line)", "'N: V'"
+    ),
+    "ctk_timeout": Option(
+        "--ctk-timeout", "TMF622_CTK_TIMEOUT", "connect and read timeout at once", "SECONDS"
+    ),
+    "ctk_connect_timeout": Option(
+        "--ctk-connect-timeout", "TMF622_CTK_CONNECT_TIMEOUT", "TCP/TLS connect timeout", "SECONDS"
+    ),
+    "ctk_read_timeout": Option(
+        "--ctk-read-timeout", "TMF622_CTK_READ_TIMEOUT", "wait for a response (whole exchange: +connect)", "S"
+    ),
+    "ctk_insecure": Option(
+        "--ctk-insecure", "TMF622_CTK_INSECURE", "do not verify TLS certificates (warned)", is_flag=True
+    ),
+    "ctk_ca_bundle": Option("--ctk-ca-bundle", "TMF622_CTK_CA_BUNDLE", "CA bundle (PEM) to trust", "FILE"),
+    "ctk_client_cert": Option(
+        "--ctk-client-cert", "TMF622_CTK_CLIENT_CERT", "client certificate for mutual TLS", "FILE"
+    ),
+    "ctk_client_key": Option("--ctk-client-key", "TMF622_CTK_CLIENT_KEY", "its private key", "FILE"),
+    "ctk_level": Option("--ctk-level", "TMF622_CTK_LEVEL", "checks to run: ctk (default), extended, all"),
+    "ctk_no_cleanup": Option(
+        "--ctk-no-cleanup", "TMF622_CTK_NO_CLEANUP", "keep the orders the run created", is_flag=True
+    ),
+    "ctk_payload": Option(
+        "--ctk-payload", "TMF622_CTK_PAYLOAD", "POST /productOrder body (JSON file)", "FILE"
+    ),
+    "ctk_baseline": Option(
+        "--ctk-baseline", "TMF622_CTK_BASELINE", "earlier summary.json: fail only on regressions", "FILE"
+    ),
+    "ctk_reports_dir": Option(
+        "--ctk-reports-dir",
+        "TMF622_CTK_REPORTS_DIR",
+        f"reports folder (default {DEFAULT_REPORTS_DIR})",
+        "DIR",
+    ),
 }
+_CHOICES = {"ctk_orderdate_quote": sorted(QUOTES), "ctk_level": list(LEVEL_CHOICES)}
 
 
 @dataclass(frozen=True)
 class CtkConfig:
     """Everything the run needs from the command line, the environment and the ini file."""
 
-    base_url: str | None
-    orderdate_quote: str = "none"
+    overrides: Overrides = field(default_factory=Overrides)
+    profile_path: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
-    timeout_s: float = DEFAULT_TIMEOUT_S
     reports_dir: Path = Path(DEFAULT_REPORTS_DIR)
+    baseline: Path | None = None
+
+    @property
+    def base_url(self) -> str | None:
+        """The API root given on the command line, if any."""
+        return self.overrides.base_url
 
 
 def add_options(parser: pytest.Parser) -> None:
     """Register the namespaced options (never a bare --base-url: pytest-base-url owns it)."""
     group = parser.getgroup("tmf622-ctk", "TMF622 CTK")
-    group.addoption(
-        "--ctk-base-url",
-        dest="ctk_base_url",
-        help="API root, e.g. https://host/tmf-api/"
-        "productOrderingManagement/v4/ (env TMF622_CTK_BASE_URL); default: start the embedded mock",
-    )
-    group.addoption(
-        "--ctk-orderdate-quote",
-        dest="ctk_orderdate_quote",
-        choices=sorted(QUOTES),
-        help="send ?orderDate= bare (none, default) or in single quotes (env TMF622_CTK_ORDERDATE_QUOTE)",
-    )
-    group.addoption(
-        "--ctk-header",
-        dest="ctk_headers",
-        action="append",
-        metavar="'NAME: VALUE'",
-        help="extra request header, repeatable (env TMF622_CTK_HEADERS, one per line)",
-    )
-    group.addoption(
-        "--ctk-timeout",
-        dest="ctk_timeout",
-        metavar="SECONDS",
-        help=f"per-request timeout (env TMF622_CTK_TIMEOUT; default {DEFAULT_TIMEOUT_S:g})",
-    )
-    group.addoption(
-        "--ctk-reports-dir",
-        dest="ctk_reports_dir",
-        metavar="DIR",
-        help=f"reports folder (env TMF622_CTK_REPORTS_DIR; default {DEFAULT_REPORTS_DIR})",
-    )
-    parser.addini("ctk_base_url", "TMF622 API root for the CTK", default="")
-    parser.addini("ctk_orderdate_quote", "none or single", default="")
-    parser.addini("ctk_headers", "extra request headers, 'Name: value' per line", type="linelist", default=[])
-    parser.addini("ctk_timeout", "per-request timeout in seconds", default="")
-    parser.addini("ctk_reports_dir", "reports folder", default="")
+    for dest, option in OPTIONS.items():
+        help_text = f"{option.help} (env {option.env})"
+        if option.is_flag:
+            group.addoption(option.flag, dest=dest, action="store_true", default=False, help=help_text)
+        elif dest == "ctk_headers":
+            group.addoption(option.flag, dest=dest, action="append", metavar=option.metavar, help=help_text)
+        else:
+            choices = _CHOICES.get(dest)
+            group.addoption(option.flag, dest=dest, choices=choices, metavar=option.metavar, help=help_text)
+        _add_ini(parser, dest, option)
+
+
+def _add_ini(parser: pytest.Parser, dest: str, option: Option) -> None:
+    if dest == "ctk_headers":
+        parser.addini(dest, option.help, type="linelist", default=[])
+    elif option.is_flag:
+        parser.addini(dest, option.help, type="bool", default=False)
+    else:
+        parser.addini(dest, option.help, type="string", default="")
 
 
 def resolve(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> CtkConfig:
     """Read each option from the first source that sets it; bad values are usage errors."""
-    raw = {dest: _first(config, dest, environ) for dest in SOURCES}
+    raw = {dest: _first(config, dest, environ) for dest in OPTIONS}
+
+    def text(dest: str) -> str | None:
+        return str(raw[dest]) if raw[dest] else None
+
+    base_url = text("ctk_base_url")
+    overrides = Overrides(
+        base_url=normalize_base_url(base_url) if base_url else None,
+        orderdate_quote=_choice(raw["ctk_orderdate_quote"], "ctk_orderdate_quote"),
+        timeout_s=_seconds(raw["ctk_timeout"], "--ctk-timeout"),
+        connect_timeout_s=_seconds(raw["ctk_connect_timeout"], "--ctk-connect-timeout"),
+        read_timeout_s=_seconds(raw["ctk_read_timeout"], "--ctk-read-timeout"),
+        insecure=bool(raw["ctk_insecure"]),
+        ca_bundle=text("ctk_ca_bundle"),
+        client_cert=text("ctk_client_cert"),
+        client_key=text("ctk_client_key"),
+        level=_choice(raw["ctk_level"], "ctk_level"),
+        no_cleanup=bool(raw["ctk_no_cleanup"]),
+        payload_file=text("ctk_payload"),
+    )
+    root = config.invocation_params.dir
+    baseline = text("ctk_baseline")
     return CtkConfig(
-        base_url=normalize_base_url(str(raw["ctk_base_url"])) if raw["ctk_base_url"] else None,
-        orderdate_quote=_quote(raw["ctk_orderdate_quote"]),
-        headers=parse_headers(raw["ctk_headers"] or []),
-        timeout_s=_timeout(raw["ctk_timeout"]),
-        reports_dir=Path(config.invocation_params.dir, str(raw["ctk_reports_dir"] or DEFAULT_REPORTS_DIR)),
+        overrides=overrides,
+        profile_path=text("ctk_profile"),
+        headers=parse_headers(_lines(raw["ctk_headers"])),
+        reports_dir=Path(root, str(raw["ctk_reports_dir"] or DEFAULT_REPORTS_DIR)),
+        baseline=Path(root, baseline) if baseline else None,
     )
 
 
-def _first(config: pytest.Config, dest: str, environ: Mapping[str, str]) -> str | list[str] | None:
-    env_name, ini_name = SOURCES[dest]
+def _first(config: pytest.Config, dest: str, environ: Mapping[str, str]) -> str | list[str] | bool | None:
+    option = OPTIONS[dest]
     cli = config.getoption(dest)
     if cli:
         return cli  # type: ignore[no-any-return]
-    if environ.get(env_name):
-        value = environ[env_name]
+    if environ.get(option.env):
+        value = environ[option.env]
+        if option.is_flag:
+            return value.strip().lower() in _TRUE
         return value.splitlines() if dest == "ctk_headers" else value
-    ini = config.getini(ini_name)
+    ini = config.getini(dest)
     return ini or None
+
+
+def _lines(value: str | list[str] | bool | None) -> list[str]:
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
 
 
 def normalize_base_url(value: str) -> str:
@@ -111,24 +185,26 @@ def normalize_base_url(value: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _quote(value: str | list[str] | None) -> str:
-    quote = str(value or "none").strip().lower()
-    if quote not in QUOTES:
-        raise pytest.UsageError(
-            f"--ctk-orderdate-quote must be one of {', '.join(sorted(QUOTES))}, got {quote!r}"
-        )
-    return quote
-
-
-def _timeout(value: str | list[str] | None) -> float:
+def _choice(value: str | list[str] | bool | None, dest: str) -> str | None:
     if not value:
-        return DEFAULT_TIMEOUT_S
+        return None
+    chosen = str(value).strip().lower()
+    if chosen not in _CHOICES[dest]:
+        raise pytest.UsageError(
+            f"{OPTIONS[dest].flag} must be one of {', '.join(_CHOICES[dest])}, got {chosen!r}"
+        )
+    return chosen
+
+
+def _seconds(value: str | list[str] | bool | None, flag: str) -> float | None:
+    if not value:
+        return None
     try:
         seconds = float(str(value))
     except ValueError:
         seconds = 0.0
-    if seconds <= 0:
-        raise pytest.UsageError(f"--ctk-timeout must be a positive number of seconds, got {value!r}")
+    if not 0 < seconds <= 3600:  # the profile's own bound on timeouts
+        raise pytest.UsageError(f"{flag} must be a positive number of seconds (at most 3600), got {value!r}")
     return seconds
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from ctk_suite.checks import CheckContext, get_check
 from ctk_suite.client import Exchange, HttpClient
 from ctk_suite.failures import Failure, clip, render_all
-from ctk_suite.redact import redact_url
+from ctk_suite.redaction import redact_url
 from ctk_suite.scenario import AssertionSpec, Emit, RequestSpec, Scenario
 from ctk_suite.variables import Variables, apply_quote, url_encode
 
@@ -26,7 +26,9 @@ class RunSettings:
     base_url: str
     extra_headers: Mapping[str, str]
     orderdate_quote: str = "none"
-    timeout_s: float = 10.0
+    timeout_s: float = 10.0  # connect and read, for a client made by the run itself
+    #: The POST /productOrder body of the target profile, in place of the scenario's (None: the scenario's).
+    payload: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ class AssertionResult:
 
     name: str
     failures: tuple[Failure, ...] = ()
+    #: The name before {{VAR}} rendering: stable from run to run, so a baseline can match it.
+    key: str | None = None
+    #: The spec rule the assertion tests (extended checks; the CTK's are the kit's own assertions).
+    rule: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -57,6 +63,7 @@ class RequestResult:
     exchange: Exchange | None
     assertions: tuple[AssertionResult, ...]
     not_sent: str | None = None
+    level: str = "ctk"
 
     @property
     def title(self) -> str:
@@ -87,6 +94,25 @@ def parse_json(text: str) -> Any:
         raise NotJson(f"body is not JSON: {shown}") from exc
 
 
+def read_json(exchange: Exchange) -> Any:
+    """The JSON body of a response; NotJson says what was expected and what came instead."""
+    media = (exchange.header("Content-Type") or "no Content-Type").split(";")[0].strip()
+    came = f"HTTP {exchange.status} {media}"
+    try:
+        text = exchange.strict_text()
+    except UnicodeDecodeError as exc:  # RFC 8259 section 8.1: JSON exchanged between systems is UTF-8
+        raise NotJson(
+            f"expected a JSON body, got {came} with bytes that are not valid {exc.encoding} "
+            f"(first at offset {exc.start})"
+        ) from None
+    try:
+        return parse_json(text)
+    except NotJson as exc:
+        raise NotJson(
+            f"expected a JSON body, got {came}: {str(exc).removeprefix('body is not JSON: ')}"
+        ) from None
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -97,7 +123,7 @@ class CtkRun:
     def __init__(self, scenario: Scenario, settings: RunSettings, client: HttpClient | None = None) -> None:
         self.scenario = scenario
         self.settings = settings
-        self.client = client or HttpClient(settings.timeout_s)
+        self.client = client or HttpClient.plain(settings.timeout_s, settings.timeout_s)
         self.variables = Variables()
         self.results: list[RequestResult] = []
         self.started_at = datetime.now(UTC)
@@ -135,7 +161,8 @@ class CtkRun:
     def _send(self, spec: RequestSpec, name: str, path: str) -> RequestResult:
         url = self.settings.base_url + self.variables.render(path, url_encode)
         headers = {**self.scenario.headers, **self.settings.extra_headers}
-        body = json.dumps(spec.body).encode() if spec.body is not None else None
+        payload = spec.body if spec.body is None or self.settings.payload is None else self.settings.payload
+        body = json.dumps(payload).encode() if payload is not None else None
         exchange = self.client.send(spec.method, url, headers, body)
         assertions = self._evaluate(spec, exchange)
         return RequestResult(spec, name, url, exchange, assertions)
@@ -144,14 +171,14 @@ class CtkRun:
         where = f"{exchange.method} {redact_url(exchange.url)}"
         if exchange.error is not None:
             self._capture_failed(spec, f"failed: {exchange.error}")
-            return _blanket(spec.assertions, exchange.error, where, self.variables)
+            return _blanket(spec.assertions, f"{where}: {exchange.error}", where, self.variables)
         try:
-            body = parse_json(exchange.text) if _reads_json(spec) else None
+            body = read_json(exchange) if _reads_json(spec) else None
         except NotJson as exc:
             self._capture_failed(spec, f"returned {exchange.status} with a body that is not JSON")
             return _blanket(spec.assertions, str(exc), where, self.variables)
         self._capture(spec, exchange, body)
-        context = CheckContext(exchange, body, self.variables)
+        context = CheckContext(exchange, body, self.variables, each_element=spec.instances == "each")
         return tuple(r for a in spec.assertions if (r := _assert(a, context, self.variables)) is not None)
 
     def _capture(self, spec: RequestSpec, exchange: Exchange, body: Any) -> None:
@@ -187,7 +214,7 @@ def _assert(spec: AssertionSpec, context: CheckContext, variables: Variables) ->
     if verdict is None and spec.emit is Emit.ALWAYS:
         # A check may only stay silent for conditional assertions; anything else is a bug, never a pass.
         verdict = (context.note(f"check {spec.kind} gave no verdict"),)
-    return None if verdict is None else AssertionResult(name, verdict)
+    return None if verdict is None else AssertionResult(name, verdict, key=spec.name)
 
 
 def _blanket(
@@ -196,5 +223,7 @@ def _blanket(
     """Every always-present assertion fails with one reason; conditional ones cannot be decided."""
     failure = Failure(request=request, note=reason)
     return tuple(
-        AssertionResult(variables.render(a.name), (failure,)) for a in specs if a.emit is Emit.ALWAYS
+        AssertionResult(variables.render(a.name), (failure,), key=a.name)
+        for a in specs
+        if a.emit is Emit.ALWAYS
     )

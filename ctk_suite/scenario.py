@@ -50,6 +50,9 @@ class RequestSpec:
     body: Any = None
     captures: Mapping[str, str] = field(default_factory=dict)
     quoted_variables: tuple[str, ...] = ()
+    #: `each`: the official list scripts check every element of a non-empty array; `body`: the create
+    #: script checks `pm.response.json()` itself, so an array answer is one (failing) instance.
+    instances: str = "each"
 
     @property
     def title(self) -> str:
@@ -132,6 +135,7 @@ def _request(raw: Any, payloads: Mapping[str, Any], where: str) -> RequestSpec:
         body=payloads[body_ref] if body_ref is not None else None,
         captures={str(k): str(v) for k, v in (raw.get("captures") or {}).items()},
         quoted_variables=tuple(str(v) for v in raw.get("quotedVariables") or ()),
+        instances=_instances_mode(raw.get("instances", "each")),
     )
     _check_unique_names(spec, where)
     return spec
@@ -176,3 +180,10 @@ def _check_variables(scenario: Scenario, path: Path) -> None:
                 f"{path}: {request.title} uses {sorted(unknown)} before any request captures it"
             )
         captured |= set(request.captures)
+
+
+def _instances_mode(value: object) -> str:
+    """`each` or `body`; anything else is a mistake in the scenario file."""
+    if value not in ("each", "body"):
+        raise ScenarioError(f"instances must be 'each' or 'body', not {value!r}")
+    return str(value)

@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import allure
 
 from ctk_suite.client import Exchange
-from ctk_suite.redact import redact_headers, redact_url
+from ctk_suite.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
 from ctk_suite.runner import RequestResult
+from ctk_suite.transport_errors import AUTH, TRANSPORT
 
 EPIC = "TMF622 Product Ordering v4.0.0"
+#: An attachment shows at most this much of a body (the exchange itself may hold up to 5 MiB).
+MAX_ATTACHED_CHARS = 64 * 1024
 
-#: Allure groups failed results by the first category whose regex matches the failure message.
+#: Allure files a failed result under the first category whose regex matches its message. Transport
+#: and auth errors come first (no usable response), then schema violations, then other assertions.
 CATEGORIES = [
     {
-        "name": "Server unreachable or too slow",
+        "name": "Transport errors (no usable response)",
         "matchedStatuses": ["failed", "broken"],
-        "messageRegex": r"(?s).*(ConnectionError|ConnectTimeout|timeout:|SSLError).*",
+        "messageRegex": rf"(?s).*{TRANSPORT}:.*",
+    },
+    {
+        "name": "Authentication errors (token endpoint, credentials)",
+        "matchedStatuses": ["failed", "broken"],
+        "messageRegex": rf"(?s).*{AUTH}:.*",
     },
     {
         "name": "Request not sent: a variable it needs is unavailable",
@@ -28,21 +38,31 @@ CATEGORIES = [
         "messageRegex": r"(?s).*not sent:.*unavailable.*",
     },
     {
+        "name": "Schema violations",
+        "matchedStatuses": ["failed"],
+        "messageRegex": r"(?s).*expected valid [A-Za-z_]+ \(.*",
+    },
+    {
         "name": "Response body is not JSON",
         "matchedStatuses": ["failed"],
-        "messageRegex": r"(?s).*body is not JSON.*",
+        "messageRegex": r"(?s).*expected a JSON body.*",
     },
     {
         "name": "Wrong status code",
         "matchedStatuses": ["failed"],
         "messageRegex": r"(?s).*Status code is \d+:.*",
     },
-    {"name": "Conformance failures", "matchedStatuses": ["failed"]},
+    {"name": "Assertion failures", "matchedStatuses": ["failed"]},
     {"name": "Suite errors", "matchedStatuses": ["broken"]},
 ]
 
 
-def record(result: RequestResult, collection: str) -> None:
+def record(
+    result: RequestResult,
+    collection: str,
+    registry: SecretRegistry | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> None:
     """Label the running test, attach the exchange, and add one step per assertion (failed ones marked)."""
     dynamic: Any = allure.dynamic  # allure's label helpers carry no type hints
     dynamic.parent_suite(collection)
@@ -50,15 +70,18 @@ def record(result: RequestResult, collection: str) -> None:
     dynamic.epic(EPIC)
     dynamic.feature(result.spec.scenario)
     dynamic.story(result.title)
+    for name, value in {"level": result.level, "scenario": result.spec.scenario, **(labels or {})}.items():
+        dynamic.label(name, value)
     # Two requests share a name (`N1 /ProductOrder` POST and GET): the method keeps their histories apart.
     allure.dynamic.parameter("method", result.spec.method)
-    allure.dynamic.parameter("url", redact_url(result.url), excluded=True)  # holds run-specific ids
+    allure.dynamic.parameter("url", redact_url(result.url, registry), excluded=True)  # run-specific ids
     if result.exchange is not None:
-        _attach_exchange(result.exchange)
+        _attach_exchange(result.exchange, registry)
     if result.error is not None:
-        allure.attach(result.error, name="error", attachment_type=allure.attachment_type.TEXT)
+        _attach(redact_text(result.error, registry), "error")
     for assertion in result.assertions:
-        _step(assertion.name, assertion.reason)
+        reason = None if assertion.reason is None else redact_text(assertion.reason, registry)
+        _step(redact_text(assertion.name, registry), reason)
 
 
 def _step(name: str, reason: str | None) -> None:
@@ -70,30 +93,62 @@ def _step(name: str, reason: str | None) -> None:
         pass  # recorded as a failed step; the item fails once all assertions are reported
 
 
-def _attach_exchange(exchange: Exchange) -> None:
-    allure.attach(request_text(exchange), name="request", attachment_type=allure.attachment_type.TEXT)
+def _attach(text: str, name: str) -> None:
+    allure.attach(text, name=name, attachment_type=allure.attachment_type.TEXT)
+
+
+def _attach_exchange(exchange: Exchange, registry: SecretRegistry | None) -> None:
+    _attach(request_text(exchange, registry), "request")
     if exchange.status is not None:
-        allure.attach(response_text(exchange), name="response", attachment_type=allure.attachment_type.TEXT)
+        _attach(response_text(exchange, registry), "response")
 
 
-def request_text(exchange: Exchange) -> str:
-    """The request as sent, secrets redacted."""
+def attach_exchanges(
+    exchanges: Iterable[tuple[str, Exchange]], registry: SecretRegistry | None = None
+) -> None:
+    """Further exchanges of the running test (an extended check reads several), named by `label`."""
+    for label, exchange in exchanges:
+        _attach(request_text(exchange, registry), redact_text(f"request {label}", registry))
+        if exchange.status is not None:
+            _attach(response_text(exchange, registry), redact_text(f"response {label}", registry))
+
+
+def request_text(exchange: Exchange, registry: SecretRegistry | None = None) -> str:
+    """The request as sent (auth headers included, masked)."""
+    first = f"{exchange.method} {redact_url(exchange.url, registry)}"
     body = exchange.request_body.decode("utf-8", errors="replace") if exchange.request_body else ""
-    return _message(f"{exchange.method} {redact_url(exchange.url)}", exchange.request_headers, body)
+    return _message(first, exchange.request_headers, body, registry)
 
 
-def response_text(exchange: Exchange) -> str:
-    """The response as received, secrets redacted, JSON bodies pretty-printed."""
-    return _message(
-        f"HTTP {exchange.status} ({exchange.elapsed_ms:g} ms)",
-        exchange.response_headers,
-        _pretty(exchange.text),
-    )
+def response_text(exchange: Exchange, registry: SecretRegistry | None = None) -> str:
+    """The response as received, secrets masked, JSON bodies pretty-printed, long bodies cut."""
+    cut = " (cut at the size limit)" if exchange.truncated else ""
+    first = f"HTTP {exchange.status} ({exchange.elapsed_ms:g} ms, {exchange.size} bytes{cut})"
+    return _message(first, exchange.response_headers, exchange.text, registry)
 
 
-def _message(first_line: str, headers: Mapping[str, str], body: str) -> str:
-    lines = [first_line, *(f"{k}: {v}" for k, v in redact_headers(headers).items())]
-    return "\n".join(lines) + "\n\n" + body
+def _message(first_line: str, headers: Mapping[str, str], body: str, registry: SecretRegistry | None) -> str:
+    lines = [first_line, *(f"{k}: {v}" for k, v in redact_headers(headers, registry).items())]
+    return "\n".join(lines) + "\n\n" + shown_body(body, registry)
+
+
+#: The word a cut ends in (up to a JWT's length) is dropped, so no part of a secret survives the cut.
+_MAX_WORD = 8192
+_LAST_WORD = re.compile(r"[\s\"',;:{}\[\]][^\s\"',;:{}\[\]]*\Z")  # a delimiter first: linear time
+
+
+def shown_body(text: str, registry: SecretRegistry | None) -> str:
+    """A body as attached: pretty JSON, masked; a long one cut first (masking 5 MiB takes seconds)."""
+    if len(text) <= MAX_ATTACHED_CHARS:
+        return redact_body(_pretty(text), registry)
+    shown = _without_last_word(text[:MAX_ATTACHED_CHARS])
+    return redact_body(shown, registry) + f"\n... ({len(text) - len(shown)} more characters not shown)"
+
+
+def _without_last_word(text: str) -> str:
+    tail_start = max(0, len(text) - _MAX_WORD)
+    last = _LAST_WORD.search(text, tail_start)
+    return text[: last.start() + 1] if last else text[:tail_start]
 
 
 def _pretty(text: str) -> str:

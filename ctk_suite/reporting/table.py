@@ -5,22 +5,58 @@ from __future__ import annotations
 from statistics import mean
 
 from ctk_suite.failures import clip
-from ctk_suite.redact import redact_url
+from ctk_suite.redaction import redact_text, redact_url
+from ctk_suite.reporting.context import ReportContext
 from ctk_suite.runner import CtkRun, RequestResult
 
 _RIGHT, _LEFT = ">", "<"
 
 
-def render_table(run: CtkRun) -> list[str]:
-    """Per-request rows, totals, timing footer, failure details and one plain closing line."""
+def render_table(run: CtkRun, context: ReportContext | None = None) -> list[str]:
+    """Per-request rows, totals, timing footer, failure details, the run's notes, one closing line."""
+    context = context or ReportContext()
     lines = [f"TMF622 CTK {run.scenario.ctk_version} against {redact_url(run.settings.base_url)}"]
     lines += _box(
         [["request", "status", "time", "assertions", "failed"], *map(_row, run.results)], header=True
     )
     lines += _box(_totals(run), header=True, footer=_footer(run))
     lines += _failure_details(run)
+    lines += notes(context)
     lines.append(closing_line(run))
+    return [redact_text(line, context.registry) for line in lines]
+
+
+def notes(context: ReportContext) -> list[str]:
+    """Levels, cleanup, baseline comparison and warnings: what a reader must know besides the table."""
+    lines = [f"level {outcome.line()}" for outcome in context.levels]
+    if context.cleanup is not None:
+        lines += _cleanup(context)
+    if context.baseline is not None:
+        lines += _baseline(context)
+    lines += [f"WARNING: {warning}" for warning in context.warnings]
     return lines
+
+
+def _cleanup(context: ReportContext) -> list[str]:
+    cleanup = context.cleanup
+    assert cleanup is not None
+    if not cleanup.enabled:
+        kept = ", ".join(cleanup.kept) or "none"
+        return [f"cleanup: off; orders the run created are left on the server: {clip(kept)}"]
+    lines = [f"cleanup: {len(cleanup.deleted)} order(s) deleted, {len(cleanup.failed)} left on the server"]
+    return lines + [f"  not deleted: {failure.id}: {failure.reason}" for failure in cleanup.failed]
+
+
+def _baseline(context: ReportContext) -> list[str]:
+    baseline = context.baseline
+    assert baseline is not None
+    lines = [
+        f"baseline {baseline.file}: {len(baseline.regressions)} regression(s), "
+        f"{len(baseline.known_failures)} known failure(s), {len(baseline.fixed)} fixed, "
+        f"{len(baseline.missing)} no longer evaluated"
+    ]
+    lines += [f"  REGRESSION {line}" for line in baseline.regressions]
+    return lines + [f"  no longer evaluated: {line}" for line in baseline.missing]
 
 
 def closing_line(run: CtkRun) -> str:
@@ -32,7 +68,9 @@ def closing_line(run: CtkRun) -> str:
 
 def _row(result: RequestResult) -> list[str]:
     exchange = result.exchange
-    status = "not sent" if exchange is None else "error" if exchange.status is None else str(exchange.status)
+    status = (
+        "not sent" if exchange is None else "error" if exchange.error is not None else str(exchange.status)
+    )
     elapsed = f"{exchange.elapsed_ms:.0f}ms" if exchange else "-"
     return [clip(result.title, 60), status, elapsed, str(len(result.assertions)), str(len(result.failed))]
 

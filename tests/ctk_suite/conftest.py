@@ -7,16 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from ctk_suite.config import OPTIONS
 from ctk_suite.scenario import Scenario, load_scenario
 from tmf622_scenarios import scenario_path
 
-CTK_ENV = (
-    "TMF622_CTK_BASE_URL",
-    "TMF622_CTK_ORDERDATE_QUOTE",
-    "TMF622_CTK_HEADERS",
-    "TMF622_CTK_TIMEOUT",
-    "TMF622_CTK_REPORTS_DIR",
-)
+CTK_ENV = tuple(option.env for option in OPTIONS.values())
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,14 @@ from ctk_suite.scenario import Scenario
 
 
 def run_ctk(
-    scenario: Scenario, url: str, quote: str = "none", headers: dict[str, str] | None = None
+    scenario: Scenario,
+    url: str,
+    quote: str = "none",
+    headers: dict[str, str] | None = None,
+    timeout_s: float = 5.0,
 ) -> CtkRun:
     """Run every request of `scenario` against `url` directly (no pytest session)."""
-    run = CtkRun(scenario, RunSettings(url, headers or {}, quote, timeout_s=5.0))
+    run = CtkRun(scenario, RunSettings(url, headers or {}, quote, timeout_s=timeout_s))
     try:
         for spec in scenario.requests:
             run.execute(spec)

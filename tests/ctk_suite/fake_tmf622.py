@@ -47,6 +47,7 @@ class FakeTmf622:
         self._ids = itertools.count(1)
         self.requests: list[str] = []
         self.headers_seen: list[dict[str, str]] = []
+        self.bodies_seen: list[object] = []
         self._seed()
 
     def _seed(self) -> None:
@@ -81,7 +82,7 @@ class FakeTmf622:
 
     async def create(self, request: web.Request) -> web.Response:
         self._log(request)
-        await request.json()
+        self.bodies_seen.append(await request.json())
         if "create_status_500" in self.faults:
             return web.json_response({"code": "500", "reason": "broken on purpose"}, status=500)
         order = dict(self._new_order(f"{request.scheme}://{request.host}"))

@@ -345,3 +345,14 @@ def test_profile_proxy_wins_over_https_proxy_which_still_applies_otherwise(
         settings = session.merge_environment_settings("https://api.example.com/x", {}, None, None, None)
 
     assert settings["proxies"]["https"] == expected
+
+
+def test_no_tls_warning_where_there_is_no_tls(tmp_path) -> None:
+    path = tmp_path / "plain.yaml"
+    path.write_text(
+        'target: {base_url: "http://127.0.0.1:8622"}\n'
+        "tls: {verify: false}\n"
+        'payload: {productOrderItem: [{id: "1", action: add}]}\n',
+        encoding="utf-8",
+    )
+    assert tls_warning(load_profile(path, env={})) is None

@@ -19,10 +19,32 @@ def options(*argv: str) -> object:
 
 def test_pytest_args_carry_every_option(tmp_path: Path) -> None:
     parsed = options(
-        "--base-url", "http://h/v4/", "--orderdate-quote", "single", "--header", "X-A: 1", "--timeout", "3"
-    )
-    args = cli.pytest_args(parsed, tmp_path, tmp_path / "ctk-4.0.0.yaml", ["-q"])  # type: ignore[arg-type]
+        "--base-url", "http://h/v4/", "--orderdate-quote", "single", "--header", "X-A: 1", "--timeout", "3",
+        "--ctk-profile", "p.yaml", "--insecure", "--ca-bundle", "ca.pem", "--client-cert", "c.pem",
+        "--client-key", "c.key", "--level", "all", "--no-cleanup", "--baseline", "old.json",
+        "--connect-timeout", "2", "--read-timeout", "7", "--payload", "order.json",
+    )  # fmt: skip
+    args = cli.pytest_args(parsed, tmp_path, [tmp_path / "ctk-4.0.0.yaml"], ["-q"])  # type: ignore[arg-type]
     assert args[0] == str(tmp_path / "ctk-4.0.0.yaml")
+    pairs = dict(itertools.pairwise(args))
+    flags = {"--ctk-insecure", "--ctk-no-cleanup"}
+    assert {flag: pairs[flag] for flag in pairs if flag.startswith("--ctk-") and flag not in flags} == {
+        "--ctk-reports-dir": str(tmp_path),
+        "--ctk-profile": "p.yaml",
+        "--ctk-base-url": "http://h/v4/",
+        "--ctk-orderdate-quote": "single",
+        "--ctk-timeout": "3.0",
+        "--ctk-connect-timeout": "2.0",
+        "--ctk-read-timeout": "7.0",
+        "--ctk-ca-bundle": "ca.pem",
+        "--ctk-client-cert": "c.pem",
+        "--ctk-client-key": "c.key",
+        "--ctk-level": "all",
+        "--ctk-payload": "order.json",
+        "--ctk-baseline": "old.json",
+        "--ctk-header": "X-A: 1",
+    }
+    assert flags <= set(args)
     pairs = dict(itertools.pairwise(args))
     assert pairs["--alluredir"] == str(tmp_path / "allure-results")
     assert pairs["--ctk-reports-dir"] == str(tmp_path)
@@ -44,7 +66,13 @@ def test_pytest_args_carry_every_option(tmp_path: Path) -> None:
             ["--header", "Authorization Bearer secret"],
             "a header must look like 'Name: value' (value not shown)",
         ),
-        (["--orderdate-quote", "double"], "argument --orderdate-quote: invalid choice: 'double'"),
+        (
+            ["--orderdate-quote", "double"],
+            "argument --orderdate-quote/--ctk-orderdate-quote: invalid choice: 'double'",
+        ),
+        (["--profile", "nowhere.yaml"], "nowhere.yaml: profile file not found"),
+        (["--baseline", "nowhere.json"], "--ctk-baseline nowhere.json: file not found"),
+        (["--read-timeout", "-1"], "argument --read-timeout: must be a positive number of seconds, got '-1'"),
         (["--frobnicate"], "unrecognized arguments: --frobnicate"),
     ],
 )

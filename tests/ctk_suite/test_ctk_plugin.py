@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +73,15 @@ def test_allure_results_have_names_labels_and_steps(pytester: pytest.Pytester, c
     assert sorted(results) == sorted(TITLES)
     post = results["N1 /ProductOrder [POST]"]
     assert post["status"] == "failed"
-    assert {k: labels(post)[k] for k in ("parentSuite", "suite", "feature")} == {
+    assert {
+        k: labels(post)[k] for k in ("parentSuite", "suite", "feature", "level", "scenario", "specRule")
+    } == {
         "parentSuite": "CTK-Product_Ordering-4.0.0",
         "suite": "N1",
         "feature": "N1",
+        "level": "ctk",
+        "scenario": "N1",
+        "specRule": "CTK 4.0.0 N1",
     }
     steps = {s["name"]: s["status"] for s in post["steps"]}
     assert len(steps) == 10
@@ -87,7 +93,34 @@ def test_allure_results_have_names_labels_and_steps(pytester: pytest.Pytester, c
     environment = (folder / "environment.properties").read_text(encoding="utf-8")
     assert "ctkVersion=4.0.0\n" in environment
     assert f"baseUrl={url}\n" in environment
-    assert json.loads((folder / "categories.json").read_text(encoding="utf-8"))[0]["name"]
+    for line in ("profile=embedded-mock", "levels=ctk", "auth=none", "tlsVerify=true", "cleanup=true"):
+        assert f"{line}\n" in environment
+    categories = json.loads((folder / "categories.json").read_text(encoding="utf-8"))
+    message = post["statusDetails"]["message"]
+    assert message.startswith("ctk_suite.plugin.CtkFailed: 1 of 10 assertions failed")
+    assert next(c["name"] for c in categories if _matches(c, message)) == "Wrong status code"
+
+
+ONE_OF_13 = "1 of 13 assertions failed (GET u -> HTTP 200)"
+
+
+def _matches(category: dict[str, Any], message: str) -> bool:
+    return re.fullmatch(category.get("messageRegex", ".*"), message, re.DOTALL) is not None
+
+
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        ("request failed (GET u -> transport error: no answer from h (read timeout))", "Transport"),
+        ("10 of 10 assertions failed (POST u -> auth error: token endpoint answered 401)", "Authentication"),
+        (f"{ONE_OF_13}\n  - S: $.state: expected valid ProductOrder (enum), seen 'x'", "Schema"),
+        (f"{ONE_OF_13}\n  - x: $.id: expected a string, seen null", "Assertion"),
+    ],
+)  # fmt: skip
+def test_categories_separate_transport_schema_and_assertion_failures(message: str, category: str) -> None:
+    from ctk_suite.reporting.allure_report import CATEGORIES
+
+    assert next(c["name"] for c in CATEGORIES if _matches(c, message)).startswith(category)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +153,7 @@ def test_unreachable_server_exits_non_zero_and_reports_all_requests(
     result.assert_outcomes(failed=9)
     summary = read_summary(pytester.path / "reports")
     assert summary["totals"] == {"requests": 9, "assertions": 60, "failedAssertions": 60}
-    assert summary["requests"][0]["error"].startswith("ConnectionError: ")
+    assert summary["requests"][0]["error"].startswith("transport error: connection refused by 127.0.0.1:")
     assert summary["requests"][0]["status"] is None
 
 
@@ -152,7 +185,7 @@ def test_secrets_are_sent_but_never_written(pytester: pytest.Pytester, ctk_file:
     assert all(h.get("Authorization") == token and h.get("X-API-Key") == key for h in fake.headers_seen)
     written = [p.read_text(encoding="utf-8") for p in (pytester.path / "reports").rglob("*") if p.is_file()]
     assert not [text for text in [*written, result.stdout.str()] if "s3cr3t" in text or "k3y-v4lue" in text]
-    assert any("Authorization: [REDACTED]" in text and "X-API-Key: [REDACTED]" in text for text in written)
+    assert any("Authorization: ***" in text and "X-API-Key: ***" in text for text in written)
 
 
 @pytest.mark.parametrize(
@@ -172,12 +205,14 @@ def test_usage_errors(pytester: pytest.Pytester, ctk_file: Path, option: list[st
 def test_option_precedence_cli_over_env_over_ini(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nctk_timeout = 3\nctk_base_url = http://ini/\nctk_orderdate_quote = single\n")
     env = {"TMF622_CTK_TIMEOUT": "4", "TMF622_CTK_HEADERS": "X-A: 1\nX-B: 2"}
-    assert resolve(pytester.parseconfig(), env).timeout_s == 4.0
-    assert resolve(pytester.parseconfig("--ctk-timeout", "5"), env).timeout_s == 5.0
-    resolved = resolve(pytester.parseconfig(), {})
+    assert resolve(pytester.parseconfig(), env).overrides.timeout_s == 4.0
+    assert resolve(pytester.parseconfig("--ctk-timeout", "5"), env).overrides.timeout_s == 5.0
+    resolved = resolve(pytester.parseconfig(), {}).overrides
     assert (resolved.timeout_s, resolved.base_url, resolved.orderdate_quote) == (3.0, "http://ini/", "single")
     assert dict(resolve(pytester.parseconfig(), env).headers) == {"X-A": "1", "X-B": "2"}
     assert resolve(pytester.parseconfig("--ctk-base-url", "http://cli/v4"), {}).base_url == "http://cli/v4/"
+    flags = resolve(pytester.parseconfig(), {"TMF622_CTK_INSECURE": "1", "TMF622_CTK_LEVEL": "all"}).overrides
+    assert (flags.insecure, flags.no_cleanup, flags.level) == (True, False, "all")
 
 
 def test_mock_that_cannot_start_is_a_clear_error(
@@ -192,3 +227,76 @@ def test_mock_that_cannot_start_is_a_clear_error(
     result.stdout.fnmatch_lines(
         ["*tmf622-ctk: cannot start the embedded mock: the embedded mock exited with code 1*"]
     )
+
+
+PROFILE = """\
+name: acme
+target: {base_url: "http://127.0.0.1:9", api_path: /nowhere}
+headers: {X-Tenant: acme}
+order_date_quoting: single
+timeouts: {connect: 2, read: 2}
+payload:
+  productOrderItem: [{id: "7", action: add, productOffering: {id: PO-FIBRE-1000}}]
+  relatedParty: [{id: CUST-42, "@referredType": Individual}]
+"""
+
+
+def test_profile_drives_the_run_and_the_command_line_overrides_it(
+    pytester: pytest.Pytester, ctk_file: Path
+) -> None:
+    (pytester.path / "acme.yaml").write_text(PROFILE, encoding="utf-8")
+    with serving() as (url, fake):  # the profile's own target is dead: --ctk-base-url wins
+        result = pytester.runpytest(
+            ctk_file.name,
+            "--ctk-profile",
+            "acme.yaml",
+            "--ctk-base-url",
+            url,
+            "--ctk-orderdate-quote",
+            "none",
+        )
+    assert result.ret == 0
+    assert fake.bodies_seen == [
+        {
+            "productOrderItem": [{"id": "7", "action": "add", "productOffering": {"id": "PO-FIBRE-1000"}}],
+            "relatedParty": [{"id": "CUST-42", "@referredType": "Individual"}],
+        }
+    ]
+    assert all(headers.get("X-Tenant") == "acme" for headers in fake.headers_seen)
+    assert any("?orderDate=2026" in line for line in fake.requests)  # none from the CLI, not single
+    assert read_summary(pytester.path / "reports")["profile"] == "acme"
+
+
+def test_profile_from_the_environment(pytester: pytest.Pytester, ctk_file: Path, monkeypatch) -> None:
+    (pytester.path / "acme.yaml").write_text(PROFILE, encoding="utf-8")
+    monkeypatch.setenv("TMF622_CTK_PROFILE", str(pytester.path / "acme.yaml"))
+    with serving() as (url, fake):
+        result = pytester.runpytest(ctk_file.name, "--ctk-base-url", url)
+    assert result.ret == 0
+    assert any("?orderDate=%272026" in line or "?orderDate='2026" in line for line in fake.requests)
+
+
+def test_invalid_payload_stops_the_run_before_anything_is_sent(
+    pytester: pytest.Pytester, ctk_file: Path
+) -> None:
+    (pytester.path / "order.json").write_text('{"productOrderItem": [{"id": "1", "action": "grab"}]}')
+    with serving() as (url, fake):
+        result = pytester.runpytest(ctk_file.name, "--ctk-base-url", url, "--ctk-payload", "order.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    error = result.stderr.str()
+    assert "payload_file" in error
+    assert "$.productOrderItem[0].action: 'grab' is not one of" in error
+    assert "(schema ProductOrder_Create)" in error
+    assert fake.requests == []
+    assert not (pytester.path / "reports").exists()
+
+
+def test_a_profile_error_is_one_line_and_stops_the_run(pytester: pytest.Pytester, ctk_file: Path) -> None:
+    (pytester.path / "bad.yaml").write_text(
+        "target: {embedded_mock: true}\n"
+        "auth: {type: bearer, token_env: NOPE_X}\n"
+        "payload: {productOrderItem: []}\n"
+    )
+    result = pytester.runpytest(ctk_file.name, "--ctk-profile", "bad.yaml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "bad.yaml: auth.token_env: environment variable NOPE_X is not set" in result.stderr.str()

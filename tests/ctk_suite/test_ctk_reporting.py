@@ -8,12 +8,19 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from ctk_helpers import run_ctk
+from ctk_helpers import closed_port_url, run_ctk
 from fake_tmf622 import serving
 
 from ctk_suite.client import Exchange
-from ctk_suite.redact import REDACTED, redact_headers, redact_url
-from ctk_suite.reporting.allure_report import request_text, response_text, write_environment
+from ctk_suite.redaction import MASK, SecretRegistry
+from ctk_suite.reporting.allure_report import (
+    MAX_ATTACHED_CHARS,
+    request_text,
+    response_text,
+    shown_body,
+    write_environment,
+)
+from ctk_suite.reporting.context import LevelOutcome, ctk_outcome
 from ctk_suite.reporting.junit import write_junit
 from ctk_suite.reporting.summary import write_summary
 from ctk_suite.reporting.table import closing_line, render_table
@@ -32,6 +39,7 @@ def test_summary_json_format(failing_run: CtkRun, tmp_path: Path) -> None:
     summary = json.loads(
         write_summary(failing_run, tmp_path / "out" / "summary.json").read_text(encoding="utf-8")
     )
+    # Version 1 keys first, unchanged; the later ones only add (docs/summary-format.md).
     assert list(summary) == [
         "format",
         "ctkVersion",
@@ -40,6 +48,11 @@ def test_summary_json_format(failing_run: CtkRun, tmp_path: Path) -> None:
         "durationMs",
         "requests",
         "totals",
+        "profile",
+        "levels",
+        "extendedRequests",
+        "cleanup",
+        "warnings",
     ]
     assert summary["format"] == "tmf622-ctk-summary/1"
     assert summary["ctkVersion"] == "4.0.0"
@@ -57,7 +70,11 @@ def test_summary_json_format(failing_run: CtkRun, tmp_path: Path) -> None:
         "sizeBytes",
         "error",
         "assertions",
+        "level",
+        "attempts",
+        "truncated",
     ]
+    assert (post["level"], post["attempts"], post["truncated"]) == ("ctk", 1, False)
     assert (post["scenario"], post["name"], post["method"], post["status"], post["error"]) == (
         "N1",
         "/ProductOrder",
@@ -71,12 +88,20 @@ def test_summary_json_format(failing_run: CtkRun, tmp_path: Path) -> None:
         "name": "Status code is 201",
         "passed": False,
         "reason": "status: expected HTTP 201, seen HTTP 200",
+        "key": "Status code is 201",
+        "rule": None,
     }
     assert post["assertions"][1] == {
         "name": "Instance has all mandatory attributes",
         "passed": True,
         "reason": None,
+        "key": "Instance has all mandatory attributes",
+        "rule": None,
     }
+    by_id = summary["requests"][2]["assertions"]
+    identity = next(a for a in by_id if a["name"].startswith("id is "))
+    assert identity["key"] == "id is {{IDPO01}}"  # stable across runs, for baselines
+    assert (summary["levels"], summary["cleanup"], summary["warnings"]) == ({}, None, [])
 
 
 def test_junit_one_testcase_per_assertion_grouped_per_request(failing_run: CtkRun, tmp_path: Path) -> None:
@@ -90,6 +115,9 @@ def test_junit_one_testcase_per_assertion_grouped_per_request(failing_run: CtkRu
     assert failures[0].get("message") == "status: expected HTTP 201, seen HTTP 200"
     assert suites[0].find("testcase") is not None
     assert suites[0].findall("testcase")[0].get("name") == "Status code is 201"
+    properties = {e.get("name"): e.get("value") for e in suites[0].iter("property")}
+    assert (properties["level"], properties["attempts"]) == ("ctk", "1")
+    assert properties["url"].startswith("POST http://127.0.0.1:")
 
 
 def test_table_shows_requests_totals_and_failures(failing_run: CtkRun) -> None:
@@ -111,32 +139,6 @@ def test_table_rows_line_up(failing_run: CtkRun) -> None:
     assert len(widths) == 1
 
 
-def test_redact_headers_case_insensitive() -> None:
-    headers = {
-        "authorization": "Bearer t",
-        "Cookie": "s=1",
-        "X-Api-Key": "k",
-        "X-Auth-Token": "t",
-        "Accept": "a/b",
-    }
-    assert redact_headers(headers) == {
-        "authorization": REDACTED,
-        "Cookie": REDACTED,
-        "X-Api-Key": REDACTED,
-        "X-Auth-Token": REDACTED,
-        "Accept": "a/b",
-    }
-
-
-def test_redact_url_userinfo_and_token_parameters() -> None:
-    url = "https://user:pa55@host/v4/productOrder?access_token=abc&id=1&apikey=z"
-    assert (
-        redact_url(url)
-        == f"https://{REDACTED}@host/v4/productOrder?access_token={REDACTED}&id=1&apikey={REDACTED}"
-    )
-    assert redact_url("http://host/v4/productOrder?id=1") == "http://host/v4/productOrder?id=1"
-
-
 def test_attachments_are_redacted() -> None:
     exchange = Exchange(
         "POST",
@@ -153,13 +155,40 @@ def test_attachments_are_redacted() -> None:
     assert "top-secret" not in request
     assert ":p@" not in request
     assert request.splitlines()[:3] == [
-        f"POST http://{REDACTED}@h/productOrder",
-        f"Authorization: {REDACTED}",
+        f"POST http://u:{MASK}@h/productOrder",
+        f"Authorization: {MASK}",
         "Content-Type: application/json",
     ]
     assert "session=abc" not in response
-    assert f"Set-Cookie: {REDACTED}" in response
+    assert f"Set-Cookie: {MASK}" in response
     assert response.endswith('{\n  "id": "1"\n}')
+
+
+def test_attachments_mask_registered_secrets_in_bodies_and_urls() -> None:
+    secret = "s3cr3t-v4lue-xyz"
+    exchange = Exchange(
+        "POST",
+        f"http://h/productOrder?note={secret}",
+        {"X-Custom": secret},
+        f'{{"comment": "{secret}"}}'.encode(),
+        400,
+        {"Content-Type": "application/json"},
+        f'{{"reason": "bad key {secret}", "access_token": "other"}}'.encode(),
+    )
+    registry = SecretRegistry([secret])
+    written = request_text(exchange, registry) + response_text(exchange, registry)
+    assert secret not in written
+    assert '"access_token": "***"' in written
+    assert written.count(MASK) == 5
+
+
+def test_long_bodies_are_cut_in_attachments() -> None:
+    body = b'{"a": "' + b"x" * 200_000 + b'"}'
+    exchange = Exchange("GET", "http://h/p", {}, None, 200, {}, body, truncated=True)
+    text = response_text(exchange)
+    assert len(text) < 70_000
+    assert "(cut at the size limit)" in text.splitlines()[0]
+    assert text.endswith("more characters not shown)")
 
 
 def test_environment_properties(tmp_path: Path) -> None:
@@ -168,4 +197,25 @@ def test_environment_properties(tmp_path: Path) -> None:
     assert text == "baseUrl=http://h:1/v4/\nctkVersion=4.0.0\nodd\\ key=a\\nb\n"
     categories = json.loads((tmp_path / "categories.json").read_text(encoding="utf-8"))
     assert all(re.compile(c.get("messageRegex", ".*")) for c in categories)
-    assert categories[-2]["name"] == "Conformance failures"
+    names = [c["name"] for c in categories]
+    assert names.index("Transport errors (no usable response)") < names.index("Schema violations")
+    assert names.index("Schema violations") < names.index("Assertion failures")
+    assert categories[-2] == {"name": "Assertion failures", "matchedStatuses": ["failed"]}
+
+
+def test_ctk_level_outcome_counts_unanswered_requests(scenario: Scenario) -> None:
+    run = run_ctk(scenario, closed_port_url(), timeout_s=1.0)
+    outcome = ctk_outcome(run)
+    assert (outcome.total, outcome.failed, outcome.verdict) == (63, 63, "fail")  # 60 assertions + 3 ?fields=
+    assert outcome.line() == "CTK 4.0.0: fail (0/63)"
+    assert LevelOutcome("extended-optional", "extended optional", 0, 0, ran=False).line() == (
+        "extended optional: not run"
+    )
+
+
+def test_a_cut_never_leaves_part_of_a_secret() -> None:
+    secret = "Zq9-secret-token-value-77"
+    text = "." * (MAX_ATTACHED_CHARS - 6) + f' "{secret}" and more' * 10
+    shown = shown_body(text, SecretRegistry([secret]))
+    assert secret[:5] not in shown
+    assert shown.endswith("more characters not shown)")

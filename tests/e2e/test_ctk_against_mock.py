@@ -97,3 +97,52 @@ def test_ctk_reports_a_dead_server_with_a_non_zero_exit(tmp_path: Path) -> None:
     done = tmf622_ctk("--reports-dir", str(reports), "--base-url", dead, "--no-allure-html", cwd=tmp_path)
     assert done.returncode == 1
     assert "tmf622-ctk: 9 requests, 60 assertions, 60 failed" in done.stdout.splitlines()
+
+
+PROFILE = """\
+name: mock-with-my-order
+target: {embedded_mock: true}
+headers: {X-Correlation-Id: ctk-e2e}
+payload_file: order.json
+levels: [ctk, extended-mandatory, extended-optional]
+"""
+ORDER = {
+    "productOrderItem": [{"id": "1", "action": "add", "productOffering": {"id": "PO-1", "name": "Fibre"}}],
+    "relatedParty": [{"id": "456-dd-df45", "@referredType": "Individual"}],
+}
+
+
+def test_profile_with_every_level_passes_and_cleans_up(tmp_path: Path) -> None:
+    (tmp_path / "order.json").write_text(json.dumps(ORDER), encoding="utf-8")
+    (tmp_path / "mock.yaml").write_text(PROFILE, encoding="utf-8")
+    reports = tmp_path / "reports"
+    done = tmf622_ctk(
+        "--profile", "mock.yaml", "--reports-dir", str(reports), "--no-allure-html", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    summary = json.loads((reports / "summary.json").read_text(encoding="utf-8"))
+    assert summary["profile"] == "mock-with-my-order"
+    assert summary["totals"] == {
+        "requests": 9,
+        "assertions": 63,
+        "failedAssertions": 0,
+    }  # the CTK level alone
+    assert {level: entry["verdict"] for level, entry in summary["levels"].items()} == {
+        "ctk": "pass",
+        "extended-mandatory": "pass",
+        "extended-optional": "pass",
+    }
+    assert summary["extendedRequests"]
+    assert summary["cleanup"]["failed"] == []
+    assert summary["cleanup"]["deleted"]
+    assert "level CTK 4.0.0: pass (63/63)" in done.stdout.splitlines()
+    assert "[1/" in done.stdout
+
+
+def test_invalid_payload_exits_2_with_its_json_path_before_anything_runs(tmp_path: Path) -> None:
+    (tmp_path / "order.json").write_text('{"productOrderItem": "one"}', encoding="utf-8")
+    done = tmf622_ctk("--payload", "order.json", "--reports-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "$.productOrderItem: 'one' is not of type 'array'" in done.stderr
+    assert not (tmp_path / "r").exists()

@@ -2,7 +2,9 @@
 
 Certificates come from a throwaway `trustme` CA made at test time. The API accepts a token issued by
 its own `POST /oauth/token`, a fixed bearer token, an API key header, or HTTP Basic; it answers just
-enough of productOrder (POST, GET list, GET by id) to prove a request got through.
+enough of productOrder for the CTK's nine requests (POST, GET list with `id`/`orderDate` filters,
+GET by id, 404) and DELETE for the run's cleanup. With `echo_credentials` on, its 404 bodies quote the
+credential they were sent, as a careless server would, to prove the reports mask it anyway.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class ServerState:
     credentials_used: list[str] = field(default_factory=list)  # e.g. "token:<value>", "basic", "api_key"
     issued: set[str] = field(default_factory=set)
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    echo_credentials: bool = False
+    deleted: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def revoke_tokens(self) -> None:
@@ -81,12 +85,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, _error(404, "Not Found"))
 
     def do_GET(self) -> None:
-        path = urlsplit(self.path).path
+        path, _, query = self.path.partition("?")
         if path == f"{API_PATH}/productOrder":
-            self._guarded(lambda: self._json(200, list(self.server.state.orders.values())))
+            self._guarded(lambda: self._json(200, self._listed(dict(parse_qsl(query)))))
         elif path.startswith(f"{API_PATH}/productOrder/"):
             order_id = path.rpartition("/")[2]
             self._guarded(lambda: self._read(order_id))
+        else:
+            self._json(404, _error(404, "Not Found"))
+
+    def do_DELETE(self) -> None:
+        path = urlsplit(self.path).path
+        if path.startswith(f"{API_PATH}/productOrder/"):
+            self._guarded(lambda: self._delete(path.rpartition("/")[2]))
         else:
             self._json(404, _error(404, "Not Found"))
 
@@ -161,18 +172,46 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(order, dict) or not isinstance(order.get("productOrderItem"), list):
             self._json(400, _error(400, "Bad Request"))
             return
-        order_id = str(next(_IDS))
+        number = next(_IDS)
+        order_id = str(number)
         href = f"https://{self.headers.get('Host')}{API_PATH}/productOrder/{order_id}"
-        order |= {"id": order_id, "href": href, "state": "acknowledged", "orderDate": "2026-01-01T00:00:00Z"}
-        self.server.state.orders[order_id] = order
+        order_date = f"2026-01-01T00:{number // 60 % 60:02d}:{number % 60:02d}Z"
+        order |= {"id": order_id, "href": href, "state": "acknowledged", "orderDate": order_date}
+        with self.server.state.lock:
+            self.server.state.orders[order_id] = order
         self._json(201, order, {"Location": href})
+
+    def _listed(self, query: dict[str, str]) -> list[dict[str, Any]]:
+        """TMF630 attribute filters on id and orderDate (quotes around the value tolerated)."""
+        with self.server.state.lock:
+            orders = list(self.server.state.orders.values())
+        for name in ("id", "orderDate"):
+            if name in query:
+                orders = [o for o in orders if o[name] == query[name].strip("'")]
+        return orders
 
     def _read(self, order_id: str) -> None:
         order = self.server.state.orders.get(order_id)
         if order is None:
-            self._json(404, _error(404, "Not Found"))
+            self._not_found()
         else:
             self._json(200, order)
+
+    def _delete(self, order_id: str) -> None:
+        with self.server.state.lock:
+            order = self.server.state.orders.pop(order_id, None)
+            if order is not None:
+                self.server.state.deleted.append(order_id)
+        if order is None:
+            self._not_found()
+        else:
+            self._send(204, b"", "application/json")
+
+    def _not_found(self) -> None:
+        body = _error(404, "Not Found")
+        if self.server.state.echo_credentials:  # a careless server quoting what it was sent
+            body["message"] = " ".join(f"{k}: {v}" for k, v in self.headers.items() if k.lower() != "host")
+        self._json(404, body)
 
     # --- plumbing ---
 

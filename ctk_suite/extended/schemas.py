@@ -1,0 +1,46 @@
+"""Validate bodies against our TMF622 v4 schemas; each violation names its JSON path and the rule broken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ctk_suite.extended.records import BodySchema
+from ctk_suite.failures import clip
+from tmf622_schemas import load_registry, load_schema, validator_for
+
+#: One violation: (JSON path, the violated rule, the validator's message).
+Violation = tuple[str, str, str]
+
+
+@cache
+def _partial_validator(name: str) -> Draft202012Validator:
+    """`name` without its top-level `required`: a `?fields=` answer holds only the selected attributes.
+
+    Everything it does hold is still checked (types, formats, nested required members).
+    """
+    schema = load_schema(name)
+    schema.pop("required", None)
+    return Draft202012Validator(
+        schema, registry=load_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _validator(name: str, partial: bool) -> Draft202012Validator:
+    return _partial_validator(name) if partial else validator_for(name)
+
+
+def violations(body: Any, expected: BodySchema) -> Iterator[Violation]:
+    """Every violation of `expected` by `body`: each list element for a list, else the body itself."""
+    if expected.many and not isinstance(body, list):
+        yield "$", f"{expected.name} list (type)", "the body is not an array"
+        return
+    instances = [(f"$[{i}]", item) for i, item in enumerate(body)] if expected.many else [("$", body)]
+    validator = _validator(expected.name, expected.partial)
+    for where, instance in instances:
+        for error in validator.iter_errors(instance):
+            path = where + error.json_path[1:]
+            yield path, f"{expected.name} ({error.validator})", clip(error.message, 160)
