@@ -17,7 +17,7 @@ def render_table(run: CtkRun, context: ReportContext | None = None) -> list[str]
     context = context or ReportContext()
     lines = [f"TMF622 CTK {run.scenario.ctk_version} against {redact_url(run.settings.base_url)}"]
     lines += _box(
-        [["request", "status", "time", "assertions", "failed"], *map(_row, run.results)], header=True
+        [["request", "status", "time", "size", "assertions", "failed"], *map(_row, run.results)], header=True
     )
     lines += _box(_totals(run), header=True, footer=_footer(run))
     lines += _failure_details(run)
@@ -72,7 +72,15 @@ def _row(result: RequestResult) -> list[str]:
         "not sent" if exchange is None else "error" if exchange.error is not None else str(exchange.status)
     )
     elapsed = f"{exchange.elapsed_ms:.0f}ms" if exchange else "-"
-    return [clip(result.title, 60), status, elapsed, str(len(result.assertions)), str(len(result.failed))]
+    size = _size(exchange.size) if exchange else "-"
+    return [
+        clip(result.title, 60),
+        status,
+        elapsed,
+        size,
+        str(len(result.assertions)),
+        str(len(result.failed)),
+    ]
 
 
 def _totals(run: CtkRun) -> list[list[str]]:

@@ -124,7 +124,7 @@ def test_table_shows_requests_totals_and_failures(failing_run: CtkRun) -> None:
     lines = render_table(failing_run)
     text = "\n".join(lines)
     assert lines[-1] == closing_line(failing_run) == "tmf622-ctk: 9 requests, 63 assertions, 1 failed"
-    assert re.search(r"│ N1 /ProductOrder \[POST\] +│ +200 │ +\d+ms │ +10 │ +1 │", text)
+    assert re.search(r"│ N1 /ProductOrder \[POST\] +│ +200 │ +\d+ms │ +[\d.]+k?B │ +10 │ +1 │", text)
     assert re.search(r"│ assertions +│ +63 │ +1 │", text)
     assert re.search(r"│ requests +│ +9 │ +0 │", text)
     assert "total run duration: " in text
