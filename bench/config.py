@@ -1,0 +1,69 @@
+"""The harness's modes (tiny, quick, default) and the targets every ratio is judged against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Durations, sizes and repetitions of one harness mode."""
+
+    name: str
+    seconds: float  # each throughput / latency run
+    warmup_seconds: float
+    connections: int  # throughput runs (the issue's 64)
+    scale_connections: int  # latency-versus-size runs: light load, so slow answers still complete
+    preload: int  # orders POSTed before the throughput cases
+    scale_sizes: tuple[int, ...]
+    sqlite_max: int  # largest store size measured on the SQLite backend
+    memory_orders: int  # inserts measured with tracemalloc
+    suite_repeats: int
+    max_rps: int = 200_000  # request budget per second of run: keeps every run bounded in count
+
+    def budget(self, seconds: float) -> int:
+        return int(self.max_rps * seconds)
+
+    def sizes_for(self, backend: str) -> list[int]:
+        """Store sizes measured on `backend` (SQLite stops at `sqlite_max`)."""
+        limit = self.sqlite_max if backend == "sqlite" else max(self.scale_sizes)
+        return [size for size in self.scale_sizes if size <= limit]
+
+
+MODES = {
+    "default": Mode("default", 10.0, 2.0, 64, 8, 2000, (1_000, 100_000, 1_000_000), 100_000, 20_000, 3),
+    "quick": Mode("quick", 3.0, 1.0, 64, 8, 1000, (1_000, 100_000, 1_000_000), 100_000, 10_000, 1),
+    # The smoke test's mode: numbers are meaningless, every code path runs (wrk's floor is 1 s per run).
+    "tiny": Mode("tiny", 0.1, 0.0, 8, 4, 50, (100, 1_000), 1_000, 1_000, 1, max_rps=20_000),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A metric, the bound it must meet, and which way the bound points."""
+
+    metric: str
+    bound: float
+    at_most: bool  # True: value <= bound passes; False: value >= bound passes
+    label: str
+
+    def passes(self, value: float) -> bool:
+        return value <= self.bound if self.at_most else value >= self.bound
+
+    def describe(self) -> str:
+        return f"{'<=' if self.at_most else '>='} {self.bound:g}"
+
+
+TARGETS = (
+    Target("throughput.getById.ratio", 0.7, False, "GET by id, mock / bare throughput"),
+    Target("throughput.post.ratio", 0.6, False, "POST (full validation), mock / bare throughput"),
+    Target("throughput.post.mockP99Ms", 10.0, True, "POST p99 latency, ms (growing store)"),
+    Target("scale.memory.getById.p50Ratio", 1.2, True, "GET by id p50, largest store / 1k"),
+    Target("scale.memory.filterParty.p50Ratio", 1.2, True, "relatedParty.id filter p50, largest / 1k"),
+    Target("scale.memory.filterState.p50Ratio", 1.2, True, "state filter p50, largest / 1k"),
+    Target("scale.sqlite.getById.p50Ratio", 1.2, True, "SQLite GET by id p50, largest / 1k"),
+    Target("scale.sqlite.filterParty.p50Ratio", 1.2, True, "SQLite relatedParty.id filter p50, largest / 1k"),
+    Target("scale.sqlite.filterState.p50Ratio", 1.2, True, "SQLite state filter p50, largest / 1k"),
+    Target("memory.mock.bytesPerOrder", 2048, True, "bytes per stored CTK order (tracemalloc)"),
+    Target("suite.ratio", 0.5, True, "tmf622-ctk / Newman wall time"),
+)

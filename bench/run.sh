@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The benchmark in one command: installs what it needs, then runs `python -m bench` with the given
+# arguments (--quick for a short run, --tiny for a smoke run; see bench/README.md).
+#
+# Installs, each only when missing: the project's venv (scripts/bootstrap.sh), the `bench` extra
+# (uvloop, orjson, psutil, matplotlib, py-spy) and wrk from Debian (as root). Without wrk the harness
+# falls back to its Python load generator and says so in the results.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+[[ -x .venv/bin/python ]] || scripts/bootstrap.sh
+
+if ! .venv/bin/python -c 'import uvloop, orjson, psutil, matplotlib' 2>/dev/null || [[ ! -x .venv/bin/py-spy ]]; then
+    log "installing the bench extra (pip install -e '.[bench]')"
+    .venv/bin/python -m pip install --disable-pip-version-check -q -e '.[bench]'
+fi
+
+if ! command -v wrk >/dev/null; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        log "installing wrk from Debian"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || log "wrk install failed"
+    fi
+    command -v wrk >/dev/null || log "wrk unavailable: using the Python load generator (slower)"
+fi
+
+exec .venv/bin/python -m bench "$@"

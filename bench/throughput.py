@@ -1,0 +1,61 @@
+"""Throughput phase: each case on the bare baseline then on the mock, in the same run, as a ratio."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import Any
+
+from bench import cases, client, orders, procs, servers
+from bench.cases import Case, Run
+from bench.procs import BenchError, Server
+
+CASE_NAMES = ("getById", "list", "patch", "post")
+
+
+def case_mix(ids: list[str], preloaded: int) -> list[Case]:
+    """GET by id, indexed list with a page limit, PATCH, then POST last (it grows the store)."""
+    parties = range(0, preloaded, orders.ORDERS_PER_PARTY)
+    return [
+        Case("getById", 200, lambda base: cases.get_by_id(base, ids)),
+        Case("list", 200, lambda base: cases.filter_party(base, parties)),
+        Case("patch", 200, lambda base: cases.patch(base, ids)),
+        Case("post", 201, lambda base: cases.post(base, preloaded)),
+    ]
+
+
+def _mix(server: Server, preload: int) -> list[Case] | dict[str, str]:
+    """The server's case mix after preloading it, or the error that stopped the preload."""
+    try:
+        return case_mix(client.preload(server.base_url, preload), preload)
+    except (RuntimeError, OSError) as exc:
+        return {"error": f"{server.name} preload: {exc}"}
+
+
+def _measure(run: Run, server: Server, mix: list[Case] | dict[str, str], position: int) -> dict[str, Any]:
+    if isinstance(mix, dict):
+        return mix
+    try:
+        return cases.measure(run, server, mix[position]).as_json()
+    except BenchError as exc:
+        return {"error": str(exc)}
+
+
+def run(bench_run: Run) -> dict[str, Any]:
+    """Both servers run side by side on the server core; each case runs on bare, then on the mock."""
+    missing = servers.mock_missing()
+    workdir = bench_run.workdir
+    under_test = {"bare": servers.bare(workdir)} | ({} if missing else {"mock": servers.mock(workdir)})
+    with ExitStack() as stack:
+        for server in under_test.values():
+            stack.callback(server.stop)
+        procs.start_all(list(under_test.values()))
+        mixes = {name: _mix(server, bench_run.mode.preload) for name, server in under_test.items()}
+        out: dict[str, Any] = {}
+        for position, case_name in enumerate(CASE_NAMES):
+            out[case_name] = {
+                name: _measure(bench_run, server, mixes[name], position)
+                for name, server in under_test.items()
+            }
+            if missing:
+                out[case_name]["mock"] = {"absent": missing}
+    return out
