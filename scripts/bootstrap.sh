@@ -65,8 +65,8 @@ bootstrap_python() {
         return
     fi
     ensure_venv
-    log "installing the project into $VENV (pip install -e '.[dev]')"
-    quietly "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev]'
+    log "installing the project into $VENV (pip install -e '.[dev,bench]')"
+    quietly "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev,bench]'
     touch "$PY_STAMP"
 }
 
