@@ -24,9 +24,15 @@ class MockStartError(RuntimeError):
 class EmbeddedMock:
     """`python -m mock_server --host 127.0.0.1 --port 0`, stopped by `stop()`."""
 
-    def __init__(self, ready_timeout_s: float = READY_TIMEOUT_S, command: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        ready_timeout_s: float = READY_TIMEOUT_S,
+        command: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self._ready_timeout_s = ready_timeout_s
         self._command = command or [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0"]
+        self._env = env
         self._process: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
         self._pump: threading.Thread | None = None
@@ -38,7 +44,7 @@ class EmbeddedMock:
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
         try:
             self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-                command, stdout=subprocess.PIPE, stderr=self._stderr, text=True
+                command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=self._env
             )
         except OSError as exc:
             raise MockStartError(f"cannot run {' '.join(command)}: {exc}") from exc

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
-import re
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import NoReturn
 
 import pytest
 
-READY_LINE = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+)$")
+from ctk_suite.mock_process import EmbeddedMock, MockStartError
+
 READY_TIMEOUT_S = 20.0
-STOP_TIMEOUT_S = 5.0
 
 CTK_DOWNLOAD_HINT = (
     "download TM Forum's CTK for TMF622 Product Ordering 4.0.0 "
@@ -37,59 +31,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _pump_lines(stream: IO[str], lines: queue.Queue[str | None]) -> None:
-    """Forward the mock's stdout line by line; keeps draining so the pipe never fills up."""
-    for line in stream:
-        lines.put(line.rstrip("\n"))
-    lines.put(None)
-
-
-def _await_ready_url(lines: queue.Queue[str | None], deadline: float) -> str | None:
-    """Return the URL of the ready line, or None if the process ended or the deadline passed."""
-    while (remaining := deadline - time.monotonic()) > 0:
-        try:
-            line = lines.get(timeout=remaining)
-        except queue.Empty:
-            return None
-        if line is None:
-            return None
-        if match := READY_LINE.match(line):
-            return match["url"]
-    return None
-
-
-def _stop(process: subprocess.Popen[str], pump: threading.Thread) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=STOP_TIMEOUT_S)
-    pump.join(timeout=STOP_TIMEOUT_S)  # EOF follows the exit; closing earlier would race the reader
-    assert process.stdout is not None
-    process.stdout.close()
-
-
 @contextlib.contextmanager
 def running_mock(*extra_args: str) -> Iterator[str]:
     """Start `python -m mock_server` on a free loopback port; yield its base URL (no trailing slash)."""
     command = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0", *extra_args]
-    with tempfile.TemporaryFile(mode="w+") as stderr:
-        # The mock reads TMF622_MOCK_* (faults, seed data, ...): a developer's settings must not leak in.
-        env = {name: value for name, value in os.environ.items() if not name.startswith("TMF622_MOCK_")}
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
-        assert process.stdout is not None
-        lines: queue.Queue[str | None] = queue.Queue()
-        pump = threading.Thread(target=_pump_lines, args=(process.stdout, lines), daemon=True)
-        pump.start()
-        try:
-            url = _await_ready_url(lines, time.monotonic() + READY_TIMEOUT_S)
-            if url is None:
-                stderr.seek(0)
-                pytest.fail(f"mock server did not print its ready line; stderr:\n{stderr.read()[-2000:]}")
-            yield url
-        finally:
-            _stop(process, pump)
+    # The mock reads TMF622_MOCK_* (faults, seed data, ...): a developer's settings must not leak in.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TMF622_MOCK_")}
+    mock = EmbeddedMock(ready_timeout_s=READY_TIMEOUT_S, command=command, env=env)
+    try:
+        url = mock.start()
+    except MockStartError as exc:
+        pytest.fail(f"mock server did not start: {exc}")
+    try:
+        yield url.rstrip("/")
+    finally:
+        mock.stop()
 
 
 @pytest.fixture
