@@ -1,0 +1,42 @@
+"""The fuzz tests' set-up: the CI budget adds up, and the official swagger is looked for in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fuzz_plans import CI_MINIMUM_CASES, SWAGGER_PLAN, own_plan, planned_cases
+from fuzzing import Plan
+from spec_documents import DEFAULT_SWAGGER, SWAGGER_NAME, cap_arrays, swagger_candidates
+
+
+def test_ci_plans_add_up_to_the_minimum() -> None:
+    """Each fuzz test asserts it ran its whole plan, so together they ran at least this many."""
+    total = planned_cases(SWAGGER_PLAN) + planned_cases(own_plan("/base"))
+    assert total >= CI_MINIMUM_CASES, total
+
+
+def test_an_override_replaces_every_budget() -> None:
+    assert planned_cases({"GET /a": Plan(10, 5), "GET /b": Plan(7)}, override=100) == 300
+
+
+def test_the_option_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMF622_SWAGGER", "/env/swagger.json")
+    assert swagger_candidates("/option/swagger.json") == [Path("/option/swagger.json")]
+    assert swagger_candidates(None) == [Path("/env/swagger.json")]
+
+
+def test_without_either_the_swagger_is_looked_for_beside_the_ctk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TMF622_SWAGGER", raising=False)
+    monkeypatch.setenv("TMF622_CTK_DIR", "/ref/ctk-4.0.0")
+    assert swagger_candidates(None) == [Path("/ref") / SWAGGER_NAME, DEFAULT_SWAGGER]
+    monkeypatch.delenv("TMF622_CTK_DIR")
+    assert swagger_candidates(None) == [DEFAULT_SWAGGER]
+
+
+def test_only_unbounded_arrays_are_capped() -> None:
+    document = {"a": {"type": "array", "items": {"type": "array"}}, "b": {"type": "array", "maxItems": 9}}
+    capped = cap_arrays(document)
+    assert capped["a"]["maxItems"] == capped["a"]["items"]["maxItems"] == 1
+    assert capped["b"]["maxItems"] == 9
+    assert "maxItems" not in document["a"]  # the document as written stays as written
