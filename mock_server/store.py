@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from functools import partial
 from itertools import count, islice
 from typing import Any, Literal, Protocol
 
-from mock_server.indexes import HashIndex, SortedIndex
-from mock_server.query import Condition, SortKey, matches_all, sort_resources
+from mock_server.indexes import Candidates, HashIndex, SortedIndex, keys_at
+from mock_server.query import Condition, Key, SortKey, matches_all, sort_resources
+from mock_server.store_codec import Frozen, as_json, frozen, thawed
 
 Collection = Literal["productOrder", "cancelProductOrder"]
 COLLECTIONS: tuple[Collection, ...] = ("productOrder", "cancelProductOrder")
@@ -28,7 +28,8 @@ class Store(Protocol):
     Resources go in and come out as plain JSON dicts the caller owns (the store keeps its own
     copies). `query` returns (page, total) where total counts every match after filtering and
     the default order (empty `sort`) is newest first by creation; filtering must agree with
-    `query.matches`, which a backend may use as is.
+    `query.matches`, which a backend may use as is. `get_json` and `query_json` give the same
+    resources as UTF-8 JSON bytes, for a response that needs no change to them (no dict built).
 
     Each write is durable when it returns (SQLite: committed and synced). `bulk()` groups many
     writes (seeding, bulk loads) into one all-or-nothing transaction with a single sync.
@@ -37,6 +38,8 @@ class Store(Protocol):
     def add(self, collection: Collection, resource: Resource) -> None: ...
 
     def get(self, collection: Collection, resource_id: str) -> Resource | None: ...
+
+    def get_json(self, collection: Collection, resource_id: str) -> bytes | None: ...
 
     def replace(self, collection: Collection, resource: Resource) -> bool: ...
 
@@ -50,6 +53,15 @@ class Store(Protocol):
         offset: int,
         limit: int,
     ) -> tuple[list[Resource], int]: ...
+
+    def query_json(
+        self,
+        collection: Collection,
+        conditions: Sequence[Condition],
+        sort: Sequence[SortKey],
+        offset: int,
+        limit: int,
+    ) -> tuple[list[bytes], int]: ...
 
     def reset(self) -> None: ...
 
@@ -67,98 +79,133 @@ SORTED_INDEXED: Mapping[Collection, tuple[tuple[str, ...], ...]] = {
 }
 
 
-@dataclass
+class _AllRows:
+    """The matches of no condition: every row, newest first."""
+
+    def __init__(self, rows: dict[int, Frozen]) -> None:
+        self._rows = rows
+
+    def bound(self) -> int:
+        return len(self._rows)
+
+    def exact(self) -> int:
+        return len(self._rows)
+
+    def newest_first(self, skip: int = 0) -> Iterator[int]:
+        return islice(reversed(self._rows), skip, None)
+
+    def __contains__(self, seq: int) -> bool:
+        return seq in self._rows
+
+
 class _Table:
-    """One collection: documents in creation order, their creation numbers, and indexes."""
+    """One collection: frozen resources by creation number (in creation order), ids, and indexes."""
 
-    hashed: dict[tuple[str, ...], HashIndex]
-    ordered: dict[tuple[str, ...], SortedIndex]
-    by_id: dict[str, Resource] = field(default_factory=dict)
-    seq: dict[str, int] = field(default_factory=dict)
+    def __init__(self, collection: Collection) -> None:
+        self.rows: dict[int, Frozen] = {}
+        self.seqs: dict[str, int] = {}
+        self.indexes: dict[tuple[str, ...], HashIndex | SortedIndex] = {
+            path: HashIndex(path) for path in HASH_INDEXED[collection]
+        }
+        for path in SORTED_INDEXED[collection]:
+            self.indexes[path] = SortedIndex(path, partial(self.keys_of, path))
 
-    def index(self, resource_id: str, resource: Resource) -> None:
-        for hashed in self.hashed.values():
-            hashed.add(resource_id, resource)
-        for ordered in self.ordered.values():
-            ordered.add(resource_id, self.seq[resource_id], resource)
+    def keys_of(self, path: tuple[str, ...], seq: int) -> set[Key]:
+        return keys_at(thawed(self.rows[seq]), path)
 
-    def unindex(self, resource_id: str, resource: Resource) -> None:
-        for hashed in self.hashed.values():
-            hashed.remove(resource_id, resource)
-        for ordered in self.ordered.values():
-            ordered.remove(resource_id, self.seq[resource_id], resource)
+    def reindex(self, seq: int, old: Resource | None, new: Resource | None) -> None:
+        for path, index in self.indexes.items():
+            index.update(seq, _keys(old, path), _keys(new, path))
 
-    def candidates(self, conditions: Sequence[Condition]) -> tuple[set[str] | None, list[Condition]]:
-        """Ids the indexes allow (None: no index applies) and the conditions left to check."""
-        allowed: set[str] | None = None
-        rest = []
+    def plan(self, conditions: Sequence[Condition]) -> tuple[Candidates, list[Candidates], list[Condition]]:
+        """The smallest indexed match set (walked), the other ones (checked), the unindexed conditions."""
+        found: list[Candidates] = []
+        rest: list[Condition] = []
         for condition in conditions:
-            ids = self._lookup(condition)
-            if ids is None:
+            index = self.indexes.get(condition.path)
+            candidates = None if index is None else index.candidates(condition)
+            if candidates is None:
                 rest.append(condition)
             else:
-                allowed = ids if allowed is None else allowed & ids
-        return allowed, rest
+                found.append(candidates)
+        if not found:
+            return _AllRows(self.rows), [], rest
+        found.sort(key=lambda candidates: candidates.bound())
+        return found[0], found[1:], rest
 
-    def _lookup(self, condition: Condition) -> set[str] | None:
-        if condition.path in self.ordered:
-            return self.ordered[condition.path].lookup(condition)
-        if condition.path in self.hashed:
-            return self.hashed[condition.path].lookup(condition)
-        return None
+    def walk(
+        self, driver: Candidates, others: list[Candidates], rest: list[Condition]
+    ) -> Iterator[tuple[int, Resource | None]]:
+        """Every match newest first, with the resource when the predicate had to read it."""
+        for seq in driver.newest_first():
+            if others and not all(seq in other for other in others):
+                continue
+            if not rest:
+                yield seq, None
+                continue
+            resource = thawed(self.rows[seq])
+            if matches_all(resource, rest):
+                yield seq, resource
 
     def clear(self) -> None:
-        self.by_id.clear()
-        self.seq.clear()
-        for hashed in self.hashed.values():
-            hashed.clear()
-        for ordered in self.ordered.values():
-            ordered.clear()
-
-
-def _new_table(collection: Collection) -> _Table:
-    return _Table(
-        hashed={path: HashIndex(path) for path in HASH_INDEXED[collection]},
-        ordered={path: SortedIndex(path) for path in SORTED_INDEXED[collection]},
-    )
+        self.rows.clear()
+        self.seqs.clear()
+        for index in self.indexes.values():
+            index.clear()
 
 
 class MemoryStore:
-    """Dicts by id plus secondary indexes: GET by id and indexed filters never scan."""
+    """Frozen resources plus secondary indexes: GET by id and indexed filters neither scan nor sort.
+
+    A page of an indexed filter walks the matches from the newest and stops after the page (total:
+    the bucket's size). Several indexed conditions walk the smallest match set and check the others
+    (the total then costs a walk of that set); unindexed conditions run the predicate over those
+    candidates; a `sort` on other attributes reads and sorts every match.
+    """
 
     def __init__(self) -> None:
-        self._tables = {collection: _new_table(collection) for collection in COLLECTIONS}
+        self._tables = {collection: _Table(collection) for collection in COLLECTIONS}
         self._counter = count()
 
     def add(self, collection: Collection, resource: Resource) -> None:
         table, resource_id = self._tables[collection], resource["id"]
-        if resource_id in table.by_id:
+        if resource_id in table.seqs:
             raise DuplicateIdError(f"{collection} {resource_id!r} already exists")
-        table.by_id[resource_id] = copy.deepcopy(resource)
-        table.seq[resource_id] = next(self._counter)
-        table.index(resource_id, table.by_id[resource_id])
+        seq = next(self._counter)
+        table.rows[seq] = frozen(resource)
+        table.seqs[resource_id] = seq
+        table.reindex(seq, None, resource)
 
     def get(self, collection: Collection, resource_id: str) -> Resource | None:
-        found = self._tables[collection].by_id.get(resource_id)
-        return None if found is None else copy.deepcopy(found)
+        found = self._stored(collection, resource_id)
+        return None if found is None else thawed(found)
+
+    def get_json(self, collection: Collection, resource_id: str) -> bytes | None:
+        found = self._stored(collection, resource_id)
+        return None if found is None else as_json(found)
+
+    def _stored(self, collection: Collection, resource_id: str) -> Frozen | None:
+        table = self._tables[collection]
+        seq = table.seqs.get(resource_id)
+        return None if seq is None else table.rows[seq]
 
     def replace(self, collection: Collection, resource: Resource) -> bool:
-        table, resource_id = self._tables[collection], resource["id"]
-        old = table.by_id.get(resource_id)
-        if old is None:
+        """Same seq: the resource keeps its place in creation order."""
+        table = self._tables[collection]
+        seq = table.seqs.get(resource["id"])
+        if seq is None:
             return False
-        table.unindex(resource_id, old)
-        table.by_id[resource_id] = copy.deepcopy(resource)  # same key: creation order is kept
-        table.index(resource_id, table.by_id[resource_id])
+        old = thawed(table.rows[seq])
+        table.rows[seq] = frozen(resource)
+        table.reindex(seq, old, resource)
         return True
 
     def delete(self, collection: Collection, resource_id: str) -> bool:
         table = self._tables[collection]
-        old = table.by_id.get(resource_id)
-        if old is None:
+        seq = table.seqs.pop(resource_id, None)
+        if seq is None:
             return False
-        table.unindex(resource_id, old)
-        del table.by_id[resource_id], table.seq[resource_id]
+        table.reindex(seq, thawed(table.rows.pop(seq)), None)
         return True
 
     def query(
@@ -169,18 +216,36 @@ class MemoryStore:
         offset: int,
         limit: int,
     ) -> tuple[list[Resource], int]:
-        table = self._tables[collection]
-        allowed, rest = table.candidates(conditions)
-        if allowed is None and not rest and not sort:
-            page_ids = islice(reversed(table.by_id), offset, offset + limit)
-            return [copy.deepcopy(table.by_id[i]) for i in page_ids], len(table.by_id)
-        ids = reversed(table.by_id) if allowed is None else sorted(allowed, key=table.seq.__getitem__)[::-1]
-        found = [table.by_id[i] for i in ids]
-        if rest:
-            found = [resource for resource in found if matches_all(resource, rest)]
+        rows, total = self._page(self._tables[collection], conditions, sort, offset, limit)
+        return [thawed(row) for row in rows], total
+
+    def query_json(
+        self,
+        collection: Collection,
+        conditions: Sequence[Condition],
+        sort: Sequence[SortKey],
+        offset: int,
+        limit: int,
+    ) -> tuple[list[bytes], int]:
+        rows, total = self._page(self._tables[collection], conditions, sort, offset, limit)
+        return [as_json(row) for row in rows], total
+
+    def _page(
+        self, table: _Table, conditions: Sequence[Condition], sort: Sequence[SortKey], offset: int, limit: int
+    ) -> tuple[list[Frozen], int]:
+        driver, others, rest = table.plan(conditions)
+        exact = None if others or rest else driver.exact()
+        if exact is not None and not sort:  # one index answers alone: the page is a walk of `limit` steps
+            return [table.rows[seq] for seq in islice(driver.newest_first(offset), limit)], exact
+        found = table.walk(driver, others, rest)
         if sort:
-            found = sort_resources(found, sort)
-        return [copy.deepcopy(resource) for resource in found[offset : offset + limit]], len(found)
+            return _sorted_page(table, found, sort, offset, limit)
+        page, total = [], 0
+        for seq, _ in found:
+            if offset <= total < offset + limit:
+                page.append(table.rows[seq])
+            total += 1
+        return page, total
 
     def reset(self) -> None:
         for table in self._tables.values():
@@ -190,3 +255,21 @@ class MemoryStore:
     def bulk(self) -> Iterator[None]:
         """Nothing to group in memory (no sync to save; a failure keeps the writes made before it)."""
         yield
+
+
+def _keys(resource: Resource | None, path: tuple[str, ...]) -> set[Key]:
+    return set() if resource is None else keys_at(resource, path)
+
+
+def _sorted_page(
+    table: _Table,
+    found: Iterator[tuple[int, Resource | None]],
+    sort: Sequence[SortKey],
+    offset: int,
+    limit: int,
+) -> tuple[list[Frozen], int]:
+    """`sort=` on attributes: every match is read and sorted (stable: ties stay newest first)."""
+    matched = [(seq, thawed(table.rows[seq]) if resource is None else resource) for seq, resource in found]
+    seq_of = {id(resource): seq for seq, resource in matched}
+    ordered = sort_resources([resource for _, resource in matched], sort)
+    return [table.rows[seq_of[id(resource)]] for resource in ordered[offset : offset + limit]], len(matched)
