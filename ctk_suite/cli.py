@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+import allure_pytest.plugin
 import pytest
 
+import ctk_suite.plugin
 from ctk_suite.allure_html import render_html
 from ctk_suite.baseline import BaselineError, load_baseline
 from ctk_suite.config import DEFAULT_REPORTS_DIR, normalize_base_url, parse_headers
@@ -21,6 +24,8 @@ from ctk_suite.target import LEVEL_CHOICES, Overrides, resolve_profile
 from tmf622_scenarios import DEFAULT_SCENARIO, scenario_names, scenario_path
 
 USAGE_ERROR = 2
+#: pytest's switch for entry-point plugins: the run loads ours and Allure's by name (`-p`) and no other.
+AUTOLOAD_OFF = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 EXAMPLE = "tmf622-ctk --profile my-deployment.yaml"
 EXTENDED_PREFIX = "extended-"
 
@@ -69,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run TM Forum's CTK for TMF622 Product Ordering v4.0.0 (N1, N2, E1) against the target "
         "of a profile, or against the embedded mock. Exit 0 only if every check passed "
         "(with --baseline: if nothing regressed).",
-        epilog="Arguments after `--` go to pytest unchanged (e.g. -- -q).",
+        epilog="Arguments after `--` go to pytest unchanged (e.g. -- -q); other pytest plugins are not "
+        "loaded unless named (-- -p NAME).",
     )
     for option, alias, keywords in _VALUED:
         parser.add_argument(option, alias, default=None, **keywords)
@@ -117,12 +123,13 @@ def _seconds(value: float | None, flag: str) -> float | None:
 def pytest_args(
     options: argparse.Namespace, reports: Path, scenarios: Sequence[Path], extra: Sequence[str]
 ) -> list[str]:
-    """The pytest command line: the scenario files, our plugin and Allure, and an empty config.
+    """The pytest command line: the scenario files and an empty config (`run_pytest` adds the plugins).
 
     `-c os.devnull` keeps a surrounding project's pytest settings (addopts, filterwarnings) out of the run.
+    `--assert=plain`: the items raise their own failures, no test module's asserts need rewriting.
     """
     args = [*map(str, scenarios), "-c", os.devnull, "--rootdir", str(scenarios[0].parent)]
-    args += ["-p", "no:cacheprovider", "-p", "tmf622_ctk", "-p", "allure_pytest"]
+    args += ["-p", "no:cacheprovider", "--assert=plain"]
     args += [
         "--alluredir",
         str(reports / "allure-results"),
@@ -168,12 +175,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(ours)
     scenarios = _prepare(parser, options)
     reports = Path(options.reports_dir).resolve()
-    code = int(pytest.main(pytest_args(options, reports, scenarios, extra)))
+    code = run_pytest(pytest_args(options, reports, scenarios, extra))
     if code == pytest.ExitCode.USAGE_ERROR:
         return USAGE_ERROR
     if not options.no_allure_html and (reports / "allure-results").is_dir():
         _render(reports)
     return code
+
+
+def run_pytest(args: list[str]) -> int:
+    """pytest with our plugin and Allure's and no other: the plugins other packages register
+    (schemathesis, hypothesis, ...) took most of a run's time to import. Ours are given as modules,
+    not `-p NAME`, which would read the entry points of every installed distribution per name.
+    The environment is restored afterwards: only this call is affected.
+
+    The objects alive so far (the imported modules: they live as long as the process) are frozen out
+    of the garbage collector: pytest's `gc.collect()` at the end of the session and the interpreter's
+    at exit would otherwise walk them all, a sixth of a run. They stay frozen: unfreezing would make
+    the exit's collection walk them again.
+    """
+    saved = os.environ.get(AUTOLOAD_OFF)
+    os.environ[AUTOLOAD_OFF] = "1"
+    gc.freeze()
+    try:
+        return int(pytest.main(args, plugins=[ctk_suite.plugin, allure_pytest.plugin]))
+    finally:
+        if saved is None:
+            os.environ.pop(AUTOLOAD_OFF, None)
+        else:
+            os.environ[AUTOLOAD_OFF] = saved
 
 
 def _render(reports: Path) -> None:

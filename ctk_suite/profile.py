@@ -13,9 +13,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from jsonschema.exceptions import best_match
-
-import tmf622_schemas
 from ctk_suite.profile_schema import ProfileError, first_fault, read_yaml
 
 #: The base path of TMF622 v4 (swagger `basePath`).
@@ -261,7 +258,7 @@ def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str)
         levels=tuple(Level(level) for level in document.get("levels", [Level.CTK])),
         order_date_quoting=OrderDateQuoting(document.get("order_date_quoting", OrderDateQuoting.NONE)),
         cleanup=document.get("cleanup", True),
-        payload_json=_payload_json(document, base_dir, label),
+        payload_json=_payload_json(document, source, label),
         document=document,
     )
 
@@ -280,21 +277,37 @@ def _existing(base_dir: Path, name: str, where: str, label: str) -> Path:
     return path
 
 
-def _payload_json(document: dict[str, Any], base_dir: Path, label: str) -> str:
+def _payload_json(document: dict[str, Any], source: Path, label: str) -> str:
     if "payload" in document:
         payload, where = document["payload"], "payload"
     else:
-        path = _existing(base_dir, document["payload_file"], "payload_file", label)
+        path = _existing(source.parent, document["payload_file"], "payload_file", label)
         payload, where = _read_json(path, label), f"payload_file {path}"
+    if not (where == "payload" and _is_bundled(source)):
+        _check_payload(payload, where, label)
+    try:
+        return json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:  # a YAML date or .nan where the schema allows any value
+        raise ProfileError(f"{label}: {where}: not JSON data ({exc}); quote it in YAML") from None
+
+
+def _is_bundled(source: Path) -> bool:
+    """A profile shipped with the package: its inline payload is checked by the project's tests, not at
+    each run, which then needs neither jsonschema nor the schema registry (most of its start-up time)."""
+    return source.parent == bundled_profile().parent
+
+
+def _check_payload(payload: Any, where: str, label: str) -> None:
+    """The POST body against ProductOrder_Create, so a bad body is a usage error before any request."""
+    from jsonschema.exceptions import best_match  # noqa: PLC0415 - see _is_bundled
+
+    import tmf622_schemas  # noqa: PLC0415
+
     fault = best_match(tmf622_schemas.validator_for(PAYLOAD_SCHEMA).iter_errors(payload))
     if fault is not None:
         hint = " (quote dates in YAML)" if hasattr(fault.instance, "isoformat") else ""
         message = " ".join(fault.message.split())[:200]
         raise ProfileError(f"{label}: {where} {fault.json_path}: {message}{hint} (schema {PAYLOAD_SCHEMA})")
-    try:
-        return json.dumps(payload, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:  # a YAML date or .nan where the schema allows any value
-        raise ProfileError(f"{label}: {where}: not JSON data ({exc}); quote it in YAML") from None
 
 
 def _read_json(path: Path, label: str) -> Any:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import jsonschema_rs
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, relevance
 
 from ctk_suite.redaction import is_secret_name
+
+if TYPE_CHECKING:  # jsonschema is imported only to word a fault: its import is most of a run's start-up
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 
 class ProfileError(ValueError):
@@ -24,7 +29,9 @@ AUTH_TYPES = ("none", "bearer", "oauth2", "api_key", "basic")
 
 _ENV_NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}
 _TEXT = {"type": "string", "minLength": 1}
-_HTTP_URL = {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]+"}
+#: `\\s` plus the characters Python's `re` counts as space and ECMA 262 (jsonschema-rs) does not, so the
+#: compiled check never accepts a URL the reference validator refuses.
+_HTTP_URL = {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s\\x1c-\\x1f\\x85]+"}
 _SECONDS = {"type": "number", "exclusiveMinimum": 0, "maximum": 3600}
 
 
@@ -112,7 +119,19 @@ PROFILE_SCHEMA: dict[str, Any] = {
     },
 }
 
-_VALIDATOR = Draft202012Validator(PROFILE_SCHEMA)
+
+@cache
+def _fast_validator() -> jsonschema_rs.Validator:
+    return jsonschema_rs.Draft202012Validator(PROFILE_SCHEMA)
+
+
+@cache
+def _reference_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - see TYPE_CHECKING above
+
+    return Draft202012Validator(PROFILE_SCHEMA)
+
+
 _PATTERN_NAMES = {
     _ENV_NAME["pattern"]: "an environment variable name",
     _HTTP_URL["pattern"]: "an http(s) URL",
@@ -220,9 +239,36 @@ def _cross_key_fault(document: dict[str, Any]) -> str | None:
 
 
 def first_violation(document: Any) -> str | None:
-    """The most relevant structural fault of a profile document as `yaml.path: what is wrong`, or None."""
-    errors = sorted(_VALIDATOR.iter_errors(document), key=relevance)
+    """The most relevant structural fault of a profile document as `yaml.path: what is wrong`, or None.
+
+    The compiled validator answers for a valid profile of plain JSON data (every run); jsonschema,
+    the reference, decides and words the fault otherwise.
+    """
+    if _plain_json(document) and _fast_validator().is_valid(document):
+        return None
+    from jsonschema.exceptions import relevance  # noqa: PLC0415 - see TYPE_CHECKING above
+
+    errors = sorted(_reference_validator().iter_errors(document), key=relevance)
     return _describe(errors[0]) if errors else None
+
+
+def _plain_json(document: Any) -> bool:
+    """Only JSON types: jsonschema-rs reads a tuple as an array (jsonschema does not), a date as an error."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if not all(isinstance(key, str) for key in value):
+                return False
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return False
+        elif not (value is None or isinstance(value, str | int)):  # bool is an int
+            return False
+    return True
 
 
 def yaml_path(parts: Iterable[str | int]) -> str:

@@ -24,6 +24,21 @@ class CatalogueError(ValueError):
     """The catalogue file is not a valid list of extended rules."""
 
 
+def is_extended_file(path: Path) -> bool:
+    """Cheap test used at collection: `extended-*.yaml` files that declare the catalogue format.
+
+    It lives here, not beside the items, so a CTK-only run never imports the extended level's
+    dependencies (aiohttp, jsonschema) just to look at its file names.
+    """
+    if not (path.name.startswith("extended-") and path.suffix in {".yaml", ".yml"}):
+        return False
+    try:
+        head = path.read_text(encoding="utf-8")[:4096]
+    except OSError:
+        return False
+    return f"format: {CATALOGUE_FORMAT}" in head
+
+
 class RuleLevel(StrEnum):
     """Mandatory when the TMF622B conformance profile requires it, else optional."""
 

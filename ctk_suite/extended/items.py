@@ -8,40 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from ctk_suite.extended.catalogue import CATALOGUE_FORMAT, CatalogueError, Rule, RuleLevel, load_catalogue
-from ctk_suite.extended.listener import ListenerSettings
+from ctk_suite.extended.catalogue import CatalogueError, Rule, RuleLevel, load_catalogue
 from ctk_suite.extended.options import resolve_listener
 from ctk_suite.extended.records import CheckResult, describe_failure
 from ctk_suite.extended.registry import CHECKS
 from ctk_suite.extended.results import outcomes, request_result
-from ctk_suite.extended.run import ExtendedRun, Target
 from ctk_suite.mock_process import EmbeddedMock
 from ctk_suite.redaction import SecretRegistry, redact_text
 from ctk_suite.reporting import allure_report
 from ctk_suite.runner import RequestResult
 from ctk_suite.session import CtkSession
 
+if TYPE_CHECKING:
+    # The run imports the probes and checks (aiohttp, jsonschema): only once a catalogue is collected.
+    # pytest makes a collector for every sibling file, so a CTK-only run would pay for them too.
+    from ctk_suite.extended.listener import ListenerSettings
+    from ctk_suite.extended.run import ExtendedRun
+
 COLLECTION = "TMF622 extended conformance"
-RUN_KEY = pytest.StashKey[ExtendedRun]()
+RUN_KEY = pytest.StashKey["ExtendedRun"]()
 StartMock = Callable[[EmbeddedMock], str]
 #: Sent with every extended request (TMF622 v4 consumes and produces JSON), as the CTK's config.json does.
 JSON_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
-
-
-def is_extended_file(path: Path) -> bool:
-    """Cheap test used at collection: `extended-*.yaml` files that declare the catalogue format."""
-    if not (path.name.startswith("extended-") and path.suffix in {".yaml", ".yml"}):
-        return False
-    try:
-        head = path.read_text(encoding="utf-8")[:4096]
-    except OSError:
-        return False
-    return f"format: {CATALOGUE_FORMAT}" in head
 
 
 class ExtendedFile(pytest.File):
@@ -54,6 +47,8 @@ class ExtendedFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item]:
         """Validate the catalogue and the listener options before anything is sent."""
+        import ctk_suite.extended.run  # noqa: F401, PLC0415 - registers the checks (see TYPE_CHECKING)
+
         try:
             catalogue = load_catalogue(self.path)
             listener = resolve_listener(self.config)
@@ -132,6 +127,8 @@ def extended_run(
     config: pytest.Config, session: CtkSession, start_mock: StartMock, listener: ListenerSettings
 ) -> ExtendedRun:
     """The session's extended run, created at its first check with the session's client."""
+    from ctk_suite.extended.run import ExtendedRun, Target  # noqa: PLC0415 - see TYPE_CHECKING
+
     run = config.stash.get(RUN_KEY, None)
     if run is None:
         client = session.ensure_client(start_mock)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 
-from ctk_suite.extended.listener import ListenerSettings
+if TYPE_CHECKING:  # the listener imports aiohttp: only once the extended level is collected
+    from ctk_suite.extended.listener import ListenerSettings
 
 DEFAULT_EVENT_TIMEOUT_S = 10.0
 #: dest -> (flag, environment variable, help)
@@ -44,6 +46,8 @@ def add_options(parser: pytest.Parser) -> None:
 
 def resolve_listener(config: pytest.Config, environ: Mapping[str, str] = os.environ) -> ListenerSettings:
     """The listener settings; a bad value is a UsageError that says which option and why."""
+    from ctk_suite.extended.listener import ListenerSettings  # noqa: PLC0415 - see the import above
+
     raw = {dest: _first(config, dest, environ) for dest in OPTIONS}
     host, port = parse_bind(raw["ctk_listener_bind"] or "127.0.0.1:0")
     return ListenerSettings(

@@ -42,7 +42,7 @@ OPTIONAL_PROBES = (
 def count_header(sent: Sent, name: str) -> tuple[int | None, Failures]:
     """The integer value of header `name`, or the failure saying why there is none."""
     value = next((v for k, v in sent.exchange.response_headers.items() if k.lower() == name.lower()), None)
-    if value is not None and value.strip().isdigit():
+    if value is not None and value.strip().isascii() and value.strip().isdigit():  # not "²": int() refuses it
         return int(value), []
     seen = "no such header" if value is None else f"{clip(value, 40)!r}"
     return None, [sent.fail(f"header {name}", "a non-negative integer", seen)]

@@ -41,6 +41,11 @@ def violations(body: Any, expected: BodySchema) -> Iterator[Violation]:
     instances = [(f"$[{i}]", item) for i, item in enumerate(body)] if expected.many else [("$", body)]
     validator = _validator(expected.name, expected.partial)
     for where, instance in instances:
-        for error in validator.iter_errors(instance):
+        try:
+            errors = list(validator.iter_errors(instance))
+        except RecursionError:  # nested deeper than the validator can follow: unverified is never valid
+            yield where, f"{expected.name} (depth)", "nesting too deep to validate"
+            continue
+        for error in errors:
             path = where + error.json_path[1:]
             yield path, f"{expected.name} ({error.validator})", clip(error.message, 160)
