@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -172,7 +173,7 @@ class OAuth2ClientCredentials(AuthBase):
             raise AuthError(f"{where} answered {response.status_code}: {self._reason(response)}")
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
             raise AuthError(f"{where} answered 200 with a body that is not JSON") from None
         value = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(value, str) or not value:
@@ -187,15 +188,17 @@ class OAuth2ClientCredentials(AuthBase):
     def _lifetime(self, expires_in: Any) -> float | None:
         try:
             seconds = float(expires_in)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an integer past any float
             return None  # expires_in is only RECOMMENDED: keep the token until a 401
+        if not math.isfinite(seconds):  # "nan", "inf": no lifetime either
+            return None
         return max(seconds - self._margin, seconds / 2)
 
     def _reason(self, response: requests.Response) -> str:
         """RFC 6749 section 5.2 `error` (and description), else the start of the body or the reason phrase."""
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         if isinstance(body, dict) and body.get("error"):
             description = body.get("error_description")

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ctk_suite.client import Exchange, HttpClient
-from ctk_suite.failures import clip
+from ctk_suite.failures import clip, printable
 
 #: Answers that say the server has no DELETE at all: the other orders are not tried.
 NOT_SUPPORTED = frozenset({405, 501})
@@ -79,7 +79,7 @@ class CreatedOrders:
 def _created_id(exchange: Exchange) -> str | None:
     try:
         body = json.loads(exchange.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's stack
         return None
     order_id = body.get("id") if isinstance(body, dict) else None
     return order_id if isinstance(order_id, str) else None
@@ -90,29 +90,33 @@ def _unquote_last(path: str) -> str:
 
 
 def clean_up(client: HttpClient, orders: CreatedOrders, enabled: bool) -> CleanupReport:
-    """DELETE every remembered order by id under the API root (never a server-given href)."""
+    """DELETE every remembered order by id under the API root (never a server-given href).
+
+    The report shows the ids printable: the server chose them (a NUL, ESC or lone surrogate is escaped).
+    """
     if not enabled:
-        return CleanupReport(enabled=False, kept=orders.ids)
+        return CleanupReport(enabled=False, kept=tuple(map(printable, orders.ids)))
     deleted: list[str] = []
     failed: list[CleanupFailure] = []
     unsupported: str | None = None
     for order_id in orders.ids:
         if unsupported is not None:
-            failed.append(CleanupFailure(order_id, unsupported))
+            failed.append(CleanupFailure(printable(order_id), unsupported))
             continue
         reason = _delete(client, orders.api_url, order_id)
         if reason is None:
-            deleted.append(order_id)
+            deleted.append(printable(order_id))
         else:
-            failed.append(CleanupFailure(order_id, reason))
+            failed.append(CleanupFailure(printable(order_id), reason))
             unsupported = reason if reason.startswith("DELETE not supported") else None
     return CleanupReport(True, tuple(deleted), tuple(failed))
 
 
 def _delete(client: HttpClient, api_url: str, order_id: str) -> str | None:
     """None when the order is gone; else why not."""
-    exchange = client.send("DELETE", f"{api_url}productOrder/{quote(order_id, safe='')}", _ACCEPT)
-    return _verdict(exchange, lambda: clip(" ".join(exchange.text.split()), 120))
+    path = quote(order_id, safe="", errors="surrogatepass")  # as variables.url_encode
+    exchange = client.send("DELETE", f"{api_url}productOrder/{path}", _ACCEPT)
+    return _verdict(exchange, lambda: clip(printable(" ".join(exchange.text.split())), 120))
 
 
 def _verdict(exchange: Exchange, body: Callable[[], str]) -> str | None:

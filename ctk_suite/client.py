@@ -6,7 +6,6 @@ connect + read timeout seconds with either a response or a one-line `error`.
 
 from __future__ import annotations
 
-import codecs
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -73,14 +72,15 @@ class Exchange:
             key, _, value = part.strip().partition("=")
             if key.lower() == "charset" and value:
                 charset = value.strip("\"'")
-                return charset if _known_codec(charset) else "utf-8"
+                return charset if _text_codec(charset) else "utf-8"
         return "utf-8"
 
 
-def _known_codec(name: str) -> bool:
+def _text_codec(name: str) -> bool:
+    """A codec from bytes to text that can replace what it cannot decode (not base64, idna, undefined...)."""
     try:
-        codecs.lookup(name)
-    except LookupError:
+        b"\xff".decode(name, "replace")
+    except (LookupError, ValueError):  # ValueError: UnicodeError, or a NUL or a lone surrogate in the name
         return False
     return True
 
@@ -188,7 +188,7 @@ class HttpClient:
             read_s=self.limits.read_s,
             max_redirects=MAX_REDIRECTS,
             body_bytes=received.size,
-            expected_bytes=int(length) if length and length.isdigit() else None,
+            expected_bytes=int(length) if length and length.isascii() and length.isdigit() else None,
             deadline_s=self.limits.deadline_s if watch.expired else None,
         )
         return describe(exc, context, self._registry)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Final
 
 #: How many instance failures one reason lists before summarising the rest.
 MAX_LISTED = 5
 _MAX_VALUE_CHARS = 200  # long enough for a full href, so two hrefs can be compared
+#: One rendered failure is at most this long, whatever the server sent (a JSON path through huge keys...).
+MAX_LINE_CHARS = 600
+#: What a one-line text for a terminal, an XML report or a UTF-8 file cannot hold: C0 and C1 controls
+#: (line breaks, ESC), Unicode line and paragraph separators, lone surrogates (JSON allows "\ud800")
+#: and the non-characters U+FFFE and U+FFFF (not XML 1.0 characters).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 class _Absent:
@@ -37,10 +44,12 @@ class Failure:
 
 
 def render(failure: Failure) -> str:
-    """One line: `$.href: expected a string, seen null`, or the note."""
+    """One printable line: `$.href: expected a string, seen null`, or the note."""
     if failure.note is not None:
-        return failure.note
-    return f"{failure.where}: expected {failure.expected}, seen {failure.seen}"
+        line = failure.note
+    else:
+        line = f"{clip(failure.where)}: expected {failure.expected}, seen {failure.seen}"
+    return clip(printable(line), MAX_LINE_CHARS)
 
 
 def render_all(failures: tuple[Failure, ...]) -> str:
@@ -85,3 +94,8 @@ def describe(value: Any) -> str:
 def clip(text: str, limit: int = _MAX_VALUE_CHARS) -> str:
     """`text` cut to `limit` characters, marked when cut."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def printable(text: str) -> str:
+    """`text` with each unprintable character written as its escape (`\\x1b`, `\\ud800`): one safe line."""
+    return _UNPRINTABLE.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)

@@ -15,7 +15,8 @@ import pytest
 from ctk_suite.baseline import BaselineError, compare
 from ctk_suite.checks import validate_assertion
 from ctk_suite.config import add_options, resolve
-from ctk_suite.extended.items import ExtendedFile, is_extended_file
+from ctk_suite.extended.catalogue import is_extended_file
+from ctk_suite.extended.items import ExtendedFile
 from ctk_suite.extended.options import add_options as add_extended_options
 from ctk_suite.mock_process import EmbeddedMock, MockStartError
 from ctk_suite.profile_schema import ProfileError

@@ -11,7 +11,7 @@ from typing import Any
 
 from ctk_suite.checks import CheckContext, get_check
 from ctk_suite.client import Exchange, HttpClient
-from ctk_suite.failures import Failure, clip, render_all
+from ctk_suite.failures import Failure, clip, printable, render_all
 from ctk_suite.redaction import redact_url
 from ctk_suite.scenario import AssertionSpec, Emit, RequestSpec, Scenario
 from ctk_suite.variables import Variables, apply_quote, url_encode
@@ -89,9 +89,14 @@ def parse_json(text: str) -> Any:
     """Parse like `pm.response.json()`; NotJson carries the readable reason."""
     try:
         return json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
-        shown = clip(" ".join(text.split()), 80) if text.strip() else "(empty body)"
-        raise NotJson(f"body is not JSON: {shown}") from exc
+    except ValueError as exc:
+        raise NotJson(f"body is not JSON: {_shown(text)}") from exc
+    except RecursionError as exc:  # valid JSON, perhaps, but nested deeper than Python's stack
+        raise NotJson(f"body nests too deeply to parse: {_shown(text)}") from exc
+
+
+def _shown(text: str) -> str:
+    return clip(" ".join(text.split()), 80) if text.strip() else "(empty body)"
 
 
 def read_json(exchange: Exchange) -> Any:
@@ -205,8 +210,13 @@ def _reads_json(spec: RequestSpec) -> bool:
     return bool(spec.captures) or any(get_check(a.kind).needs_json for a in spec.assertions)
 
 
+def _name(spec: AssertionSpec, variables: Variables) -> str:
+    """The assertion's name with the captured values, which come from the server: printable in any report."""
+    return printable(variables.render(spec.name))
+
+
 def _assert(spec: AssertionSpec, context: CheckContext, variables: Variables) -> AssertionResult | None:
-    name = variables.render(spec.name)
+    name = _name(spec, variables)
     try:
         verdict = get_check(spec.kind).run(context, spec)
     except Exception as exc:  # a check bug fails its assertion, never the whole run
@@ -223,7 +233,5 @@ def _blanket(
     """Every always-present assertion fails with one reason; conditional ones cannot be decided."""
     failure = Failure(request=request, note=reason)
     return tuple(
-        AssertionResult(variables.render(a.name), (failure,), key=a.name)
-        for a in specs
-        if a.emit is Emit.ALWAYS
+        AssertionResult(_name(a, variables), (failure,), key=a.name) for a in specs if a.emit is Emit.ALWAYS
     )

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ctk_suite.auth import AuthError
+from ctk_suite.failures import printable
 from ctk_suite.redaction import SecretRegistry, redact_text
 
 #: The prefix Allure's categories.json uses to tell transport errors from assertion failures.
@@ -41,7 +42,8 @@ class Context:
 def describe(exc: BaseException, ctx: Context, registry: SecretRegistry | None = None) -> str:
     """`transport error: <what happened> (<host>)`, one line, secrets masked."""
     text = AUTH + ": " + str(exc) if isinstance(exc, AuthError) else f"{TRANSPORT}: {_what(exc, ctx)}"
-    return redact_text(" ".join(text.split()), registry)[:_MAX_CHARS]
+    # printable: a bad status line or header comes back raw inside the exception (ESC, NUL...).
+    return printable(redact_text(" ".join(text.split()), registry))[:_MAX_CHARS]
 
 
 def _what(exc: BaseException, ctx: Context) -> str:

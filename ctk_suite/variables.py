@@ -48,9 +48,10 @@ def url_encode(value: str) -> str:
     """Percent-encode a substituted value for a URL path segment or query value (RFC 3986 section 2.1).
 
     Stricter than Postman (which sends most characters raw): a `+` in an orderDate offset would
-    otherwise reach the server as a space.
+    otherwise reach the server as a space. A lone surrogate (JSON allows "\\ud800" in a captured id) is
+    sent as the three bytes it would take in UTF-8: there is no valid encoding of it to send.
     """
-    return quote(value, safe=":")
+    return quote(value, safe=":", errors="surrogatepass")
 
 
 def apply_quote(template: str, variables: tuple[str, ...], quote_char: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -14,7 +15,16 @@ from mock_server.app import create_app
 from mock_server.config import ConfigError, build_parser, resolve
 from mock_server.settings import Settings
 
-__all__ = ["build_parser", "main", "parse_settings", "ready_line", "serve"]
+if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
+    from asyncio import run as run_loop
+else:
+    from uvloop import run as run_loop
+
+__all__ = ["build_parser", "main", "parse_settings", "ready_line", "serve", "tune_gc"]
+
+#: gc.set_threshold: young collections every 2,000 net allocations (default 700: ~0.5 ms pauses
+#: either way; 50,000 made rare 15-20 ms ones), full ones considered 10 times less often (default 10).
+GC_THRESHOLDS = (2_000, 10, 100)
 
 
 def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -47,16 +57,30 @@ async def serve(settings: Settings) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):  # before the ready line: a signal right after it
             loop.add_signal_handler(signum, stop.set)  # must still shut down cleanly
         port = runner.addresses[0][1]
+        tune_gc()
         print(ready_line(settings.host, port, settings.base_path), flush=True)
         await stop.wait()
     finally:
         await runner.cleanup()
 
 
+def tune_gc() -> None:
+    """Keep collector pauses out of request latency (bench: POST p99 over a growing store).
+
+    The ~170k objects alive once the app is set up (modules, schemas, routes) are frozen out of
+    every later collection: a full collection over them took 80-190 ms, a stall for every open
+    connection. Full collections are also considered less often, so a growing store does not
+    trigger one every few thousand requests.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_settings(argv)
     try:
-        asyncio.run(serve(settings))
+        run_loop(serve(settings))
     except ConfigError as exc:
         print(f"tmf622-mock: error: {exc}", file=sys.stderr)
         return 2

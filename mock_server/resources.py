@@ -43,9 +43,11 @@ CANCEL_PRODUCT_ORDER = ResourceKind(
 
 
 def timestamp(moment: datetime) -> str:
-    """UTC ISO 8601 with milliseconds and `Z` (`2026-11-27T10:00:00.000Z`)."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    """UTC ISO 8601 with milliseconds and `Z` (`2026-11-27T10:00:00.000Z`), an RFC 3339 date-time.
+
+    `isoformat` (C) rather than `strftime`: several times faster, and it pads years before 1000.
+    """
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
 
 
 def utc_now() -> datetime:

