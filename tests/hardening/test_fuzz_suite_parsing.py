@@ -9,14 +9,15 @@ They are fed, without HTTP, to:
   the instance logic, the captures and every check kind;
 - the extended level (`ExtendedRun` with the same fake server and a fake notification listener):
   every probe and check of the catalogue, and the event envelope readers;
-- the HTTP client (`HttpClient.send` over a `requests` session that answers without a network), the
-  cleanup (it reads the id of each created order, then DELETEs it) and the notification listener
-  (real loopback HTTP: it reads what the server under test posts);
+- the HTTP client (`HttpClient.send` over a `requests` session that answers without a network) with
+  the OAuth2 token endpoint's answers, the cleanup (it reads the id of each created order, then
+  DELETEs it) and the notification listener (real loopback HTTP: it reads what the server posts);
 - the report writers: summary.json and junit.xml are written and read back, the table rendered.
 
 Properties: nothing raises; no check needs the safety net ("crashed", "gave no verdict"); each
 assertion has a boolean verdict; each failed one has a one-line printable reason of bounded length;
 the names are the catalogue's; status, mandatory attributes and string types are judged exactly.
+Each bug this file found is also replayed deterministically (`REGRESSIONS`, `@example`).
 
 CI runs a fixed (derandomized) number of examples; a longer random run:
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 from listener_helpers import is_state, listening, subscribe, summary
 from mock_helpers import Api, assert_error
 
-from conftest import ApiFactory
 from mock_server.determinism import counter_id
 from tmf622_schemas import validator_for
+
+if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
+    from conftest import ApiFactory
 
 MERGE = {"Content-Type": "application/merge-patch+json"}
 FAST_RETRY = {"notify_backoff_s": 0.01, "notify_timeout_s": 5.0}

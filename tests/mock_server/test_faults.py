@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
 import yaml
 from mock_helpers import TIMEOUT_S, Api, assert_error
 
-from conftest import ApiFactory
 from mock_server.fault_plan import Fault, FaultSpecError, RoutePattern, load_plan, parse_header, parse_plan
 from mock_server.faults import FaultInjector
+
+if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
+    from conftest import ApiFactory
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "mock" / "faults.example.yaml"
 ORDER = {"productOrderItem": [{"id": "1", "action": "add"}]}

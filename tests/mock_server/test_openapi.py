@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -13,9 +13,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 import tmf622_schemas
-from conftest import ApiFactory
 from mock_server.openapi import app_routes, build_openapi
 from mock_server.openapi_schemas import local_ref
+
+if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
+    from conftest import ApiFactory
 
 DOC_URI = "urn:tmf622-mock:openapi"
 METHODS = {"get", "post", "patch", "delete", "put"}

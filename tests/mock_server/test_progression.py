@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 from listener_helpers import Listener, is_state, listening, subscribe, summary
 from mock_helpers import Api
 
-from conftest import ApiFactory
 from mock_server.progression import LIFECYCLE, Step, load_scenario, parse_scenario, scenario_for
 from mock_server.settings import Settings
 from mock_server.state_machine import OrderState
+
+if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
+    from conftest import ApiFactory
 
 FAST = 0.01
 MERGE = {"Content-Type": "application/merge-patch+json"}
