@@ -44,3 +44,17 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/tmf-api/productOrderingManagement/v4/"
+
+
+#: The nine official instance assertions, verbatim, in the collection's order.
+INSTANCE_ASSERTIONS = (
+    "Instance has all mandatory attributes",
+    "Response has productOrderItem attribute",
+    "Response has href attribute",
+    "Response has id attribute",
+    "Response has orderDate attribute",
+    "Response has relatedParty attribute",
+    "Body includes value held on href",
+    "Body includes value held on id",
+    "Body includes value held on orderDate",
+)

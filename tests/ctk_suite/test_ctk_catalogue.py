@@ -7,21 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from ctk_helpers import INSTANCE_ASSERTIONS
 
 from ctk_suite.checks import check_kinds, validate_assertion
 from ctk_suite.scenario import Emit, Scenario
 
-INSTANCE = [
-    "Instance has all mandatory attributes",
-    "Response has productOrderItem attribute",
-    "Response has href attribute",
-    "Response has id attribute",
-    "Response has orderDate attribute",
-    "Response has relatedParty attribute",
-    "Body includes value held on href",
-    "Body includes value held on id",
-    "Body includes value held on orderDate",
-]
+INSTANCE = list(INSTANCE_ASSERTIONS)
 IDENTITY = ["href is {{HREFPO01}}", "id is {{IDPO01}}", "orderDate is {{ORDERDATEPO01}}"]
 
 #: (title, always-present names, conditional names), in run order.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ctk_helpers import closed_port_url, failed_names, run_ctk
+from ctk_helpers import INSTANCE_ASSERTIONS, closed_port_url, failed_names, run_ctk
 from fake_tmf622 import serving
 
 from ctk_suite.scenario import Scenario
@@ -14,17 +14,7 @@ BY_ID_FILTER = "N2 /ProductOrder?id={{IDPO01}} [GET]"
 BY_DATE = "N2 /ProductOrder?orderDate={{ORDERDATEPO01}} [GET]"
 E1 = "E1 /ProductOrder/404ID [GET]"
 
-INSTANCE = {
-    "Instance has all mandatory attributes",
-    "Response has productOrderItem attribute",
-    "Response has href attribute",
-    "Response has id attribute",
-    "Response has orderDate attribute",
-    "Response has relatedParty attribute",
-    "Body includes value held on href",
-    "Body includes value held on id",
-    "Body includes value held on orderDate",
-}
+INSTANCE = set(INSTANCE_ASSERTIONS)
 
 
 def identity(order_id: str, href: str, order_date: str) -> set[str]:
