@@ -1,1 +1,11 @@
-"""pytest port of TM Forum's CTK for TMF622 Product Ordering v4.0.0 (scenarios N1, N2, E1)."""
+"""TMF622 conformance suite: ports of TM Forum's CTKs and our extended checks, as pytest kits."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("tmf622-toolkit")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
+
+#: Sent as User-Agent with every request, and written in every report.
+USER_AGENT = f"tmf622-ctk/{__version__}"

@@ -9,8 +9,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ctk_suite.reporting.allure_report import categories
+
 GENERATE_TIMEOUT_S = 120.0
-REPORT_NAME = "TMF622 CTK 4.0.0"
+REPORT_NAME = "TMF622 conformance"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ def render_html(results: Path, report: Path, cwd: Path) -> Rendered:
 def _config() -> dict[str, object]:
     return {
         "name": REPORT_NAME,
+        # Failed units carry their failure kind as a label: one category per kind (Allure 3 rules).
+        "categories": {"rules": categories()},
         # Group the tree as the certification report does: collection, then N1 / N2 / E1.
         "plugins": {
             "awesome": {

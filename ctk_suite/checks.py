@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ctk_suite.client import Exchange
-from ctk_suite.failures import ABSENT, Failure, clip, describe
+from ctk_suite.engine.registry import Registry
+from ctk_suite.failures import ABSENT, Failure, Kind, clip, describe
 from ctk_suite.scenario import AssertionSpec, Emit
 from ctk_suite.variables import Variables
 
@@ -53,31 +54,42 @@ class CheckContext:
         """A failure of this request."""
         return Failure(request=self.request, where=where, expected=expected, seen=seen)
 
-    def note(self, note: str) -> Failure:
+    def note(self, note: str, kind: Kind = Kind.ASSERTION) -> Failure:
         """A failure explained by a sentence rather than expected/seen."""
-        return Failure(request=self.request, note=note)
+        return Failure(request=self.request, note=note, kind=kind)
 
 
 @dataclass(frozen=True)
 class CheckKind:
-    """A registered check: its function, the parameters it requires, whether it reads the JSON body."""
+    """A registered check: its function, the parameters it requires, whether it reads the JSON body,
+    the kind its failures are of, and whether the official kit's version of it can fail at all."""
 
     name: str
     run: CheckFn
     required_params: frozenset[str]
     needs_json: bool
+    failure_kind: Kind = Kind.ASSERTION
+    #: The official script asserts nothing (`pm.expect(x) == y`): its verdict is always a pass.
+    officially_vacuous: bool = False
 
 
-_REGISTRY: dict[str, CheckKind] = {}
+CHECK_KINDS: Registry[CheckKind] = Registry("check kind")
 
 
 def register(
-    name: str, *, params: tuple[str, ...] = (), needs_json: bool = True
+    name: str,
+    *,
+    params: tuple[str, ...] = (),
+    needs_json: bool = True,
+    failure_kind: Kind = Kind.ASSERTION,
+    officially_vacuous: bool = False,
 ) -> Callable[[CheckFn], CheckFn]:
     """Class-free registration, as jsonschema's keyword table: the scenario file names the kind."""
 
     def decorate(run: CheckFn) -> CheckFn:
-        _REGISTRY[name] = CheckKind(name, run, frozenset(params), needs_json)
+        CHECK_KINDS.add(
+            name, CheckKind(name, run, frozenset(params), needs_json, failure_kind, officially_vacuous)
+        )
         return run
 
     return decorate
@@ -85,15 +97,12 @@ def register(
 
 def get_check(name: str) -> CheckKind:
     """The check kind called `name`; KeyError lists the known ones."""
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"unknown check kind {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+    return CHECK_KINDS.get(name)
 
 
 def check_kinds() -> list[str]:
     """Names of every registered kind, sorted."""
-    return sorted(_REGISTRY)
+    return sorted(CHECK_KINDS)
 
 
 def instances(body: Any) -> list[tuple[str, Any]]:
@@ -113,7 +122,7 @@ def child_path(where: str, name: str) -> str:
     return f"{where}.{name}" if name.isidentifier() else f"{where}[{json.dumps(name)}]"
 
 
-@register("status_code", params=("status",), needs_json=False)
+@register("status_code", params=("status",), needs_json=False, failure_kind=Kind.STATUS)
 def status_code(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     """`pm.response.to.have.status(N)`."""
     expected = int(spec.params["status"])
@@ -181,7 +190,7 @@ def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     return tuple(failures)
 
 
-@register("identity", params=("attribute", "variable"))
+@register("identity", params=("attribute", "variable"), officially_vacuous=True)
 def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
     """The created order (id == IDPO01) has the captured value: the official check, made to compare.
 
@@ -196,10 +205,10 @@ def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
     if not matched and spec.emit is Emit.IF_CREATED_ORDER_LISTED:
         return None
     if key is None:
-        return (ctx.note(ctx.variables.reason(key_variable)),)
+        return (ctx.note(ctx.variables.reason(key_variable), Kind.PRECONDITION),)
     expected = ctx.variables.get(str(spec.params["variable"]))
     if expected is None:
-        return (ctx.note(ctx.variables.reason(str(spec.params["variable"]))),)
+        return (ctx.note(ctx.variables.reason(str(spec.params["variable"])), Kind.PRECONDITION),)
     if not matched and len(records) != 1:
         seen = ", ".join(str(attribute(r, key_attribute)) for _, r in records) or "none"
         return (ctx.note(f"created order {key} not in response (ids seen: {clip(seen)})"),)
@@ -259,7 +268,7 @@ def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     return (ctx.fail("$.href", f"the Location header {describe(location or ABSENT)}", describe(href)),)
 
 
-@register("schema_valid", params=("schema",))
+@register("schema_valid", params=("schema",), failure_kind=Kind.SCHEMA)
 def schema_valid(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     """Every instance validates against one of our JSON Schemas (formats really checked)."""
     from tmf622_schemas import validator_for  # noqa: PLC0415 - loads the schema registry only when used

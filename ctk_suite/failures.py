@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Final
 
 #: How many instance failures one reason lists before summarising the rest.
@@ -28,6 +29,19 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 
+class Kind(StrEnum):
+    """Why an assertion failed (or was not run); the order is the Allure categories' order."""
+
+    TRANSPORT = "transport"  # no usable response: refused, reset, timeout, TLS, redirect loop
+    AUTH = "auth"  # the token endpoint or the credentials were refused
+    PRECONDITION = "precondition-not-met"  # a request or value it depends on is unavailable
+    BODY = "body"  # the response body is not JSON
+    STATUS = "status"  # the status code is not the expected one
+    SCHEMA = "schema"  # the body does not match the TMF622 schema
+    ASSERTION = "assertion"  # any other expectation of the kit
+    INTERNAL = "internal"  # a check of ours crashed: never the server's fault, never a pass
+
+
 @dataclass(frozen=True)
 class Failure:
     """Why one assertion failed: what was expected and seen where, or a plain note.
@@ -41,6 +55,7 @@ class Failure:
     expected: str = ""
     seen: str = ""
     note: str | None = None
+    kind: Kind = Kind.ASSERTION
 
 
 def render(failure: Failure) -> str:

@@ -6,13 +6,20 @@ import copy
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
+from ctk_suite.options.table import (
+    DEFAULT_API_VERSION,
+    DEFAULT_CONNECT_TIMEOUT_S,
+    DEFAULT_EVENT_TIMEOUT_S,
+    DEFAULT_READ_TIMEOUT_S,
+    DEFAULT_REPORTS_DIR,
+)
 from ctk_suite.profile_schema import ProfileError, first_fault, read_yaml
 
 #: The base path of TMF622 v4 (swagger `basePath`).
@@ -116,12 +123,22 @@ class Tls:
 
 @dataclass(frozen=True)
 class Timeouts:
-    connect: float = 10.0
-    read: float = 30.0
+    connect: float = DEFAULT_CONNECT_TIMEOUT_S
+    read: float = DEFAULT_READ_TIMEOUT_S
 
     def as_requests(self) -> tuple[float, float]:
         """The `timeout=` argument of `requests`."""
         return (self.connect, self.read)
+
+
+@dataclass(frozen=True)
+class Listener:
+    """Where the extended level's notification listener binds and how the server reaches it."""
+
+    bind_host: str = "127.0.0.1"
+    bind_port: int = 0  # a free port
+    callback_url: str | None = None  # default: the bind address
+    event_timeout: float = DEFAULT_EVENT_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -140,6 +157,14 @@ class Profile:
     order_date_quoting: OrderDateQuoting = OrderDateQuoting.NONE
     cleanup: bool = True
     payload_json: str = field(default="{}", repr=False)
+    #: Headers given on the command line, in the environment or ini (`--header`): credentials allowed.
+    extra_headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    reports_dir: Path = Path(DEFAULT_REPORTS_DIR)
+    baseline: Path | None = None
+    allure_html: bool = True
+    api_version: str = DEFAULT_API_VERSION  # which kits certify the target (`ctk-<version>.yaml`...)
+    verdict: str = "strict"  # which verdicts decide the exit code: "strict" (ours) or "official"
+    listener: Listener = Listener()
     #: The checked YAML document (it holds no secret), kept so overrides pass the same checks.
     document: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -147,6 +172,11 @@ class Profile:
         """A fresh copy of the POST /productOrder body, already valid against ProductOrder_Create."""
         body: dict[str, Any] = json.loads(self.payload_json)
         return body
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        """Sent with every request: the profile's headers, then the command line's on top."""
+        return {**self.headers, **self.extra_headers}
 
     def secret_values(self) -> tuple[str, ...]:
         """The actual credential values, to register with a `SecretRegistry`."""
@@ -168,15 +198,24 @@ def load_profile(path: str | Path, env: Mapping[str, str] = os.environ) -> Profi
 OVERRIDE_KEYS = frozenset(
     {
         "name", "target.base_url", "target.api_path", "headers", "proxy", "levels", "order_date_quoting",
-        "cleanup", "payload_file", "timeouts.connect", "timeouts.read",
-        "tls.verify", "tls.ca_bundle", "tls.client_cert", "tls.client_key",
+        "cleanup", "payload_file", "timeout", "timeouts.connect", "timeouts.read",
+        "tls.verify", "tls.ca_bundle", "tls.client_cert", "tls.client_key", "baseline", "reports_dir",
+        "allure_html", "verdict", "api_version",
+        "listener.callback_url", "listener.bind", "listener.event_timeout",
     }
 )  # fmt: skip
-_PATH_OVERRIDES = frozenset({"payload_file", "tls.ca_bundle", "tls.client_cert", "tls.client_key"})
+_PATH_OVERRIDES = frozenset(
+    {"payload_file", "tls.ca_bundle", "tls.client_cert", "tls.client_key", "baseline", "reports_dir"}
+)
 
 
-def merge_cli_overrides(profile: Profile, overrides: Mapping[str, Any]) -> Profile:
-    """`profile` with command-line values (None = not given) in place of the file's; checked like the file."""
+def merge_cli_overrides(
+    profile: Profile, overrides: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
+) -> Profile:
+    """`profile` with command-line values (None = not given) in place of the file's; checked like the file.
+
+    `extra_headers` (`--header`) stay out of the document: unlike a profile's, they may be credentials.
+    """
     document = copy.deepcopy(dict(profile.document))
     for key, value in overrides.items():
         if key not in OVERRIDE_KEYS:
@@ -187,7 +226,9 @@ def merge_cli_overrides(profile: Profile, overrides: Mapping[str, Any]) -> Profi
             _override(document, key, value)
     label = f"{profile.source} with command-line overrides"
     _check(document, label)
-    return _build(document, profile.source, profile.auth, label)
+    built = _build(document, profile.source, profile.auth, label)
+    headers = profile.extra_headers if extra_headers is None else {**profile.extra_headers, **extra_headers}
+    return replace(built, extra_headers=MappingProxyType(dict(headers)))
 
 
 def bundled_profile(name: str = "mock") -> Path:
@@ -254,12 +295,52 @@ def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str)
         headers=MappingProxyType(dict(document.get("headers", {}))),
         tls=_tls(document.get("tls", {}), base_dir, label),
         proxies=MappingProxyType({"http": proxy, "https": proxy} if isinstance(proxy, str) else dict(proxy)),
-        timeouts=Timeouts(**{key: float(value) for key, value in document.get("timeouts", {}).items()}),
+        timeouts=_timeouts(document),
         levels=tuple(Level(level) for level in document.get("levels", [Level.CTK])),
         order_date_quoting=OrderDateQuoting(document.get("order_date_quoting", OrderDateQuoting.NONE)),
         cleanup=document.get("cleanup", True),
         payload_json=_payload_json(document, source, label),
+        reports_dir=Path(document.get("reports_dir", DEFAULT_REPORTS_DIR)).absolute(),
+        baseline=_relative(base_dir, document["baseline"]) if "baseline" in document else None,
+        allure_html=document.get("allure_html", True),
+        verdict=document.get("verdict", "strict"),
+        api_version=_api_version(document, label),
+        listener=_listener(document.get("listener", {}), label),
         document=document,
+    )
+
+
+def _api_version(document: Mapping[str, Any], label: str) -> str:
+    from tmf622_scenarios import api_versions  # noqa: PLC0415 - only the file names are read
+
+    chosen = str(document.get("api_version", DEFAULT_API_VERSION))
+    if chosen not in api_versions():
+        raise ProfileError(f"{label}: api_version: {chosen!r} is not one of {', '.join(api_versions())}")
+    return chosen
+
+
+def _timeouts(document: Mapping[str, Any]) -> Timeouts:
+    """`timeouts.connect`/`read`, each defaulting to `timeout` when that is given, then to the defaults."""
+    both = document.get("timeout")
+    section = document.get("timeouts", {})
+    connect = section.get("connect", both if both is not None else DEFAULT_CONNECT_TIMEOUT_S)
+    read = section.get("read", both if both is not None else DEFAULT_READ_TIMEOUT_S)
+    return Timeouts(float(connect), float(read))
+
+
+def _relative(base_dir: Path, name: str) -> Path:
+    return (base_dir / Path(name).expanduser()).absolute()
+
+
+def _listener(section: Mapping[str, Any], label: str) -> Listener:
+    from ctk_suite.options.layers import OptionError, parse_bind  # noqa: PLC0415 - layers imports profile keys
+
+    try:
+        host, port = parse_bind(str(section.get("bind", "127.0.0.1:0")))
+    except OptionError as exc:
+        raise ProfileError(f"{label}: listener.bind {exc}") from None
+    return Listener(
+        host, port, section.get("callback_url"), float(section.get("event_timeout", DEFAULT_EVENT_TIMEOUT_S))
     )
 
 

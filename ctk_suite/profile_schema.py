@@ -116,6 +116,21 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "levels": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(LEVELS)}},
         "order_date_quoting": {"enum": list(ORDER_DATE_QUOTING)},
         "cleanup": {"type": "boolean"},
+        "timeout": _SECONDS,
+        "api_version": {"type": "string", "pattern": "^[0-9]+[.][0-9]+[.][0-9]+$"},
+        "baseline": _TEXT,
+        "reports_dir": _TEXT,
+        "allure_html": {"type": "boolean"},
+        "verdict": {"enum": ["strict", "official"]},
+        "listener": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "callback_url": _HTTP_URL,
+                "bind": _TEXT,
+                "event_timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 600},
+            },
+        },
     },
 }
 

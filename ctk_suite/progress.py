@@ -7,22 +7,23 @@ from typing import Any
 
 import pytest
 
+from ctk_suite.engine.records import UnitResult
 from ctk_suite.failures import clip
 from ctk_suite.redaction import SecretRegistry, redact_text
-from ctk_suite.runner import RequestResult
 
 _MAX_PATH = 70
 _MAX_ERROR = 100
 
 
 def progress_line(
-    position: int, total: int, result: RequestResult, api_url: str, registry: SecretRegistry | None = None
+    position: int, total: int, result: UnitResult, api_url: str, registry: SecretRegistry | None = None
 ) -> str:
     """`[n/N] METHOD /path status time`, then attempts, failed assertions or the error, if any."""
     path = result.url
     if api_url and path.startswith(api_url):
         path = "/" + path.removeprefix(api_url).lstrip("/")
-    head = f"[{position}/{total}] {result.spec.method} {clip(path, _MAX_PATH)}"
+    what = f"{result.method} {clip(path, _MAX_PATH)}" if result.method else result.title
+    head = f"[{position}/{total}] {what}"
     exchange = result.exchange
     if exchange is None:
         return redact_text(f"{head} not sent ({clip(result.not_sent or '', _MAX_ERROR)})", registry)
@@ -58,7 +59,7 @@ class ProgressPrinter:
         """Attach the line to the call report (it is printed outside output capture)."""
         report: Any = yield
         result = getattr(item, "result", None)
-        if call.when == "call" and isinstance(result, RequestResult) and item.nodeid in self._positions:
+        if call.when == "call" and isinstance(result, UnitResult) and item.nodeid in self._positions:
             api_url, registry = self._where()
             position = self._positions[item.nodeid]
             report.ctk_progress = progress_line(position, len(self._positions), result, api_url, registry)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ctk_suite.checks import CheckContext, get_check
 from ctk_suite.client import Exchange, HttpClient
-from ctk_suite.failures import Failure, clip, printable, render_all
+from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult, Verdict
+from ctk_suite.failures import Failure, Kind, clip, printable
 from ctk_suite.redaction import redact_url
 from ctk_suite.scenario import AssertionSpec, Emit, RequestSpec, Scenario
+from ctk_suite.transport_errors import AUTH
 from ctk_suite.variables import Variables, apply_quote, url_encode
 
 QUOTES = {"none": "", "single": "'"}
@@ -29,56 +31,6 @@ class RunSettings:
     timeout_s: float = 10.0  # connect and read, for a client made by the run itself
     #: The POST /productOrder body of the target profile, in place of the scenario's (None: the scenario's).
     payload: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class AssertionResult:
-    """One named assertion and why it failed (no failures: passed)."""
-
-    name: str
-    failures: tuple[Failure, ...] = ()
-    #: The name before {{VAR}} rendering: stable from run to run, so a baseline can match it.
-    key: str | None = None
-    #: The spec rule the assertion tests (extended checks; the CTK's are the kit's own assertions).
-    rule: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        """True when nothing failed."""
-        return not self.failures
-
-    @property
-    def reason(self) -> str | None:
-        """The rendered failures, or None when passed."""
-        return render_all(self.failures) if self.failures else None
-
-
-@dataclass(frozen=True)
-class RequestResult:
-    """One request of the run: what was sent, what came back, and its assertions."""
-
-    spec: RequestSpec
-    name: str
-    url: str
-    exchange: Exchange | None
-    assertions: tuple[AssertionResult, ...]
-    not_sent: str | None = None
-    level: str = "ctk"
-
-    @property
-    def title(self) -> str:
-        """`N1 /ProductOrder [POST]`, with the orderDate quoting of this run."""
-        return f"{self.spec.scenario} {self.name} [{self.spec.method}]"
-
-    @property
-    def error(self) -> str | None:
-        """The transport error, or why the request could not be sent."""
-        return self.exchange.error if self.exchange is not None else self.not_sent
-
-    @property
-    def failed(self) -> list[AssertionResult]:
-        """The assertions that failed."""
-        return [a for a in self.assertions if not a.passed]
 
 
 class NotJson(ValueError):
@@ -123,14 +75,22 @@ def _reject_constant(name: str) -> Any:
 
 
 class CtkRun:
-    """State of one run: the captured variables and the results so far, in order."""
+    """State of one run of a scenario kit: the captured variables and the results so far, in order."""
 
-    def __init__(self, scenario: Scenario, settings: RunSettings, client: HttpClient | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        settings: RunSettings,
+        client: HttpClient | None = None,
+        kit: KitInfo | None = None,
+    ) -> None:
         self.scenario = scenario
         self.settings = settings
+        self.kit = kit or scenario.kit_info()
         self.client = client or HttpClient.plain(settings.timeout_s, settings.timeout_s)
         self.variables = Variables()
-        self.results: list[RequestResult] = []
+        self.results: list[UnitResult] = []
+        self._ran: set[int] = set()  # indexes of the requests already run (as themselves or as setup)
         self.started_at = datetime.now(UTC)
         self._started = time.perf_counter()
         self._finished: float | None = None
@@ -144,8 +104,30 @@ class CtkRun:
         end = self._finished if self._finished is not None else time.perf_counter()
         return round((end - self._started) * 1000, 1)
 
-    def execute(self, spec: RequestSpec) -> RequestResult:
+    def execute(self, spec: RequestSpec) -> list[UnitResult]:
+        """Run `spec`, first running as setup the requests not yet run that capture what it needs
+        (a selection such as `-k "N2 and id"` keeps N1 POST); the results in run order, `spec`'s last."""
+        setup = [self._run(producer, setup=True) for producer in self._unmet_producers(spec)]
+        return [*setup, self._run(spec, setup=False)]
+
+    def _unmet_producers(self, spec: RequestSpec) -> list[RequestSpec]:
+        """The earlier requests, not run yet, whose captures `spec` (or they themselves) need."""
+        wanted: list[RequestSpec] = []
+        for variable in sorted(spec.needs()):
+            producer = self.scenario.producer_of(variable)
+            if producer is None or producer is spec or self._index(producer) in self._ran:
+                continue
+            for needed in [*self._unmet_producers(producer), producer]:
+                if needed not in wanted:
+                    wanted.append(needed)
+        return wanted
+
+    def _index(self, spec: RequestSpec) -> int:
+        return self.scenario.requests.index(spec)
+
+    def _run(self, spec: RequestSpec, setup: bool) -> UnitResult:
         """Send `spec` (unless a variable it needs is missing) and evaluate all its assertions."""
+        self._ran.add(self._index(spec))
         quote = QUOTES[self.settings.orderdate_quote]
         name = apply_quote(spec.name, spec.quoted_variables, quote)
         path = apply_quote(spec.path, spec.quoted_variables, quote)
@@ -153,35 +135,51 @@ class CtkRun:
             result = self._not_sent(spec, name, path, self.variables.reason(missing[0]))
         else:
             result = self._send(spec, name, path)
+        if setup:
+            result = replace(result, setup=True)
         self.results.append(result)
         self._finished = time.perf_counter()
         return result
 
-    def _not_sent(self, spec: RequestSpec, name: str, path: str, reason: str) -> RequestResult:
+    def _not_sent(self, spec: RequestSpec, name: str, path: str, reason: str) -> UnitResult:
         for variable in spec.captures:
             self.variables.unavailable(variable, f"{_label(spec)} was not sent ({reason})")
-        assertions = _blanket(spec.assertions, reason, "not sent", self.variables)
-        return RequestResult(spec, name, self.settings.base_url + path, None, assertions, not_sent=reason)
+        assertions = _blanket(spec.assertions, reason, "not sent", self.variables, Kind.PRECONDITION)
+        return self._result(spec, name, self.settings.base_url + path, None, assertions, not_sent=reason)
 
-    def _send(self, spec: RequestSpec, name: str, path: str) -> RequestResult:
+    def _result(  # noqa: PLR0917 - the fields of one result, named at every call
+        self,
+        spec: RequestSpec,
+        name: str,
+        url: str,
+        exchange: Exchange | None,
+        assertions: tuple[AssertionResult, ...],
+        not_sent: str | None = None,
+    ) -> UnitResult:
+        return UnitResult(
+            self.kit, spec.level, spec.scenario, name, spec.method, url, exchange, assertions, not_sent
+        )
+
+    def _send(self, spec: RequestSpec, name: str, path: str) -> UnitResult:
         url = self.settings.base_url + self.variables.render(path, url_encode)
         headers = {**self.scenario.headers, **self.settings.extra_headers}
         payload = spec.body if spec.body is None or self.settings.payload is None else self.settings.payload
         body = json.dumps(payload).encode() if payload is not None else None
         exchange = self.client.send(spec.method, url, headers, body)
         assertions = self._evaluate(spec, exchange)
-        return RequestResult(spec, name, url, exchange, assertions)
+        return self._result(spec, name, url, exchange, assertions)
 
     def _evaluate(self, spec: RequestSpec, exchange: Exchange) -> tuple[AssertionResult, ...]:
         where = f"{exchange.method} {redact_url(exchange.url)}"
         if exchange.error is not None:
             self._capture_failed(spec, f"failed: {exchange.error}")
-            return _blanket(spec.assertions, f"{where}: {exchange.error}", where, self.variables)
+            kind = Kind.AUTH if exchange.error.startswith(AUTH) else Kind.TRANSPORT
+            return _blanket(spec.assertions, f"{where}: {exchange.error}", where, self.variables, kind)
         try:
             body = read_json(exchange) if _reads_json(spec) else None
         except NotJson as exc:
             self._capture_failed(spec, f"returned {exchange.status} with a body that is not JSON")
-            return _blanket(spec.assertions, str(exc), where, self.variables)
+            return _blanket(spec.assertions, str(exc), where, self.variables, Kind.BODY)
         self._capture(spec, exchange, body)
         context = CheckContext(exchange, body, self.variables, each_element=spec.instances == "each")
         return tuple(r for a in spec.assertions if (r := _assert(a, context, self.variables)) is not None)
@@ -217,21 +215,31 @@ def _name(spec: AssertionSpec, variables: Variables) -> str:
 
 def _assert(spec: AssertionSpec, context: CheckContext, variables: Variables) -> AssertionResult | None:
     name = _name(spec, variables)
+    check = get_check(spec.kind)
     try:
-        verdict = get_check(spec.kind).run(context, spec)
+        verdict = check.run(context, spec)
     except Exception as exc:  # a check bug fails its assertion, never the whole run
-        verdict = (context.note(f"check {spec.kind} crashed: {type(exc).__name__}: {exc}"),)
+        verdict = (context.note(f"check {spec.kind} crashed: {type(exc).__name__}: {exc}", Kind.INTERNAL),)
     if verdict is None and spec.emit is Emit.ALWAYS:
         # A check may only stay silent for conditional assertions; anything else is a bug, never a pass.
-        verdict = (context.note(f"check {spec.kind} gave no verdict"),)
-    return None if verdict is None else AssertionResult(name, verdict, key=spec.name)
+        verdict = (context.note(f"check {spec.kind} gave no verdict", Kind.INTERNAL),)
+    if verdict is None:
+        return None
+    failures = tuple(_of_kind(f, check.failure_kind) for f in verdict)
+    official = Verdict.PASSED if failures and check.officially_vacuous else None
+    return AssertionResult(name, failures, key=spec.name, official=official)
+
+
+def _of_kind(failure: Failure, kind: Kind) -> Failure:
+    """A plain assertion failure takes the check's kind (status, schema); other kinds stay as they are."""
+    return replace(failure, kind=kind) if failure.kind is Kind.ASSERTION else failure
 
 
 def _blanket(
-    specs: tuple[AssertionSpec, ...], reason: str, request: str, variables: Variables
+    specs: tuple[AssertionSpec, ...], reason: str, request: str, variables: Variables, kind: Kind
 ) -> tuple[AssertionResult, ...]:
     """Every always-present assertion fails with one reason; conditional ones cannot be decided."""
-    failure = Failure(request=request, note=reason)
+    failure = Failure(request=request, note=reason, kind=kind)
     return tuple(
         AssertionResult(_name(a, variables), (failure,), key=a.name) for a in specs if a.emit is Emit.ALWAYS
     )

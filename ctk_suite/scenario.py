@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from ctk_suite.engine.records import KitInfo
+
 SCENARIO_FORMAT = "tmf622-ctk-scenarios/1"
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _ASSERTION_KEYS = frozenset({"kind", "name", "emit"})
@@ -54,6 +56,9 @@ class RequestSpec:
     #: script checks `pm.response.json()` itself, so an array answer is one (failing) instance.
     instances: str = "each"
 
+    #: Every request of the official kit is of the `ctk` level.
+    level: str = "ctk"
+
     @property
     def title(self) -> str:
         """The name of the request as the certification report shows it, e.g. `N1 /ProductOrder [POST]`."""
@@ -63,15 +68,31 @@ class RequestSpec:
         """Variables the request needs before it can be sent (placeholders of its path)."""
         return set(PLACEHOLDER.findall(self.path))
 
+    def needs(self) -> set[str]:
+        """Every captured variable the request uses: in its path, its assertion names and parameters."""
+        used = self.variables() | {v for a in self.assertions for v in PLACEHOLDER.findall(a.name)}
+        for assertion in self.assertions:
+            used |= {str(assertion.params[k]) for k in ("variable", "keyVariable") if k in assertion.params}
+        if any(a.kind == "identity" and "keyVariable" not in a.params for a in self.assertions):
+            used.add("IDPO01")  # the identity check's default key (ctk_suite/checks.py)
+        return used
+
 
 @dataclass(frozen=True)
 class Scenario:
-    """A whole CTK: its version, common headers and the requests in run order."""
+    """A whole CTK: its identity, common headers and the requests in run order."""
 
     ctk_version: str
     collection: str
     headers: Mapping[str, str]
     requests: tuple[RequestSpec, ...]
+    kit_name: str = "CTK"
+    kit_id: str = "ctk"
+    official: bool = True
+
+    def kit_info(self) -> KitInfo:
+        """The kit's report identity."""
+        return KitInfo(self.kit_id, self.kit_name, self.ctk_version, self.collection, self.official)
 
     def producer_of(self, variable: str) -> RequestSpec | None:
         """The request whose response captures `variable`."""
@@ -110,11 +131,17 @@ def _scenario(document: Mapping[str, Any], path: Path) -> Scenario:
     if not isinstance(raw_requests, list) or not raw_requests:
         raise ScenarioError(f"{path}: `requests` must be a non-empty list")
     requests = tuple(_request(raw, payloads, f"{path}: requests[{i}]") for i, raw in enumerate(raw_requests))
+    kit = document.get("kit") or {}
+    if not isinstance(kit, dict):
+        raise ScenarioError(f"{path}: `kit` must be a mapping (name, official)")
     scenario = Scenario(
         ctk_version=str(document.get("ctkVersion", "")),
         collection=str(document.get("collection", "")),
         headers={str(k): str(v) for k, v in (document.get("headers") or {}).items()},
         requests=requests,
+        kit_name=str(kit.get("name", "CTK")),
+        kit_id=path.stem,
+        official=bool(kit.get("official", True)),
     )
     _check_variables(scenario, path)
     return scenario

@@ -1,66 +1,42 @@
-"""The run's target profile: the profile file (else the bundled mock's) with command-line values on top."""
+"""The run's target profile: the profile file (else the bundled mock's) with the upper layers on top."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from ctk_suite.profile import Level, Profile, bundled_profile, load_profile, merge_cli_overrides
-
-#: `--ctk-level` choices and the profile levels they select.
-LEVEL_CHOICES: Mapping[str, tuple[Level, ...]] = {
-    "ctk": (Level.CTK,),
-    "extended": (Level.EXTENDED_MANDATORY, Level.EXTENDED_OPTIONAL),
-    "all": (Level.CTK, Level.EXTENDED_MANDATORY, Level.EXTENDED_OPTIONAL),
-}
+from ctk_suite.options.layers import Given, as_profile_value
+from ctk_suite.options.table import BY_NAME
+from ctk_suite.profile import Profile, bundled_profile, load_profile, merge_cli_overrides
 
 
-@dataclass(frozen=True)
-class Overrides:
-    """Command-line values that replace the profile's; None (or False for flags) means "not given"."""
+def resolve_profile(given: Mapping[str, Given], env: Mapping[str, str] = os.environ) -> Profile:
+    """Load the profile named by `given` (else the bundled mock's) and apply the other given options.
 
-    base_url: str | None = None  # the API root, as --ctk-base-url always meant: base_url + api_path
-    orderdate_quote: str | None = None
-    timeout_s: float | None = None  # connect and read at once (--ctk-timeout)
-    connect_timeout_s: float | None = None
-    read_timeout_s: float | None = None
-    insecure: bool = False
-    ca_bundle: str | None = None
-    client_cert: str | None = None
-    client_key: str | None = None
-    level: str | None = None
-    no_cleanup: bool = False
-    payload_file: str | None = None
-
-    def profile_keys(self) -> dict[str, Any]:
-        """The overrides as `merge_cli_overrides` keys (the profile's YAML paths)."""
-        keys: dict[str, Any] = {
-            "order_date_quoting": self.orderdate_quote,
-            "timeouts.connect": _first(self.connect_timeout_s, self.timeout_s),
-            "timeouts.read": _first(self.read_timeout_s, self.timeout_s),
-            "tls.verify": False if self.insecure else None,
-            "tls.ca_bundle": self.ca_bundle,
-            "tls.client_cert": self.client_cert,
-            "tls.client_key": self.client_key,
-            "levels": LEVEL_CHOICES[self.level] if self.level else None,
-            "cleanup": False if self.no_cleanup else None,
-            "payload_file": self.payload_file,
-        }
-        if self.base_url is not None:
-            keys |= {"target.base_url": self.base_url, "target.api_path": ""}
-        return keys
+    ProfileError (one line) when the result cannot be used.
+    """
+    path = given["profile"].value if "profile" in given else bundled_profile("mock")
+    profile = load_profile(path, env)
+    headers = given["headers"].value if "headers" in given else None
+    return merge_cli_overrides(profile, profile_overrides(given), headers)
 
 
-def _first(*values: float | None) -> float | None:
-    return next((value for value in values if value is not None), None)
-
-
-def resolve_profile(path: str | None, overrides: Overrides, env: Mapping[str, str] = os.environ) -> Profile:
-    """Load the profile and apply the overrides; ProfileError (one line) when it cannot be used."""
-    profile = load_profile(path or bundled_profile("mock"), env)
-    return merge_cli_overrides(profile, overrides.profile_keys())
+def profile_overrides(given: Mapping[str, Given]) -> dict[str, Any]:
+    """The given options as profile document keys (their `profile_key`), the API root included."""
+    keys: dict[str, Any] = {}
+    for name, value in given.items():
+        option = BY_NAME[name]
+        if option.profile_key is None or name == "headers":
+            continue
+        keys[option.profile_key] = as_profile_value(option, value.value)
+    if "base_url" in given:  # the command line gives the whole API root, not a host to add api_path to
+        keys["target.api_path"] = ""
+    if "timeout" in given:  # an explicit --timeout beats the profile's own timeouts.*
+        seconds = given["timeout"].value
+        keys.setdefault("timeouts.connect", seconds)
+        keys.setdefault("timeouts.read", seconds)
+    return keys
 
 
 def aimed_at(profile: Profile, api_root: str) -> Profile:

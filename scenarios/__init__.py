@@ -14,6 +14,20 @@ def scenario_names() -> list[str]:
     return sorted(f.name for f in resources.files(__name__).iterdir() if f.name.endswith(".yaml"))
 
 
+def api_versions() -> tuple[str, ...]:
+    """The TMF622 versions an official kit is shipped for (`ctk-<version>.yaml`), oldest first."""
+    names = [name.removeprefix("ctk-").removesuffix(".yaml") for name in scenario_names()]
+    return tuple(sorted((n for n in names if n[:1].isdigit()), key=lambda v: [int(p) for p in v.split(".")]))
+
+
+def kit_files(api_version: str, official: bool, extended: bool) -> list[Path]:
+    """The kit files of `api_version`: the official kit's port and our extended level, as selected."""
+    names = ([f"ctk-{api_version}.yaml"] if official else []) + (
+        [f"extended-{api_version}.yaml"] if extended else []
+    )
+    return [scenario_path(name) for name in names if (resources.files(__name__) / name).is_file()]
+
+
 def scenario_path(name: str = DEFAULT_SCENARIO) -> Path:
     """Filesystem path of scenario file `name` (the package is always installed unzipped)."""
     path = Path(str(resources.files(__name__).joinpath(name)))

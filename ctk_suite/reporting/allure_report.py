@@ -4,84 +4,95 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import allure
 
 from ctk_suite.client import Exchange
+from ctk_suite.engine.records import UnitResult
+from ctk_suite.failures import Kind
 from ctk_suite.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
-from ctk_suite.runner import RequestResult
-from ctk_suite.transport_errors import AUTH, TRANSPORT
 
-EPIC = "TMF622 Product Ordering v4.0.0"
 #: An attachment shows at most this much of a body (the exchange itself may hold up to 5 MiB).
 MAX_ATTACHED_CHARS = 64 * 1024
+#: The label that carries a failed unit's kind; Allure 3's categories match on it (allure_html.py).
+KIND_LABEL = "failureKind"
 
-#: Allure files a failed result under the first category whose regex matches its message. Transport
-#: and auth errors come first (no usable response), then schema violations, then other assertions.
-CATEGORIES = [
-    {
-        "name": "Transport errors (no usable response)",
-        "matchedStatuses": ["failed", "broken"],
-        "messageRegex": rf"(?s).*{TRANSPORT}:.*",
-    },
-    {
-        "name": "Authentication errors (token endpoint, credentials)",
-        "matchedStatuses": ["failed", "broken"],
-        "messageRegex": rf"(?s).*{AUTH}:.*",
-    },
-    {
-        "name": "Request not sent: a variable it needs is unavailable",
-        "matchedStatuses": ["failed"],
-        "messageRegex": r"(?s).*not sent:.*unavailable.*",
-    },
-    {
-        "name": "Schema violations",
-        "matchedStatuses": ["failed"],
-        "messageRegex": r"(?s).*expected valid [A-Za-z_]+ \(.*",
-    },
-    {
-        "name": "Response body is not JSON",
-        "matchedStatuses": ["failed"],
-        "messageRegex": r"(?s).*expected a JSON body.*",
-    },
-    {
-        "name": "Wrong status code",
-        "matchedStatuses": ["failed"],
-        "messageRegex": r"(?s).*Status code is \d+:.*",
-    },
-    {"name": "Assertion failures", "matchedStatuses": ["failed"]},
-    {"name": "Suite errors", "matchedStatuses": ["broken"]},
-]
+CATEGORY_NAMES = {
+    Kind.TRANSPORT: "Transport errors (no usable response)",
+    Kind.AUTH: "Authentication errors (token endpoint, credentials)",
+    Kind.PRECONDITION: "Not run: a request or value it needs is unavailable",
+    Kind.BODY: "Response body is not JSON",
+    Kind.STATUS: "Wrong status code",
+    Kind.SCHEMA: "Schema violations",
+    Kind.ASSERTION: "Assertion failures",
+    Kind.INTERNAL: "Suite errors (a check of ours crashed)",
+}
+assert set(CATEGORY_NAMES) == set(Kind)
 
 
-def record(
-    result: RequestResult,
-    collection: str,
-    registry: SecretRegistry | None = None,
-    labels: Mapping[str, str] | None = None,
-) -> None:
-    """Label the running test, attach the exchange, and add one step per assertion (failed ones marked)."""
+def categories() -> list[dict[str, Any]]:
+    """Allure 3 category rules (allurerc `categories`): one per failure kind, matched on KIND_LABEL."""
+    return [
+        {"name": name, "matchers": {"labels": {KIND_LABEL: kind.value}, "statuses": ["failed", "broken"]}}
+        for kind, name in CATEGORY_NAMES.items()
+    ]
+
+
+def allure2_categories() -> list[dict[str, Any]]:
+    """The same categories as Allure 2's categories.json, matched on the `[kind]` that starts a message."""
+    return [
+        {"name": name, "matchedStatuses": ["failed", "broken"], "messageRegex": rf"(?s)\[{kind.value}\].*"}
+        for kind, name in CATEGORY_NAMES.items()
+    ]
+
+
+def failure_kind(result: UnitResult) -> Kind | None:
+    """The kind of the unit's first failed assertion (or of its transport error)."""
+    failed = [a for a in result.assertions if a.failed]
+    if failed:
+        return failed[0].kind
+    return Kind.TRANSPORT if result.error is not None and not result.assertions else None
+
+
+def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
+    """Label the running test, attach its exchanges, and add one step per assertion (failed ones marked)."""
     dynamic: Any = allure.dynamic  # allure's label helpers carry no type hints
-    dynamic.parent_suite(collection)
-    dynamic.suite(result.spec.scenario)
-    dynamic.epic(EPIC)
-    dynamic.feature(result.spec.scenario)
+    kit = result.kit
+    dynamic.parent_suite(kit.collection)
+    dynamic.suite(result.group)
+    dynamic.epic(f"TMF622 Product Ordering v{kit.version}")
+    dynamic.feature(result.group)
     dynamic.story(result.title)
-    for name, value in {"level": result.level, "scenario": result.spec.scenario, **(labels or {})}.items():
-        dynamic.label(name, value)
+    labels = {"level": result.level, "scenario": result.group, "kit": kit.title}
+    rules = [a.rule for a in result.assertions if a.rule]
+    labels["specRule"] = rules[0] if rules else f"{kit.title} {result.group}"
+    if (kind := failure_kind(result)) is not None:
+        labels[KIND_LABEL] = kind.value
+    for name, value in labels.items():
+        dynamic.label(name, redact_text(value, registry))
     # Two requests share a name (`N1 /ProductOrder` POST and GET): the method keeps their histories apart.
-    allure.dynamic.parameter("method", result.spec.method)
+    allure.dynamic.parameter("method", result.method or "-")
     allure.dynamic.parameter("url", redact_url(result.url, registry), excluded=True)  # run-specific ids
     if result.exchange is not None:
-        _attach_exchange(result.exchange, registry)
+        attach_exchange(result.exchange, "", registry)
+    for label, exchange in result.more:
+        attach_exchange(exchange, redact_text(f" {label}", registry), registry)
     if result.error is not None:
         _attach(redact_text(result.error, registry), "error")
     for assertion in result.assertions:
         reason = None if assertion.reason is None else redact_text(assertion.reason, registry)
         _step(redact_text(assertion.name, registry), reason)
+
+
+def attach_setup(result: UnitResult, registry: SecretRegistry | None = None) -> None:
+    """A request run as setup for the running test: its exchange, named as such."""
+    if result.exchange is not None:
+        attach_exchange(result.exchange, redact_text(f" (setup: {result.title})", registry), registry)
+    elif result.error is not None:
+        _attach(redact_text(result.error, registry), f"setup: {result.title}")
 
 
 def _step(name: str, reason: str | None) -> None:
@@ -97,39 +108,51 @@ def _attach(text: str, name: str) -> None:
     allure.attach(text, name=name, attachment_type=allure.attachment_type.TEXT)
 
 
-def _attach_exchange(exchange: Exchange, registry: SecretRegistry | None) -> None:
-    _attach(request_text(exchange, registry), "request")
+def attach_exchange(exchange: Exchange, suffix: str, registry: SecretRegistry | None = None) -> None:
+    """Request and response heads as text, their bodies apart (JSON bodies as JSON attachments)."""
+    _attach(request_text(exchange, registry), f"request{suffix}")
+    if exchange.request_body:
+        _attach_body(
+            exchange.request_body.decode("utf-8", errors="replace"), f"request body{suffix}", registry
+        )
     if exchange.status is not None:
-        _attach(response_text(exchange, registry), "response")
+        _attach(response_text(exchange, registry), f"response{suffix}")
+        if exchange.body:
+            _attach_body(exchange.text, f"response body{suffix}", registry)
 
 
-def attach_exchanges(
-    exchanges: Iterable[tuple[str, Exchange]], registry: SecretRegistry | None = None
-) -> None:
-    """Further exchanges of the running test (an extended check reads several), named by `label`."""
-    for label, exchange in exchanges:
-        _attach(request_text(exchange, registry), redact_text(f"request {label}", registry))
-        if exchange.status is not None:
-            _attach(response_text(exchange, registry), redact_text(f"response {label}", registry))
+def _attach_body(text: str, name: str, registry: SecretRegistry | None) -> None:
+    shown = shown_body(text, registry)
+    kind = allure.attachment_type.JSON if _is_json(text) else allure.attachment_type.TEXT
+    allure.attach(shown, name=name, attachment_type=kind)
+
+
+def _is_json(text: str) -> bool:
+    if len(text) > MAX_ATTACHED_CHARS:
+        return False  # shown cut, so no longer JSON
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def request_text(exchange: Exchange, registry: SecretRegistry | None = None) -> str:
-    """The request as sent (auth headers included, masked)."""
+    """The request line and headers as sent (auth headers included, masked)."""
     first = f"{exchange.method} {redact_url(exchange.url, registry)}"
-    body = exchange.request_body.decode("utf-8", errors="replace") if exchange.request_body else ""
-    return _message(first, exchange.request_headers, body, registry)
+    return _head(first, exchange.request_headers, registry)
 
 
 def response_text(exchange: Exchange, registry: SecretRegistry | None = None) -> str:
-    """The response as received, secrets masked, JSON bodies pretty-printed, long bodies cut."""
+    """The status line and headers as received, secrets masked."""
     cut = " (cut at the size limit)" if exchange.truncated else ""
     first = f"HTTP {exchange.status} ({exchange.elapsed_ms:g} ms, {exchange.size} bytes{cut})"
-    return _message(first, exchange.response_headers, exchange.text, registry)
+    return _head(first, exchange.response_headers, registry)
 
 
-def _message(first_line: str, headers: Mapping[str, str], body: str, registry: SecretRegistry | None) -> str:
+def _head(first_line: str, headers: Mapping[str, str], registry: SecretRegistry | None) -> str:
     lines = [first_line, *(f"{k}: {v}" for k, v in redact_headers(headers, registry).items())]
-    return "\n".join(lines) + "\n\n" + shown_body(body, registry)
+    return "\n".join(lines) + "\n"
 
 
 #: The word a cut ends in (up to a JWT's length) is dropped, so no part of a secret survives the cut.
@@ -163,7 +186,8 @@ def write_environment(results_dir: Path, properties: Mapping[str, str]) -> None:
     results_dir.mkdir(parents=True, exist_ok=True)
     lines = [f"{_escape_key(k)}={_escape_value(v)}" for k, v in properties.items()]
     (results_dir / "environment.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (results_dir / "categories.json").write_text(json.dumps(CATEGORIES, indent=2) + "\n", encoding="utf-8")
+    categories_json = json.dumps(allure2_categories(), indent=2)
+    (results_dir / "categories.json").write_text(categories_json + "\n", encoding="utf-8")
 
 
 def _escape_value(text: str) -> str:

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import platform
 
-from ctk_suite.profile import Profile
-from ctk_suite.redaction import SecretRegistry, redact_url
-from ctk_suite.runner import CtkRun
+from ctk_suite.redaction import redact_url
+from ctk_suite.reporting.run_report import RunReport
 
 
-def environment(
-    profile: Profile | None, run: CtkRun | None, embedded: bool, registry: SecretRegistry | None = None
-) -> dict[str, str]:
+def environment(report: RunReport) -> dict[str, str]:
     """Key/value pairs shown on the report's overview page."""
-    properties: dict[str, str] = {}
-    if run is not None:
-        properties |= {
-            "ctkVersion": run.scenario.ctk_version,
-            "collection": run.scenario.collection,
-            "baseUrl": redact_url(run.settings.base_url, registry),
-        }
-    properties["target"] = "embedded mock" if embedded else "external server"
-    if profile is not None:
+    properties: dict[str, str] = {"toolkitVersion": report.toolkit_version}
+    properties["kits"] = ", ".join(kit.title for kit in report.kits)
+    if (kit := report.official_kit) is not None:
+        properties |= {"ctkVersion": kit.version, "collection": kit.collection}
+    if report.api_url:
+        properties["baseUrl"] = redact_url(report.api_url, report.registry)
+    properties["target"] = "embedded mock" if report.embedded else "external server"
+    if (profile := report.profile) is not None:
         properties |= {
             "profile": profile.name,
             "levels": ", ".join(level.value for level in profile.levels),
@@ -30,6 +26,7 @@ def environment(
             "timeouts": f"connect {profile.timeouts.connect:g} s, read {profile.timeouts.read:g} s",
             "cleanup": str(profile.cleanup).lower(),
             "orderDateQuote": profile.order_date_quoting.value,
+            "verdict": profile.verdict,
         }
     properties["python"] = platform.python_version()
     return properties

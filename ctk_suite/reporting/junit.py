@@ -1,87 +1,119 @@
 """reports/junit.xml shaped as Newman's JUnit reporter: a testsuite per request, a testcase per assertion.
 
-The extended level's requests follow the CTK's, their testcases classed under `<collection>.extended`.
+Unlike Newman's, every (classname, name) pair is unique, so Jenkins and GitLab keep every assertion
+apart: the classname is `<kit>.<scenario>` and the name starts with the request. A request without
+assertions (N2 `?fields=`) gets one testcase, `request answered`, so no suite is empty.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
+from ctk_suite.engine.records import AssertionResult, UnitResult
+from ctk_suite.failures import Failure, Kind
 from ctk_suite.redaction import SecretRegistry, redact_text, redact_url
-from ctk_suite.reporting.context import ReportContext
-from ctk_suite.runner import CtkRun, RequestResult
+from ctk_suite.reporting.run_report import RunReport
 
 _NAME = "tmf622-ctk"
+ANSWERED = "request answered"
 
 
-def build_junit(run: CtkRun | None, context: ReportContext | None = None) -> ET.ElementTree[ET.Element]:
-    """The XML tree of the run (CTK requests, then extended ones)."""
-    context = context or ReportContext()
-    results: Sequence[RequestResult] = [*(run.results if run else []), *context.extended]
-    assertions = [a for r in results for a in r.assertions]
-    collection = run.scenario.collection if run else _NAME
+def build_junit(report: RunReport) -> ET.ElementTree[ET.Element]:
+    """The XML tree of the run (official kit first, then the other kits), setup requests left out."""
+    results = report.counted()
+    cases = [a for r in results for a in _assertions(r)]
+    official = report.official_kit
     root = ET.Element(
         "testsuites",
-        name=collection,
-        tests=str(len(assertions)),
-        failures=str(sum(not a.passed for a in assertions)),
+        name=official.collection if official else _NAME,
+        tests=str(len(cases)),
+        failures=str(sum(a.failed for a in cases)),
         errors=str(sum(r.error is not None for r in results)),
-        time=_seconds(run.duration_ms if run else sum(_elapsed(r) for r in results)),
+        time=_seconds(report.duration_ms),
     )
-    classname = re.sub(r"\W", "", collection) or "ctk"
-    started = run.started_at if run else context.started_at
+    stamp = report.started_at.strftime("%Y-%m-%dT%H:%M:%S") if report.started_at else ""
+    used: set[tuple[str, str]] = set()
     for result in results:
-        root.append(_suite(result, started, classname, context.registry))
+        root.append(_suite(result, stamp, used, report.registry))
     ET.indent(root)
     return ET.ElementTree(root)
 
 
-def _elapsed(result: RequestResult) -> float:
+def _assertions(result: UnitResult) -> tuple[AssertionResult, ...]:
+    if result.assertions:
+        return result.assertions
+    failures = () if result.error is None else (Failure("", note=result.error, kind=Kind.TRANSPORT),)
+    return (AssertionResult(ANSWERED, failures),)
+
+
+def _elapsed(result: UnitResult) -> float:
     return result.exchange.elapsed_ms if result.exchange else 0.0
 
 
-def _suite(result: RequestResult, started: datetime, classname: str, registry: SecretRegistry) -> ET.Element:
+def _suite(
+    result: UnitResult, stamp: str, used: set[tuple[str, str]], registry: SecretRegistry
+) -> ET.Element:
     elapsed = _elapsed(result)
+    assertions = _assertions(result)
     suite = ET.Element(
         "testsuite",
-        name=result.title,
-        timestamp=started.strftime("%Y-%m-%dT%H:%M:%S"),
-        tests=str(len(result.assertions)),
-        failures=str(len(result.failed)),
+        name=redact_text(result.title, registry),
+        timestamp=stamp,
+        tests=str(len(assertions)),
+        failures=str(sum(a.failed for a in assertions)),
         errors=str(int(result.error is not None)),
         time=_seconds(elapsed),
     )
     properties = ET.SubElement(suite, "properties")
-    url = f"{result.spec.method} {redact_url(result.url, registry)}"
-    properties.append(ET.Element("property", name="url", value=url))
-    properties.append(ET.Element("property", name="level", value=result.level))
+    url = f"{result.method or '-'} {redact_url(result.url, registry)}"
+    for name, value in {"url": url, "level": result.level, "kit": result.kit.title}.items():
+        properties.append(ET.Element("property", name=name, value=value))
     if result.exchange is not None:
         properties.append(ET.Element("property", name="attempts", value=str(result.exchange.attempts)))
-    group = result.spec.scenario if result.level == "ctk" else f"extended.{result.spec.scenario}"
-    for assertion in result.assertions:
-        name = redact_text(assertion.name, registry)
-        case = ET.SubElement(
-            suite, "testcase", name=name, time=_seconds(elapsed), classname=f"{classname}.{group}"
-        )
-        if assertion.reason is not None:
-            reason = redact_text(assertion.reason, registry)
-            failure = ET.SubElement(case, "failure", type="AssertionFailure", message=reason)
-            failure.text = f"{name}: {reason}"
+    classname = f"{_identifier(result.kit.id)}.{_identifier(result.group)}"
+    request = f"{result.name} [{result.method}]" if result.method else result.name
+    for assertion in assertions:
+        name = _unique(classname, redact_text(f"{request}: {assertion.name}", registry), used)
+        case = ET.SubElement(suite, "testcase", name=name, time=_seconds(elapsed), classname=classname)
+        _verdict(case, assertion, name, registry)
     if result.error is not None:
         ET.SubElement(suite, "system-err").text = redact_text(result.error, registry)
     return suite
+
+
+def _verdict(case: ET.Element, assertion: AssertionResult, name: str, registry: SecretRegistry) -> None:
+    reason = None if assertion.reason is None else redact_text(assertion.reason, registry)
+    if assertion.not_run is not None:
+        ET.SubElement(case, "skipped", message=reason or "not run")
+    elif reason is not None:
+        kind = assertion.kind.value if assertion.kind else "assertion"
+        failure = ET.SubElement(case, "failure", type=kind, message=reason)
+        failure.text = f"{name}: {reason}"
+        if assertion.official is not None:
+            failure.text += f" (the official kit would report: {assertion.official.value})"
+
+
+def _identifier(text: str) -> str:
+    return re.sub(r"[^\w-]", "_", text) or "ctk"
+
+
+def _unique(classname: str, name: str, used: set[tuple[str, str]]) -> str:
+    candidate, number = name, 1
+    while (classname, candidate) in used:
+        number += 1
+        candidate = f"{name} #{number}"
+    used.add((classname, candidate))
+    return candidate
 
 
 def _seconds(ms: float) -> str:
     return f"{ms / 1000:.3f}"
 
 
-def write_junit(run: CtkRun | None, path: Path, context: ReportContext | None = None) -> Path:
+def write_junit(report: RunReport, path: Path) -> Path:
     """Write the JUnit XML of the run to `path` and return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    build_junit(run, context).write(path, encoding="utf-8", xml_declaration=True)
+    build_junit(report).write(path, encoding="utf-8", xml_declaration=True)
     return path

@@ -10,58 +10,68 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ctk_suite.engine.records import UnitResult
 from ctk_suite.redaction import SecretRegistry, redact_text, redact_url
-from ctk_suite.reporting.context import ReportContext
-from ctk_suite.runner import CtkRun, RequestResult
+from ctk_suite.reporting.run_report import RunReport
 
 SUMMARY_FORMAT = "tmf622-ctk-summary/1"
 
 
-def build_summary(run: CtkRun | None, context: ReportContext | None = None) -> dict[str, Any]:
-    """The summary document (CTK requests in run order, totals over emitted assertions).
-
-    `run` is None when the CTK level was not selected: `requests` is then empty.
-    """
-    context = context or ReportContext()
-    registry = context.registry
-    requests = [request_json(r, registry) for r in run.results] if run else []
-    base_url = run.settings.base_url if run else context.api_url
+def build_summary(report: RunReport) -> dict[str, Any]:
+    """The summary document: the official kit's requests in run order, the other kits' apart."""
+    registry = report.registry
+    official = report.official_kit
+    requests = [request_json(r, registry) for r in report.counted(official)] if official else []
+    others = [r for r in report.results if not r.setup and (official is None or r.kit.id != official.id)]
+    base_url = report.api_url
+    started = report.started_at
     summary: dict[str, Any] = {
         "format": SUMMARY_FORMAT,
-        "ctkVersion": run.scenario.ctk_version if run else None,
+        "ctkVersion": official.version if official else None,
         "baseUrl": redact_url(base_url, registry) if base_url else None,
-        "startedAt": (run.started_at if run else context.started_at).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "durationMs": run.duration_ms if run else 0.0,
+        "startedAt": started.strftime("%Y-%m-%dT%H:%M:%SZ") if started else None,
+        "durationMs": report.duration_ms,
         "requests": requests,
         "totals": totals(requests),
-        "profile": context.profile,
-        "levels": {outcome.level: outcome.as_json() for outcome in context.levels},
-        "extendedRequests": [request_json(r, registry) for r in context.extended],
-        "cleanup": context.cleanup.as_json() if context.cleanup else None,
-        "warnings": [redact_text(w, registry) for w in context.warnings],
+        "profile": report.profile.name if report.profile else None,
+        "levels": {outcome.level: outcome.as_json() for outcome in report.levels()},
+        "extendedRequests": [request_json(r, registry) for r in others],
+        "cleanup": report.cleanup.as_json() if report.cleanup else None,
+        "warnings": [redact_text(w, registry) for w in report.warnings],
+        "toolkitVersion": report.toolkit_version,
+        "verdict": "pass" if report.passed else "fail",
+        "verdictMode": report.verdict_mode,
+        "kits": [
+            {"id": kit.id, "name": kit.name, "version": kit.version, **outcome.as_json()}
+            for kit, outcome in zip(report.kits, report.kit_outcomes(), strict=True)
+        ],
+        "setupRequests": [request_json(r, registry) for r in report.results if r.setup],
     }
-    if context.baseline is not None:
-        summary["baseline"] = context.baseline.as_json()
+    if report.baseline is not None:
+        summary["baseline"] = report.baseline.as_json()
     return summary
 
 
 def totals(requests: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """`{"requests": 9, "assertions": 63, "failedAssertions": 0}` over request records."""
+    """`{"requests": 9, "assertions": 63, "failedAssertions": 0, ...}` over request records."""
     listed = list(requests)
+    assertions = [a for r in listed for a in r["assertions"]]
     return {
         "requests": len(listed),
-        "assertions": sum(len(r["assertions"]) for r in listed),
-        "failedAssertions": sum(not a["passed"] for r in listed for a in r["assertions"]),
+        "assertions": len(assertions),
+        "failedAssertions": sum(a["verdict"] == "failed" for a in assertions),
+        "officialFailedAssertions": sum(a["officialVerdict"] == "failed" for a in assertions),
+        "notRunAssertions": sum(a["verdict"] == "not run" for a in assertions),
     }
 
 
-def request_json(result: RequestResult, registry: SecretRegistry | None = None) -> dict[str, Any]:
-    """One request record: the version 1 keys, then level, attempts and truncated."""
+def request_json(result: UnitResult, registry: SecretRegistry | None = None) -> dict[str, Any]:
+    """One request record: the version 1 keys, then level, attempts, truncated, kit and setup."""
     exchange = result.exchange
     return {
-        "scenario": result.spec.scenario,
-        "name": result.name,
-        "method": result.spec.method,
+        "scenario": result.group,
+        "name": redact_text(result.name, registry),
+        "method": result.method or "-",
         "url": redact_url(result.url, registry),
         "status": exchange.status if exchange else None,
         "timeMs": exchange.elapsed_ms if exchange else 0.0,
@@ -74,12 +84,17 @@ def request_json(result: RequestResult, registry: SecretRegistry | None = None) 
                 "reason": _masked(a.reason, registry),
                 "key": a.key or a.name,
                 "rule": a.rule,
+                "verdict": a.verdict.value,
+                "officialVerdict": a.official_verdict.value,
+                "kind": a.kind.value if a.kind else None,
             }
             for a in result.assertions
         ],
         "level": result.level,
         "attempts": exchange.attempts if exchange else 0,
         "truncated": exchange.truncated if exchange else False,
+        "kit": result.kit.id,
+        "setup": result.setup,
     }
 
 
@@ -87,13 +102,13 @@ def _masked(text: str | None, registry: SecretRegistry | None) -> str | None:
     return None if text is None else redact_text(text, registry)
 
 
-def write_summary(run: CtkRun | None, path: Path, context: ReportContext | None = None) -> Path:
-    """Write the summary of `run` to `path` (parents created) and return the path."""
-    return write_document(build_summary(run, context), path)
+def write_summary(report: RunReport, path: Path) -> Path:
+    """Write the summary of `report` to `path` (parents created) and return the path."""
+    return write_document(build_summary(report), path)
 
 
 def write_document(summary: dict[str, Any], path: Path) -> Path:
-    """Write an already built summary (the plugin adds the baseline comparison to it first)."""
+    """Write an already built summary document."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -4,51 +4,64 @@ from __future__ import annotations
 
 from statistics import mean
 
+from ctk_suite.engine.records import UnitResult
 from ctk_suite.failures import clip
 from ctk_suite.redaction import redact_text, redact_url
-from ctk_suite.reporting.context import ReportContext
-from ctk_suite.runner import CtkRun, RequestResult
+from ctk_suite.reporting.run_report import RunReport
 
 _RIGHT, _LEFT = ">", "<"
 
 
-def render_table(run: CtkRun, context: ReportContext | None = None) -> list[str]:
-    """Per-request rows, totals, timing footer, failure details, the run's notes, one closing line."""
-    context = context or ReportContext()
-    lines = [f"TMF622 CTK {run.scenario.ctk_version} against {redact_url(run.settings.base_url)}"]
-    lines += _box(
-        [["request", "status", "time", "size", "assertions", "failed"], *map(_row, run.results)], header=True
-    )
-    lines += _box(_totals(run), header=True, footer=_footer(run))
-    lines += _failure_details(run)
-    lines += notes(context)
-    lines.append(closing_line(run))
-    return [redact_text(line, context.registry) for line in lines]
+def render_table(report: RunReport) -> list[str]:
+    """The official kit's table (rows, totals, timings, failure details), the notes, the verdict line."""
+    kit = report.official_kit
+    lines: list[str] = []
+    if kit is not None:
+        results = report.counted(kit)
+        lines.append(f"TMF622 {kit.title} against {redact_url(report.api_url or '')}")
+        header = ["request", "status", "time", "size", "assertions", "failed"]
+        lines += _box([header, *map(_row, results)], header=True)
+        lines += _box(_totals(results), header=True, footer=_footer(results, report.duration_ms))
+        lines += _failure_details(results)
+        lines.append(totals_line(kit.title, results))
+    lines += _failure_details([r for r in report.counted() if kit is None or r.kit.id != kit.id])
+    lines += notes(report)
+    lines.append(report.verdict_line())
+    lines.append(f"reports: {_reports(report)}")
+    return [redact_text(line, report.registry) for line in lines]
 
 
-def notes(context: ReportContext) -> list[str]:
-    """Levels, cleanup, baseline comparison and warnings: what a reader must know besides the table."""
-    lines = [f"level {outcome.line()}" for outcome in context.levels]
-    if context.cleanup is not None:
-        lines += _cleanup(context)
-    if context.baseline is not None:
-        lines += _baseline(context)
-    lines += [f"WARNING: {warning}" for warning in context.warnings]
+def _reports(report: RunReport) -> str:
+    folder = report.profile.reports_dir if report.profile else "reports"
+    return f"{folder}/summary.json, {folder}/junit.xml"
+
+
+def notes(report: RunReport) -> list[str]:
+    """Levels, setup requests, cleanup, baseline comparison and warnings."""
+    lines = [f"level {outcome.line()}" for outcome in report.levels()]
+    lines += [
+        f"setup (run because a selected request needed it): {r.title}" for r in report.results if r.setup
+    ]
+    if report.cleanup is not None:
+        lines += _cleanup(report)
+    if report.baseline is not None:
+        lines += _baseline(report)
+    lines += [f"WARNING: {warning}" for warning in report.warnings]
     return lines
 
 
-def _cleanup(context: ReportContext) -> list[str]:
-    cleanup = context.cleanup
+def _cleanup(report: RunReport) -> list[str]:
+    cleanup = report.cleanup
     assert cleanup is not None
     if not cleanup.enabled:
         kept = ", ".join(cleanup.kept) or "none"
-        return [f"cleanup: off; orders the run created are left on the server: {clip(kept)}"]
-    lines = [f"cleanup: {len(cleanup.deleted)} order(s) deleted, {len(cleanup.failed)} left on the server"]
+        return [f"cleanup: off; resources the run created are left on the server: {clip(kept)}"]
+    lines = [f"cleanup: {len(cleanup.deleted)} resource(s) deleted, {len(cleanup.failed)} left on the server"]
     return lines + [f"  not deleted: {failure.id}: {failure.reason}" for failure in cleanup.failed]
 
 
-def _baseline(context: ReportContext) -> list[str]:
-    baseline = context.baseline
+def _baseline(report: RunReport) -> list[str]:
+    baseline = report.baseline
     assert baseline is not None
     lines = [
         f"baseline {baseline.file}: {len(baseline.regressions)} regression(s), "
@@ -59,14 +72,16 @@ def _baseline(context: ReportContext) -> list[str]:
     return lines + [f"  no longer evaluated: {line}" for line in baseline.missing]
 
 
-def closing_line(run: CtkRun) -> str:
-    """`9 requests, 63 assertions, 0 failed`: the figures a reader (or a script) looks for."""
-    assertions = [a for r in run.results for a in r.assertions]
-    failed = sum(not a.passed for a in assertions)
-    return f"tmf622-ctk: {len(run.results)} requests, {len(assertions)} assertions, {failed} failed"
+def totals_line(title: str, results: list[UnitResult]) -> str:
+    """`CTK 4.0.0: 9 requests, 63 assertions, 0 failed (official: 0 failed)`."""
+    assertions = [a for r in results for a in r.assertions]
+    failed = sum(a.failed for a in assertions)
+    official = sum(a.official_verdict.value == "failed" for a in assertions)
+    text = f"{title}: {len(results)} requests, {len(assertions)} assertions, {failed} failed"
+    return text + (f" (official: {official} failed)" if official != failed else "")
 
 
-def _row(result: RequestResult) -> list[str]:
+def _row(result: UnitResult) -> list[str]:
     exchange = result.exchange
     status = (
         "not sent" if exchange is None else "error" if exchange.error is not None else str(exchange.status)
@@ -83,34 +98,34 @@ def _row(result: RequestResult) -> list[str]:
     ]
 
 
-def _totals(run: CtkRun) -> list[list[str]]:
-    assertions = [a for r in run.results for a in r.assertions]
+def _totals(results: list[UnitResult]) -> list[list[str]]:
+    assertions = [a for r in results for a in r.assertions]
     return [
         ["", "executed", "failed"],
-        ["requests", str(len(run.results)), str(sum(r.error is not None for r in run.results))],
-        ["assertions", str(len(assertions)), str(sum(not a.passed for a in assertions))],
+        ["requests", str(len(results)), str(sum(r.error is not None for r in results))],
+        ["assertions", str(len(assertions)), str(sum(a.failed for a in assertions))],
     ]
 
 
-def _footer(run: CtkRun) -> list[str]:
-    times = [r.exchange.elapsed_ms for r in run.results if r.exchange is not None]
-    received = sum(r.exchange.size for r in run.results if r.exchange is not None)
+def _footer(results: list[UnitResult], duration_ms: float) -> list[str]:
+    times = [r.exchange.elapsed_ms for r in results if r.exchange is not None]
+    received = sum(r.exchange.size for r in results if r.exchange is not None)
     average = (
         f"average response time: {mean(times):.0f}ms [min: {min(times):.0f}ms, max: {max(times):.0f}ms]"
         if times
         else "average response time: - (no request was sent)"
     )
     return [
-        f"total run duration: {run.duration_ms:.0f}ms",
+        f"total run duration: {duration_ms:.0f}ms",
         f"total data received: {_size(received)} (approx)",
         average,
     ]
 
 
-def _failure_details(run: CtkRun) -> list[str]:
-    """Failed assertions per request; one line when they all failed for the same reason."""
+def _failure_details(results: list[UnitResult]) -> list[str]:
+    """Failed assertions per unit; one line when they all failed for the same reason."""
     lines = []
-    for result in run.results:
+    for result in results:
         if not result.failed and result.error is None:
             continue
         if not result.failed:
