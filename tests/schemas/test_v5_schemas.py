@@ -173,16 +173,15 @@ def test_an_unmapped_type_is_checked_against_the_base() -> None:
 
 
 def test_a_related_party_deep_in_a_post_body_is_dispatched_too() -> None:
-    """The dispatch applies at any depth: a PartyRef (id required) named by `@type` inside the body."""
+    """The dispatch applies at any depth: `@type` PartyRoleRef inside the body selects PartyRoleRef_FVO."""
     body = copy.deepcopy(CREATE)
-    body["relatedParty"][0]["partyOrPartyRole"] = {"@type": "PartyRef", "name": "no id"}
+    party = {"@type": "PartyRoleRef", "id": "r-1", "partyId": 5}  # PartyRoleRef's partyId is a string
+    body["relatedParty"][0]["partyOrPartyRole"] = party
     assert both_verdicts("ProductOrder_FVO", body) == (False, False)
-    body["relatedParty"][0]["partyOrPartyRole"]["@type"] = (
-        "SomeoneElse"  # unmapped, but every member needs id
-    )
-    assert both_verdicts("ProductOrder_FVO", body) == (False, False)
-    body["relatedParty"][0]["partyOrPartyRole"]["id"] = "p-2"
+    party["@type"] = "PartyRef"  # PartyRef has no partyId: an extra field is allowed
     assert both_verdicts("ProductOrder_FVO", body) == (True, True)
+    del party["id"]  # whatever the member, a reference needs an id
+    assert both_verdicts("ProductOrder_FVO", body) == (False, False)
 
 
 def agreement_corpus() -> Iterator[tuple[str, Any]]:
