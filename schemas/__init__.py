@@ -1,7 +1,9 @@
-"""Load the TMF622 v4 JSON Schemas of this directory into one `referencing` registry.
+"""Load the TMF622 JSON Schemas (v4 here, v5 in `v5/`) into one `referencing` registry per version.
 
 Both products (`mock_server`, `ctk_suite`) validate through this module, so request
 validation on the mock and response validation in the suite can never drift apart.
+Every function takes `version` ("4", the default, or "5"); the v5 files are generated from
+TM Forum's v5.0.0 OAS by `scripts/generate_v5_schemas.py` (see `v5/README.md`).
 """
 
 from __future__ import annotations
@@ -11,54 +13,72 @@ import json
 from collections.abc import Callable
 from functools import cache, partial
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-#: Every schema's `$id` is this prefix plus its file name; `$ref`s between files are relative.
+#: v4 schemas' `$id` is this prefix plus the file name; `$ref`s between files are relative.
 SCHEMA_BASE_URI = "https://schemas.tmf622-toolkit.dev/v4/"
 SCHEMA_SUFFIX = ".schema.json"
+#: The API versions served, each with its sub-directory of this package ("" = the package itself).
+VERSION_DIRS = {"4": "", "5": "v5"}
+DEFAULT_VERSION = "4"
 
 
-def schema_uri(name: str) -> str:
+def _base_uri(version: str) -> str:
+    """The `$id` prefix of `version`'s schemas (`.../v4/`, `.../v5/`)."""
+    if version not in VERSION_DIRS:
+        raise ValueError(f"unknown TMF622 schema version {version!r}; known: {', '.join(VERSION_DIRS)}")
+    return f"https://schemas.tmf622-toolkit.dev/v{version}/"
+
+
+def _directory(version: str) -> Traversable:
+    """The package directory holding `version`'s schema files."""
+    _base_uri(version)  # refuses an unknown version
+    folder = resources.files(__name__)
+    return folder.joinpath(VERSION_DIRS[version]) if VERSION_DIRS[version] else folder
+
+
+def schema_uri(name: str, version: str = DEFAULT_VERSION) -> str:
     """The `$id` of the schema called `name` (for example ``ProductOrder_Create``)."""
-    return f"{SCHEMA_BASE_URI}{name}{SCHEMA_SUFFIX}"
+    return f"{_base_uri(version)}{name}{SCHEMA_SUFFIX}"
 
 
-def schema_names() -> list[str]:
-    """Names of all schemas shipped in this directory, sorted."""
-    files = resources.files(__name__).iterdir()
+def schema_names(version: str = DEFAULT_VERSION) -> list[str]:
+    """Names of all schemas shipped for `version`, sorted."""
+    files = _directory(version).iterdir()
     return sorted(f.name.removesuffix(SCHEMA_SUFFIX) for f in files if f.name.endswith(SCHEMA_SUFFIX))
 
 
 @cache
-def _document(name: str) -> dict[str, Any]:
+def _document(name: str, version: str = DEFAULT_VERSION) -> dict[str, Any]:
     """The parsed schema document `name`, shared by the registry and the validators: never mutate it."""
-    text = resources.files(__name__).joinpath(f"{name}{SCHEMA_SUFFIX}").read_text(encoding="utf-8")
+    text = _directory(version).joinpath(f"{name}{SCHEMA_SUFFIX}").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
 
 
-def load_schema(name: str) -> dict[str, Any]:
+def load_schema(name: str, version: str = DEFAULT_VERSION) -> dict[str, Any]:
     """A private copy of schema document `name`: a caller editing it cannot corrupt validation."""
-    return copy.deepcopy(_document(name))
+    return copy.deepcopy(_document(name, version))
 
 
 @cache
-def load_registry() -> Registry[Any]:
-    """One registry holding every schema under its `$id`, so every `$ref` resolves offline."""
+def load_registry(version: str = DEFAULT_VERSION) -> Registry[Any]:
+    """One registry holding every schema of `version` under its `$id`, so every `$ref` resolves offline."""
     pairs = [
-        (schema_uri(name), Resource.from_contents(_document(name), default_specification=DRAFT202012))
-        for name in schema_names()
+        (schema_uri(name, version), DRAFT202012.create_resource(_document(name, version)))
+        for name in schema_names(version)
     ]
     return Registry().with_resources(pairs)
 
 
 @cache
-def validator_for(name: str) -> Draft202012Validator:
+def validator_for(name: str, version: str = DEFAULT_VERSION) -> Draft202012Validator:
     """A validator for schema `name` that really checks `date-time` and `uri` formats.
 
     jsonschema ignores formats unless given a format checker; the `format-nongpl`
@@ -66,8 +86,8 @@ def validator_for(name: str) -> Draft202012Validator:
     (rfc3986-validator).
     """
     return Draft202012Validator(
-        _document(name),
-        registry=load_registry(),
+        _document(name, version),
+        registry=load_registry(version),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
 
@@ -89,20 +109,20 @@ def _format_functions() -> dict[str, Callable[[str], bool]]:
 
 
 @cache
-def _fast_registry() -> jsonschema_rs.Registry:
-    pairs = [(schema_uri(name), _document(name)) for name in schema_names()]
+def _fast_registry(version: str = DEFAULT_VERSION) -> jsonschema_rs.Registry:
+    pairs = [(schema_uri(name, version), _document(name, version)) for name in schema_names(version)]
     return jsonschema_rs.Registry(pairs, draft=jsonschema_rs.Draft202012, retriever=_refuse_retrieval)
 
 
 @cache
-def fast_validator_for(name: str) -> jsonschema_rs.Validator:
+def fast_validator_for(name: str, version: str = DEFAULT_VERSION) -> jsonschema_rs.Validator:
     """A compiled (Rust, jsonschema-rs) validator for schema `name`: the same files, the same format
     checkers as `validator_for`, about 200 times faster. Use it to answer valid / invalid; word an
     error with `validator_for` (its `json_path` and messages are the documented ones).
     """
     return jsonschema_rs.validator_for(
-        _document(name),
-        registry=_fast_registry(),
+        _document(name, version),
+        registry=_fast_registry(version),
         validate_formats=True,
         formats=_format_functions(),
         retriever=_refuse_retrieval,
