@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import math
 import threading
 import time
@@ -14,6 +15,7 @@ from urllib.parse import quote_plus
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
+from ctk_suite.deadline import deadline
 from ctk_suite.profile import (
     ApiKeyConfig,
     AuthConfig,
@@ -22,8 +24,17 @@ from ctk_suite.profile import (
     OAuth2Config,
     Profile,
 )
-from ctk_suite.redaction import SecretRegistry, redact_text, redact_url
-from ctk_suite.transport import ProfileSession, transport_session
+from ctk_suite.redaction import SecretRegistry, redact_text, redact_url, register_header
+from ctk_suite.transport import (
+    MAX_BODY_BYTES,
+    BodyTooLarge,
+    CappedBody,
+    Origin,
+    OtherOriginRefused,
+    ProfileSession,
+    origin_of,
+    transport_session,
+)
 
 Clock = Callable[[], float]
 
@@ -66,6 +77,22 @@ class ApiKeyAuth(AuthBase):
 
     def __repr__(self) -> str:
         return f"ApiKeyAuth({self.header!r}, ***)"
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The token endpoint's answer, read within the body cap."""
+
+    status: int
+    reason: str
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
 
 
 @dataclass(frozen=True)
@@ -141,17 +168,44 @@ class OAuth2ClientCredentials(AuthBase):
 
     def _fetch(self) -> _Token:
         started = self._clock()
-        try:
-            response = self._session.post(
-                self._config.token_url, data=self._form(), auth=self._client_auth(), headers=_ACCEPT_JSON
-            )
-        except requests.RequestException as exc:
-            detail = " ".join(self._scrub(str(exc)).split())[:_MAX_REASON_CHARS]
-            raise AuthError(f"token endpoint {self._shown_url} unreachable: {detail}") from None
-        value, lifetime = self._parse(response)
+        answer = self._post()
+        value, lifetime = self._parse(answer)
         if self._registry is not None:
             self._registry.add(value)
         return _Token(value, None if lifetime is None else started + lifetime)
+
+    def _post(self) -> _Answer:
+        """The token request, under the API's rules: same origin only, body cap, whole-exchange deadline."""
+        limit_s = sum(getattr(self._session, "timeout", None) or (10.0, 30.0))
+        where = f"token endpoint {self._shown_url}"
+        with deadline(limit_s) as watch:
+            try:
+                response = self._session.post(
+                    self._config.token_url,
+                    data=self._form(),
+                    auth=self._client_auth(),
+                    headers=_ACCEPT_JSON,
+                    stream=True,
+                )
+                return _Answer(response.status_code, response.reason or "", self._read(response))
+            except OtherOriginRefused as exc:
+                raise AuthError(f"{where}: {self._scrub(str(exc))}") from None
+            except BodyTooLarge:
+                raise AuthError(f"{where} answered more than {MAX_BODY_BYTES} bytes: not read") from None
+            except requests.RequestException as exc:
+                if watch.expired:
+                    raise AuthError(f"{where} gave no complete answer within {limit_s:g} s") from None
+                detail = " ".join(self._scrub(str(exc)).split())[:_MAX_REASON_CHARS]
+                raise AuthError(f"{where} unreachable: {detail}") from None
+
+    @staticmethod
+    def _read(response: requests.Response) -> bytes:
+        body = CappedBody()
+        try:
+            body.read(response, MAX_BODY_BYTES)
+        finally:
+            response.close()
+        return body.content()
 
     def _form(self) -> dict[str, str]:
         form = {"grant_type": "client_credentials"}
@@ -166,11 +220,11 @@ class OAuth2ClientCredentials(AuthBase):
             return None
         return HTTPBasicAuth(quote_plus(self._config.client_id), quote_plus(self._config.client_secret.value))
 
-    def _parse(self, response: requests.Response) -> tuple[str, float | None]:
+    def _parse(self, response: _Answer) -> tuple[str, float | None]:
         """The token and how long to use it from a section 5.1 answer; AuthError for anything else."""
         where = f"token endpoint {self._shown_url}"
-        if response.status_code != 200:
-            raise AuthError(f"{where} answered {response.status_code}: {self._reason(response)}")
+        if response.status != 200:
+            raise AuthError(f"{where} answered {response.status}: {self._reason(response)}")
         try:
             body = response.json()
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack
@@ -194,7 +248,7 @@ class OAuth2ClientCredentials(AuthBase):
             return None
         return max(seconds - self._margin, seconds / 2)
 
-    def _reason(self, response: requests.Response) -> str:
+    def _reason(self, response: _Answer) -> str:
         """RFC 6749 section 5.2 `error` (and description), else the start of the body or the reason phrase."""
         try:
             body = response.json()
@@ -218,12 +272,22 @@ _ACCEPT_JSON = {"Accept": "application/json"}
 def build_session(
     profile: Profile, registry: SecretRegistry, *, clock: Clock = time.monotonic
 ) -> ProfileSession:
-    """A session ready for `profile`: headers, auth, TLS, proxies and timeouts; its secrets registered."""
-    session = transport_session(profile)
+    """A session ready for `profile`: headers, auth, TLS, proxies and timeouts; its secrets registered.
+
+    The session is bound to the target's origin and the token endpoint's session to the token URL's:
+    neither sends anything, credentials included, to another origin (redirects there are refused).
+    """
+    base_url = profile.target.base_url
+    session = transport_session(profile, None if base_url is None else origin_of(base_url))
     session.headers.update(profile.headers)
     register_secrets(profile, registry)
-    session.auth = build_auth(profile.auth, transport_session(profile), registry, clock=clock)
+    token_session = transport_session(profile, _token_origin(profile.auth))
+    session.auth = build_auth(profile.auth, token_session, registry, clock=clock)
     return session
+
+
+def _token_origin(config: AuthConfig) -> Origin | None:
+    return origin_of(config.token_url) if isinstance(config, OAuth2Config) else None
 
 
 def build_auth(
@@ -247,9 +311,12 @@ def build_auth(
 
 
 def register_secrets(profile: Profile, registry: SecretRegistry) -> None:
-    """Make every writer mask this profile's credentials, in the forms they travel in."""
+    """Make every writer mask this profile's credentials, in the forms they travel in, and the value of
+    every header the user gave (profile `headers`, `--header`) unless it is a harmless one."""
     for value in profile.secret_values():
         registry.add(value)
+    for name, value in profile.request_headers.items():
+        register_header(registry, name, value)
     match profile.auth:
         case ApiKeyConfig(header=header):
             registry.add_header(header)

@@ -19,16 +19,14 @@ import requests
 from ctk_suite.auth import AuthError
 from ctk_suite.deadline import Watch, deadline
 from ctk_suite.redaction import SecretRegistry
-from ctk_suite.transport import plain_session
-from ctk_suite.transport_errors import BodyTooLarge, Context, describe
+from ctk_suite.transport import MAX_BODY_BYTES, CappedBody, plain_session
+from ctk_suite.transport_errors import Context, describe
 
-#: Bodies beyond this are not read (a TMF622 page of orders is far smaller); the exchange then fails.
-MAX_BODY_BYTES = 5 * 1024 * 1024
+__all__ = ["MAX_BODY_BYTES", "Exchange", "HttpClient", "Limits"]
 #: Postman's default; a redirect loop ends here.
 MAX_REDIRECTS = 10
 #: Methods that may be sent again after a connection error (RFC 9110 section 9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
-_CHUNK = 64 * 1024
 
 Observer = Callable[["Exchange"], None]
 
@@ -150,12 +148,12 @@ class HttpClient:
                 response = self._session.request(method, url, headers=dict(headers), data=body, stream=True)
             except Exception as exc:  # the client never raises: even a bug below becomes one line
                 sent = _with_request(sent, getattr(exc, "request", None))
-                error = self._describe(exc, url, watch, _Body())
+                error = self._describe(exc, url, watch, CappedBody())
                 return replace(sent, elapsed_ms=_ms_since(started), error=error), _retryable(exc, watch)
             return self._receive(_with_request(sent, response.request), response, watch, started), False
 
     def _receive(self, sent: Exchange, response: requests.Response, watch: Watch, started: float) -> Exchange:
-        received = _Body()
+        received = CappedBody()
         error = None
         try:
             received.read(response, self.limits.max_body_bytes)
@@ -178,7 +176,7 @@ class HttpClient:
         exc: BaseException,
         url: str,
         watch: Watch,
-        received: _Body,
+        received: CappedBody,
         response: requests.Response | None = None,
     ) -> str:
         length = response.headers.get("Content-Length") if response is not None else None
@@ -196,28 +194,6 @@ class HttpClient:
     def close(self) -> None:
         """Release pooled connections (and the token endpoint's session)."""
         self._session.close()
-
-
-class _Body:
-    """The body as it arrives, cut at the size limit."""
-
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-        self.size = 0
-        self.truncated = False
-
-    def read(self, response: requests.Response, limit: int) -> None:
-        for chunk in response.iter_content(_CHUNK):
-            self._chunks.append(chunk[: limit - self.size + 1])
-            self.size += len(self._chunks[-1])
-            if self.size > limit:
-                self.truncated = True
-                raise BodyTooLarge(limit)
-
-    def content(self) -> bytes:
-        """What was read, without the byte that proved the body too large."""
-        body = b"".join(self._chunks)
-        return body[:-1] if self.truncated else body
 
 
 def _retryable(exc: BaseException, watch: Watch) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -17,6 +19,25 @@ MIN_SECRET_LENGTH = 4
 
 # Headers that carry credentials by definition: RFC 9110 section 11.6.2 and 11.7.2, RFC 6265 section 4.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+
+#: Headers whose value a user may give (`--header`, profile `headers`) and that reports show in clear:
+#: content negotiation and client identification carry no credential. Every other header value the user
+#: gives is masked wherever it appears (docs/verdicts-and-credentials.md).
+HARMLESS_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-charset",
+        "accept-encoding",
+        "accept-language",
+        "cache-control",
+        "content-type",
+        "prefer",
+        "user-agent",
+    }
+)
+
+#: A base64 run of a secret shorter than this is not searched for: too short to tell from any other text.
+_MIN_BASE64_CHARS = 8
 
 # A JSON key, form field, query parameter or header whose name contains one of these holds a credential:
 # access_token, refresh_token, id_token (RFC 6749 section 5.1), client_secret (section 2.3.1), password,
@@ -97,10 +118,51 @@ class _Rules:
         self.plain_pair = re.compile(rf"(?P<head>(?<![A-Za-z0-9_.\-]){name}=)[^&\s#\"',;]+", re.IGNORECASE)
 
 
+def register_header(registry: SecretRegistry, name: str, value: str) -> None:
+    """A header the user gave: masked by name and by value, unless it is one of HARMLESS_HEADERS.
+
+    The last word is registered too: `Authorization: Token abc` travels as `abc` in other places.
+    """
+    if name.lower() in HARMLESS_HEADERS:
+        return
+    registry.add_header(name)
+    registry.add(value)
+    registry.add(value.rpartition(" ")[2])
+
+
 def _encodings(value: str) -> set[str]:
-    """The forms a secret takes in a URL, a form body or a JSON string."""
-    json_escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return {value, quote(value, safe=""), quote_plus(value, safe=""), json_escaped}
+    """The forms a secret takes in a URL, a query or form body (`+` for a space), a JSON string, base64."""
+    forms = {
+        value,
+        quote(value, safe=""),
+        quote(value, safe="-_.!~*'()"),  # JavaScript's encodeURIComponent
+        quote_plus(value, safe=""),
+        value.replace("\\", "\\\\").replace('"', '\\"'),
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        json.dumps(value).replace("/", "\\/")[1:-1],  # PHP and others escape the solidus
+    }
+    forms |= {_lower_hex(form) for form in forms if "%" in form}
+    return forms | set(_base64_runs(value.encode("utf-8", errors="surrogatepass")))
+
+
+def _lower_hex(text: str) -> str:
+    """`%2F` as `%2f`: RFC 3986 section 2.1 makes hex digits case-insensitive."""
+    return re.sub(r"%[0-9A-F]{2}", lambda match: match[0].lower(), text)
+
+
+def _base64_runs(raw: bytes) -> Iterator[str]:
+    """The characters of base64 (standard and URL-safe) fixed by `raw` alone, wherever it sits in the
+    encoded data: one run per alignment (0, 1 or 2 bytes before it in its 3-byte group), so a secret is
+    found inside `Basic base64(user:password)` or any larger base64 blob, not only when encoded alone."""
+    for offset in range(3):
+        encoded = base64.b64encode(bytes(offset) + raw).decode("ascii")
+        start = -(-offset * 4 // 3)  # the characters that mix in the bytes before it
+        end = (offset + len(raw)) * 4 // 3  # the characters that would mix in the bytes after it
+        run = encoded[start:end]
+        if len(run) >= _MIN_BASE64_CHARS:
+            yield run
+            yield run.translate(str.maketrans("+/", "-_"))
 
 
 def redact_text(text: str, registry: SecretRegistry | None = None) -> str:

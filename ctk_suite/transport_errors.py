@@ -11,6 +11,9 @@ import requests
 from ctk_suite.auth import AuthError
 from ctk_suite.failures import printable
 from ctk_suite.redaction import SecretRegistry, redact_text
+from ctk_suite.transport import BodyTooLarge, OtherOriginRefused
+
+__all__ = ["AUTH", "TRANSPORT", "BodyTooLarge", "Context", "describe"]
 
 #: The prefix Allure's categories.json uses to tell transport errors from assertion failures.
 TRANSPORT = "transport error"
@@ -20,10 +23,6 @@ _ERRNO = re.compile(r"\[Errno (?P<number>-?\d+)\] (?P<text>[^'\")\]]+)")
 _SSL_REASON = re.compile(r"\[SSL[^\]]*\][^'\"()]*")
 _REFUSED, _UNREACHABLE = {111, 61, 10061}, {113, 101, 65}
 _DNS = {-2, -3, -5, 8, 11001}
-
-
-class BodyTooLarge(Exception):
-    """The body went past the size limit; what was read is kept, the rest is not read."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,10 @@ def _broken_body(exc: BaseException, ctx: Context, host: str) -> str:
     return f"connection to {host} broken after {ctx.body_bytes}{expected} body bytes ({_short(exc)})"
 
 
+def _other_origin(exc: BaseException, ctx: Context, host: str) -> str:
+    return str(exc)
+
+
 def _connection(exc: BaseException, ctx: Context, host: str) -> str:
     errno = _ERRNO.search(str(exc))
     number = int(errno["number"]) if errno else None
@@ -112,6 +115,7 @@ _EXPLAINERS = (
     (requests.exceptions.ChunkedEncodingError, _broken_body),
     (requests.exceptions.ContentDecodingError, _decoding),
     (BodyTooLarge, _too_large),
+    (OtherOriginRefused, _other_origin),
     (requests.exceptions.ConnectionError, _connection),
 )
 

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import pytest
 
+from ctk_suite.auth import register_secrets
 from ctk_suite.baseline import Comparison, load_baseline
 from ctk_suite.cleanup import CleanupReport, clean_up
 from ctk_suite.engine.kit import Kit, KitRunner
@@ -49,7 +50,7 @@ class SuiteState:
     def __init__(self, profile: Profile, start: Callable[[EmbeddedMock], str] = start_mock) -> None:
         self.profile = profile
         self.registry = SecretRegistry()
-        self._register_header_secrets()
+        register_secrets(profile, self.registry)  # before anything is written: option echoes, errors
         self.results = ResultCollector()
         self.collected_levels: set[str] = set()
         self.cleanup: CleanupReport | None = None
@@ -61,13 +62,6 @@ class SuiteState:
         self._undo_log_redaction: Callable[[], None] | None = None
         #: The exit code the run stopped with (3, 4), for `tmf622-ctk`: pytest's own codes overlap them.
         self.stopped_with: int | None = None
-
-    def _register_header_secrets(self) -> None:
-        """A credential given with --header is masked like a profile's (the whole value and its token)."""
-        for name, value in self.profile.extra_headers.items():
-            if self.registry.is_credential_header(name):
-                self.registry.add(value)
-                self.registry.add(value.rpartition(" ")[2])
 
     @property
     def session(self) -> SuiteSession | None:
