@@ -215,6 +215,23 @@ def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
     return _compare(ctx, matched or records, str(spec.params["attribute"]), expected)
 
 
+@register("unexpected_instance", params=("keyVariable",), officially_vacuous=True)
+def unexpected_instance(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+    """'IDPO02 not expected on this test': the order held in `keyVariable` is in the response.
+
+    Emitted only then (the official script only logs it; ours fails it). Without a captured key (the
+    4.0.0 kit never sets IDPO02) it is never emitted: only the official verdict exists then.
+    """
+    key = ctx.variables.get(str(spec.params["keyVariable"]))
+    key_attribute = str(spec.params.get("keyAttribute", "id"))
+    found = [w for w, r in _records(ctx.body) if key is not None and attribute(r, key_attribute) == key]
+    if not found:
+        return None
+    return tuple(
+        ctx.fail(child_path(w, key_attribute), f"no order {key} here", "it is listed") for w in found
+    )
+
+
 def _records(body: Any) -> list[tuple[str, Any]]:
     """The orders a response holds: array elements, or the object itself."""
     if isinstance(body, list):

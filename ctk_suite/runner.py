@@ -11,8 +11,9 @@ from typing import Any
 
 from ctk_suite.checks import CheckContext, get_check
 from ctk_suite.client import Exchange, HttpClient
-from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult, Verdict
+from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
 from ctk_suite.failures import Failure, Kind, clip, printable
+from ctk_suite.official import official_captures, official_outcome, with_official
 from ctk_suite.redaction import redact_url
 from ctk_suite.scenario import AssertionSpec, Emit, RequestSpec, Scenario
 from ctk_suite.transport_errors import AUTH
@@ -97,6 +98,8 @@ class CtkRun:
         for request in scenario.requests:
             for name in request.captures:
                 self.variables.unavailable(name, f"{_label(request)} was not run")
+        for name in scenario.never_captured:
+            self.variables.unavailable(name, f"the CTK {scenario.ctk_version} collection never sets it")
 
     @property
     def duration_ms(self) -> float:
@@ -126,26 +129,18 @@ class CtkRun:
         return self.scenario.requests.index(spec)
 
     def _run(self, spec: RequestSpec, setup: bool) -> UnitResult:
-        """Send `spec` (unless a variable it needs is missing) and evaluate all its assertions."""
+        """Send `spec` and evaluate all its assertions. Sent even when a variable it needs has no usable
+        value, as the official kit sends it (`productOrder/`, `?orderDate=`, `{{IDPO01}}` left as is)."""
         self._ran.add(self._index(spec))
         quote = QUOTES[self.settings.orderdate_quote]
         name = apply_quote(spec.name, spec.quoted_variables, quote)
         path = apply_quote(spec.path, spec.quoted_variables, quote)
-        if missing := self.variables.missing(path):
-            result = self._not_sent(spec, name, path, self.variables.reason(missing[0]))
-        else:
-            result = self._send(spec, name, path)
+        result = self._send(spec, name, path)
         if setup:
             result = replace(result, setup=True)
         self.results.append(result)
         self._finished = time.perf_counter()
         return result
-
-    def _not_sent(self, spec: RequestSpec, name: str, path: str, reason: str) -> UnitResult:
-        for variable in spec.captures:
-            self.variables.unavailable(variable, f"{_label(spec)} was not sent ({reason})")
-        assertions = _blanket(spec.assertions, reason, "not sent", self.variables, Kind.PRECONDITION)
-        return self._result(spec, name, self.settings.base_url + path, None, assertions, not_sent=reason)
 
     def _result(  # noqa: PLR0917 - the fields of one result, named at every call
         self,
@@ -161,7 +156,7 @@ class CtkRun:
         )
 
     def _send(self, spec: RequestSpec, name: str, path: str) -> UnitResult:
-        url = self.settings.base_url + self.variables.render(path, url_encode)
+        url = self.settings.base_url + self.variables.render_url(path, url_encode)
         headers = {**self.scenario.headers, **self.settings.extra_headers}
         payload = spec.body if spec.body is None or self.settings.payload is None else self.settings.payload
         body = json.dumps(payload).encode() if payload is not None else None
@@ -175,24 +170,40 @@ class CtkRun:
             self._capture_failed(spec, f"failed: {exchange.error}")
             kind = Kind.AUTH if exchange.error.startswith(AUTH) else Kind.TRANSPORT
             return _blanket(spec.assertions, f"{where}: {exchange.error}", where, self.variables, kind)
+        official = official_outcome(spec, exchange, self.variables)
+        strict = self._strict(spec, exchange, where)
+        self._capture(spec, exchange)
+        keys = {_name(a, self.variables): a.name for a in spec.assertions}
+        return with_official(strict, official, keys, where)
+
+    def _strict(self, spec: RequestSpec, exchange: Exchange, where: str) -> tuple[AssertionResult, ...]:
+        """Our verdicts. A body that is not JSON fails what reads it; the status is still checked."""
         try:
             body = read_json(exchange) if _reads_json(spec) else None
         except NotJson as exc:
-            self._capture_failed(spec, f"returned {exchange.status} with a body that is not JSON")
-            return _blanket(spec.assertions, str(exc), where, self.variables, Kind.BODY)
-        self._capture(spec, exchange, body)
+            readers = tuple(a for a in spec.assertions if get_check(a.kind).needs_json)
+            context = CheckContext(exchange, None, self.variables)
+            others = [
+                r for a in spec.assertions if a not in readers and (r := _assert(a, context, self.variables))
+            ]
+            return (*others, *_blanket(readers, str(exc), where, self.variables, Kind.BODY))
         context = CheckContext(exchange, body, self.variables, each_element=spec.instances == "each")
         return tuple(r for a in spec.assertions if (r := _assert(a, context, self.variables)) is not None)
 
-    def _capture(self, spec: RequestSpec, exchange: Exchange, body: Any) -> None:
-        """As `pm.globals.set(...)`, whatever the status; only non-empty strings are usable values."""
-        for variable, attribute in spec.captures.items():
-            value = body.get(attribute) if isinstance(body, dict) else None
-            if isinstance(value, str) and value:
-                self.variables.set(variable, value)
-            else:
-                reason = f"{_label(spec)} returned {exchange.status} without a string at $.{attribute}"
-                self.variables.unavailable(variable, reason)
+    def _capture(self, spec: RequestSpec, exchange: Exchange) -> None:
+        """As the create script's `pm.globals.set(...)`, whatever the status; unset when the script
+        stops before (a body that is not JSON or `null`). Only non-empty strings are usable to us."""
+        if not spec.captures:
+            return
+        captured = official_captures(spec, exchange)
+        if captured is None:
+            self._capture_failed(spec, f"returned {exchange.status} with a body that is not a JSON value")
+            return
+        for variable, value in captured.items():
+            reason = (
+                f"{_label(spec)} returned {exchange.status} without a string at $.{spec.captures[variable]}"
+            )
+            self.variables.set(variable, value, reason)
 
     def _capture_failed(self, spec: RequestSpec, why: str) -> None:
         for variable in spec.captures:
@@ -226,8 +237,7 @@ def _assert(spec: AssertionSpec, context: CheckContext, variables: Variables) ->
     if verdict is None:
         return None
     failures = tuple(_of_kind(f, check.failure_kind) for f in verdict)
-    official = Verdict.PASSED if failures and check.officially_vacuous else None
-    return AssertionResult(name, failures, key=spec.name, official=official)
+    return AssertionResult(name, failures, key=spec.name)
 
 
 def _of_kind(failure: Failure, kind: Kind) -> Failure:

@@ -89,6 +89,8 @@ class Scenario:
     kit_name: str = "CTK"
     kit_id: str = "ctk"
     official: bool = True
+    #: Globals the official scripts read but no request of the collection sets (IDPO02, ...): undefined.
+    never_captured: tuple[str, ...] = ()
 
     def kit_info(self) -> KitInfo:
         """The kit's report identity."""
@@ -142,6 +144,7 @@ def _scenario(document: Mapping[str, Any], path: Path) -> Scenario:
         kit_name=str(kit.get("name", "CTK")),
         kit_id=path.stem,
         official=bool(kit.get("official", True)),
+        never_captured=tuple(str(v) for v in document.get("neverCaptured") or ()),
     )
     _check_variables(scenario, path)
     return scenario
@@ -201,8 +204,8 @@ def _check_unique_names(spec: RequestSpec, where: str) -> None:
 
 
 def _check_variables(scenario: Scenario, path: Path) -> None:
-    """Every {{VAR}} used must be captured by an earlier request."""
-    captured: set[str] = set()
+    """Every {{VAR}} used must be captured by an earlier request (or be declared never captured)."""
+    captured: set[str] = set(scenario.never_captured)
     for request in scenario.requests:
         used = request.variables() | {v for a in request.assertions for v in PLACEHOLDER.findall(a.name)}
         unknown = used - captured

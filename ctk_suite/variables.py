@@ -1,47 +1,156 @@
-"""Variables captured from responses (IDPO01, ...) and the rendering of `{{VAR}}` templates."""
+"""Variables captured from responses (IDPO01, ...), kept as the official kit's globals hold them.
+
+The official scripts store `instance['id']` with `pm.globals.set` whatever it is, and later requests read
+it back: a global never set stays `{{IDPO01}}` in the URL and reads as `undefined`; one set from a missing
+attribute reads as `null` and is an empty string in the URL (`?orderDate=`); a number is its decimal
+string. Our strict checks use only a captured non-empty string; the rest is the reason it is unusable.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from ctk_suite.scenario import PLACEHOLDER
 
 
+class _Undefined:
+    """JavaScript's `undefined`: an attribute the response does not have."""
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+
+UNDEFINED: Any = _Undefined()
+
+
 class Variables:
-    """Each variable is either a value or the reason it is unavailable, never a KeyError."""
+    """Each variable is a value (any JSON value, or UNDEFINED), or unset with the reason; never a KeyError."""
 
     def __init__(self) -> None:
-        self._values: dict[str, str] = {}
+        self._values: dict[str, Any] = {}
         self._reasons: dict[str, str] = {}
 
-    def set(self, name: str, value: str) -> None:
-        """Record a captured value."""
+    def set(self, name: str, value: Any, reason: str | None = None) -> None:
+        """Record a captured value, as `pm.globals.set` does; `reason` says why it is unusable to us."""
         self._values[name] = value
-        self._reasons.pop(name, None)
+        if usable(value):
+            self._reasons.pop(name, None)
+        else:
+            self._reasons[name] = reason or f"captured value {js_string(value)!r} is not a non-empty string"
 
     def unavailable(self, name: str, reason: str) -> None:
-        """Record why `name` has no value (the producing request failed, was not run, ...)."""
+        """Record that `name` was never set (the producing request failed, was not run, ...)."""
         self._values.pop(name, None)
         self._reasons[name] = reason
 
     def get(self, name: str) -> str | None:
-        """The value, or None when unavailable."""
-        return self._values.get(name)
+        """The value our strict checks use: a captured non-empty string, else None."""
+        value = self._values.get(name)
+        return value if usable(value) else None
+
+    def official(self, name: str) -> Any:
+        """What `pm.globals.get(name)` returns: UNDEFINED when never set, None (null) when set from a
+        missing attribute (the globals' store keeps no `undefined`), else the value."""
+        if name not in self._values:
+            return UNDEFINED
+        value = self._values[name]
+        return None if value is UNDEFINED else value
 
     def reason(self, name: str) -> str:
-        """Why `name` is unavailable, prefixed by its name: `IDPO01 unavailable: ...`."""
+        """Why `name` is unusable, prefixed by its name: `IDPO01 unavailable: ...`."""
         return f"{name} unavailable: {self._reasons.get(name, 'never captured')}"
 
     def missing(self, template: str) -> list[str]:
-        """Variables of `template` that have no value, in order of appearance."""
-        return [n for n in dict.fromkeys(PLACEHOLDER.findall(template)) if n not in self._values]
+        """Variables of `template` that have no usable value, in order of appearance."""
+        return [n for n in dict.fromkeys(PLACEHOLDER.findall(template)) if self.get(n) is None]
 
-    def render(self, template: str, encode: Callable[[str], str] = str) -> str:
-        """Substitute known variables (through `encode`); unknown placeholders stay as they are."""
-        return PLACEHOLDER.sub(
-            lambda m: encode(v) if (v := self._values.get(m[1])) is not None else m[0], template
-        )
+    def render(self, template: str) -> str:
+        """An assertion name as the official script builds it: `'href is ' + pm.globals.get(...)`."""
+        return PLACEHOLDER.sub(lambda m: js_string(self.official(m[1])), template)
+
+    def render_url(self, template: str, encode: Callable[[str], str]) -> str:
+        """A request path as Postman resolves it: an unset variable stays `{{NAME}}`, a null one is empty,
+        any other value is its JavaScript string (through `encode`)."""
+
+        def value(match: Any) -> str:
+            if match[1] not in self._values:
+                return str(match[0])
+            found = self.official(match[1])
+            return "" if found is None else encode(js_string(found))
+
+        return PLACEHOLDER.sub(value, template)
+
+
+def usable(value: Any) -> bool:
+    """A value our strict checks compare with: a non-empty string."""
+    return isinstance(value, str) and bool(value)
+
+
+_JS_CONSTANTS = {id(UNDEFINED): "undefined", id(None): "null", id(True): "true", id(False): "false"}
+
+
+def js_string(value: Any) -> str:
+    """`String(value)` in JavaScript, for the JSON values a response holds (ECMA-262 ToString)."""
+    if id(value) in _JS_CONSTANTS:
+        return _JS_CONSTANTS[id(value)]
+    if isinstance(value, int | float):
+        return _js_number(float(value)) if isinstance(value, float) or abs(value) >= 1e21 else str(value)
+    if isinstance(value, list):
+        return ",".join("" if item is None or item is UNDEFINED else js_string(item) for item in value)
+    if isinstance(value, dict):
+        return "[object Object]"
+    return str(value)
+
+
+def _js_number(number: float) -> str:
+    """Number::toString: integers without `.0`, exponents from 1e21 up and below 1e-6 as `1e+21`."""
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number.is_integer() and abs(number) < 1e21:
+        return str(int(number))
+    text = repr(number)
+    if "e" not in text:
+        return text
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa.removesuffix('.0')}e{'+' if int(exponent) > 0 else '-'}{abs(int(exponent))}"
+
+
+def js_loose_equal(left: Any, right: Any) -> bool:
+    """`left == right` in JavaScript (ECMA-262 IsLooselyEqual) for JSON values and UNDEFINED."""
+    nullish = (None, UNDEFINED)
+    if left in nullish or right in nullish:
+        return left in nullish and right in nullish
+    if isinstance(left, list | dict) or isinstance(right, list | dict):
+        if isinstance(left, list | dict) and isinstance(right, list | dict):
+            return left is right  # two objects: equal only when they are one object
+        left, right = _primitive(left), _primitive(right)
+    if isinstance(left, str) and isinstance(right, str):
+        return left == right
+    return _js_to_number(left) == _js_to_number(right)
+
+
+def _primitive(value: Any) -> Any:
+    return js_string(value) if isinstance(value, list | dict) else value
+
+
+def _js_to_number(value: Any) -> float:
+    """ToNumber for strings, booleans and numbers; NaN (never equal) when a string is not a number."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    if not text:
+        return 0.0
+    try:
+        return float(int(text, 0)) if text.lower().startswith(("0x", "0o", "0b")) else float(text)
+    except ValueError:
+        return math.nan
 
 
 def url_encode(value: str) -> str:

@@ -149,3 +149,79 @@ def wrong_passes(newman: list[RequestVerdicts], ours: list[RequestVerdicts]) -> 
             lines.append(f"#{position} {theirs.scenario} {theirs.name}")
             lines.extend(f"    {line}" for line in found)
     return lines
+
+
+# --- Official verdicts, assertion for assertion (identity checks included) --------------------------------
+
+
+@dataclass
+class OfficialVerdicts:
+    """One request: each assertion name and its verdict ("passed", "failed", and ours also "not run":
+    an assertion the official kit does not emit); `stopped`: Newman's test script threw."""
+
+    scenario: str
+    name: str
+    verdicts: dict[str, str] = field(default_factory=dict)
+    stopped: str | None = None
+
+    def record(self, assertion: str, verdict: str, root: str) -> None:
+        """A name fails if any of its emissions failed (Newman names an assertion once per instance).
+        The server's API root in a name ('href is http://...') is shown as `{root}`: two runs, two servers."""
+        assertion = assertion.replace(root, "{root}") if root else assertion
+        if self.verdicts.get(assertion) != "failed":
+            self.verdicts[assertion] = verdict
+
+
+def newman_official(report: Mapping[str, Any], root: str = "") -> list[OfficialVerdicts]:
+    """Every assertion Newman emitted, per executed request, identity checks included."""
+    folders = _folder_of_items(report["collection"])
+    crashed = _script_errors(report["run"])
+    requests = []
+    for execution in report["run"]["executions"]:
+        item = execution["item"]
+        request = OfficialVerdicts(folders.get(item["id"], ""), item["name"], stopped=crashed.get(item["id"]))
+        for assertion in execution.get("assertions", []):
+            request.record(assertion["assertion"], "failed" if assertion.get("error") else "passed", root)
+        requests.append(request)
+    return requests
+
+
+def ours_official(summary: Mapping[str, Any], root: str = "") -> list[OfficialVerdicts]:
+    """The official verdict our summary.json gives each assertion, per request."""
+    requests = []
+    for entry in summary["requests"]:
+        request = OfficialVerdicts(entry["scenario"], entry["name"], stopped=entry.get("error"))
+        for assertion in entry["assertions"]:
+            request.record(assertion["name"], assertion["officialVerdict"], root)
+        requests.append(request)
+    return requests
+
+
+def _official_request_diff(newman: OfficialVerdicts, ours: OfficialVerdicts) -> Iterator[str]:
+    for name, theirs in sorted(newman.verdicts.items()):
+        mine = ours.verdicts.get(name, "missing")
+        if mine != theirs:
+            yield f"{name!r}: newman {theirs}, ctk official {mine}"
+    for name, mine in sorted(ours.verdicts.items()):
+        if name in newman.verdicts or mine == "not run":
+            continue
+        if not (newman.stopped and mine == "failed"):
+            yield f"{name!r}: not emitted by newman, ctk official {mine}"
+    if newman.stopped and "failed" not in ours.verdicts.values():
+        yield f"newman's script stopped ({newman.stopped}), ctk has no official failure"
+
+
+def official_parity_diff(newman: list[OfficialVerdicts], ours: list[OfficialVerdicts]) -> list[str]:
+    """Where our official verdicts differ from Newman's. Newman emits nothing after its script threw: our
+    assertions past that point must then be officially failed (the request fails in both)."""
+    lines = []
+    if len(newman) != len(ours):
+        lines.append(f"request count differs: newman {len(newman)}, ctk {len(ours)}")
+    for position, (theirs, mine) in enumerate(zip(newman, ours, strict=False), start=1):
+        found = list(_official_request_diff(theirs, mine))
+        if (theirs.scenario, theirs.name) != (mine.scenario, mine.name):
+            found.insert(0, f"request differs: ctk {mine.scenario} {mine.name!r}")
+        if found:
+            lines.append(f"#{position} {theirs.scenario} {theirs.name}")
+            lines.extend(f"    {line}" for line in found)
+    return lines
