@@ -76,6 +76,8 @@ def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
     # Two requests share a name (`N1 /ProductOrder` POST and GET): the method keeps their histories apart.
     allure.dynamic.parameter("method", result.method or "-")
     allure.dynamic.parameter("url", redact_url(result.url, registry), excluded=True)  # run-specific ids
+    if any(a.official is not None for a in result.assertions):
+        allure.dynamic.parameter("verdicts", _both_counts(result), excluded=True)
     if result.exchange is not None:
         attach_exchange(result.exchange, "", registry)
     for label, exchange in result.more:
@@ -84,7 +86,15 @@ def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
         _attach(redact_text(result.error, registry), "error")
     for assertion in result.assertions:
         reason = None if assertion.reason is None else redact_text(assertion.reason, registry)
-        _step(redact_text(assertion.name, registry), reason)
+        official = "" if assertion.official is None else f" [official: {assertion.official.value}]"
+        _step(redact_text(assertion.name, registry) + official, reason)
+
+
+def _both_counts(result: UnitResult) -> str:
+    """`official 13/13, strict 10/13`: passed of all, by each verdict."""
+    total = len(result.assertions)
+    official = sum(a.official_verdict.value == "passed" for a in result.assertions)
+    return f"official {official}/{total}, strict {sum(a.passed for a in result.assertions)}/{total}"
 
 
 def attach_setup(result: UnitResult, registry: SecretRegistry | None = None) -> None:

@@ -44,12 +44,19 @@ class OfficialFake:
         self._ids = itertools.count(1)
 
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(middlewares=[self._log])
         app.router.add_post(f"{BASE_PATH}/productOrder", self.create)
         app.router.add_get(f"{BASE_PATH}/productOrder", self.list)
         app.router.add_get(f"{BASE_PATH}/productOrder/", self.retrieve)
         app.router.add_get(f"{BASE_PATH}/productOrder/{{id}}", self.retrieve)
         return app
+
+    @web.middleware
+    async def _log(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Every request, routed or not (`productOrder/{{IDPO01}}` is not): the paths the tests read."""
+        self.paths.append(request.path_qs)
+        response: web.StreamResponse = await handler(request)
+        return response
 
     def _order(self, origin: str) -> dict[str, Any]:
         order_id = f"order-{next(self._ids)}"
@@ -65,7 +72,6 @@ class OfficialFake:
         return order
 
     async def create(self, request: web.Request) -> web.Response:
-        self.paths.append(request.path_qs)
         order = dict(self._order(f"{request.scheme}://{request.host}"))
         if self.mode == "create_html":
             return web.Response(text=HTML, status=201, content_type="text/html")
@@ -78,7 +84,6 @@ class OfficialFake:
         return web.json_response(order, status=201)
 
     async def list(self, request: web.Request) -> web.Response:
-        self.paths.append(request.path_qs)
         if self.mode == "html_200":
             return web.Response(text=HTML, content_type="text/html")
         orders = [o for o in self.orders.values() if _matches(o, request.query)]
@@ -91,7 +96,6 @@ class OfficialFake:
         return web.json_response(orders)
 
     async def retrieve(self, request: web.Request) -> web.Response:
-        self.paths.append(request.path_qs)
         if self.mode == "html_200":
             return web.Response(text=HTML, content_type="text/html")
         order = self.orders.get(request.match_info.get("id", ""))
