@@ -24,9 +24,11 @@ PARTIAL = BodySchema("ProductOrder", partial=True)
 ORDERS_PARTIAL = BodySchema("ProductOrder", many=True, partial=True)
 CANCEL = BodySchema("CancelProductOrder")
 SUBSCRIPTION = BodySchema("EventSubscription")
-#: The first-level attributes the fields checks select (TMF622B: selection on every one but href).
+#: The first-level attributes the fields checks prefer to select (TMF622B: selection on every one but
+#: href); only those the created order holds are selected, others of its attributes fill in.
 FIELDS = ("orderDate", "state")
-FIELDS_QUERY = "fields=" + ",".join(FIELDS)
+#: Returned whatever the selection (TMF622B: href always; id as the key), so never selected.
+ALWAYS_RETURNED = frozenset({"id", "href"})
 #: TMF622 v4 ProductOrderStateType and OrderItemActionType, to pick a value an order does NOT have.
 ORDER_STATES = ("acknowledged", "rejected", "pending", "held", "inProgress", "cancelled", "completed")
 ITEM_ACTIONS = ("add", "modify", "delete", "noChange")
@@ -90,13 +92,26 @@ def retrieve(run: ExtendedRun) -> Evidence:
     return Evidence({"retrieve": sent}, {"order": order})
 
 
+def selectable(order: dict[str, Any]) -> tuple[str, ...]:
+    """Two first-level attributes the created order holds: orderDate and state when it has them, else
+    others of its own; Blocked when it holds none but id and href (nothing to select)."""
+    preferred = [name for name in FIELDS if name in order]
+    others = sorted(name for name in order if name not in {*ALWAYS_RETURNED, *preferred})
+    chosen = tuple([*preferred, *others][:2])
+    if not chosen:
+        raise Blocked("the created order holds no attribute but id and href to select with ?fields=")
+    return chosen
+
+
 @probe("fields")
 def fields(run: ExtendedRun) -> Evidence:
-    """`?fields=orderDate,state` on the list and on the created order."""
+    """`?fields=` of two attributes the created order holds, on the list and on the created order."""
     order = created(run)
-    on_list = run.send("fields on the list", "GET", f"productOrder?{FIELDS_QUERY}", expects=ORDERS_PARTIAL)
-    on_one = run.send("fields on retrieve", "GET", order_path(order["id"], FIELDS_QUERY), expects=PARTIAL)
-    return Evidence({"list": on_list, "retrieve": on_one}, {"order": order})
+    chosen = selectable(order)
+    query = "fields=" + ",".join(chosen)
+    on_list = run.send("fields on the list", "GET", f"productOrder?{query}", expects=ORDERS_PARTIAL)
+    on_one = run.send("fields on retrieve", "GET", order_path(order["id"], query), expects=PARTIAL)
+    return Evidence({"list": on_list, "retrieve": on_one}, {"order": order, "fields": chosen})
 
 
 @probe("filterId")

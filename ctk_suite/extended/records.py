@@ -17,7 +17,12 @@ MAX_LISTED = 6
 
 
 class Blocked(Exception):
-    """A probe could not gather its evidence (a request it depends on failed); the message says why."""
+    """A probe could not gather its evidence (a request it depends on failed, the created order lacks
+    what a check needs); the message says why. Its checks are reported as not run, with that reason."""
+
+
+class ProbeCrashed(Blocked):
+    """A probe raised an unexpected error (a bug): its checks fail, they are not merely not run."""
 
 
 @dataclass(frozen=True)
@@ -100,15 +105,19 @@ class CheckResult:
     rule: Rule
     failures: tuple[Failure, ...]
     sent: tuple[Sent, ...] = ()
+    #: Why the check could not be evaluated (its precondition is missing): neither passed nor failed.
+    not_run: str | None = None
 
     @property
     def passed(self) -> bool:
-        """True when nothing failed."""
-        return not self.failures
+        """True when it ran and nothing failed."""
+        return not self.failures and self.not_run is None
 
     @property
     def reason(self) -> str | None:
-        """The failures on one line, each prefixed by its request; None when passed."""
+        """The failures on one line, each prefixed by its request, or why it did not run; None: passed."""
+        if self.not_run is not None:
+            return self.not_run
         if not self.failures:
             return None
         lines = [describe_failure(f) for f in self.failures[:MAX_LISTED]]

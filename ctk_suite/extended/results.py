@@ -18,7 +18,9 @@ def unit_result(result: CheckResult, api_url: str, kit: KitInfo) -> UnitResult:
     failures = tuple(
         Failure(request=f.request, note=describe_failure(f), kind=f.kind) for f in result.failures
     )
-    assertion = AssertionResult(rule.title, failures, key=rule.id, rule=f"{rule.source}: {rule.rule}")
+    assertion = AssertionResult(
+        rule.title, failures, key=rule.id, rule=f"{rule.source}: {rule.rule}", not_run=result.not_run
+    )
     return UnitResult(
         kit=kit,
         level=rule.level.label,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.extended.probes import FIELDS, created
+from ctk_suite.extended.probes import ALWAYS_RETURNED, created
 from ctk_suite.extended.records import Sent
 from ctk_suite.extended.registry import check
 from ctk_suite.extended.sweeps import json_sweep, schema_sweep
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 #: TMF622B: "M (in response messages)" attributes of a ProductOrder.
 RESPONSE_ATTRIBUTES = ("id", "href", "orderDate", "state")
-#: What a `?fields=` answer may hold besides the selected attributes (TMF622B: href always; id as key).
-ALWAYS_RETURNED = frozenset({"id", "href"})
 MANDATORY_PROBES = ("create", "retrieve", "fields", "filterId", "filterState", "notFound", "negative")
 
 
@@ -79,15 +77,16 @@ def get_404(run: ExtendedRun) -> Failures:
     return not_found(run.probe("notFound")["get"])
 
 
-def selected_only(sent: Sent, where: str, instance: Any) -> Failures:
-    """The instance holds every selected attribute and nothing beyond them, id and href."""
+def selected_only(sent: Sent, where: str, instance: Any, chosen: tuple[str, ...], whole: bool) -> Failures:
+    """The instance holds nothing beyond the selected attributes, id and href; and, when `whole` (the
+    created order, which holds them all), every selected attribute."""
     if not isinstance(instance, dict):
         return [sent.fail(where, "an object", describe(instance))]
-    allowed = ALWAYS_RETURNED | set(FIELDS)
+    allowed = ALWAYS_RETURNED | set(chosen)
     failures = [
         sent.fail(f"{where}.{name}", "a selected attribute", "absent")
-        for name in FIELDS
-        if name not in instance
+        for name in chosen
+        if whole and name not in instance
     ]
     if extra := sorted(set(instance) - allowed):
         failures.append(sent.fail(where, f"only {', '.join(sorted(allowed))}", f"also {', '.join(extra)}"))
@@ -96,22 +95,27 @@ def selected_only(sent: Sent, where: str, instance: Any) -> Failures:
 
 @check("TMF622B-M-FIELDS-LIST")
 def fields_list(run: ExtendedRun) -> Failures:
-    sent = run.probe("fields")["list"]
+    evidence = run.probe("fields")
+    sent, chosen, order_id = evidence["list"], evidence.values["fields"], evidence.values["order"]["id"]
     if problems := status(sent, 200) or json_array(sent):
         return problems
     if not sent.json:
         return [sent.fail("$", "at least the created order", "an empty array")]
-    return [failure for where, item in records(sent) for failure in selected_only(sent, where, item)]
+    return [
+        failure
+        for where, item in records(sent)
+        for failure in selected_only(sent, where, item, chosen, attribute(item, "id") == order_id)
+    ]
 
 
 @check("TMF622B-M-FIELDS-RETRIEVE")
 def fields_retrieve(run: ExtendedRun) -> Failures:
     evidence = run.probe("fields")
-    sent = evidence["retrieve"]
+    sent, chosen = evidence["retrieve"], evidence.values["fields"]
     if problems := status(sent, 200) or json_object(sent):
         return problems
     same = equal(sent, "$.id", attribute(sent.json, "id"), evidence.values["order"]["id"])
-    return selected_only(sent, "$", sent.json) + same
+    return selected_only(sent, "$", sent.json, chosen, whole=True) + same
 
 
 def every(sent: Sent, name: str, expected: Any) -> Failures:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.extended.listener import ReceivedEvent
+from ctk_suite.extended.paging import links, page_answer, partial_agrees
 from ctk_suite.extended.probes import CHANGE_EVENT, CREATE_EVENT
 from ctk_suite.extended.records import BodySchema, Sent
 from ctk_suite.extended.registry import check
@@ -50,7 +51,7 @@ def count_header(sent: Sent, name: str) -> tuple[int | None, Failures]:
 
 def counts_agree(sent: Sent, total_exactly: int | None = None) -> Failures:
     """X-Result-Count is the number of items; X-Total-Count is at least that (or exactly `total_exactly`)."""
-    if problems := list_answer(sent):
+    if problems := page_answer(sent):
         return problems
     result, failures = count_header(sent, "X-Result-Count")
     total, missing = count_header(sent, "X-Total-Count")
@@ -73,8 +74,10 @@ def count_headers(run: ExtendedRun) -> Failures:
 
 
 def sized(sent: Sent, size: int) -> Failures:
-    """A list answer of exactly `size` orders."""
-    return list_answer(sent) or equal(sent, "$ (number of orders)", len(sent.json), size)
+    """A page of exactly `size` orders, whose status says whether it is the whole collection."""
+    if problems := page_answer(sent):
+        return problems
+    return equal(sent, "$ (number of orders)", len(sent.json), size) + partial_agrees(sent) + links(sent)
 
 
 @check("TMF630-O-PAGING")

@@ -11,14 +11,15 @@ from typing import Any
 
 import ctk_suite.extended.probes
 import ctk_suite.extended.probes_optional
+import ctk_suite.extended.robustness
 import ctk_suite.extended.rules_mandatory
 import ctk_suite.extended.rules_optional  # noqa: F401 - importing registers the probes and the checks
 from ctk_suite.client import Exchange
 from ctk_suite.extended.catalogue import Rule
 from ctk_suite.extended.listener import EventListener, ListenerError, ListenerSettings
-from ctk_suite.extended.records import Blocked, BodySchema, CheckResult, Evidence, Sent
+from ctk_suite.extended.records import Blocked, BodySchema, CheckResult, Evidence, ProbeCrashed, Sent
 from ctk_suite.extended.registry import CHECKS, PROBES
-from ctk_suite.failures import Failure
+from ctk_suite.failures import Failure, Kind
 from ctk_suite.variables import url_encode
 
 #: How closely a request concerns the running check: the requests it reads name its result.
@@ -93,7 +94,7 @@ class ExtendedRun:
                 except Blocked as exc:
                     self._evidence[name] = exc
                 except Exception as exc:  # a probe bug blocks its checks once, never the run
-                    self._evidence[name] = Blocked(f"probe {name} crashed: {type(exc).__name__}: {exc}")
+                    self._evidence[name] = ProbeCrashed(f"probe {name} crashed: {type(exc).__name__}: {exc}")
         finally:
             self._depth -= 1
         outcome = self._evidence[name]
@@ -117,21 +118,26 @@ class ExtendedRun:
         return self._listener
 
     def evaluate(self, rule: Rule) -> CheckResult:
-        """Run the check of `rule`; a blocked probe or a crashing check fails it, never passes it."""
+        """Run the check of `rule`. A missing precondition (a blocked probe) makes it not run, with the
+        reason: neither a pass nor a failure of the server. A crashing probe or check fails it."""
         seen: list[tuple[int, Sent]] = []
         self._seen = seen
+        not_run = None
         try:
             failures = tuple(CHECKS[rule.id](self))
+        except ProbeCrashed as exc:
+            failures = (Failure(request="", note=str(exc), kind=Kind.INTERNAL),)
         except Blocked as exc:
-            failures = (Failure(request="", note=f"not checked: {exc}"),)
+            failures, not_run = (), f"not run: {exc}"
         except Exception as exc:  # a bug in one check fails that check, never the whole run
-            failures = (Failure(request="", note=f"check {rule.id} crashed: {type(exc).__name__}: {exc}"),)
+            note = f"check {rule.id} crashed: {type(exc).__name__}: {exc}"
+            failures = (Failure(request="", note=note, kind=Kind.INTERNAL),)
         finally:
             self._seen = None
-        if not seen and not failures:  # a check that looked at nothing must not pass
+        if not seen and not failures and not_run is None:  # a check that looked at nothing must not pass
             failures = (Failure(request="", note=f"check {rule.id} examined no response"),)
         ordered = [sent for _, sent in sorted(seen, key=lambda ranked: ranked[0])]  # stable: keeps run order
-        result = CheckResult(rule, failures, tuple({id(s): s for s in ordered}.values()))
+        result = CheckResult(rule, failures, tuple({id(s): s for s in ordered}.values()), not_run)
         self.results.append(result)
         self._finished = time.perf_counter()
         return result

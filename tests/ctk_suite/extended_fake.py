@@ -19,6 +19,9 @@ from aiohttp import web
 
 BASE = "/tmf-api/productOrderingManagement/v4"
 ACTIONS = {"add", "modify", "delete", "noChange"}
+STATES = {"acknowledged", "rejected", "pending", "held", "inProgress", "cancelled", "completed"}
+#: Conforming alternatives (nothing may fail): a 206 with a Link header for each partial page (TMF630).
+VARIANTS = frozenset({"partial_206"})
 
 #: fault -> the extended checks it must make fail (and only those).
 FAULTS: dict[str, set[str]] = {
@@ -44,13 +47,9 @@ FAULTS: dict[str, set[str]] = {
         "TMF622-v4-EVENT-CHANGE",
     },
     "location_differs": {"TMF622B-M-POST-LOCATION"},
-    "no_state": {
-        "TMF622B-M-ATTRS",
-        "TMF622B-M-FIELDS-LIST",
-        "TMF622B-M-FIELDS-RETRIEVE",
-        "TMF622B-M-FILTER-ATTR",
-        "TMF622B-M-FILTER-AND",
-    },
+    # No state: ATTRS fails; the state filters are not run (no state to filter on, `failing` lists them);
+    # the fields checks select two other attributes the order holds, and pass.
+    "no_state": {"TMF622B-M-ATTRS", "TMF622B-M-FILTER-ATTR", "TMF622B-M-FILTER-AND"},
     "get_returns_other": {"TMF622B-M-GET-200", "TMF622B-M-FIELDS-RETRIEVE", "TMF622B-O-PATCH-MERGE"},
     "not_found_empty": {"TMF622B-M-GET-404", "TMF622-v4-SCHEMA-M", "TMF622-v4-SCHEMA-O"},
     "fields_ignored": {"TMF622B-M-FIELDS-LIST", "TMF622B-M-FIELDS-RETRIEVE"},
@@ -58,6 +57,7 @@ FAULTS: dict[str, set[str]] = {
         "TMF622B-M-FILTER-ID",
         "TMF622B-M-FILTER-ATTR",
         "TMF622B-M-FILTER-AND",
+        "TMF622B-M-FILTER-UNKNOWN",
         "TMF622B-O-FILTER-SUB",
         "TMF630-O-COUNT-HEADERS",
     },
@@ -80,11 +80,29 @@ FAULTS: dict[str, set[str]] = {
     "patch_unknown_200": {"TMF622B-O-PATCH-404"},
     "delete_ignored": {"TMF622B-O-DELETE-204"},
     "delete_unknown_204": {"TMF622B-O-DELETE-404"},
-    "cancel_500": {"TMF622-v4-CANCEL-201"},
+    "cancel_500": {"TMF622-v4-CANCEL-201", "TMF622-v4-CANCEL-UNKNOWN"},
     "hub_200": {"TMF622-v4-HUB-201"},
     "no_notifications": {"TMF622-v4-EVENT-CREATE", "TMF622-v4-EVENT-CHANGE"},
     "wrong_event_type": {"TMF622-v4-EVENT-CREATE"},
     "unhub_405": {"TMF622-v4-HUB-DELETE"},
+    "method_405_html": {"TMF622-v4-METHOD-405"},
+    "cancel_unknown_201": {"TMF622-v4-CANCEL-UNKNOWN"},
+    "unknown_filter_500": {"TMF622B-M-FILTER-UNKNOWN"},
+    "bad_link": {"TMF630-O-PAGING"},
+    # `"status": 404` (a number) in every Error: each check that reads an Error body fails.
+    "error_status_number": {
+        "TMF622B-M-GET-404",
+        "TMF622B-M-POST-NO-ITEM",
+        "TMF622B-M-POST-BAD-ACTION",
+        "TMF622-v4-POST-MALFORMED",
+        "TMF622-v4-SCHEMA-M",
+        "TMF622B-O-PATCH-404",
+        "TMF622B-O-DELETE-404",
+        "TMF622-v4-CANCEL-UNKNOWN",
+        "TMF622-v4-METHOD-405",
+        "TMF622-v4-ERROR-TYPES",
+        "TMF622-v4-SCHEMA-O",
+    },
 }
 
 
@@ -96,7 +114,7 @@ class ExtendedFake:
     """State and handlers; `faults` switch behaviours off or wrong."""
 
     def __init__(self, faults: frozenset[str]) -> None:
-        if unknown := faults - FAULTS.keys():
+        if unknown := faults - FAULTS.keys() - VARIANTS:
             raise ValueError(f"unknown faults {sorted(unknown)}")
         self.faults = faults
         self.orders: dict[str, dict[str, Any]] = {}
@@ -122,7 +140,7 @@ class ExtendedFake:
         return order
 
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(middlewares=[self._errors])
         app.router.add_post(f"{BASE}/productOrder", self.create)
         app.router.add_get(f"{BASE}/productOrder", self.list)
         app.router.add_get(f"{BASE}/productOrder/{{id}}", self.retrieve)
@@ -134,6 +152,27 @@ class ExtendedFake:
         app.router.add_delete(f"{BASE}/hub/{{id}}", self.unsubscribe)
         app.on_cleanup.append(self._close)
         return app
+
+    @web.middleware
+    async def _errors(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """An unsupported method answers a TMF Error with Allow (RFC 9110 section 15.5.6), unless the
+        `method_405_html` fault keeps aiohttp's text page; `error_status_number` breaks every Error."""
+        try:
+            response: web.StreamResponse = await handler(request)
+        except web.HTTPMethodNotAllowed as exc:
+            if "method_405_html" in self.faults:
+                raise
+            response = error(405, "method not allowed")
+            response.headers["Allow"] = ",".join(sorted(exc.allowed_methods))
+        if (
+            "error_status_number" in self.faults
+            and response.status >= 400
+            and isinstance(response, web.Response)
+        ):
+            body = json.loads(response.body) if response.body else None  # type: ignore[arg-type]
+            if isinstance(body, dict):
+                response.body = json.dumps({**body, "status": response.status}).encode()
+        return response
 
     def _json(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
         media = "text/plain" if "text_content_type" in self.faults else "application/json"
@@ -166,15 +205,22 @@ class ExtendedFake:
 
     async def list(self, request: web.Request) -> web.Response:
         query = request.query
+        if "unknown_filter_500" in self.faults and query.get("state", "acknowledged") not in STATES:
+            return error(500, "broken on purpose")
         orders = [o for o in self.orders.values() if self._matches(o, query)]
         orders.reverse()  # newest first
         total = len(orders)
+        offset, limit = int(query.get("offset", 0)), int(query.get("limit", 1000))
         if "paging_ignored" not in self.faults:
-            offset, limit = int(query.get("offset", 0)), int(query.get("limit", 1000))
             orders = orders[offset : offset + limit]
         orders = [self._select(o, query.get("fields")) for o in orders]
         shown = len(orders) + (1 if "wrong_counts" in self.faults else 0)
-        return self._json(orders, headers={"X-Total-Count": str(total), "X-Result-Count": str(shown)})
+        headers = {"X-Total-Count": str(total), "X-Result-Count": str(shown)}
+        partial = {"partial_206", "bad_link"} & self.faults and len(orders) < total
+        if partial:
+            url = f"{self.origin}{BASE}/productOrder?offset={offset + limit}&limit={limit}"
+            headers["Link"] = f"{url}; next" if "bad_link" in self.faults else f'<{url}>; rel="next"'
+        return self._json(orders, status=206 if partial else 200, headers=headers)
 
     def _matches(self, order: dict[str, Any], query: Any) -> bool:
         filters = [(k, v) for k, v in query.items() if k not in {"fields", "offset", "limit"}]
@@ -234,6 +280,10 @@ class ExtendedFake:
         body = json.loads(await request.read())
         if "cancel_500" in self.faults:
             return error(500, "broken on purpose")
+        reference = body.get("productOrder") if isinstance(body, dict) else None
+        known = isinstance(reference, dict) and reference.get("id") in self.orders
+        if not known and "cancel_unknown_201" not in self.faults:
+            return error(400, "no such productOrder")
         task_id = f"cpo-{next(self._ids)}"
         href = f"{self.origin}{BASE}/cancelProductOrder/{task_id}"
         task = {**body, "id": task_id, "href": href, "state": "acknowledged"}
