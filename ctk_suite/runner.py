@@ -90,7 +90,7 @@ class CtkRun:
         self.client = client or HttpClient.plain(settings.timeout_s, settings.timeout_s)
         self.variables = Variables()
         self.results: list[UnitResult] = []
-        self._ran: set[int] = set()  # indexes of the requests already run (as themselves or as setup)
+        self._ran: set[int] = set()  # ids of the requests already run (as themselves or as setup)
         self.started_at = datetime.now(UTC)
         self._started = time.perf_counter()
         self._finished: float | None = None
@@ -115,19 +115,18 @@ class CtkRun:
         wanted: list[RequestSpec] = []
         for variable in sorted(spec.needs()):
             producer = self.scenario.producer_of(variable)
-            if producer is None or producer is spec or self._index(producer) in self._ran:
+            if producer is None or producer is spec or id(producer) in self._ran:
+                continue
+            if self.variables.get(variable) is not None:  # known already (given by the caller)
                 continue
             for needed in [*self._unmet_producers(producer), producer]:
                 if needed not in wanted:
                     wanted.append(needed)
         return wanted
 
-    def _index(self, spec: RequestSpec) -> int:
-        return self.scenario.requests.index(spec)
-
     def _run(self, spec: RequestSpec, setup: bool) -> UnitResult:
         """Send `spec` (unless a variable it needs is missing) and evaluate all its assertions."""
-        self._ran.add(self._index(spec))
+        self._ran.add(id(spec))
         quote = QUOTES[self.settings.orderdate_quote]
         name = apply_quote(spec.name, spec.quoted_variables, quote)
         path = apply_quote(spec.path, spec.quoted_variables, quote)

@@ -23,7 +23,8 @@ from jsonschema import Draft202012Validator
 import ctk_suite.plugin
 import tmf622_schemas
 from ctk_suite import cli
-from ctk_suite.profile import bundled_profile, load_profile
+from ctk_suite.options.frontends import cli_values
+from ctk_suite.profile import Profile, Target, bundled_profile, load_profile
 from ctk_suite.profile_schema import PROFILE_SCHEMA, first_violation
 
 #: Imported by the extended level, by schema validation or by other pytest plugins: never by a CTK run.
@@ -77,8 +78,9 @@ def test_pytest_runs_with_our_plugins_only_and_the_environment_is_restored(
 
 
 def test_the_pytest_command_line_asks_for_plain_asserts_and_no_cache(tmp_path: Path) -> None:
-    options = cli.build_parser().parse_args([])
-    args = cli.pytest_args(options, tmp_path, [tmp_path / "ctk-4.0.0.yaml"], [])
+    values = cli_values(cli.build_parser().parse_args([]))
+    profile = Profile("p", tmp_path / "p.yaml", Target(None), reports_dir=tmp_path)
+    args = cli.pytest_args(values, profile, [tmp_path / "ctk-4.0.0.yaml"], [])
     assert "--assert=plain" in args
     assert "no:cacheprovider" in args
     assert "tmf622_ctk" not in args  # given as a module: `-p NAME` reads every distribution's entry points

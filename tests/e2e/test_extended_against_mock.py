@@ -29,7 +29,7 @@ def test_all_levels_pass_and_the_ctk_level_stays_the_official_one(tmp_path: Path
     done = tmf622_ctk("--reports-dir", str(reports), "--level", "all", "--no-allure-html", cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     lines = done.stdout.splitlines()
-    assert "tmf622-ctk: 9 requests, 63 assertions, 0 failed" in lines
+    assert "CTK 4.0.0: 9 requests, 63 assertions, 0 failed" in lines
     assert "level CTK 4.0.0: pass (63/63)" in lines
     assert f"level extended mandatory: pass ({len(CATALOGUE.at_level(RuleLevel.MANDATORY))}/15)" in lines
     assert f"level extended optional: pass ({len(CATALOGUE.at_level(RuleLevel.OPTIONAL))}/14)" in lines
