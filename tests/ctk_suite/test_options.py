@@ -4,6 +4,7 @@ a profile, with the precedence CLI > env > ini > profile > default, and a bad va
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def cases(tmp: Path) -> dict[str, tuple[Any, Any, Callable[[Profile], Any], Any]
         "no_allure_html": ("yes", False, lambda p: p.allure_html, False),
         "verdict": ("official", "official", lambda p: p.verdict, "official"),
         "callback_url": ("http://cb:9/x", "http://cb:9/x", lambda p: p.listener.callback_url, "http://cb:9/x"),
-        "listener_bind": ("0.0.0.0:8765", "0.0.0.0:8765", lambda p: (p.listener.bind_host, p.listener.bind_port), bind),
+        "listener_bind": ("0.0.0.0:8765", "0.0.0.0:8765", lambda p: astuple(p.listener)[:2], bind),
         "event_timeout": ("2.5", 2.5, lambda p: p.listener.event_timeout, 2.5),
     }  # fmt: skip
 
