@@ -7,21 +7,22 @@ import uuid
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from mock_server.control import add_control_routes, install_seed
-from mock_server.determinism import install_determinism
-from mock_server.errors import error_middleware
-from mock_server.events import EventSink, FanOutSink
-from mock_server.faults import fault_middleware
-from mock_server.health import add_health_routes
+from mock_server.config.settings import Settings
+from mock_server.domain.determinism import install_determinism
+from mock_server.domain.progression import setup_progression
+from mock_server.domain.resources import utc_now
+from mock_server.faults.middleware import fault_middleware
+from mock_server.handlers.control import add_control_routes, install_seed
+from mock_server.handlers.health import add_health_routes
+from mock_server.http.errors import error_middleware
 from mock_server.keys import CLOCK, EVENTS, NEW_ID, SETTINGS, STORE
-from mock_server.notifications import setup_notifications
-from mock_server.openapi import add_openapi_routes
-from mock_server.progression import setup_progression
-from mock_server.resources import utc_now
+from mock_server.notify.events import EventSink, FanOutSink
+from mock_server.notify.notifier import setup_notifications
+from mock_server.openapi.document import add_openapi_routes
 from mock_server.routes import add_routes
-from mock_server.settings import Settings
-from mock_server.store import MemoryStore, Store
-from mock_server.store_sqlite import SqliteStore
+from mock_server.store.base import Store
+from mock_server.store.memory import MemoryStore
+from mock_server.store.sqlite import SqliteStore
 
 
 def new_id() -> str:

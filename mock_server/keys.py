@@ -7,9 +7,9 @@ from datetime import datetime
 
 from aiohttp import web
 
-from mock_server.events import EventSink
-from mock_server.settings import Settings
-from mock_server.store import Store
+from mock_server.config.settings import Settings
+from mock_server.notify.events import EventSink
+from mock_server.store.base import Store
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey[Store]("store")

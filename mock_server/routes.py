@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 from mock_server.handlers.cancel_product_order import create_cancel_product_order
 from mock_server.handlers.common import ResourceHandlers
 from mock_server.handlers.product_order import create_product_order
-from mock_server.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 
 
 def add_routes(app: web.Application, base_path: str) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mock_server.bodies import read_object
-from mock_server.cancellation import new_cancel_task, start_cancellation
-from mock_server.errors import bad_request
+from mock_server.domain.cancellation import new_cancel_task, start_cancellation
+from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, MAX_ID_LENGTH
 from mock_server.handlers.common import collection_url
+from mock_server.http.bodies import read_object
+from mock_server.http.errors import bad_request
+from mock_server.http.responses import json_response
+from mock_server.http.validation import require_valid
 from mock_server.keys import NEW_ID, STORE
-from mock_server.resources import CANCEL_PRODUCT_ORDER, MAX_ID_LENGTH
-from mock_server.responses import json_response
-from mock_server.validation import require_valid
 
 
 async def create_cancel_product_order(request: web.Request) -> web.Response:

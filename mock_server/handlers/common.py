@@ -9,16 +9,16 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from mock_server.bodies import read_json
-from mock_server.errors import bad_request, not_found
-from mock_server.events import publish_deleted, publish_update
+from mock_server.domain.patching import PATCH_MEDIA_TYPES
+from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind, timestamp
+from mock_server.domain.updates import updated
+from mock_server.http.bodies import read_json
+from mock_server.http.errors import bad_request, not_found
+from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CLOCK, EVENTS, SETTINGS, STORE
-from mock_server.patching import PATCH_MEDIA_TYPES
-from mock_server.query import count_headers, parse_fields, parse_query, select_fields
-from mock_server.resources import MAX_ID_LENGTH, ResourceKind, timestamp
-from mock_server.responses import json_bytes_response, json_response
-from mock_server.store import Collection
-from mock_server.updates import updated
+from mock_server.notify.events import publish_deleted, publish_update
+from mock_server.store.base import Collection
+from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
 
 Found = TypeVar("Found")
 

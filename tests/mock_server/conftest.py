@@ -14,10 +14,10 @@ import requests
 from mock_helpers import Api, ServerThread, StepClock
 
 from mock_server.app import create_app
-from mock_server.events import EventSink, RecordingEventSink
+from mock_server.config.settings import Settings
 from mock_server.keys import CLOCK, SETTINGS
-from mock_server.settings import Settings
-from mock_server.store import Store
+from mock_server.notify.events import EventSink, RecordingEventSink
+from mock_server.store.base import Store
 
 ApiFactory = Callable[..., Api]
 

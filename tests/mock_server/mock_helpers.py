@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 import requests
 from aiohttp import web
 
-from mock_server.events import RecordingEventSink
 from mock_server.keys import STORE
-from mock_server.store import Store
+from mock_server.notify.events import RecordingEventSink
+from mock_server.store.base import Store
 from tmf622_schemas import validator_for
 
 BASE_PATH = "/tmf-api/productOrderingManagement/v4"

@@ -12,8 +12,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from yarl import URL
 
-from mock_server.errors import error_middleware
-from mock_server.hub import (
+from mock_server.config.settings import Settings
+from mock_server.http.errors import error_middleware
+from mock_server.keys import SETTINGS
+from mock_server.notify.hub import (
     HUB_KEY,
     HubRegistry,
     InvalidSubscription,
@@ -21,8 +23,6 @@ from mock_server.hub import (
     retrieve_listener,
     unregister_listener,
 )
-from mock_server.keys import SETTINGS
-from mock_server.settings import Settings
 from tmf622_schemas import validator_for
 
 BASE = "/tmf-api/productOrderingManagement/v4"

@@ -15,16 +15,16 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mock_server.hub import HubRegistry
-from mock_server.notifications import (
+from mock_server.notify.envelopes import EventFactory, EventType, listener_url
+from mock_server.notify.filters import EventFilter, QueryError
+from mock_server.notify.hub import HubRegistry
+from mock_server.notify.notifier import (
     NOTIFIER_KEY,
     Notifier,
     NotifierSettings,
     list_deliveries,
     notifier_ctx,
 )
-from mock_server.notify_events import EventFactory, EventType, listener_url
-from mock_server.notify_query import EventFilter, QueryError
 from tmf622_schemas import load_schema, validator_for
 
 DEADLINE = 10.0

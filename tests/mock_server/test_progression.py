@@ -10,9 +10,9 @@ import yaml
 from listener_helpers import Listener, is_state, listening, subscribe, summary
 from mock_helpers import Api
 
-from mock_server.progression import LIFECYCLE, Step, load_scenario, parse_scenario, scenario_for
-from mock_server.settings import Settings
-from mock_server.state_machine import OrderState
+from mock_server.config.settings import Settings
+from mock_server.domain.progression import LIFECYCLE, Step, load_scenario, parse_scenario, scenario_for
+from mock_server.domain.state_machine import OrderState
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory

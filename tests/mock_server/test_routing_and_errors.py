@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from mock_helpers import Api, assert_error
 
-from mock_server.store import MemoryStore
+from mock_server.store.memory import MemoryStore
 
 BASE = "/tmf-api/productOrderingManagement/v4"
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from mock_server import query as query_module
-from mock_server.query import Condition, SortKey, matches_all, parse_condition
-from mock_server.store import DuplicateIdError, MemoryStore
+from mock_server.store import query as query_module
+from mock_server.store.base import DuplicateIdError
+from mock_server.store.memory import MemoryStore
+from mock_server.store.query import Condition, SortKey, matches_all, parse_condition
 
 N = 1000
 

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from test_store import N, order
 
-from mock_server import indexes as indexes_module
-from mock_server import store as store_module
-from mock_server.indexes import BucketUnion
-from mock_server.query import Condition, matches_all, parse_condition
-from mock_server.store import MemoryStore, Store
-from mock_server.store_sqlite import SqliteStore
+from mock_server.store import indexes as indexes_module
+from mock_server.store import memory as store_module
+from mock_server.store.base import Store
+from mock_server.store.indexes import BucketUnion
+from mock_server.store.memory import MemoryStore
+from mock_server.store.query import Condition, matches_all, parse_condition
+from mock_server.store.sqlite import SqliteStore
 
 STATES = ("acknowledged", "inProgress", "completed")
 

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from test_store import N, order
 
-from mock_server import query as query_module
-from mock_server.query import Condition, SortKey, parse_condition
-from mock_server.store import DuplicateIdError, MemoryStore, Store
-from mock_server.store_sqlite import SqliteStore
+from mock_server.store import query as query_module
+from mock_server.store.base import DuplicateIdError, Store
+from mock_server.store.memory import MemoryStore
+from mock_server.store.query import Condition, SortKey, parse_condition
+from mock_server.store.sqlite import SqliteStore
 
 
 @pytest.fixture

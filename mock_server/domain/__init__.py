@@ -1,0 +1,1 @@
+"""TMF622 rules without HTTP: state tables, server-made fields, updates, lifecycles, cancellation, seed."""

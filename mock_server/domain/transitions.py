@@ -1,0 +1,77 @@
+"""Server-driven state steps: re-read the resource, check it is where the server left it, move it, publish.
+
+Progression and cancellation run their steps through `advance`, so a client's PATCH or DELETE made
+between two steps wins: the step finds the resource gone or in another state and does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, timestamp
+from mock_server.domain.state_machine import ORDER_ITEM, OrderState
+from mock_server.keys import CLOCK, EVENTS, STORE
+from mock_server.notify.events import publish_state_change
+from mock_server.store.base import Collection
+
+Resource = dict[str, Any]
+Change = Callable[[Resource], Resource]
+_MACHINES = {
+    PRODUCT_ORDER.collection: PRODUCT_ORDER.machine,
+    CANCEL_PRODUCT_ORDER.collection: CANCEL_PRODUCT_ORDER.machine,
+}
+
+
+def now_text(app: web.Application) -> str:
+    """One reading of the app's clock (injectable: deterministic mode and tests fix it)."""
+    return timestamp(app[CLOCK]())
+
+
+def move_items(items: Any, target: OrderState) -> Any:
+    """Items (nested ones too) follow the order where their own table allows: a completed item stays."""
+    if not isinstance(items, list):
+        return items
+    return [_move_item(item, target) if isinstance(item, dict) else item for item in items]
+
+
+def _move_item(item: Resource, target: OrderState) -> Resource:
+    moved = dict(item)
+    if ORDER_ITEM.allows(str(item.get("state")), target):
+        moved["state"] = target.value
+    if "productOrderItem" in item:
+        moved["productOrderItem"] = move_items(item["productOrderItem"], target)
+    return moved
+
+
+def order_at(order: Resource, target: OrderState, now: Callable[[], str]) -> Resource:
+    """The order in `target` with its items; TMF622B: `completionDate` is filled on completion."""
+    moved = {
+        **order,
+        "state": target.value,
+        "productOrderItem": move_items(order.get("productOrderItem"), target),
+    }
+    if target is OrderState.COMPLETED and "completionDate" not in moved:
+        moved["completionDate"] = now()
+    return moved
+
+
+def advance(
+    app: web.Application, collection: Collection, resource_id: str, expected: str, change: Change
+) -> Resource | None:
+    """Apply `change` if the resource still exists in state `expected`; the new version, or None.
+
+    The state table is checked again, so no background step can make a move a client could not.
+    """
+    store = app[STORE]
+    current = store.get(collection, resource_id)
+    if current is None or current.get("state") != expected:
+        return None
+    after = change(current)
+    if not _MACHINES[collection].allows(expected, str(after.get("state"))):
+        return None
+    store.replace(collection, after)
+    publish_state_change(app[EVENTS], collection, current, after)
+    return after

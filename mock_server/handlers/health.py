@@ -1,0 +1,29 @@
+"""Health check: `GET /health` and `GET {base}/health` say the mock is up, where it keeps data, how much."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mock_server.http.responses import json_response
+from mock_server.keys import STORE
+from mock_server.store.base import Store
+from mock_server.store.memory import MemoryStore
+
+
+def store_kind(store: Store) -> str:
+    """The two backends of the Store protocol: in memory, or the SQLite file."""
+    return "memory" if isinstance(store, MemoryStore) else "sqlite"
+
+
+async def health(request: web.Request) -> web.Response:
+    """Liveness for orchestrators and test fixtures; the count is a zero-length page's total."""
+    store = request.app[STORE]
+    _, orders = store.query("productOrder", [], [], 0, 0)
+    return json_response({"status": "ok", "store": store_kind(store), "orders": orders})
+
+
+def add_health_routes(app: web.Application, base_path: str) -> None:
+    """At the root for probes that know no base path, and under the base path next to the API."""
+    app.router.add_get("/health", health)
+    if base_path:
+        app.router.add_get(f"{base_path}/health", health)
