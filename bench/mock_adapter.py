@@ -78,7 +78,7 @@ def settings(backend: str, host: str, port: int, sqlite_file: Path) -> Any:
 def order_inserter(store: Any, base_url: str) -> Callable[[int], str]:
     """`insert(index) -> id`: build a CTK-shaped order with the mock's own rules and add it."""
     new_product_order = _module("mock_server.domain.product_orders").new_product_order
-    resources = _module("mock_server.domain.resources")
+    clock = _module("mock_server.domain.clock")
 
     def insert(index: int) -> str:
         order_id = str(uuid.uuid4())
@@ -86,7 +86,7 @@ def order_inserter(store: Any, base_url: str) -> Callable[[int], str]:
             orders.create_body(index),
             order_id=order_id,
             href=f"{base_url}/productOrder/{order_id}",
-            order_date=resources.timestamp(resources.utc_now()),
+            order_date=clock.timestamp(clock.utc_now()),
         )
         store.add("productOrder", order)
         return order_id
@@ -96,7 +96,7 @@ def order_inserter(store: Any, base_url: str) -> Callable[[int], str]:
 
 def app_store(app: web.Application) -> Any:
     """The store behind the app's typed key."""
-    return app[_module("mock_server.keys").STORE]
+    return app[_module("mock_server.keys").STORE_KEY]
 
 
 def memory_store() -> Any:

@@ -9,6 +9,13 @@ from dataclasses import dataclass
 DEFAULT_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
 DEFAULT_PORT = 8622
 MIB = 1024 * 1024
+#: List page size without `?limit=` (see `Settings`), and the largest `limit` honoured.
+DEFAULT_LIMIT = 1000
+#: Hub notification delivery: queued events, attempts per listener, per-attempt timeout, first back-off.
+NOTIFY_QUEUE_SIZE = 10_000
+NOTIFY_ATTEMPTS = 4
+NOTIFY_TIMEOUT_S = 3.0
+NOTIFY_BACKOFF_S = 0.2
 
 _PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-_~%\[\]:]+$")
 
@@ -43,8 +50,8 @@ class Settings:
     base_path: str = DEFAULT_BASE_PATH
     public_url: str | None = None
     max_body_bytes: int = MIB
-    default_limit: int = 1000
-    max_limit: int = 1000
+    default_limit: int = DEFAULT_LIMIT
+    max_limit: int = DEFAULT_LIMIT
     # Persistence: None keeps orders in memory; a file path selects the SQLite store.
     sqlite_path: str | None = None
     #: YAML/JSON files of orders (and cancel tasks) loaded at start.
@@ -57,13 +64,18 @@ class Settings:
     progress_delay_s: float = 1.0
     progression_file: str | None = None
     # Notification delivery (hub subscriptions).
-    notify_attempts: int = 4
-    notify_timeout_s: float = 3.0
-    notify_backoff_s: float = 0.2
-    notify_queue_size: int = 10_000
+    notify_attempts: int = NOTIFY_ATTEMPTS
+    notify_timeout_s: float = NOTIFY_TIMEOUT_S
+    notify_backoff_s: float = NOTIFY_BACKOFF_S
+    notify_queue_size: int = NOTIFY_QUEUE_SIZE
     # Fault injection, off unless a faults file is given or faults_enabled turns on the per-request header.
     faults_file: str | None = None
     faults_enabled: bool = False
+
+    @property
+    def api_root(self) -> str:
+        """`<public URL><base path>`: relative without a public URL (where no request names the host)."""
+        return f"{self.public_url or ''}{self.base_path}"
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -22,12 +22,9 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
-
-from mock_server.domain.progression import LIFECYCLE
+from mock_server.domain.progression import Lifecycle
 from mock_server.domain.state_machine import ORDER, OrderState, TaskState
-from mock_server.domain.transitions import Change, advance, now_text, order_at
-from mock_server.keys import EVENTS, STORE
+from mock_server.domain.transitions import Change, Transitions, order_at
 from mock_server.notify.events import publish_created
 from mock_server.store.base import Collection
 
@@ -76,8 +73,8 @@ def cancellation_plan(order: Resource) -> tuple[Move, ...]:
 class Cancellation:
     """One cancellation in flight: where the task and the order stand, and the moves left."""
 
-    def __init__(self, app: web.Application, task: Resource, order: Resource) -> None:
-        self.app = app
+    def __init__(self, steps: Transitions, task: Resource, order: Resource) -> None:
+        self.steps = steps
         self.ids = {TASK_COLLECTION: str(task["id"]), ORDER_COLLECTION: str(order["id"])}
         self.states = {TASK_COLLECTION: str(task["state"]), ORDER_COLLECTION: str(order.get("state"))}
         self.moves = deque(cancellation_plan(order))
@@ -113,7 +110,7 @@ class Cancellation:
                 return
 
     def _apply(self, collection: Collection, target: str, change: Change) -> bool:
-        moved = advance(self.app, collection, self.ids[collection], self.states[collection], change)
+        moved = self.steps.advance(collection, self.ids[collection], self.states[collection], change)
         if moved is not None:
             self.states[collection] = target
         return moved is not None
@@ -137,24 +134,24 @@ class Cancellation:
     def _cancelled(self, order: Resource) -> Resource:
         cancelled = order_at(order, OrderState.CANCELLED, self._now)
         cancelled["cancellationDate"] = self.cancelled_at = self._now()
-        task = self.app[STORE].get(TASK_COLLECTION, self.ids[TASK_COLLECTION]) or {}
+        task = self.steps.store.get(TASK_COLLECTION, self.ids[TASK_COLLECTION]) or {}
         if "cancellationReason" in task:
             cancelled["cancellationReason"] = task["cancellationReason"]
         return cancelled
 
     def _now(self) -> str:
-        return now_text(self.app)
+        return self.steps.now()
 
 
-def start_cancellation(app: web.Application, task: Resource, order: Resource) -> Resource:
+def start_cancellation(lifecycle: Lifecycle, task: Resource, order: Resource) -> Resource:
     """Store the task, publish, and run (or start) its steps; returns the task as it stands now."""
-    app[STORE].add(TASK_COLLECTION, task)
-    publish_created(app[EVENTS], TASK_COLLECTION, task)
-    cancellation = Cancellation(app, task, order)
-    lifecycle = app[LIFECYCLE]
+    steps = lifecycle.steps
+    steps.store.add(TASK_COLLECTION, task)
+    publish_created(steps.events, TASK_COLLECTION, task)
+    cancellation = Cancellation(steps, task, order)
     if lifecycle.paced:
         cancellation.begin()
         lifecycle.spawn(cancellation.finish_paced(lifecycle.delay))
     else:
         cancellation.finish()
-    return app[STORE].get(TASK_COLLECTION, task["id"]) or task
+    return steps.store.get(TASK_COLLECTION, task["id"]) or task

@@ -14,11 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from aiohttp import web
-
-from mock_server.config.settings import Settings
-from mock_server.keys import CLOCK, NEW_ID, STORE
-from mock_server.store.base import COLLECTIONS
+from mock_server.store.base import COLLECTIONS, Store
 
 #: Every reading of the deterministic clock moves it on by this much.
 CLOCK_STEP = timedelta(milliseconds=1)
@@ -92,23 +88,13 @@ class Determinism:
         self.ids = CounterIds(taken)
         self.clock = SteppingClock(parse_moment(clock_start))
 
+    @classmethod
+    def over(cls, store: Store, clock_start: str) -> Determinism:
+        """Ids skip those `store` already holds (seeded, or kept in a SQLite file from an earlier run)."""
+        return cls(
+            clock_start, lambda candidate: any(store.get(c, candidate) is not None for c in COLLECTIONS)
+        )
+
     def reset(self) -> None:
         self.ids.reset()
         self.clock.reset()
-
-
-#: Present only in deterministic mode.
-DETERMINISM_KEY = web.AppKey("tmf622_determinism", Determinism)
-
-
-def install_determinism(app: web.Application, settings: Settings) -> None:
-    """Replace the app's clock and id factory (after its store is set: ids in it are skipped)."""
-    store = app[STORE]
-    determinism = Determinism(
-        settings.clock_start, lambda candidate: any(store.get(c, candidate) is not None for c in COLLECTIONS)
-    )
-    clock: Callable[[], datetime] = determinism.clock
-    new_id: Callable[[], str] = determinism.ids
-    app[DETERMINISM_KEY] = determinism
-    app[CLOCK] = clock
-    app[NEW_ID] = new_id

@@ -4,7 +4,7 @@ On when `Settings.auto_progress` is set or a `progression_file` is given, and ne
 mode (there, every answer must be predictable, so the server only moves when a client asks).
 Each order created by POST then walks its path one step every `delay` seconds: by default
 acknowledged -> inProgress -> completed with `progress_delay_s` per step. Each step goes through
-`transitions.advance` (state table, items follow, `completionDate` on completion, state change and
+`Transitions.advance` (state table, items follow, `completionDate` on completion, state change and
 information required events); a client's PATCH or DELETE wins, because a step that finds the order
 gone or in another state than the previous step left it ends the walk.
 
@@ -41,7 +41,7 @@ from jsonschema.exceptions import best_match
 
 from mock_server.config.settings import Settings
 from mock_server.domain.state_machine import ORDER, OrderState
-from mock_server.domain.transitions import Change, advance, now_text, order_at
+from mock_server.domain.transitions import Change, Transitions, order_at
 
 LOG = logging.getLogger(__name__)
 #: States a scenario may not use: cancellation belongs to cancelProductOrder.
@@ -169,8 +169,8 @@ def scenario_for(settings: Settings) -> Scenario | None:
 class Lifecycle:
     """The app's background steps: order progressions and paced cancellations, stopped at shutdown."""
 
-    def __init__(self, app: web.Application, scenario: Scenario | None, delay: float) -> None:
-        self.app = app
+    def __init__(self, steps: Transitions, scenario: Scenario | None, delay: float) -> None:
+        self.steps = steps
         self.scenario = scenario
         #: Pause between two steps of a paced cancellation.
         self.delay = delay
@@ -195,15 +195,12 @@ class Lifecycle:
         current = OrderState.ACKNOWLEDGED.value
         for step in path:
             await asyncio.sleep(step.delay)
-            if advance(self.app, "productOrder", order_id, current, self._to(step.state)) is None:
+            if self.steps.advance("productOrder", order_id, current, self._to(step.state)) is None:
                 return
             current = step.state.value
 
     def _to(self, state: OrderState) -> Change:
-        return lambda order: order_at(order, state, self._now)
-
-    def _now(self) -> str:
-        return now_text(self.app)
+        return lambda order: order_at(order, state, self.steps.now)
 
     async def _guarded(self, coroutine: Coroutine[Any, Any, None]) -> None:
         """A failing step is logged; it must not take the server down or go unnoticed."""
@@ -216,6 +213,11 @@ class Lifecycle:
     def running(self) -> int:
         return len(self._tasks)
 
+    async def lifetime(self, _app: web.Application) -> AsyncIterator[None]:
+        """An `app.cleanup_ctx` entry: background steps end with the app."""
+        yield
+        await self.stop()
+
     async def stop(self) -> None:
         """Cancel every walk in flight (at shutdown, or on reset)."""
         tasks = list(self._tasks)
@@ -224,18 +226,3 @@ class Lifecycle:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-
-
-LIFECYCLE = web.AppKey("tmf622_lifecycle", Lifecycle)
-
-
-async def lifecycle_ctx(app: web.Application) -> AsyncIterator[None]:
-    """`app.cleanup_ctx` entry: background steps end with the app."""
-    yield
-    await app[LIFECYCLE].stop()
-
-
-def setup_progression(app: web.Application, settings: Settings) -> None:
-    """Attach the lifecycle runner; raises ValueError for a bad progression file."""
-    app[LIFECYCLE] = Lifecycle(app, scenario_for(settings), settings.progress_delay_s)
-    app.cleanup_ctx.append(lifecycle_ctx)

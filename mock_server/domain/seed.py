@@ -22,23 +22,22 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
-from aiohttp import web
 from jsonschema.exceptions import best_match
 
 import tmf622_schemas
+from mock_server.domain.clock import Clock, IdSource, timestamp
 from mock_server.domain.resources import (
     CANCEL_PRODUCT_ORDER,
     MAX_ID_LENGTH,
     PRODUCT_ORDER,
     ResourceKind,
-    timestamp,
 )
 from mock_server.domain.state_machine import OrderState, TaskState
 from mock_server.http.validation import describe
@@ -85,9 +84,7 @@ class Seed:
 
     entries: tuple[SeedEntry, ...] = ()
 
-    def apply(
-        self, store: Store, new_id: Callable[[], str], clock: Callable[[], datetime], root: str
-    ) -> None:
+    def apply(self, store: Store, new_id: IdSource, clock: Clock, root: str) -> None:
         """Add every entry, completed with server-owned fields; `root` is `<public URL><base path>`."""
         given = {entry.body["id"] for entry in self.entries if "id" in entry.body}
 
@@ -104,8 +101,8 @@ class Seed:
 def complete(
     kind: ResourceKind,
     body: dict[str, Any],
-    new_id: Callable[[], str],
-    clock: Callable[[], datetime],
+    new_id: IdSource,
+    clock: Clock,
     root: str,
 ) -> Resource:
     """The stored resource: the entry plus the server-owned fields it leaves out (as POST fills them)."""
@@ -223,7 +220,3 @@ def _check_entry(entry: SeedEntry) -> None:
     error = best_match(tmf622_schemas.validator_for(entry.kind.schema).iter_errors(placeholder))
     if error is not None:
         raise SeedError(f"{entry.where}{describe(error).removeprefix('$')}")
-
-
-#: The seed of the running app (empty when no seed file is configured).
-SEED_KEY = web.AppKey("tmf622_seed", Seed)

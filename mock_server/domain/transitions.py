@@ -1,21 +1,20 @@
 """Server-driven state steps: re-read the resource, check it is where the server left it, move it, publish.
 
-Progression and cancellation run their steps through `advance`, so a client's PATCH or DELETE made
+Progression and cancellation run their steps through `Transitions.advance`, so a client's PATCH or DELETE made
 between two steps wins: the step finds the resource gone or in another state and does nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
-
-from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, timestamp
+from mock_server.domain.clock import Clock, timestamp
+from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 from mock_server.domain.state_machine import ORDER_ITEM, OrderState
-from mock_server.keys import CLOCK, EVENTS, STORE
-from mock_server.notify.events import publish_state_change
-from mock_server.store.base import Collection
+from mock_server.notify.events import EventSink, publish_state_change
+from mock_server.store.base import Collection, Store
 
 Resource = dict[str, Any]
 Change = Callable[[Resource], Resource]
@@ -23,11 +22,6 @@ _MACHINES = {
     PRODUCT_ORDER.collection: PRODUCT_ORDER.machine,
     CANCEL_PRODUCT_ORDER.collection: CANCEL_PRODUCT_ORDER.machine,
 }
-
-
-def now_text(app: web.Application) -> str:
-    """One reading of the app's clock (injectable: deterministic mode and tests fix it)."""
-    return timestamp(app[CLOCK]())
 
 
 def move_items(items: Any, target: OrderState) -> Any:
@@ -58,20 +52,31 @@ def order_at(order: Resource, target: OrderState, now: Callable[[], str]) -> Res
     return moved
 
 
-def advance(
-    app: web.Application, collection: Collection, resource_id: str, expected: str, change: Change
-) -> Resource | None:
-    """Apply `change` if the resource still exists in state `expected`; the new version, or None.
+@dataclass(frozen=True)
+class Transitions:
+    """What a server-driven step needs: the store, where events go, and the clock. Nothing of the web app."""
 
-    The state table is checked again, so no background step can make a move a client could not.
-    """
-    store = app[STORE]
-    current = store.get(collection, resource_id)
-    if current is None or current.get("state") != expected:
-        return None
-    after = change(current)
-    if not _MACHINES[collection].allows(expected, str(after.get("state"))):
-        return None
-    store.replace(collection, after)
-    publish_state_change(app[EVENTS], collection, current, after)
-    return after
+    store: Store
+    events: EventSink
+    clock: Clock
+
+    def now(self) -> str:
+        """One reading of the clock, as a TMF timestamp (deterministic mode and tests inject the clock)."""
+        return timestamp(self.clock())
+
+    def advance(
+        self, collection: Collection, resource_id: str, expected: str, change: Change
+    ) -> Resource | None:
+        """Apply `change` if the resource still exists in state `expected`; the new version, or None.
+
+        The state table is checked again, so no background step can make a move a client could not.
+        """
+        current = self.store.get(collection, resource_id)
+        if current is None or current.get("state") != expected:
+            return None
+        after = change(current)
+        if not _MACHINES[collection].allows(expected, str(after.get("state"))):
+            return None
+        self.store.replace(collection, after)
+        publish_state_change(self.events, collection, current, after)
+        return after

@@ -20,32 +20,17 @@ from aiohttp.typedefs import Handler, Middleware
 from mock_server.config.settings import Settings
 from mock_server.faults.plan import Fault, FaultPlan, FaultSpecError, load_plan, parse_header
 from mock_server.http.errors import ApiError, error_middleware
+from mock_server.http.paths import is_control, relative_path
 from mock_server.http.responses import JSON_CONTENT_TYPE
 
 LOG = logging.getLogger(__name__)
 
 FAULT_HEADER = "X-Mock-Fault"
-CONTROL_SEGMENT = "_mock"
 #: What a misconfigured proxy in front of an API typically answers instead of JSON.
 NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream sent garbage</body></html>"
 _DROPPED_HEADERS = frozenset({"content-length", "content-type", "content-encoding", "transfer-encoding"})
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-def relative_path(path: str, base_path: str) -> str:
-    """`{base}/productOrder/1` -> `/productOrder/1`; paths outside the base path stay as they are."""
-    if base_path and (path == base_path or path.startswith(f"{base_path}/")):
-        return path[len(base_path) :] or "/"
-    return path
-
-
-def is_control(path: str, base_path: str) -> bool:
-    """`/_mock/...` at the root or under the base path."""
-    for candidate in (path, relative_path(path, base_path)):
-        if candidate.lstrip("/").split("/")[0] == CONTROL_SEGMENT:
-            return True
-    return False
 
 
 class FaultInjector:

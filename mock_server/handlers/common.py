@@ -9,13 +9,14 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from mock_server.domain.clock import timestamp
 from mock_server.domain.patching import PATCH_MEDIA_TYPES
-from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind, timestamp
+from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
 from mock_server.http.bodies import read_json
 from mock_server.http.errors import bad_request, not_found
 from mock_server.http.responses import json_bytes_response, json_response
-from mock_server.keys import CLOCK, EVENTS, SETTINGS, STORE
+from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.notify.events import publish_deleted, publish_update
 from mock_server.store.base import Collection
 from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
@@ -36,7 +37,7 @@ def _root_url(scheme: str, host: str) -> str:
 
 def api_url(request: web.Request, segment: str) -> str:
     """`<public URL><base path>/<segment>`; without --public-url, from the request's Host."""
-    settings = request.app[SETTINGS]
+    settings = request.app[SETTINGS_KEY]
     root = settings.public_url
     if root is None:
         root = _root_url(request.scheme, request.host)
@@ -48,17 +49,17 @@ def collection_url(request: web.Request, kind: ResourceKind) -> str:
 
 
 def now_text(request: web.Request) -> str:
-    return timestamp(request.app[CLOCK]())
+    return timestamp(request.app[CLOCK_KEY]())
 
 
 def find(request: web.Request, kind: ResourceKind) -> dict[str, Any]:
     """The resource named in the path, as a dict the handler owns, or a 404."""
-    return _named_in_path(request, kind, request.app[STORE].get)
+    return _named_in_path(request, kind, request.app[STORE_KEY].get)
 
 
 def find_json(request: web.Request, kind: ResourceKind) -> bytes:
     """The resource named in the path, as the store's JSON bytes, or a 404."""
-    return _named_in_path(request, kind, request.app[STORE].get_json)
+    return _named_in_path(request, kind, request.app[STORE_KEY].get_json)
 
 
 def _named_in_path(
@@ -80,7 +81,7 @@ class ResourceHandlers:
 
     async def list(self, request: web.Request) -> web.Response:
         """Without `fields`, the page is the store's JSON bytes joined: no dict is built."""
-        settings, store = request.app[SETTINGS], request.app[STORE]
+        settings, store = request.app[SETTINGS_KEY], request.app[STORE_KEY]
         query = parse_query(request.query.items(), settings.default_limit, settings.max_limit)
         selection = (self.kind.collection, query.conditions, query.sort, query.offset, query.limit)
         if query.fields is None:
@@ -100,12 +101,12 @@ class ResourceHandlers:
         media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
         before = find(request, self.kind)
         after = updated(self.kind, before, media_type, body, now_text(request))
-        request.app[STORE].replace(self.kind.collection, after)
-        publish_update(request.app[EVENTS], self.kind.collection, before, after)
+        request.app[STORE_KEY].replace(self.kind.collection, after)
+        publish_update(request.app[EVENTS_KEY], self.kind.collection, before, after)
         return json_response(after)
 
     async def delete(self, request: web.Request) -> web.Response:
         resource = find(request, self.kind)
-        request.app[STORE].delete(self.kind.collection, resource["id"])
-        publish_deleted(request.app[EVENTS], self.kind.collection, resource)
+        request.app[STORE_KEY].delete(self.kind.collection, resource["id"])
+        publish_deleted(request.app[EVENTS_KEY], self.kind.collection, resource)
         return web.Response(status=204)

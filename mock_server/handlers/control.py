@@ -1,9 +1,10 @@
-"""Test control endpoints under `/_mock/` (outside the TMF base path): reset to the seed, and the clock.
+"""Test control endpoints under `/_mock/` (outside the TMF base path): reset, delivery log, clock.
 
 - ``POST /_mock/reset`` -> 204. Test isolation in one call: empties both collections, drops every
   hub subscription and the notifier's queued events and delivery log (when the app has a hub and a
   notifier), restarts the id counter and the clock in deterministic mode, then stores the seed
   files' entries again. After a reset the mock answers exactly as right after its start.
+- ``GET /_mock/deliveries`` -> 200: every hub delivery attempt (and refused event), oldest first.
 - ``GET /_mock/clock`` -> 200 ``{"now": <next reading>, "deterministic": <bool>}``.
 - ``POST /_mock/clock`` with ``{"now": "2026-05-01T12:00:00.000Z"}`` -> 200 ``{"now": ...}``: in
   deterministic mode the next server timestamp is that instant (then +1 ms per reading). Without
@@ -14,47 +15,37 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mock_server.config.settings import Settings
-from mock_server.domain.determinism import DETERMINISM_KEY, parse_moment
-from mock_server.domain.resources import timestamp
-from mock_server.domain.seed import SEED_KEY, Seed, is_empty, load_seed
+from mock_server.domain.clock import timestamp
+from mock_server.domain.determinism import parse_moment
 from mock_server.http.bodies import read_object
 from mock_server.http.errors import ApiError, bad_request
 from mock_server.http.responses import json_response
-from mock_server.keys import CLOCK, NEW_ID, SETTINGS, STORE
-from mock_server.notify.hub import HUB_KEY
-from mock_server.notify.notifier import NOTIFIER_KEY
-
-CONTROL_PREFIX = "/_mock"
-
-
-def href_root(app: web.Application) -> str:
-    """`<public URL><base path>`; relative without a public URL (no request names the host here)."""
-    settings = app[SETTINGS]
-    return f"{settings.public_url or ''}{settings.base_path}"
+from mock_server.keys import (
+    CLOCK_KEY,
+    DETERMINISM_KEY,
+    HUB_KEY,
+    NEW_ID_KEY,
+    NOTIFIER_KEY,
+    SEED_KEY,
+    SETTINGS_KEY,
+    STORE_KEY,
+)
 
 
 def apply_seed(app: web.Application) -> None:
-    app.get(SEED_KEY, Seed()).apply(app[STORE], app[NEW_ID], app[CLOCK], href_root(app))
-
-
-def install_seed(app: web.Application, settings: Settings) -> None:
-    """Read the seed files (SeedError before anything listens) and fill an empty store with them."""
-    app[SEED_KEY] = load_seed(settings.seed_files)
-    if app[SEED_KEY].entries and is_empty(app[STORE]):
-        apply_seed(app)
+    """Store the seed files' entries (into an empty store: at start and after a reset)."""
+    root = app[SETTINGS_KEY].api_root
+    app[SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root)
 
 
 def reset_app(app: web.Application) -> None:
     """Back to the state right after start (see the module docstring)."""
-    if HUB_KEY in app:
-        app[HUB_KEY].clear()
-    if NOTIFIER_KEY in app:
-        app[NOTIFIER_KEY].reset()
+    app[HUB_KEY].clear()
+    app[NOTIFIER_KEY].reset()
     if DETERMINISM_KEY in app:
         app[DETERMINISM_KEY].reset()
-    with app[STORE].bulk():  # emptied and re-seeded in one transaction
-        app[STORE].reset()
+    with app[STORE_KEY].bulk():  # emptied and re-seeded in one transaction
+        app[STORE_KEY].reset()
         apply_seed(app)
 
 
@@ -65,7 +56,7 @@ async def reset(request: web.Request) -> web.Response:
 
 async def read_clock(request: web.Request) -> web.Response:
     determinism = request.app.get(DETERMINISM_KEY)
-    now = determinism.clock.peek() if determinism is not None else request.app[CLOCK]()
+    now = determinism.clock.peek() if determinism is not None else request.app[CLOCK_KEY]()
     return json_response({"now": timestamp(now), "deterministic": determinism is not None})
 
 
@@ -84,7 +75,6 @@ async def set_clock(request: web.Request) -> web.Response:
     return json_response({"now": timestamp(determinism.clock.peek())})
 
 
-def add_control_routes(app: web.Application) -> None:
-    app.router.add_post(f"{CONTROL_PREFIX}/reset", reset)
-    app.router.add_get(f"{CONTROL_PREFIX}/clock", read_clock)
-    app.router.add_post(f"{CONTROL_PREFIX}/clock", set_clock)
+async def list_deliveries(request: web.Request) -> web.Response:
+    """GET /_mock/deliveries: the notifier's delivery log as a JSON array, oldest first."""
+    return json_response(request.app[NOTIFIER_KEY].deliveries())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from mock_server.http.responses import json_response
-from mock_server.keys import STORE
+from mock_server.keys import STORE_KEY
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
 
@@ -17,13 +17,6 @@ def store_kind(store: Store) -> str:
 
 async def health(request: web.Request) -> web.Response:
     """Liveness for orchestrators and test fixtures; the count is a zero-length page's total."""
-    store = request.app[STORE]
+    store = request.app[STORE_KEY]
     _, orders = store.query("productOrder", [], [], 0, 0)
     return json_response({"status": "ok", "store": store_kind(store), "orders": orders})
-
-
-def add_health_routes(app: web.Application, base_path: str) -> None:
-    """At the root for probes that know no base path, and under the base path next to the API."""
-    app.router.add_get("/health", health)
-    if base_path:
-        app.router.add_get(f"{base_path}/health", health)

@@ -14,14 +14,14 @@ fields) and `event`, which wraps the resource as ``{"productOrder": ...}`` or ``
 from __future__ import annotations
 
 import copy
-import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from yarl import URL
+
+from mock_server.domain.clock import Clock, IdSource, new_uuid, timestamp, utc_now
 
 #: `domain` of every envelope: the API the events come from.
 EVENT_DOMAIN = "productOrderingManagement"
@@ -72,26 +72,12 @@ def listener_url(callback: str, event_type: EventType) -> str:
     return str(url.with_path(path, keep_query=True))
 
 
-def utc_now() -> datetime:
-    """The default clock: aware UTC now."""
-    return datetime.now(UTC)
-
-
-def format_time(moment: datetime) -> str:
-    """RFC 3339 UTC with a `Z` and milliseconds, the form TMF examples use."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _new_uuid() -> str:
-    return str(uuid.uuid4())
-
-
 @dataclass(frozen=True)
 class EventFactory:
     """Builds envelopes; the id factory and the clock are injectable so tests are deterministic."""
 
-    new_id: Callable[[], str] = _new_uuid
-    clock: Callable[[], datetime] = utc_now
+    new_id: IdSource = new_uuid
+    clock: Clock = utc_now
     domain: str = EVENT_DOMAIN
     priority: str = EVENT_PRIORITY
 
@@ -143,7 +129,7 @@ class EventFactory:
 
     def stamp(self, envelope: dict[str, Any]) -> dict[str, Any]:
         """Give a draft its id and times (in place); returns it."""
-        now = format_time(self.clock())
+        now = timestamp(self.clock())
         envelope.update(eventId=self.new_id(), eventTime=now, timeOcurred=now)
         return envelope
 

@@ -8,14 +8,14 @@ id or clock reading is spent (deterministic mode stays independent of the hub). 
 full the NEW event is refused, not an older one: what is already queued stays in order, and the
 refusal is written to the delivery log (attempt 0, error "queue full") instead of slowing the API call.
 
-One worker task, run by the `notifier_ctx` cleanup context, takes jobs in order and posts each event
+One worker task, run by the `Notifier.lifetime` cleanup context, takes jobs in order and posts each event
 to ``<callback>/listener/<eventName>`` (see `mock_server.notify.envelopes`) for all its subscriptions at once.
 Each attempt has its own timeout; a connection error, a timeout or a non-2xx answer is retried after
 ``base_delay * 2**(attempt - 1)`` seconds (capped by `max_delay`) up to `max_attempts`. Events are
 handled one after the other, so each listener sees them in publish order; the price is that a
 listener which hangs delays the next events by at most its attempts' timeouts and back-offs.
 
-Every attempt (and every refused event) is appended to a bounded log served by `list_deliveries`
+Every attempt (and every refused event) is appended to a bounded log served (handlers/control.py)
 at ``GET /_mock/deliveries``. Logged URLs lose their user info and query string: they may hold secrets.
 """
 
@@ -27,25 +27,23 @@ import json
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from mock_server.config.settings import Settings
-from mock_server.http.responses import JSON_CONTENT_TYPE, json_response
-from mock_server.keys import CLOCK, NEW_ID
-from mock_server.notify.envelopes import EventFactory, EventType, format_time, listener_url, utc_now
-from mock_server.notify.hub import (
-    HUB_KEY,
-    HubRegistry,
-    Subscription,
-    register_listener,
-    retrieve_listener,
-    unregister_listener,
+from mock_server.config.settings import (
+    NOTIFY_ATTEMPTS,
+    NOTIFY_BACKOFF_S,
+    NOTIFY_QUEUE_SIZE,
+    NOTIFY_TIMEOUT_S,
+    Settings,
 )
+from mock_server.domain.clock import Clock, timestamp, utc_now
+from mock_server.http.responses import JSON_CONTENT_TYPE
+from mock_server.notify.envelopes import EventFactory, EventType, listener_url
+from mock_server.notify.hub import HubRegistry, Subscription
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -54,11 +52,11 @@ Sleep = Callable[[float], Awaitable[None]]
 class NotifierSettings:
     """Delivery tuning; the defaults suit a mock talking to listeners on the same machine."""
 
-    queue_size: int = 1000
-    max_attempts: int = 4
-    base_delay: float = 0.2
+    queue_size: int = NOTIFY_QUEUE_SIZE
+    max_attempts: int = NOTIFY_ATTEMPTS
+    base_delay: float = NOTIFY_BACKOFF_S
     max_delay: float = 5.0
-    attempt_timeout: float = 3.0
+    attempt_timeout: float = NOTIFY_TIMEOUT_S
     log_size: int = 1000
 
     def __post_init__(self) -> None:
@@ -67,6 +65,16 @@ class NotifierSettings:
             raise ValueError("queue_size, max_attempts and log_size must be at least 1")
         if min(self.base_delay, self.max_delay) < 0 or self.attempt_timeout <= 0:
             raise ValueError("delays must be >= 0 and attempt_timeout > 0")
+
+    @classmethod
+    def of(cls, settings: Settings) -> NotifierSettings:
+        """The delivery tuning the run-time settings ask for."""
+        return cls(
+            queue_size=settings.notify_queue_size,
+            max_attempts=settings.notify_attempts,
+            base_delay=settings.notify_backoff_s,
+            attempt_timeout=settings.notify_timeout_s,
+        )
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
@@ -90,7 +98,7 @@ class Notifier:
         *,
         events: EventFactory | None = None,
         sleep: Sleep = asyncio.sleep,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self.settings = settings or NotifierSettings()
         self._hub = hub
@@ -171,6 +179,12 @@ class Notifier:
             await self._session.close()
             self._session = None
 
+    async def lifetime(self, _app: web.Application) -> AsyncIterator[None]:
+        """An `app.cleanup_ctx` entry: the worker runs as long as the app."""
+        await self.start()
+        yield
+        await self.stop()
+
     async def _run(self) -> None:
         while True:
             job = await self._queue.get()
@@ -228,7 +242,7 @@ class Notifier:
                 "attempt": attempt,
                 "status": status,
                 "error": error,
-                "time": format_time(self._clock()),
+                "time": timestamp(self._clock()),
             }
         )
 
@@ -236,54 +250,3 @@ class Notifier:
 def _redact(url: str) -> str:
     """The URL without user info, query or fragment: callbacks may carry credentials or tokens."""
     return str(URL(url).with_user(None).with_query(None).with_fragment(None))
-
-
-#: The notifier of the running application.
-NOTIFIER_KEY = web.AppKey("tmf622_notifier", Notifier)
-
-
-async def notifier_ctx(app: web.Application) -> AsyncIterator[None]:
-    """`app.cleanup_ctx` entry: start the worker with the app, stop it on shutdown."""
-    notifier = app[NOTIFIER_KEY]
-    await notifier.start()
-    yield
-    await notifier.stop()
-
-
-async def list_deliveries(request: web.Request) -> web.Response:
-    """GET /_mock/deliveries: the delivery log as a JSON array, oldest first."""
-    return json_response(request.app[NOTIFIER_KEY].deliveries())
-
-
-def notifier_settings(settings: Settings) -> NotifierSettings:
-    return NotifierSettings(
-        queue_size=settings.notify_queue_size,
-        max_attempts=settings.notify_attempts,
-        base_delay=settings.notify_backoff_s,
-        attempt_timeout=settings.notify_timeout_s,
-    )
-
-
-def setup_notifications(app: web.Application, settings: Settings) -> Notifier:
-    """Hub, notifier, their routes and the worker's lifetime. Event ids and times come from the
-    app's NEW_ID and CLOCK at publish time, so a deterministic mode set after this still applies.
-    """
-
-    def app_id() -> str:  # looked up at each call: NEW_ID and CLOCK are set after this
-        return app[NEW_ID]()
-
-    def app_now() -> datetime:
-        return app[CLOCK]()
-
-    hub = HubRegistry(new_id=app_id)
-    factory = EventFactory(new_id=app_id, clock=app_now)
-    notifier = Notifier(hub, notifier_settings(settings), events=factory)
-    app[HUB_KEY] = hub
-    app[NOTIFIER_KEY] = notifier
-    app.cleanup_ctx.append(notifier_ctx)
-    hub_path = f"{settings.base_path}/hub"
-    app.router.add_post(hub_path, register_listener)
-    app.router.add_get(f"{hub_path}/{{id}}", retrieve_listener)
-    app.router.add_delete(f"{hub_path}/{{id}}", unregister_listener)
-    app.router.add_get("/_mock/deliveries", list_deliveries)
-    return notifier

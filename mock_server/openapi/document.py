@@ -17,9 +17,9 @@ from typing import Any
 
 from aiohttp import web
 
-from mock_server.faults.middleware import is_control, relative_path
+from mock_server.http.paths import is_control, relative_path
 from mock_server.http.responses import JSON_CONTENT_TYPE, dump_json
-from mock_server.keys import SETTINGS
+from mock_server.keys import SETTINGS_KEY
 from mock_server.openapi.operations import OPERATIONS, PARAMETERS
 from mock_server.openapi.schemas import component_ref, component_schemas
 
@@ -31,7 +31,7 @@ _IMPLICIT_METHODS = frozenset({"HEAD", "*"})
 
 def app_routes(app: web.Application) -> Iterator[tuple[str, str]]:
     """(method, path template) of every API route of the app, control endpoints excluded."""
-    base_path = app[SETTINGS].base_path
+    base_path = app[SETTINGS_KEY].base_path
     for route in app.router.routes():
         resource = route.resource
         if resource is None or route.method in _IMPLICIT_METHODS:
@@ -75,7 +75,7 @@ def _with_error_refs(paths: dict[str, Any]) -> dict[str, Any]:
 
 def build_openapi(app: web.Application) -> dict[str, Any]:
     """The document for this app's router and settings (call after every route is added)."""
-    settings = app[SETTINGS]
+    settings = app[SETTINGS_KEY]
     paths: dict[str, Any] = {}
     for method, path in app_routes(app):
         operation = _operation(method, path, settings.base_path)
@@ -111,10 +111,3 @@ class OpenApiDocument:
         if self._body is None:
             self._body = dump_json(build_openapi(request.app))
         return web.Response(body=self._body, headers={"Content-Type": JSON_CONTENT_TYPE})
-
-
-def add_openapi_routes(app: web.Application, base_path: str) -> None:
-    document = OpenApiDocument()
-    app.router.add_get(f"{base_path}/{DOCUMENT_NAME}", document.serve)
-    if base_path:
-        app.router.add_get(f"/{DOCUMENT_NAME}", document.serve)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from mock_server.config.settings import DEFAULT_LIMIT
 from mock_server.http.errors import bad_request
 
 Op = Literal["eq", "gt", "gte", "lt", "lte"]
@@ -226,7 +227,7 @@ class Query:
     sort: tuple[SortKey, ...] = ()
     fields: frozenset[str] | None = None
     offset: int = 0
-    limit: int = 1000
+    limit: int = DEFAULT_LIMIT
 
 
 def _reserved_value(params: Sequence[tuple[str, str]], name: str) -> str | None:

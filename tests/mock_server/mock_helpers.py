@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import requests
 from aiohttp import web
 
-from mock_server.keys import STORE
+from mock_server.keys import STORE_KEY
 from mock_server.notify.events import RecordingEventSink
 from mock_server.store.base import Store
 from tmf622_schemas import validator_for
@@ -88,7 +88,7 @@ class Api:
 
     @property
     def store(self) -> Store:
-        return self.app[STORE]
+        return self.app[STORE_KEY]
 
     def count(self, collection: str = "productOrder") -> int:
         return self.store.query(collection, [], [], 0, 1_000_000)[1]  # type: ignore[arg-type]

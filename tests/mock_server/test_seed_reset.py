@@ -14,7 +14,7 @@ from mock_helpers import BASE_PATH, TIMEOUT_S, Api
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from mock_server.domain.seed import SeedError, load_seed
-from mock_server.notify.notifier import NOTIFIER_KEY
+from mock_server.keys import NOTIFIER_KEY
 
 ApiFactory = Callable[..., Api]
 ITEM = {"id": "1", "action": "add"}
