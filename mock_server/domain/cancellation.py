@@ -26,7 +26,7 @@ from mock_server.domain.progression import Lifecycle
 from mock_server.domain.state_machine import ORDER, OrderState, TaskState
 from mock_server.domain.transitions import Change, Transitions, order_at
 from mock_server.notify.events import publish_created
-from mock_server.store.base import Collection
+from mock_server.store.base import Collection, read
 
 Resource = dict[str, Any]
 ORDER_COLLECTION: Collection = "productOrder"
@@ -134,7 +134,7 @@ class Cancellation:
     def _cancelled(self, order: Resource) -> Resource:
         cancelled = order_at(order, OrderState.CANCELLED, self._now)
         cancelled["cancellationDate"] = self.cancelled_at = self._now()
-        task = self.steps.store.get(TASK_COLLECTION, self.ids[TASK_COLLECTION]) or {}
+        task = read(self.steps.store, TASK_COLLECTION, self.ids[TASK_COLLECTION]) or {}
         if "cancellationReason" in task:
             cancelled["cancellationReason"] = task["cancellationReason"]
         return cancelled
@@ -154,4 +154,4 @@ def start_cancellation(lifecycle: Lifecycle, task: Resource, order: Resource) ->
         lifecycle.spawn(cancellation.finish_paced(lifecycle.delay))
     else:
         cancellation.finish()
-    return steps.store.get(TASK_COLLECTION, task["id"]) or task
+    return read(steps.store, TASK_COLLECTION, task["id"]) or task

@@ -42,6 +42,7 @@ from mock_server.domain.resources import (
 from mock_server.domain.state_machine import OrderState, TaskState
 from mock_server.http.validation import describe
 from mock_server.store.base import COLLECTIONS, Resource, Store
+from mock_server.store.query import Query
 
 KINDS = {kind.collection: kind for kind in (PRODUCT_ORDER, CANCEL_PRODUCT_ORDER)}
 INITIAL_STATE = {
@@ -120,7 +121,7 @@ def complete(
 
 
 def is_empty(store: Store) -> bool:
-    return all(store.query(collection, [], [], 0, 1)[1] == 0 for collection in COLLECTIONS)
+    return all(store.query(collection, Query(limit=0)).total == 0 for collection in COLLECTIONS)
 
 
 def load_seed(paths: Sequence[str]) -> Seed:

@@ -14,7 +14,7 @@ from mock_server.domain.clock import Clock, timestamp
 from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 from mock_server.domain.state_machine import ORDER_ITEM, OrderState
 from mock_server.notify.events import EventSink, publish_state_change
-from mock_server.store.base import Collection, Store
+from mock_server.store.base import Collection, Store, read
 
 Resource = dict[str, Any]
 Change = Callable[[Resource], Resource]
@@ -71,7 +71,7 @@ class Transitions:
 
         The state table is checked again, so no background step can make a move a client could not.
         """
-        current = self.store.get(collection, resource_id)
+        current = read(self.store, collection, resource_id)
         if current is None or current.get("state") != expected:
             return None
         after = change(current)

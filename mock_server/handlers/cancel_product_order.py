@@ -12,6 +12,7 @@ from mock_server.http.errors import bad_request
 from mock_server.http.responses import json_response
 from mock_server.http.validation import require_valid
 from mock_server.keys import LIFECYCLE_KEY, NEW_ID_KEY, STORE_KEY
+from mock_server.store.base import read
 
 
 async def create_cancel_product_order(request: web.Request) -> web.Response:
@@ -19,7 +20,7 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
     body = await read_object(request)
     require_valid(CANCEL_PRODUCT_ORDER.create_schema, body)
     order_id = body["productOrder"]["id"]
-    order = request.app[STORE_KEY].get("productOrder", order_id) if len(order_id) <= MAX_ID_LENGTH else None
+    order = read(request.app[STORE_KEY], "productOrder", order_id) if len(order_id) <= MAX_ID_LENGTH else None
     if order is None:
         raise bad_request(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
     task_id = request.app[NEW_ID_KEY]()

@@ -8,6 +8,7 @@ from mock_server.http.responses import json_response
 from mock_server.keys import STORE_KEY
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
+from mock_server.store.query import Query
 
 
 def store_kind(store: Store) -> str:
@@ -18,5 +19,5 @@ def store_kind(store: Store) -> str:
 async def health(request: web.Request) -> web.Response:
     """Liveness for orchestrators and test fixtures; the count is a zero-length page's total."""
     store = request.app[STORE_KEY]
-    _, orders = store.query("productOrder", [], [], 0, 0)
+    orders = store.query("productOrder", Query(limit=0)).total
     return json_response({"status": "ok", "store": store_kind(store), "orders": orders})

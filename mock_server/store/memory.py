@@ -11,13 +11,16 @@ from mock_server.store.base import (
     COLLECTIONS,
     HASH_INDEXED,
     SORTED_INDEXED,
+    Codec,
     Collection,
     DuplicateIdError,
+    Page,
     Resource,
+    Stored,
 )
 from mock_server.store.codec import Frozen, as_json, frozen, thawed
 from mock_server.store.indexes import Candidates, HashIndex, SortedIndex, keys_at
-from mock_server.store.query import Condition, Key, SortKey, matches_all, sort_resources
+from mock_server.store.query import Condition, Key, Query, SortKey, matches_all, sort_resources
 
 
 class _AllRows:
@@ -117,13 +120,9 @@ class MemoryStore:
         table.seqs[resource_id] = seq
         table.reindex(seq, None, resource)
 
-    def get(self, collection: Collection, resource_id: str) -> Resource | None:
+    def get(self, collection: Collection, resource_id: str) -> Stored | None:
         found = self._stored(collection, resource_id)
-        return None if found is None else thawed(found)
-
-    def get_json(self, collection: Collection, resource_id: str) -> bytes | None:
-        found = self._stored(collection, resource_id)
-        return None if found is None else as_json(found)
+        return None if found is None else Stored(found, CODEC)
 
     def _stored(self, collection: Collection, resource_id: str) -> Frozen | None:
         table = self._tables[collection]
@@ -149,31 +148,12 @@ class MemoryStore:
         table.reindex(seq, thawed(table.rows.pop(seq)), None)
         return True
 
-    def query(
-        self,
-        collection: Collection,
-        conditions: Sequence[Condition],
-        sort: Sequence[SortKey],
-        offset: int,
-        limit: int,
-    ) -> tuple[list[Resource], int]:
-        rows, total = self._page(self._tables[collection], conditions, sort, offset, limit)
-        return [thawed(row) for row in rows], total
+    def query(self, collection: Collection, query: Query) -> Page:
+        rows, total = self._page(self._tables[collection], query)
+        return Page(rows, total, CODEC)
 
-    def query_json(
-        self,
-        collection: Collection,
-        conditions: Sequence[Condition],
-        sort: Sequence[SortKey],
-        offset: int,
-        limit: int,
-    ) -> tuple[list[bytes], int]:
-        rows, total = self._page(self._tables[collection], conditions, sort, offset, limit)
-        return [as_json(row) for row in rows], total
-
-    def _page(
-        self, table: _Table, conditions: Sequence[Condition], sort: Sequence[SortKey], offset: int, limit: int
-    ) -> tuple[list[Frozen], int]:
+    def _page(self, table: _Table, query: Query) -> tuple[list[Frozen], int]:
+        conditions, sort, offset, limit = query.conditions, query.sort, query.offset, query.limit
         driver, others, rest = table.plan(conditions)
         exact = None if others or rest else driver.exact()
         if exact is not None and not sort:  # one index answers alone: the page is a walk of `limit` steps
@@ -196,6 +176,17 @@ class MemoryStore:
     def bulk(self) -> Iterator[None]:
         """Nothing to group in memory (no sync to save; a failure keeps the writes made before it)."""
         yield
+
+
+def _decoded(stored: Frozen) -> Resource:
+    return thawed(stored)  # looked up at each call (tests count the decodes)
+
+
+def _encoded(stored: Frozen) -> bytes:
+    return as_json(stored)
+
+
+CODEC = Codec(_decoded, _encoded)
 
 
 def _keys(resource: Resource | None, path: tuple[str, ...]) -> set[Key]:

@@ -21,10 +21,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from mock_server.store.base import HASH_INDEXED, SORTED_INDEXED, Collection, DuplicateIdError, Resource
+from mock_server.store.base import (
+    HASH_INDEXED,
+    SORTED_INDEXED,
+    Codec,
+    Collection,
+    DuplicateIdError,
+    Page,
+    Resource,
+    Stored,
+)
 from mock_server.store.indexes import keys_at
-from mock_server.store.query import Condition, SortKey
-from mock_server.store.sqlite_query import Bodies, filtered, plan, searches
+from mock_server.store.query import Condition, Query
+from mock_server.store.sqlite_query import filtered, plan, searches
 from mock_server.store.sqlite_schema import (
     body_json,
     body_of,
@@ -41,6 +50,8 @@ _DROP_KEY = "DELETE FROM key_count WHERE collection = ? AND path = ? AND kind = 
 _UNCOUNT_KEY = "UPDATE key_count SET n = n - 1 WHERE collection = ? AND path = ? AND kind = ? AND value = ?"
 _COUNT_RESOURCE = "INSERT INTO resource_count VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"
 
+#: A row's `body` column (JSON text or bytes) read back.
+CODEC = Codec(decoded, body_json)
 #: (path, kind, value) of one resource_key row, value as bound.
 KeyRow = tuple[str, str, Any]
 
@@ -120,13 +131,9 @@ class SqliteStore:
     def _stored_keys(self, db: sqlite3.Connection, seq: Any) -> set[KeyRow]:
         return set(db.execute("SELECT path, kind, value FROM resource_key WHERE seq = ?", (seq,)))
 
-    def get(self, collection: Collection, resource_id: str) -> Resource | None:
+    def get(self, collection: Collection, resource_id: str) -> Stored | None:
         body = self._body_of(collection, resource_id)
-        return None if body is None else decoded(body)
-
-    def get_json(self, collection: Collection, resource_id: str) -> bytes | None:
-        body = self._body_of(collection, resource_id)
-        return None if body is None else body_json(body)
+        return None if body is None else Stored(body, CODEC)
 
     def _body_of(self, collection: Collection, resource_id: str) -> bytes | str | None:
         if not storable_text(resource_id):
@@ -160,44 +167,16 @@ class SqliteStore:
             db.execute(_COUNT_RESOURCE, (collection, -1))
         return True
 
-    def query(
-        self,
-        collection: Collection,
-        conditions: Sequence[Condition],
-        sort: Sequence[SortKey],
-        offset: int,
-        limit: int,
-    ) -> tuple[list[Resource], int]:
-        bodies, total = self._page(collection, conditions, sort, offset, limit)
-        return [decoded(body) for body in bodies], total
-
-    def query_json(
-        self,
-        collection: Collection,
-        conditions: Sequence[Condition],
-        sort: Sequence[SortKey],
-        offset: int,
-        limit: int,
-    ) -> tuple[list[bytes], int]:
-        bodies, total = self._page(collection, conditions, sort, offset, limit)
-        return [body_json(body) for body in bodies], total
-
-    def _page(
-        self,
-        collection: Collection,
-        conditions: Sequence[Condition],
-        sort: Sequence[SortKey],
-        offset: int,
-        limit: int,
-    ) -> tuple[Bodies, int]:
-        found, rest = searches(self._paths[collection], conditions)
+    def query(self, collection: Collection, query: Query) -> Page:
+        found, rest = searches(self._paths[collection], query.conditions)
         with self._lock:  # the total and the page from one state of the file
             chosen = plan(self._read, collection, found)
-            if not rest and not sort:  # the index answers alone: page and count in SQL
-                return chosen.page(self._read, offset, limit)
-            return filtered(
-                [body for (body,) in self._read(chosen.sql(1), chosen.params)], rest, sort, offset, limit
-            )
+            if not rest and not query.sort:  # the index answers alone: page and count in SQL
+                bodies, total = chosen.page(self._read, query.offset, query.limit)
+            else:
+                every = [body for (body,) in self._read(chosen.sql(1), chosen.params)]
+                bodies, total = filtered(every, rest, query.sort, query.offset, query.limit)
+        return Page(bodies, total, CODEC)
 
     def query_plan(self, collection: Collection, conditions: Sequence[Condition]) -> list[str]:
         """EXPLAIN QUERY PLAN of a page's query: diagnostics, and proof it neither scans nor sorts."""

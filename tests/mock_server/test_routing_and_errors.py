@@ -66,8 +66,6 @@ class BrokenStore(MemoryStore):
     def query(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("internals: /var/lib/mock/db.sqlite row 42")
 
-    query_json = query  # a list without `fields` reads the stored JSON bytes
-
 
 def test_unexpected_exception_is_a_500_error_without_internals(make_api, caplog) -> None:
     api = make_api(store=BrokenStore())
