@@ -13,6 +13,7 @@ from aiohttp.typedefs import Middleware
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource, new_uuid, utc_now
 from mock_server.domain.determinism import Determinism
+from mock_server.domain.events import EventSink, FanOutSink
 from mock_server.domain.progression import Lifecycle, scenario_for
 from mock_server.domain.seed import is_empty, load_seed
 from mock_server.domain.transitions import Transitions
@@ -32,7 +33,6 @@ from mock_server.keys import (
     STORE_KEY,
 )
 from mock_server.notify.envelopes import EventFactory
-from mock_server.notify.events import EventSink, FanOutSink
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier, NotifierSettings
 from mock_server.routes import add_routes

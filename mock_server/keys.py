@@ -7,9 +7,9 @@ from aiohttp import web
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.determinism import Determinism
+from mock_server.domain.events import EventSink
 from mock_server.domain.progression import Lifecycle
 from mock_server.domain.seed import Seed
-from mock_server.notify.events import EventSink
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.store.base import Store

@@ -1,1 +1,1 @@
-"""TMF622 rules without HTTP: state tables, server-made fields, updates, lifecycles, cancellation, seed."""
+"""TMF622 rules without HTTP: state tables, events per change, updates, lifecycles, cancellation, seed."""

@@ -8,7 +8,7 @@ completed, cancelled, failed, rejected, or a cancellation already under way) the
 inProgress -> terminatedWithError and the order is untouched.
 
 Timing. Synchronous by default and in deterministic mode: the POST answers with the final states.
-When lifecycles are paced (`auto_progress`, see progression.py), the POST applies only the first
+When lifecycles are paced (`auto_progress`, see domain/progression.py), the POST applies only the first
 step (the order enters assessingCancellation; the task stays acknowledged) and a background task
 applies each following step `progress_delay_s` apart. Every step re-reads both resources: if the
 client deleted or moved the order meanwhile, the task ends terminatedWithError; if the client
@@ -22,10 +22,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from mock_server.domain.events import publish_created
 from mock_server.domain.progression import Lifecycle
 from mock_server.domain.state_machine import ORDER, OrderState, TaskState
 from mock_server.domain.transitions import Change, Transitions, order_at
-from mock_server.notify.events import publish_created
 from mock_server.store.base import Collection, read
 
 Resource = dict[str, Any]

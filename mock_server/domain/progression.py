@@ -21,7 +21,7 @@ The `progression_file` (YAML or JSON) chooses the paths::
       "quiet": []               # orders for this offering stay acknowledged
 
 A path must be legal in the order state table from `acknowledged`; the cancellation states are
-refused (cancelProductOrder drives those). The same runner paces cancellations (see cancellation.py).
+refused (cancelProductOrder drives those). The same runner paces cancellations (see domain/cancellation.py).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_server.domain.clock import Clock, timestamp
+from mock_server.domain.events import EventSink, publish_state_change
 from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 from mock_server.domain.state_machine import ORDER_ITEM, OrderState
-from mock_server.notify.events import EventSink, publish_state_change
 from mock_server.store.base import Collection, Store, read
 
 Resource = dict[str, Any]

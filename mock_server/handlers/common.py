@@ -8,6 +8,7 @@ from functools import lru_cache
 from aiohttp import web
 
 from mock_server.domain.clock import timestamp
+from mock_server.domain.events import publish_deleted, publish_update
 from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
@@ -15,7 +16,6 @@ from mock_server.http.bodies import read_json
 from mock_server.http.errors import bad_request, not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
-from mock_server.notify.events import publish_deleted, publish_update
 from mock_server.store.base import Stored
 from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
 

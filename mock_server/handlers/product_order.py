@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from mock_server.domain.events import publish_created
 from mock_server.domain.product_orders import new_product_order
 from mock_server.domain.resources import PRODUCT_ORDER
 from mock_server.handlers.common import collection_url, now_text
@@ -11,7 +12,6 @@ from mock_server.http.bodies import read_object
 from mock_server.http.responses import json_response
 from mock_server.http.validation import require_valid
 from mock_server.keys import EVENTS_KEY, LIFECYCLE_KEY, NEW_ID_KEY, STORE_KEY
-from mock_server.notify.events import publish_created
 
 
 async def create_product_order(request: web.Request) -> web.Response:

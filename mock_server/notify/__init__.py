@@ -1,1 +1,1 @@
-"""Events and their delivery: what each change publishes, the /hub registry, the queued notifier."""
+"""Event delivery: hub subscriptions and their filters, TMF622 event envelopes, the queued notifier."""

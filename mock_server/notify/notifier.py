@@ -15,7 +15,7 @@ Each attempt has its own timeout; a connection error, a timeout or a non-2xx ans
 handled one after the other, so each listener sees them in publish order; the price is that a
 listener which hangs delays the next events by at most its attempts' timeouts and back-offs.
 
-Every attempt (and every refused event) is appended to a bounded log served (handlers/control.py)
+Every attempt (and every refused event) is appended to a bounded log served by handlers/control.py
 at ``GET /_mock/deliveries``. Logged URLs lose their user info and query string: they may hold secrets.
 """
 

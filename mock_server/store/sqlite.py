@@ -1,6 +1,6 @@
 """`SqliteStore`: the `Store` protocol on one SQLite file, durable once a call returns.
 
-The file's layout is in `store_sqlite_schema`. A filter on one value of an indexed path (`?state=`,
+The file's layout is in `store.sqlite_schema`. A filter on one value of an indexed path (`?state=`,
 `?relatedParty.id=`) pages straight from the `resource_key_lookup` index, newest first
 (`ORDER BY seq DESC LIMIT ? OFFSET ?` on the index, then the page's bodies by primary key), and
 takes its total from `key_count`; other indexed conditions are checked per candidate through the

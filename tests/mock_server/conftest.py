@@ -15,8 +15,8 @@ from mock_helpers import Api, ServerThread, StepClock
 
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
+from mock_server.domain.events import EventSink, RecordingEventSink
 from mock_server.keys import SETTINGS_KEY
-from mock_server.notify.events import EventSink, RecordingEventSink
 from mock_server.store.base import Store
 
 ApiFactory = Callable[..., Api]

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 import requests
 from aiohttp import web
 
+from mock_server.domain.events import RecordingEventSink
 from mock_server.keys import STORE_KEY
-from mock_server.notify.events import RecordingEventSink
 from mock_server.store.base import Collection, Store
 from mock_server.store.query import Condition, Query, SortKey
 from tmf622_schemas import validator_for
