@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from mock_server.__main__ import build_parser, parse_settings
-from mock_server.config_options import OPTIONS
-from mock_server.settings import Settings
+from mock_server.config.options import OPTIONS
+from mock_server.config.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "mock"
 READY = re.compile(r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*)\n$")

@@ -15,16 +15,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mock_server.hub import HubRegistry
-from mock_server.notifications import (
-    NOTIFIER_KEY,
-    Notifier,
-    NotifierSettings,
-    list_deliveries,
-    notifier_ctx,
-)
-from mock_server.notify_events import EventFactory, EventType, listener_url
-from mock_server.notify_query import EventFilter, QueryError
+from mock_server.handlers.control import list_deliveries
+from mock_server.http.paths import CONTROL_PREFIX
+from mock_server.keys import NOTIFIER_KEY
+from mock_server.notify.envelopes import EventFactory, EventType, listener_url
+from mock_server.notify.filters import EventFilter, QueryError
+from mock_server.notify.hub import HubRegistry
+from mock_server.notify.notifier import Notifier, NotifierSettings
 from tmf622_schemas import load_schema, validator_for
 
 DEADLINE = 10.0
@@ -389,9 +386,9 @@ def api_app(hub: HubRegistry, notifier: Notifier) -> web.Application:
 
     app = web.Application()
     app[NOTIFIER_KEY] = notifier
-    app.cleanup_ctx.append(notifier_ctx)
+    app.cleanup_ctx.append(notifier.lifetime)
     app.router.add_post("/productOrder", create_order)
-    app.router.add_get("/_mock/deliveries", list_deliveries)
+    app.router.add_get(f"{CONTROL_PREFIX}/deliveries", list_deliveries)
     return app
 
 

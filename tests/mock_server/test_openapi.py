@@ -13,8 +13,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 import tmf622_schemas
-from mock_server.openapi import app_routes, build_openapi
-from mock_server.openapi_schemas import local_ref
+from mock_server.openapi.document import app_routes, build_openapi
+from mock_server.openapi.schemas import local_ref
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from mock_helpers import Api, assert_error
 
-from mock_server.store import MemoryStore
+from mock_server.store.memory import MemoryStore
 
 BASE = "/tmf-api/productOrderingManagement/v4"
 
@@ -65,8 +65,6 @@ class BrokenStore(MemoryStore):
 
     def query(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("internals: /var/lib/mock/db.sqlite row 42")
-
-    query_json = query  # a list without `fields` reads the stored JSON bytes
 
 
 def test_unexpected_exception_is_a_500_error_without_internals(make_api, caplog) -> None:
