@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from mock_server import __version__
 from mock_server.config import values as cv
 from mock_server.config.options import BY_NAME, CONFIG_ENV, GROUPS, OPTIONS, Option, default_of
 from mock_server.config.settings import Settings
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         "An empty variable counts as unset.",
         argument_default=argparse.SUPPRESS,
     )
+    parser.add_argument("--version", action="version", version=f"tmf622-mock {__version__}")
     parser.add_argument(
         "--config", metavar="FILE", help=f"YAML file of option values [env {CONFIG_ENV}; default: none]"
     )
