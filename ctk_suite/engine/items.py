@@ -42,7 +42,7 @@ class KitFile(pytest.File):
             kit = KIT_TYPES.get(self.kit_format).load(self.path)
         except KitError as exc:
             raise self.CollectError(str(exc)) from None
-        for unit in kit.units:
+        for unit in kit.units_for(self.config.stash[STATE_KEY].profile):
             yield KitItem.from_parent(self, name=unit.name, kit=kit, unit=unit)
 
 
