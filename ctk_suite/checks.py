@@ -19,7 +19,16 @@ from ctk_suite.scenario import AssertionSpec, Emit
 from ctk_suite.variables import Variables
 
 Verdict = tuple[Failure, ...]
-CheckFn = Callable[["CheckContext", AssertionSpec], Verdict | None]
+
+
+@dataclass(frozen=True)
+class NotRun:
+    """A check's answer when it cannot judge this response (what it compares is not there)."""
+
+    reason: str
+
+
+CheckFn = Callable[["CheckContext", AssertionSpec], Verdict | NotRun | None]
 
 #: JSON types an `attribute_type` assertion may ask for, as chai's `to.be.a(...)` names them.
 _JSON_TYPES: dict[str, Callable[[Any], bool]] = {
@@ -40,9 +49,13 @@ class CheckContext:
     variables: Variables
     #: False for the create request, whose script treats the whole body as the instance.
     each_element: bool = True
+    #: Cypress's `response.body.forEach`: an empty array has no instance at all (v5 kit).
+    empty_array_empty: bool = False
 
     def instances(self) -> list[tuple[str, Any]]:
         """The instances the official script checks in this response."""
+        if self.empty_array_empty and self.body == []:
+            return []
         return instances(self.body) if self.each_element else [("$", self.body)]
 
     @property
@@ -71,6 +84,9 @@ class CheckKind:
     failure_kind: Kind = Kind.ASSERTION
     #: The official script asserts nothing (`pm.expect(x) == y`): its verdict is always a pass.
     officially_vacuous: bool = False
+    #: How the official kit computes the same assertion, where it differs from `run` (its failures are
+    #: only counted: pass or fail); None: the official verdict is ours.
+    official: CheckFn | None = None
 
 
 CHECK_KINDS: Registry[CheckKind] = Registry("check kind")
@@ -83,13 +99,13 @@ def register(
     needs_json: bool = True,
     failure_kind: Kind = Kind.ASSERTION,
     officially_vacuous: bool = False,
+    official: CheckFn | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Class-free registration, as jsonschema's keyword table: the scenario file names the kind."""
 
     def decorate(run: CheckFn) -> CheckFn:
-        CHECK_KINDS.add(
-            name, CheckKind(name, run, frozenset(params), needs_json, failure_kind, officially_vacuous)
-        )
+        kind = CheckKind(name, run, frozenset(params), needs_json, failure_kind, officially_vacuous, official)
+        CHECK_KINDS.add(name, kind)
         return run
 
     return decorate
@@ -268,13 +284,32 @@ def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     return (ctx.fail("$.href", f"the Location header {describe(location or ABSENT)}", describe(href)),)
 
 
-@register("schema_valid", params=("schema",), failure_kind=Kind.SCHEMA)
+def schema_valid_official(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+    """TM Forum's v5 kit (`validate.js`) deletes every `discriminator` and runs ajv without formats: the
+    same schemas without `@type` dispatch, the unions of `officialValidation.oneOf` as exclusive `oneOf`
+    (as in its `oas.yaml`), no format checked. None (the official verdict is ours) without that parameter.
+    """
+    from tmf622_schemas import undispatched_validator_for  # noqa: PLC0415 - as schema_valid
+
+    rules = spec.params.get("officialValidation")
+    if not isinstance(rules, dict):
+        return None
+    name, version = str(spec.params["schema"]), str(spec.params.get("version", "4"))
+    one_of = frozenset(str(union) for union in rules.get("oneOf") or ())
+    return _schema_failures(ctx, name, undispatched_validator_for(name, version, one_of))
+
+
+@register("schema_valid", params=("schema",), failure_kind=Kind.SCHEMA, official=schema_valid_official)
 def schema_valid(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
-    """Every instance validates against one of our JSON Schemas (formats really checked)."""
+    """Every instance validates against one of our JSON Schemas of `version` (default "4"), formats and
+    (v5) `@type` dispatch really checked."""
     from tmf622_schemas import validator_for  # noqa: PLC0415 - loads the schema registry only when used
 
     name = str(spec.params["schema"])
-    validator = validator_for(name)
+    return _schema_failures(ctx, name, validator_for(name, str(spec.params.get("version", "4"))))
+
+
+def _schema_failures(ctx: CheckContext, name: str, validator: Any) -> Verdict:
     failures: list[Failure] = []
     for where, instance in ctx.instances():
         try:
@@ -301,3 +336,7 @@ def validate_assertion(spec: AssertionSpec) -> None:
         raise KeyError(f"{spec.name!r}: check {spec.kind} needs {', '.join(sorted(missing))}")
     if spec.kind == "attribute_type" and spec.params["type"] not in _JSON_TYPES:
         raise KeyError(f"{spec.name!r}: type must be one of {', '.join(sorted(_JSON_TYPES))}")
+
+
+# The v5 kit's kinds register themselves in CHECK_KINDS; imported last, they build on everything above.
+from ctk_suite import checks_v5  # noqa: E402, F401 - registration import
