@@ -219,13 +219,15 @@ class CtkRun:
 
     def _capture_all(self, spec: RequestSpec, exchange: Exchange, body: Any) -> None:
         """`createVariableGlobal`: every top-level attribute under its own name, whatever its value."""
-        self.variables.otherwise(f"{_label(spec)} returned {exchange.status} without it")
+        self.variables.otherwise(
+            f"the response to {spec.method} {spec.path} (HTTP {exchange.status}) has none"
+        )
         for attribute, value in body.items() if isinstance(body, dict) else ():
             self.variables.keep(attribute, value)
 
     def _capture_failed(self, spec: RequestSpec, why: str) -> None:
         if spec.captures_all:
-            self.variables.otherwise(f"{_label(spec)} {why}")
+            self.variables.otherwise(f"{spec.method} {spec.path} {why}")
         for variable in spec.captures:
             self.variables.unavailable(variable, f"{_label(spec)} {why}")
 
