@@ -405,7 +405,7 @@ def kit_payload(api_version: str) -> Any:
 
 
 def _check_payload(payload: Any, where: str, label: str, api_version: str) -> None:
-    """The POST body against the version's create schema, so a bad body is a usage error before any request."""
+    """The POST body against the version's create schema: a bad body is a usage error before any request."""
     from jsonschema.exceptions import best_match  # noqa: PLC0415 - see _is_bundled
 
     import tmf622_schemas  # noqa: PLC0415

@@ -26,7 +26,7 @@ FAULTS = frozenset(
         "create_without_id",  # the create's answer has no id (the order exists, under an id nobody knows)
         "state_not_a_string",  # `state` is a number everywhere (invalid for both verdicts)
         "creation_date_not_a_date",  # `creationDate` is "yesterday": only formats catch it
-        "characteristic_value_mismatch",  # a StringCharacteristic's value is a number: only @type dispatch sees it
+        "characteristic_value_mismatch",  # a StringCharacteristic's value is a number: only dispatch sees it
         "product_as_ref",  # items carry their product as a ProductRef (id): valid, ambiguous without dispatch
         "state_progresses",  # reads show state inProgress although the create said acknowledged
         "related_party_role_changes",  # reads show another relatedParty role (a dotted mandatory key)
