@@ -62,7 +62,8 @@ def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Verdict | NotRun:
     created_id = ctx.variables.get(variable)
     if created_id is None:
         return (ctx.note(ctx.variables.reason(variable), Kind.PRECONDITION),)
-    found = _created(ctx.body, ctx.variables.kept(variable))
+    kept = ctx.variables.kept(variable)
+    found = _created(ctx.body, created_id if kept is ABSENT else kept)
     if found is None:
         return _missing_created(ctx, spec, created_id)
     where, instance = found
