@@ -268,3 +268,26 @@ def test_the_official_oneof_unions_are_those_of_the_kits_oas(
     exclusive = {name for name, schema in schemas.items() if "oneOf" in schema and "_" not in name}
     listed = set(kit.requests[0].assertions[1].params["officialValidation"]["oneOf"])
     assert listed == exclusive
+
+
+def test_the_official_verdict_decides_the_exit_code_when_asked(tmp_path: Path) -> None:
+    """A valid ProductRef item: strict passes; the official kit (oneOf without discriminator) fails."""
+    codes = {}
+    for verdict in ("strict", "official"):
+        with serving_v5("product_as_ref") as (url, _):
+            args = ["--api-version", "5.0.0", "--base-url", url, "--verdict", verdict]
+            codes[verdict] = main([*args, "--reports-dir", str(tmp_path / verdict), "--no-allure-html"])
+    assert codes["strict"] == 0
+    assert codes["official"] != 0
+
+
+def test_a_get_run_alone_first_runs_the_post_it_compares_with(kit: Scenario) -> None:
+    with serving_v5() as (url, fake):
+        run = CtkRun(kit, RunSettings(url, {}, timeout_s=5.0))
+        try:
+            results = run.execute(kit.requests[11])  # GET /productOrder/{id}/?fields=state
+        finally:
+            run.client.close()
+    assert [(r.method, r.setup) for r in results] == [("POST", True), ("GET", False)]
+    assert fake.requests[-1].endswith("/productOrder/order-2/?fields=state")
+    assert all(a.passed for a in results[-1].assertions)
