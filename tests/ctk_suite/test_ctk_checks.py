@@ -339,3 +339,14 @@ def test_schema_valid_v5_strict_dispatches_on_type_official_does_not() -> None:
     assert v5_verdicts(
         "schema_valid", v5_context(as_ref), schema="ProductOrder", version="5", officialValidation=rules
     ) == ("", "failed")
+
+
+def test_mandatory_keys_dotted_values_must_come_back_and_may_be_added_to() -> None:
+    priced = {**V5_CREATED, "orderTotalPrice": [{"@type": "OrderPrice", "priceType": "recurring"}]}
+    keys = ["relatedParty.role", "orderTotalPrice.priceType"]
+    assert v5_verdicts("mandatory_keys", v5_context(priced), keys=keys) == ("", "passed")
+    dropped = {k: v for k, v in V5_CREATED.items() if k != "relatedParty"}
+    assert v5_verdicts("mandatory_keys", v5_context(dropped), keys=keys) == (
+        '$.relatedParty[0].role: expected a string "Customer" (as created), seen undefined',
+        "passed",
+    )
