@@ -163,7 +163,7 @@ def _scenario(document: Mapping[str, Any], path: Path) -> Scenario:
         kit_name=str(kit.get("name", "CTK")),
         kit_id=path.stem,
         official=bool(kit.get("official", True)),
-        official_runner=_runner(document.get("officialRunner", "postman")),
+        official_runner=_runner(document.get("officialRunner", "postman"), path),
     )
     _check_variables(scenario, path)
     return scenario
@@ -190,7 +190,7 @@ def _request(raw: Any, payloads: Mapping[str, Any], where: str) -> RequestSpec:
         quoted_variables=tuple(str(v) for v in raw.get("quotedVariables") or ()),
         instances=_instances_mode(raw.get("instances", "each")),
         captures_all=raw.get("capturesAll") is True,
-        may_be_absent=tuple(str(v) for v in raw.get("mayBeAbsent") or ()),
+        may_be_absent=_names(raw.get("mayBeAbsent"), f"{where}.mayBeAbsent"),
     )
     _check_unique_names(spec, where)
     return spec
@@ -246,7 +246,17 @@ def _instances_mode(value: object) -> str:
     return str(value)
 
 
-def _runner(value: object) -> str:
+def _names(value: object, where: str) -> tuple[str, ...]:
+    """A list of variable names (absent: none)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ScenarioError(f"{where}: must be a list of variable names, not {value!r}")
+    return tuple(str(name) for name in value)
+
+
+def _runner(value: object, path: Path) -> str:
+    """What runs the official kit: it decides how missing values and unparsable bodies are treated."""
     if value not in ("postman", "cypress"):
-        raise ScenarioError(f"officialRunner must be postman or cypress, not {value!r}")
+        raise ScenarioError(f"{path}: officialRunner must be postman or cypress, not {value!r}")
     return str(value)
