@@ -188,7 +188,7 @@ def _request(raw: Any, payloads: Mapping[str, Any], where: str) -> RequestSpec:
         body=payloads[body_ref] if body_ref is not None else None,
         captures={str(k): str(v) for k, v in (raw.get("captures") or {}).items()},
         quoted_variables=tuple(str(v) for v in raw.get("quotedVariables") or ()),
-        instances=_instances_mode(raw.get("instances", "each")),
+        instances=_instances_mode(raw.get("instances", "each"), where),
         captures_all=raw.get("capturesAll") is True,
         may_be_absent=_names(raw.get("mayBeAbsent"), f"{where}.mayBeAbsent"),
     )
@@ -239,10 +239,10 @@ def _check_variables(scenario: Scenario, path: Path) -> None:
         captured |= set(request.captures)
 
 
-def _instances_mode(value: object) -> str:
+def _instances_mode(value: object, where: str) -> str:
     """`each`, `body` or `elements`; anything else is a mistake in the scenario file."""
     if value not in INSTANCE_MODES:
-        raise ScenarioError(f"instances must be one of {', '.join(INSTANCE_MODES)}, not {value!r}")
+        raise ScenarioError(f"{where}: instances must be one of {', '.join(INSTANCE_MODES)}, not {value!r}")
     return str(value)
 
 

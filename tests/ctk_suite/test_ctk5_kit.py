@@ -17,7 +17,7 @@ from ctk_suite.cli import main
 from ctk_suite.engine.records import UnitResult
 from ctk_suite.failures import Kind
 from ctk_suite.runner import CtkRun, RunSettings
-from ctk_suite.scenario import Scenario, load_scenario
+from ctk_suite.scenario import Scenario, ScenarioError, load_scenario
 from tmf622_scenarios import scenario_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -313,3 +313,31 @@ def test_the_official_payload_echoed_passes_both_verdicts(
             run.client.close()
     assert fake.bodies_seen == [payload]
     assert outcome(run.results) == NOT_RUN_FILTER
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"officialRunner": "mocha"}, "officialRunner must be postman or cypress, not 'mocha'"),
+        ({"requests": "mayBeAbsent"}, "requests[5].mayBeAbsent: must be a list of variable names, not 5"),
+        ({"requests": "instances"}, "instances must be one of each, body, elements, not 'some'"),
+    ],
+)
+def test_a_malformed_kit_file_is_refused_with_its_key(
+    tmp_path: Path, change: dict[str, str], message: str
+) -> None:
+    import yaml
+
+    document = yaml.safe_load(scenario_path("ctk-5.0.0.yaml").read_text(encoding="utf-8"))
+    if change.get("requests") == "mayBeAbsent":
+        document["requests"][5]["mayBeAbsent"] = 5
+    elif change.get("requests") == "instances":
+        document["requests"][5]["instances"] = "some"
+    else:
+        document.update(change)
+    path = tmp_path / "ctk-5.0.0.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert message in str(caught.value)
+    assert str(path) in str(caught.value)
