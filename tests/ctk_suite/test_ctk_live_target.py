@@ -121,6 +121,7 @@ def test_authenticated_run_passes_cleans_up_and_writes_no_secret(
         "passed": 63,
         "total": 63,
         "officialPassed": 63,
+        "officialTotal": 63,
         "notRun": 0,
     }
     assert summary["cleanup"] == {
