@@ -21,7 +21,8 @@ from mock_server.keys import NOTIFIER_KEY
 from mock_server.notify.envelopes import EventFactory, EventType, listener_url
 from mock_server.notify.filters import EventFilter, QueryError
 from mock_server.notify.hub import HubRegistry
-from mock_server.notify.notifier import Notifier, NotifierSettings
+from mock_server.notify.notifier import Notifier
+from mock_server.notify.settings import NotifierSettings
 from tmf622_schemas import load_schema, validator_for
 
 DEADLINE = 10.0
@@ -351,13 +352,14 @@ def test_full_queue_refuses_new_events_and_logs_them() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener() as listener:
-            hub.add(listener.url("/cb"))
+            subscription = hub.add(listener.url("/cb"))
             notifier = Notifier(hub, NotifierSettings(queue_size=2), events=deterministic_factory())
             for _ in range(3):
                 notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             assert notifier.pending == 2
             [refused] = notifier.deliveries()
-            assert (refused["eventId"], refused["attempt"], refused["subscriptionId"]) == ("evt-3", 0, None)
+            expected = ("evt-3", 0, subscription.id)
+            assert (refused["eventId"], refused["attempt"], refused["subscriptionId"]) == expected
             assert "queue full" in refused["error"]
 
             await notifier.start()
