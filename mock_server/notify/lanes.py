@@ -49,9 +49,10 @@ class Lanes:
         lane = self._lanes.get(subscription.id)
         if lane is None:
             lane = self._lanes[subscription.id] = self._new_lane(subscription)
+        if event.size > self.settings.queue_bytes:
+            return self._drop(lane, event, f"event of {event.size} bytes larger than the whole queue")
         if not self._make_room(lane, event.size):
-            self._drop(lane, event)
-            return False
+            return self._drop(lane, event, self._full())
         lane.push(event)
         if self.running:
             lane.run()
@@ -63,8 +64,6 @@ class Lanes:
 
     def _make_room(self, lane: DeliveryLane, size: int) -> bool:
         """Drop the heaviest other lane's oldest events until `size` more bytes fit (module docstring)."""
-        if size > self.settings.queue_bytes:
-            return False
         while not self._fits(size):
             candidates = [other for other in self._lanes.values() if other.has_waiting or other is lane]
             heaviest = max(candidates, key=lambda other: (other.queued_bytes, other is lane))
@@ -74,9 +73,10 @@ class Lanes:
             self._count(dropped)
         return True
 
-    def _drop(self, lane: DeliveryLane, event: QueuedEvent) -> None:
-        lane.refuse(event, f"{self._full()}: event dropped")
+    def _drop(self, lane: DeliveryLane, event: QueuedEvent, why: str) -> bool:
+        lane.refuse(event, f"{why}: event dropped")
         self._count(event)
+        return False
 
     def _full(self) -> str:
         settings = self.settings

@@ -25,7 +25,6 @@ import aiohttp
 from aiohttp import web
 
 from mock_server.domain.clock import Clock, utc_now
-from mock_server.http.responses import dump_json
 from mock_server.notify.breaker import Monotonic
 from mock_server.notify.delivery import DeliveryLog, Outcome, QueuedEvent, post_event
 from mock_server.notify.envelopes import EventFactory, EventType
@@ -84,7 +83,7 @@ class Notifier:
         if not subscriptions:
             return
         self._events.stamp(envelope)
-        event = QueuedEvent(envelope["eventId"], kind, dump_json(envelope))
+        event = QueuedEvent.of(kind, envelope)
         if len(self._lanes) > len(self._hub):
             self._lanes.prune(self._hub)
         for subscription in subscriptions:

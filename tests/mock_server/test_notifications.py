@@ -6,7 +6,6 @@ import asyncio
 import itertools
 import socket
 import time
-from collections import deque
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from async_listener import Listener
 
 from mock_server.handlers.control import list_deliveries
 from mock_server.http.paths import CONTROL_PREFIX
@@ -63,41 +63,6 @@ def run(scenario: Awaitable[None]) -> None:
         await asyncio.wait_for(scenario, timeout=DEADLINE)
 
     asyncio.run(main())
-
-
-class Listener:
-    """A client-side listener served on a free loopback port that records what it receives.
-
-    `statuses` are answered in turn (then 201); with `hang` it waits for `release` before answering.
-    """
-
-    def __init__(self, statuses: tuple[int, ...] = (), *, hang: bool = False) -> None:
-        self.received: asyncio.Queue[tuple[web.Request, Any]] = asyncio.Queue()
-        self.statuses = deque(statuses)
-        self.hang = hang
-        self.release = asyncio.Event()
-        app = web.Application()
-        app.router.add_post("/{tail:.*}", self._handle)
-        self.server = TestServer(app, host="127.0.0.1")
-        self.base = ""
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        await self.received.put((request, await request.json()))
-        if self.hang:
-            await self.release.wait()
-        return web.json_response({}, status=self.statuses.popleft() if self.statuses else 201)
-
-    def url(self, path: str) -> str:
-        return f"{self.base}{path}"
-
-    async def __aenter__(self) -> Listener:
-        await self.server.start_server()
-        self.base = str(self.server.make_url("")).rstrip("/")
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self.release.set()
-        await self.server.close()
 
 
 class RecordingSleep:
