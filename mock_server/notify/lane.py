@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mock_server.notify.breaker import CircuitBreaker, Monotonic
@@ -22,6 +23,23 @@ from mock_server.notify.hub import Subscription
 from mock_server.notify.settings import NotifierSettings
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass
+class Tally:
+    """Deliveries and bytes queued over all lanes, kept up to date by the lanes (no sums per event)."""
+
+    events: int = 0
+    bytes: int = 0
+
+    def add(self, event: QueuedEvent, sign: int = 1) -> None:
+        self.events += sign
+        self.bytes += sign * event.size
+
+    def remove(self, event: QueuedEvent) -> None:
+        self.add(event, -1)
+
+
 #: (listener URL, body) -> what the attempt got; the notifier owns the HTTP client and the timeout.
 Post = Callable[[str, bytes], Awaitable[Outcome]]
 
@@ -33,6 +51,7 @@ class DeliveryLane:
         self,
         subscription: Subscription,
         settings: NotifierSettings,
+        tally: Tally,
         *,
         post: Post,
         log: DeliveryLog,
@@ -41,6 +60,7 @@ class DeliveryLane:
     ) -> None:
         self.subscription = subscription
         self.settings = settings
+        self._tally = tally
         self.breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown, monotonic)
         self._post, self._log, self._sleep = post, log, sleep
         self._waiting: deque[QueuedEvent] = deque()
@@ -69,10 +89,12 @@ class DeliveryLane:
     def push(self, event: QueuedEvent) -> None:
         self._waiting.append(event)
         self._waiting_bytes += event.size
+        self._tally.add(event)
 
     def drop_oldest(self, reason: str) -> QueuedEvent:
         """Drop the oldest waiting event (to make room for another lane's); logged with attempt 0."""
         event = self._take()
+        self._tally.remove(event)
         self.refuse(event, reason)
         return event
 
@@ -90,9 +112,9 @@ class DeliveryLane:
     def cancel(self) -> None:
         """Stop delivering (reset): waiting events are forgotten."""
         if self._task is not None:
-            self._task.cancel()
-        self._waiting.clear()
-        self._waiting_bytes = 0
+            self._task.cancel()  # the event in flight leaves the tally when the task ends
+        while self._waiting:
+            self._tally.remove(self._take())
 
     async def stop(self) -> None:
         self.cancel()
@@ -123,6 +145,7 @@ class DeliveryLane:
                 await self._deliver(event)
             finally:
                 self._in_flight = None
+                self._tally.remove(event)
 
     def _take(self) -> QueuedEvent:
         event = self._waiting.popleft()

@@ -7,6 +7,7 @@ the most bytes gives up its oldest waiting event, until it fits; if that lane is
 own, the new event is dropped instead (as when there is one listener). So a dead listener, whose
 lane fills up, loses its own events and never makes a healthy listener lose theirs. An event
 larger than the whole byte budget is dropped at once. Every drop is logged and counted.
+The totals are kept as they change; only a full queue scans the lanes for the heaviest one.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from typing import Any
 
 from mock_server.notify.delivery import QueuedEvent
 from mock_server.notify.hub import Subscription
-from mock_server.notify.lane import DeliveryLane
+from mock_server.notify.lane import DeliveryLane, Tally
 from mock_server.notify.settings import NotifierSettings
 
-LaneFactory = Callable[[Subscription], DeliveryLane]
+LaneFactory = Callable[[Subscription, Tally], DeliveryLane]
 
 
 class Lanes:
@@ -30,6 +31,7 @@ class Lanes:
         self.settings = settings
         self._new_lane = new_lane
         self._lanes: dict[str, DeliveryLane] = {}
+        self._tally = Tally()
         self.running = False
         self.dropped_events = self.dropped_bytes = 0
 
@@ -38,17 +40,17 @@ class Lanes:
 
     @property
     def queued_events(self) -> int:
-        return sum(lane.queued for lane in self._lanes.values())
+        return self._tally.events
 
     @property
     def queued_bytes(self) -> int:
-        return sum(lane.queued_bytes for lane in self._lanes.values())
+        return self._tally.bytes
 
     def offer(self, subscription: Subscription, event: QueuedEvent) -> bool:
         """Queue `event` in the subscription's lane if room is (or can be) made; False: dropped."""
         lane = self._lanes.get(subscription.id)
         if lane is None:
-            lane = self._lanes[subscription.id] = self._new_lane(subscription)
+            lane = self._lanes[subscription.id] = self._new_lane(subscription, self._tally)
         if event.size > self.settings.queue_bytes:
             return self._drop(lane, event, f"event of {event.size} bytes larger than the whole queue")
         if not self._make_room(lane, event.size):
@@ -115,6 +117,7 @@ class Lanes:
         for lane in self._lanes.values():
             lane.cancel()
         self._lanes.clear()
+        self._tally = Tally()  # cancelled lanes settle with the old one
         self.dropped_events = self.dropped_bytes = 0
 
     def stats(self) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from mock_server.notify.breaker import Monotonic
 from mock_server.notify.delivery import DeliveryLog, Outcome, QueuedEvent, post_event
 from mock_server.notify.envelopes import EventFactory, EventType
 from mock_server.notify.hub import HubRegistry, Subscription
-from mock_server.notify.lane import DeliveryLane, Sleep
+from mock_server.notify.lane import DeliveryLane, Sleep, Tally
 from mock_server.notify.lanes import Lanes
 from mock_server.notify.settings import NotifierSettings
 
@@ -133,10 +133,11 @@ class Notifier:
         yield
         await self.stop()
 
-    def _new_lane(self, subscription: Subscription) -> DeliveryLane:
+    def _new_lane(self, subscription: Subscription, tally: Tally) -> DeliveryLane:
         return DeliveryLane(
             subscription,
             self.settings,
+            tally,
             post=self._post,
             log=self._log,
             sleep=self._sleep,

@@ -117,6 +117,7 @@ def test_a_hanging_listener_does_not_hold_up_a_healthy_one() -> None:
             await hanging.received.get()  # the hanging listener got its first event, and holds it
             stuck_lane, fine_lane = lane_of(notifier, stuck.id), lane_of(notifier, fine.id)
             await notifier.stop()
+            assert (notifier.pending, notifier.stats()["queuedBytes"]) == (0, 0)  # stopping settles the tally
         assert [body["event"]["productOrder"]["id"] for body in bodies] == [
             f"PO-{n:04}" for n in range(count)
         ]
@@ -247,5 +248,26 @@ def test_an_event_larger_than_the_whole_budget_is_dropped_at_once() -> None:
         [dropped, delivered] = notifier.deliveries()
         assert "larger than the whole queue" in dropped["error"]
         assert delivered["status"] == 201
+
+    run(scenario())
+
+
+def test_the_lane_of_a_removed_subscription_is_forgotten_once_idle() -> None:
+    async def scenario() -> None:
+        hub = HubRegistry()
+        async with Listener() as first, Listener() as second:
+            gone = hub.add(first.url("/gone"))
+            kept = hub.add(second.url("/kept"))
+            notifier = await started(Notifier(hub))
+            notifier.publish(CREATE, order(1))
+            await notifier.join()
+            assert {lane["subscriptionId"] for lane in notifier.stats()["lanes"]} == {gone.id, kept.id}
+            hub.remove(gone.id)
+            notifier.publish(CREATE, order(2))
+            await notifier.join()
+            lanes = notifier.stats()["lanes"]
+            await notifier.stop()
+        assert [(lane["subscriptionId"], lane["delivered"]) for lane in lanes] == [(kept.id, 2)]
+        assert first.received.qsize() == 1
 
     run(scenario())
