@@ -34,7 +34,8 @@ from mock_server.keys import (
 )
 from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry
-from mock_server.notify.notifier import Notifier, NotifierSettings
+from mock_server.notify.notifier import Notifier
+from mock_server.notify.settings import NotifierSettings
 from mock_server.routes import add_routes
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore

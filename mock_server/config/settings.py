@@ -11,11 +11,16 @@ DEFAULT_PORT = 8622
 MIB = 1024 * 1024
 #: List page size without `?limit=` (see `Settings`), and the largest `limit` honoured.
 DEFAULT_LIMIT = 1000
-#: Hub notification delivery: queued events, attempts per listener, per-attempt timeout, first back-off.
+#: Hub notification delivery: queued deliveries and their bytes (600 queued 0.9 MB orders once held
+#: 1.2 GiB), attempts per listener, per-attempt timeout, first back-off, and the circuit breaker of
+#: each listener (failed attempts in a row that open it, seconds it stays open before a probe).
 NOTIFY_QUEUE_SIZE = 10_000
+NOTIFY_QUEUE_BYTES = 64 * MIB
 NOTIFY_ATTEMPTS = 4
 NOTIFY_TIMEOUT_S = 3.0
 NOTIFY_BACKOFF_S = 0.2
+NOTIFY_BREAKER_FAILURES = 5
+NOTIFY_BREAKER_COOLDOWN_S = 5.0
 
 _PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-_~%\[\]:]+$")
 
@@ -68,6 +73,9 @@ class Settings:
     notify_timeout_s: float = NOTIFY_TIMEOUT_S
     notify_backoff_s: float = NOTIFY_BACKOFF_S
     notify_queue_size: int = NOTIFY_QUEUE_SIZE
+    notify_queue_bytes: int = NOTIFY_QUEUE_BYTES
+    notify_breaker_failures: int = NOTIFY_BREAKER_FAILURES
+    notify_breaker_cooldown_s: float = NOTIFY_BREAKER_COOLDOWN_S
     # Fault injection, off unless a faults file is given or faults_enabled turns on the per-request header.
     faults_file: str | None = None
     faults_enabled: bool = False
