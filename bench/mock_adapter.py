@@ -45,7 +45,7 @@ def backend_missing(backend: str) -> str | None:
         return f"mock_server app factory not importable: {exc}"
     if backend == "memory":
         return None
-    settings_fields = {f.name for f in dataclasses.fields(_module("mock_server.settings").Settings)}
+    settings_fields = {f.name for f in dataclasses.fields(_module("mock_server.config.settings").Settings)}
     if not settings_fields.intersection(SQLITE_FIELDS):
         return f"mock_server has no {backend} store yet (no Settings field among {SQLITE_FIELDS})"
     with tempfile.TemporaryDirectory(prefix="bench-probe-") as scratch:
@@ -66,7 +66,7 @@ def store_kind(app: web.Application) -> str:
 
 def settings(backend: str, host: str, port: int, sqlite_file: Path) -> Any:
     """The mock's Settings for `backend`; SQLite gets a fresh database file."""
-    settings_class = _module("mock_server.settings").Settings
+    settings_class = _module("mock_server.config.settings").Settings
     extra: dict[str, Any] = {}
     if backend == "sqlite":
         names = {f.name for f in dataclasses.fields(settings_class)}
@@ -77,8 +77,8 @@ def settings(backend: str, host: str, port: int, sqlite_file: Path) -> Any:
 
 def order_inserter(store: Any, base_url: str) -> Callable[[int], str]:
     """`insert(index) -> id`: build a CTK-shaped order with the mock's own rules and add it."""
-    new_product_order = _module("mock_server.product_orders").new_product_order
-    resources = _module("mock_server.resources")
+    new_product_order = _module("mock_server.domain.product_orders").new_product_order
+    clock = _module("mock_server.domain.clock")
 
     def insert(index: int) -> str:
         order_id = str(uuid.uuid4())
@@ -86,7 +86,7 @@ def order_inserter(store: Any, base_url: str) -> Callable[[int], str]:
             orders.create_body(index),
             order_id=order_id,
             href=f"{base_url}/productOrder/{order_id}",
-            order_date=resources.timestamp(resources.utc_now()),
+            order_date=clock.timestamp(clock.utc_now()),
         )
         store.add("productOrder", order)
         return order_id
@@ -96,9 +96,9 @@ def order_inserter(store: Any, base_url: str) -> Callable[[int], str]:
 
 def app_store(app: web.Application) -> Any:
     """The store behind the app's typed key."""
-    return app[_module("mock_server.keys").STORE]
+    return app[_module("mock_server.keys").STORE_KEY]
 
 
 def memory_store() -> Any:
     """A bare in-memory store, for the tracemalloc measurement."""
-    return _module("mock_server.store").MemoryStore()
+    return _module("mock_server.store.memory").MemoryStore()

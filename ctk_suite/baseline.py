@@ -55,16 +55,16 @@ def load_baseline(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BaselineError(f"--ctk-baseline {path}: file not found") from None
+        raise BaselineError(f"baseline {path}: file not found") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BaselineError(f"--ctk-baseline {path}: not a readable JSON file ({exc})") from None
+        raise BaselineError(f"baseline {path}: not a readable JSON file ({exc})") from None
     if not isinstance(document, dict):
-        raise BaselineError(f"--ctk-baseline {path}: not a tmf622-ctk summary.json (not an object)")
+        raise BaselineError(f"baseline {path}: not a tmf622-ctk summary.json (not an object)")
     kind = document.get("format")
     if not isinstance(kind, str) or not kind.startswith(SUMMARY_FORMAT_PREFIX):
-        raise BaselineError(f"--ctk-baseline {path}: not a tmf622-ctk summary.json (format {kind!r})")
+        raise BaselineError(f"baseline {path}: not a tmf622-ctk summary.json (format {kind!r})")
     if not isinstance(document.get("requests"), list):
-        raise BaselineError(f"--ctk-baseline {path}: it holds no `requests` list")
+        raise BaselineError(f"baseline {path}: it holds no `requests` list")
     return document
 
 

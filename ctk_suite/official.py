@@ -18,9 +18,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ctk_suite.assertions import rendered_name
 from ctk_suite.client import Exchange
 from ctk_suite.engine.records import AssertionResult, Verdict
-from ctk_suite.failures import Failure, printable
+from ctk_suite.failures import Failure
 from ctk_suite.scenario import AssertionSpec, RequestSpec
 from ctk_suite.variables import UNDEFINED, Variables, js_loose_equal, js_string
 
@@ -83,7 +84,7 @@ class _Script:
         return (a for a in self.spec.assertions if a.kind in kinds)
 
     def name(self, assertion: AssertionSpec) -> str:
-        return printable(self.variables.render(assertion.name))  # as runner._name
+        return rendered_name(assertion, self.variables)
 
     def run(self) -> None:
         if not self.spec.assertions:

@@ -36,7 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
     requested = _kit_requested(config)
     try:
         cli, ini = options_of_run(config)
-        profile = resolve_profile(layered(cli, os.environ, ini))
+        profile = resolve_profile(layered(cli, os.environ, ini, pytest_flags=True))
         state = SuiteState(profile)
     except (OptionError, ProfileError, BaselineError) as exc:
         if requested:

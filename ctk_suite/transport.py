@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
+from ctk_suite import USER_AGENT
 from ctk_suite.deadline import WatchedAdapter
 from ctk_suite.profile import Profile
 
@@ -157,6 +158,7 @@ def plain_session(timeout: tuple[float, float], origin: Origin | None = None) ->
     """A session with timeouts and deadline-watched connections, nothing else (no auth, default TLS);
     bound to `origin` when given."""
     session = ProfileSession(timeout, origin)
+    session.headers["User-Agent"] = USER_AGENT  # `tmf622-ctk/<version>`: a server's logs can tell who called
     for prefix in ("http://", "https://"):
         session.mount(prefix, WatchedAdapter())  # see ctk_suite.deadline: a hard limit per exchange
     return session

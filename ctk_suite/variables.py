@@ -9,10 +9,12 @@ string. Our strict checks use only a captured non-empty string; the rest is the 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from ctk_suite.failures import ABSENT
 from ctk_suite.scenario import PLACEHOLDER
 
 
@@ -32,6 +34,8 @@ class Variables:
     def __init__(self) -> None:
         self._values: dict[str, Any] = {}
         self._reasons: dict[str, str] = {}
+        self._kept: dict[str, Any] = {}
+        self._default_reason = "never captured"
 
     def set(self, name: str, value: Any, reason: str | None = None) -> None:
         """Record a captured value, as `pm.globals.set` does; `reason` says why it is unusable to us."""
@@ -45,6 +49,24 @@ class Variables:
         """Record that `name` was never set (the producing request failed, was not run, ...)."""
         self._values.pop(name, None)
         self._reasons[name] = reason
+
+    def keep(self, name: str, value: Any) -> None:
+        """Record a captured JSON value as it came (`Cypress.env(key, value)` keeps any value), and its
+        JavaScript string form for templates (`String(value)`, as `String.prototype.replace` does)."""
+        self._kept[name] = value
+        self.set(name, js_string(value))
+
+    def kept(self, name: str) -> Any:
+        """The JSON value kept under `name`, or ABSENT (JavaScript's `undefined`)."""
+        return self._kept.get(name, ABSENT)
+
+    def kept_document(self) -> dict[str, Any]:
+        """Every kept value under its name: the response a capture-all request kept, as one object."""
+        return dict(self._kept)
+
+    def otherwise(self, reason: str) -> None:
+        """Why a variable nobody declared is unavailable (after a request that captures every attribute)."""
+        self._default_reason = reason
 
     def get(self, name: str) -> str | None:
         """The value our strict checks use: a captured non-empty string, else None."""
@@ -61,15 +83,26 @@ class Variables:
 
     def reason(self, name: str) -> str:
         """Why `name` is unusable, prefixed by its name: `IDPO01 unavailable: ...`."""
-        return f"{name} unavailable: {self._reasons.get(name, 'never captured')}"
+        return f"{name} unavailable: {self._reasons.get(name, self._default_reason)}"
 
     def missing(self, template: str) -> list[str]:
-        """Variables of `template` that have no usable value, in order of appearance."""
-        return [n for n in dict.fromkeys(PLACEHOLDER.findall(template)) if self.get(n) is None]
+        """Variables of `template` never set, in order of appearance."""
+        return [n for n in dict.fromkeys(PLACEHOLDER.findall(template)) if n not in self._values]
 
-    def render(self, template: str) -> str:
+    def render_name(self, template: str) -> str:
         """An assertion name as the official script builds it: `'href is ' + pm.globals.get(...)`."""
         return PLACEHOLDER.sub(lambda m: js_string(self.official(m[1])), template)
+
+    def render(self, template: str, encode: Callable[[str], str] = str, missing: str | None = None) -> str:
+        """Substitute the variables set (their JavaScript string, through `encode`); the others stay as
+        they are, or become `missing` when it is given (the v5 kit's `String(undefined)`)."""
+
+        def value(found: re.Match[str]) -> str:
+            if found[1] in self._values:
+                return encode(js_string(self._values[found[1]]))
+            return found[0] if missing is None else missing
+
+        return PLACEHOLDER.sub(value, template)
 
     def render_url(self, template: str, encode: Callable[[str], str]) -> str:
         """A request path as Postman resolves it: an unset variable stays `{{NAME}}`, a null one is empty,

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from aiohttp import web
 
 from mock_server.app import create_app
-from mock_server.config import ConfigError, build_parser, resolve
-from mock_server.settings import Settings
+from mock_server.config.settings import Settings
+from mock_server.config.sources import ConfigError, build_parser, resolve
 
 if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
     from asyncio import run as run_loop

@@ -1,31 +1,45 @@
-"""The application factory: the one place that wires settings, store, events and routes together."""
+"""The application factory: the one place that wires settings, store, clock, events and routes together.
+
+`create_app` reads top to bottom in dependency order: settings and the store; the clock and the id
+source (deterministic mode decides them, skipping ids the store already holds); then everything that
+reads them (hub, notifier, server-driven steps, seed); then the routes.
+"""
 
 from __future__ import annotations
-
-import uuid
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from mock_server.control import add_control_routes, install_seed
-from mock_server.determinism import install_determinism
-from mock_server.errors import error_middleware
-from mock_server.events import EventSink, FanOutSink
-from mock_server.faults import fault_middleware
-from mock_server.health import add_health_routes
-from mock_server.keys import CLOCK, EVENTS, NEW_ID, SETTINGS, STORE
-from mock_server.notifications import setup_notifications
-from mock_server.openapi import add_openapi_routes
-from mock_server.progression import setup_progression
-from mock_server.resources import utc_now
+from mock_server.config.settings import Settings
+from mock_server.domain.clock import Clock, IdSource, new_uuid, utc_now
+from mock_server.domain.determinism import Determinism
+from mock_server.domain.events import EventSink, FanOutSink
+from mock_server.domain.progression import Lifecycle, scenario_for
+from mock_server.domain.seed import is_empty, load_seed
+from mock_server.domain.transitions import Transitions
+from mock_server.faults.middleware import fault_middleware
+from mock_server.handlers.control import apply_seed
+from mock_server.http.errors import error_middleware
+from mock_server.keys import (
+    CLOCK_KEY,
+    DETERMINISM_KEY,
+    EVENTS_KEY,
+    HUB_KEY,
+    LIFECYCLE_KEY,
+    NEW_ID_KEY,
+    NOTIFIER_KEY,
+    SEED_KEY,
+    SETTINGS_KEY,
+    STORE_KEY,
+)
+from mock_server.notify.envelopes import EventFactory
+from mock_server.notify.hub import HubRegistry
+from mock_server.notify.notifier import Notifier
+from mock_server.notify.settings import NotifierSettings
 from mock_server.routes import add_routes
-from mock_server.settings import Settings
-from mock_server.store import MemoryStore, Store
-from mock_server.store_sqlite import SqliteStore
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+from mock_server.store.base import Store
+from mock_server.store.memory import MemoryStore
+from mock_server.store.sqlite import SqliteStore
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
@@ -49,23 +63,63 @@ def middlewares(settings: Settings) -> list[Middleware]:
     return [error_middleware] if faults is None else [error_middleware, faults]
 
 
-def create_app(
-    settings: Settings, *, store: Store | None = None, events: EventSink | None = None
-) -> web.Application:
-    """A ready-to-run app; `store` defaults to in-memory; `events`, if given, sees every event too."""
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=middlewares(settings))
-    app[SETTINGS] = settings
-    app[STORE] = store if store is not None else default_store(app, settings)
-    notifier = setup_notifications(app, settings)  # hub routes, delivery log, worker lifetime
-    app[EVENTS] = notifier if events is None else FanOutSink(notifier, events)  # `events` observes too
-    setup_progression(app, settings)  # background lifecycles; ValueError for a bad progression file
-    app[CLOCK] = utc_now
-    app[NEW_ID] = new_id
+def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clock, IdSource]:
+    """Deterministic mode: counter ids and a stepping clock; else uuids and the real clock.
+    An explicit `clock` (tests) wins over either.
+    """
+    settings, new_id = app[SETTINGS_KEY], new_uuid
+    chosen: Clock = utc_now
     if settings.deterministic:
-        install_determinism(app, settings)
+        determinism = Determinism.over(app[STORE_KEY], settings.clock_start)
+        app[DETERMINISM_KEY] = determinism
+        chosen, new_id = determinism.clock, determinism.ids
+    app[CLOCK_KEY] = clock or chosen
+    app[NEW_ID_KEY] = new_id
+    return app[CLOCK_KEY], new_id
+
+
+def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
+    """The hub and its notifier (worker started and stopped with the app); `observer` sees every event too."""
+    hub = HubRegistry(new_id=new_id)
+    notifier = Notifier(
+        hub, NotifierSettings.of(app[SETTINGS_KEY]), events=EventFactory(new_id=new_id, clock=clock)
+    )
+    app[HUB_KEY], app[NOTIFIER_KEY] = hub, notifier
+    app.cleanup_ctx.append(notifier.lifetime)
+    app[EVENTS_KEY] = notifier if observer is None else FanOutSink(notifier, observer)
+
+
+def install_lifecycle(app: web.Application, clock: Clock) -> None:
+    """Server-driven steps; ValueError for a bad progression file."""
+    settings = app[SETTINGS_KEY]
+    steps = Transitions(app[STORE_KEY], app[EVENTS_KEY], clock)
+    app[LIFECYCLE_KEY] = Lifecycle(steps, scenario_for(settings), settings.progress_delay_s)
+    app.cleanup_ctx.append(app[LIFECYCLE_KEY].lifetime)
+
+
+def install_seed(app: web.Application) -> None:
+    """Read the seed files (SeedError before anything listens) and fill an empty store with them."""
+    app[SEED_KEY] = load_seed(app[SETTINGS_KEY].seed_files)
+    if app[SEED_KEY].entries and is_empty(app[STORE_KEY]):
+        apply_seed(app)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    events: EventSink | None = None,
+    clock: Clock | None = None,
+) -> web.Application:
+    """A ready-to-run app. `store` defaults to the one `settings` name; `events`, if given, sees every
+    event too; `clock`, if given, replaces the server's clock (tests).
+    """
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=middlewares(settings))
+    app[SETTINGS_KEY] = settings
+    app[STORE_KEY] = store if store is not None else default_store(app, settings)
+    clock, new_id = install_time_and_ids(app, clock)
+    install_events(app, clock, new_id, events)
+    install_lifecycle(app, clock)
+    install_seed(app)
     add_routes(app, settings.base_path)
-    add_health_routes(app, settings.base_path)
-    add_openapi_routes(app, settings.base_path)  # describes the router as it is at the first request
-    add_control_routes(app)
-    install_seed(app, settings)
     return app

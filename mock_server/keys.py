@@ -1,19 +1,30 @@
-"""Typed application keys: every app-wide object the handlers reach, set by `create_app`."""
+"""Typed application keys: every app-wide object, one `<NAME>_KEY` each, all set by `create_app`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from aiohttp import web
 
-from mock_server.events import EventSink
-from mock_server.settings import Settings
-from mock_server.store import Store
+from mock_server.config.settings import Settings
+from mock_server.domain.clock import Clock, IdSource
+from mock_server.domain.determinism import Determinism
+from mock_server.domain.events import EventSink
+from mock_server.domain.progression import Lifecycle
+from mock_server.domain.seed import Seed
+from mock_server.notify.hub import HubRegistry
+from mock_server.notify.notifier import Notifier
+from mock_server.store.base import Store
 
-SETTINGS = web.AppKey("settings", Settings)
-STORE = web.AppKey[Store]("store")
-EVENTS = web.AppKey[EventSink]("events")
-#: Injected so a deterministic mode can fix time and ids.
-CLOCK = web.AppKey[Callable[[], datetime]]("clock")
-NEW_ID = web.AppKey[Callable[[], str]]("new_id")
+SETTINGS_KEY = web.AppKey("settings", Settings)
+STORE_KEY = web.AppKey[Store]("store")
+#: Injected so a deterministic mode (and tests) can fix time and ids.
+CLOCK_KEY = web.AppKey[Clock]("clock")
+NEW_ID_KEY = web.AppKey[IdSource]("new_id")
+#: Every event goes here: the notifier, plus an observer `create_app` was given.
+EVENTS_KEY = web.AppKey[EventSink]("events")
+HUB_KEY = web.AppKey("hub", HubRegistry)
+NOTIFIER_KEY = web.AppKey("notifier", Notifier)
+#: Background steps (order progressions, paced cancellations).
+LIFECYCLE_KEY = web.AppKey("lifecycle", Lifecycle)
+SEED_KEY = web.AppKey("seed", Seed)
+#: Present only in deterministic mode.
+DETERMINISM_KEY = web.AppKey("determinism", Determinism)

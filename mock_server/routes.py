@@ -1,23 +1,86 @@
-"""The URL map: TMF622 v4 resources under the configured base path (health: `health.py`)."""
+"""The routes table: every route of the app, in one place (method, path, handler).
+
+The TMF622 v4 resources and `/hub` sit under the configured base path; health and the OpenAPI
+document answer there and at the root (for probes that know no base path); test controls sit under
+`CONTROL_PREFIX`. Other methods on these paths get 405 with `Allow` from the router; every GET
+answers HEAD too (aiohttp's default).
+"""
 
 from __future__ import annotations
 
-from aiohttp import web
+from dataclasses import dataclass
 
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
+from mock_server.handlers import control, hub
 from mock_server.handlers.cancel_product_order import create_cancel_product_order
 from mock_server.handlers.common import ResourceHandlers
+from mock_server.handlers.health import health
 from mock_server.handlers.product_order import create_product_order
-from mock_server.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
+from mock_server.http.paths import CONTROL_PREFIX
+from mock_server.openapi.document import DOCUMENT_NAME, OpenApiDocument
 
 
-def add_routes(app: web.Application, base_path: str) -> None:
-    """Swagger paths; other methods on these paths get 405 with `Allow` from the router."""
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+
+
+def resource_routes(base_path: str) -> list[Route]:
+    """The swagger paths of productOrder and cancelProductOrder."""
     creators = ((PRODUCT_ORDER, create_product_order), (CANCEL_PRODUCT_ORDER, create_cancel_product_order))
+    routes = []
     for kind, create in creators:
         shared = ResourceHandlers(kind)
         collection = f"{base_path}/{kind.collection}"
-        app.router.add_get(collection, shared.list)
-        app.router.add_post(collection, create)
-        app.router.add_get(f"{collection}/{{id}}", shared.retrieve)
-        app.router.add_patch(f"{collection}/{{id}}", shared.patch)
-        app.router.add_delete(f"{collection}/{{id}}", shared.delete)
+        routes += [
+            Route("GET", collection, shared.list),
+            Route("POST", collection, create),
+            Route("GET", f"{collection}/{{id}}", shared.retrieve),
+            Route("PATCH", f"{collection}/{{id}}", shared.patch),
+            Route("DELETE", f"{collection}/{{id}}", shared.delete),
+        ]
+    return routes
+
+
+def hub_routes(base_path: str) -> list[Route]:
+    return [
+        Route("POST", f"{base_path}/hub", hub.register_listener),
+        Route("GET", f"{base_path}/hub/{{id}}", hub.retrieve_listener),
+        Route("DELETE", f"{base_path}/hub/{{id}}", hub.unregister_listener),
+    ]
+
+
+def service_routes(base_path: str) -> list[Route]:
+    """Health and the OpenAPI document, under the base path and (when there is one) at the root too."""
+    document = OpenApiDocument()
+    roots = [base_path, ""] if base_path else [""]
+    health_routes = [Route("GET", f"{root}/health", health) for root in reversed(roots)]
+    openapi_routes = [Route("GET", f"{root}/{DOCUMENT_NAME}", document.serve) for root in roots]
+    return health_routes + openapi_routes
+
+
+def control_routes() -> list[Route]:
+    return [
+        Route("GET", f"{CONTROL_PREFIX}/deliveries", control.list_deliveries),
+        Route("POST", f"{CONTROL_PREFIX}/reset", control.reset),
+        Route("GET", f"{CONTROL_PREFIX}/clock", control.read_clock),
+        Route("POST", f"{CONTROL_PREFIX}/clock", control.set_clock),
+    ]
+
+
+def route_table(base_path: str) -> list[Route]:
+    """Every route of the app, in registration order."""
+    return resource_routes(base_path) + hub_routes(base_path) + service_routes(base_path) + control_routes()
+
+
+def add_routes(app: web.Application, base_path: str) -> None:
+    for route in route_table(base_path):
+        if route.method == "GET":
+            app.router.add_get(route.path, route.handler)  # HEAD too
+        else:
+            app.router.add_route(route.method, route.path, route.handler)

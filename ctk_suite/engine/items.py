@@ -42,7 +42,7 @@ class KitFile(pytest.File):
             kit = KIT_TYPES.get(self.kit_format).load(self.path)
         except KitError as exc:
             raise self.CollectError(str(exc)) from None
-        for unit in kit.units:
+        for unit in kit.units_for(self.config.stash[STATE_KEY].profile):
             yield KitItem.from_parent(self, name=unit.name, kit=kit, unit=unit)
 
 
@@ -103,5 +103,8 @@ def failure_message(result: UnitResult, registry: SecretRegistry | None = None) 
     lines = [f"{tag}{len(result.failed)} of {len(result.assertions)} assertions failed ({outcome})"]
     if not result.assertions:
         lines = [f"{tag}request failed ({outcome})"]
-    lines += [f"  - {a.name}: {a.reason}" for a in result.failed]
+    for assertion in result.failed:
+        lines.append(f"  - {assertion.name}: {assertion.reason}")
+        if assertion.rule:
+            lines.append(f"    rule {result.group}: {assertion.rule}")
     return redact_text("\n".join(lines), registry)

@@ -19,6 +19,7 @@ from ctk_suite.engine.registry import Registry
 
 if TYPE_CHECKING:
     from ctk_suite.engine.session import SuiteSession
+    from ctk_suite.profile import Profile
 
 
 class KitError(ValueError):
@@ -59,6 +60,10 @@ class Kit(ABC):
     @abstractmethod
     def load(cls, path: Path) -> Kit:
         """Parse and validate the file; KitError when it is not valid."""
+
+    def units_for(self, profile: Profile) -> tuple[Unit, ...]:
+        """The units as this target's run names them (a kit may spell a name after the profile)."""
+        return self.units
 
     @abstractmethod
     def start(self, session: SuiteSession) -> KitRunner:

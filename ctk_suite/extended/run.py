@@ -90,7 +90,7 @@ class ExtendedRun:
         try:
             if name not in self._evidence:
                 try:
-                    self._evidence[name] = PROBES[name](self)
+                    self._evidence[name] = PROBES.get(name)(self)
                 except Blocked as exc:
                     self._evidence[name] = exc
                 except Exception as exc:  # a probe bug blocks its checks once, never the run
@@ -124,7 +124,7 @@ class ExtendedRun:
         self._seen = seen
         not_run = None
         try:
-            failures = tuple(CHECKS[rule.id](self))
+            failures = tuple(CHECKS.get(rule.id)(self))
         except ProbeCrashed as exc:
             failures = (Failure(request="", note=str(exc), kind=Kind.INTERNAL),)
         except Blocked as exc:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ctk_suite.checks import validate_assertion
 from ctk_suite.engine.kit import KIT_TYPES, Kit, KitError, KitRunner, Unit
 from ctk_suite.engine.records import UnitResult
 from ctk_suite.engine.session import SuiteSession
-from ctk_suite.runner import CtkRun, RunSettings
+from ctk_suite.profile import Profile
+from ctk_suite.runner import QUOTES, CtkRun, RunSettings
 from ctk_suite.scenario import SCENARIO_FORMAT, Scenario, ScenarioError, load_scenario
+from ctk_suite.variables import apply_quote
 
 
 @KIT_TYPES.register(SCENARIO_FORMAT)
@@ -34,6 +37,19 @@ class ScenarioKit(Kit):
         except (ScenarioError, KeyError) as exc:
             raise KitError(f"invalid CTK scenario {path}: {exc}") from None
         return cls(scenario)
+
+    def units_for(self, profile: Profile) -> tuple[Unit, ...]:
+        """Request titles with the profile's `?orderDate=` quoting, as the certification report shows them."""
+        quote = QUOTES[profile.order_date_quoting.value]
+        return tuple(
+            replace(
+                unit, name=f"{spec.scenario} {apply_quote(spec.name, spec.quoted_variables, quote)} {method}"
+            )
+            for unit, spec, method in zip(self.units, self.scenario.requests, self._methods(), strict=True)
+        )
+
+    def _methods(self) -> list[str]:
+        return [f"[{spec.method}]" for spec in self.scenario.requests]
 
     def start(self, session: SuiteSession) -> KitRunner:
         """A run of the scenario with the session's client and the profile's payload and headers."""

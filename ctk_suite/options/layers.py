@@ -40,31 +40,32 @@ class Given:
     source: str
 
 
-def cli_source(option: Option) -> str:
-    return f"{option.flag} (command line)"
-
-
 def layered(
-    cli: Mapping[str, Any], env: Mapping[str, str] = os.environ, ini: Mapping[str, Any] | None = None
+    cli: Mapping[str, Any],
+    env: Mapping[str, str] = os.environ,
+    ini: Mapping[str, Any] | None = None,
+    *,
+    pytest_flags: bool = False,
 ) -> dict[str, Given]:
     """The options set on the command line, in the environment or in the ini file, read and checked.
 
     `cli` and `ini` are keyed by option name; a value of None, False or [] there means "not given".
+    Errors name the flag as typed: `--timeout` for `tmf622-ctk`, `--ctk-timeout` for pytest.
     """
     ini = ini or {}
     given: dict[str, Given] = {}
     for option in OPTIONS:
-        for raw, source in _candidates(option, cli, env, ini):
+        for raw, source in _candidates(option, cli, env, ini, pytest_flags):
             given[option.name] = Given(read(option, raw, source), source)
             break
     return given
 
 
 def _candidates(
-    option: Option, cli: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str, Any]
+    option: Option, cli: Mapping[str, Any], env: Mapping[str, str], ini: Mapping[str, Any], pytest_flags: bool
 ) -> Iterable[tuple[Any, str]]:
     if _set(cli.get(option.name)):
-        yield cli[option.name], cli_source(option)
+        yield cli[option.name], f"{option.pytest_flag if pytest_flags else option.flag} (command line)"
     if _set(env.get(option.env)):
         yield env[option.env], f"{option.env} (environment)"
     if _set(ini.get(option.name)):

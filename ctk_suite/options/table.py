@@ -128,7 +128,8 @@ OPTIONS: tuple[Option, ...] = (
         metavar=_FILE,
     ),
     Option(
-        "baseline", ValueType.PATH, "earlier summary.json: fail only on regressions", "baseline", metavar=_FILE
+        "baseline", ValueType.PATH, "earlier summary.json: fail only on regressions", "baseline",
+        metavar=_FILE,
     ),
     Option(
         "reports_dir", ValueType.PATH, "where summary.json, junit.xml and allure-results/ go",

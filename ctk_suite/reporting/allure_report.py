@@ -44,7 +44,11 @@ def categories() -> list[dict[str, Any]]:
 def allure2_categories() -> list[dict[str, Any]]:
     """The same categories as Allure 2's categories.json, matched on the `[kind]` that starts a message."""
     return [
-        {"name": name, "matchedStatuses": ["failed", "broken"], "messageRegex": rf"(?s)\[{kind.value}\].*"}
+        {
+            "name": name,
+            "matchedStatuses": ["failed", "broken"],
+            "messageRegex": rf"[^\n]*?\[{kind.value}\] (?s:.*)",
+        }
         for kind, name in CATEGORY_NAMES.items()
     ]
 
@@ -68,7 +72,9 @@ def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
     dynamic.story(result.title)
     labels = {"level": result.level, "scenario": result.group, "kit": kit.title}
     rules = [a.rule for a in result.assertions if a.rule]
-    labels["specRule"] = rules[0] if rules else f"{kit.title} {result.group}"
+    labels["specRule"] = result.group if rules else f"{kit.title} {result.group}"
+    if rules:
+        labels["specSource"] = rules[0]
     if (kind := failure_kind(result)) is not None:
         labels[KIND_LABEL] = kind.value
     for name, value in labels.items():

@@ -50,11 +50,14 @@ class RunReport:
         )
 
     @classmethod
-    def of_results(cls, results: list[UnitResult], registry: SecretRegistry | None = None) -> RunReport:
+    def of_results(
+        cls, results: list[UnitResult], api_url: str | None = None, registry: SecretRegistry | None = None
+    ) -> RunReport:
         """A bare report of `results` (tests, tools)."""
         collector = ResultCollector()
         collector.add(results)
-        return cls(tuple(results), registry or SecretRegistry(), started_at=collector.started_at)
+        registry = registry or SecretRegistry()
+        return cls(tuple(results), registry, api_url=api_url, started_at=collector.started_at)
 
     def _collector(self) -> ResultCollector:
         collector = ResultCollector()
@@ -108,7 +111,7 @@ class RunReport:
         parts = []
         for outcome in self.kit_outcomes():
             text = f"{outcome.label} {outcome.score()}"
-            if outcome.official_failed != outcome.failed:
+            if outcome.score(official=True) != outcome.score():
                 text += f" (official {outcome.score(official=True)})"
             if outcome.not_run:
                 text += f" ({outcome.not_run} not run)"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mock_server.bodies import read_object
-from mock_server.cancellation import new_cancel_task, start_cancellation
-from mock_server.errors import bad_request
+from mock_server.domain.cancellation import new_cancel_task, start_cancellation
+from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, MAX_ID_LENGTH
 from mock_server.handlers.common import collection_url
-from mock_server.keys import NEW_ID, STORE
-from mock_server.resources import CANCEL_PRODUCT_ORDER, MAX_ID_LENGTH
-from mock_server.responses import json_response
-from mock_server.validation import require_valid
+from mock_server.http.bodies import read_object
+from mock_server.http.errors import bad_request
+from mock_server.http.responses import json_response
+from mock_server.http.validation import require_valid
+from mock_server.keys import LIFECYCLE_KEY, NEW_ID_KEY, STORE_KEY
+from mock_server.store.base import read
 
 
 async def create_cancel_product_order(request: web.Request) -> web.Response:
@@ -19,10 +20,12 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
     body = await read_object(request)
     require_valid(CANCEL_PRODUCT_ORDER.create_schema, body)
     order_id = body["productOrder"]["id"]
-    order = request.app[STORE].get("productOrder", order_id) if len(order_id) <= MAX_ID_LENGTH else None
+    order = read(request.app[STORE_KEY], "productOrder", order_id) if len(order_id) <= MAX_ID_LENGTH else None
     if order is None:
         raise bad_request(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
-    task_id = request.app[NEW_ID]()
+    task_id = request.app[NEW_ID_KEY]()
     href = f"{collection_url(request, CANCEL_PRODUCT_ORDER)}/{task_id}"
-    task = start_cancellation(request.app, new_cancel_task(body, task_id=task_id, href=href), order)
+    task = start_cancellation(
+        request.app[LIFECYCLE_KEY], new_cancel_task(body, task_id=task_id, href=href), order
+    )
     return json_response(task, status=201, headers={"Location": href})

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, TypeVar
 
 from aiohttp import web
 
-from mock_server.bodies import read_json
-from mock_server.errors import bad_request, not_found
-from mock_server.events import publish_deleted, publish_update
-from mock_server.keys import CLOCK, EVENTS, SETTINGS, STORE
-from mock_server.patching import PATCH_MEDIA_TYPES
-from mock_server.query import count_headers, parse_fields, parse_query, select_fields
-from mock_server.resources import MAX_ID_LENGTH, ResourceKind, timestamp
-from mock_server.responses import json_bytes_response, json_response
-from mock_server.store import Collection
-from mock_server.updates import updated
-
-Found = TypeVar("Found")
+from mock_server.domain.clock import timestamp
+from mock_server.domain.events import publish_deleted, publish_update
+from mock_server.domain.patching import PATCH_MEDIA_TYPES
+from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
+from mock_server.domain.updates import updated
+from mock_server.http.bodies import read_json
+from mock_server.http.errors import bad_request, not_found
+from mock_server.http.responses import json_bytes_response, json_response
+from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
+from mock_server.store.base import Stored
+from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
 
 #: RFC 3986 host (reg-name, IPv4 or [IPv6]) with an optional port: what a Host header may hold.
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%]+)(:\d{1,5})?$")
@@ -36,7 +33,7 @@ def _root_url(scheme: str, host: str) -> str:
 
 def api_url(request: web.Request, segment: str) -> str:
     """`<public URL><base path>/<segment>`; without --public-url, from the request's Host."""
-    settings = request.app[SETTINGS]
+    settings = request.app[SETTINGS_KEY]
     root = settings.public_url
     if root is None:
         root = _root_url(request.scheme, request.host)
@@ -48,25 +45,15 @@ def collection_url(request: web.Request, kind: ResourceKind) -> str:
 
 
 def now_text(request: web.Request) -> str:
-    return timestamp(request.app[CLOCK]())
+    return timestamp(request.app[CLOCK_KEY]())
 
 
-def find(request: web.Request, kind: ResourceKind) -> dict[str, Any]:
-    """The resource named in the path, as a dict the handler owns, or a 404."""
-    return _named_in_path(request, kind, request.app[STORE].get)
-
-
-def find_json(request: web.Request, kind: ResourceKind) -> bytes:
-    """The resource named in the path, as the store's JSON bytes, or a 404."""
-    return _named_in_path(request, kind, request.app[STORE].get_json)
-
-
-def _named_in_path(
-    request: web.Request, kind: ResourceKind, read: Callable[[Collection, str], Found | None]
-) -> Found:
-    """`read` of the id in the path, or a 404 naming that id (ids are opaque: never a 500)."""
+def find(request: web.Request, kind: ResourceKind) -> Stored:
+    """The resource named in the path, or a 404 naming that id (ids are opaque: never a 500)."""
     resource_id = request.match_info["id"]
-    found = None if len(resource_id) > MAX_ID_LENGTH else read(kind.collection, resource_id)
+    found = (
+        None if len(resource_id) > MAX_ID_LENGTH else request.app[STORE_KEY].get(kind.collection, resource_id)
+    )
     if found is None:
         raise not_found(f"No {kind.collection} with id {resource_id[:MAX_ID_LENGTH]!r}")
     return found
@@ -80,32 +67,30 @@ class ResourceHandlers:
 
     async def list(self, request: web.Request) -> web.Response:
         """Without `fields`, the page is the store's JSON bytes joined: no dict is built."""
-        settings, store = request.app[SETTINGS], request.app[STORE]
+        settings, store = request.app[SETTINGS_KEY], request.app[STORE_KEY]
         query = parse_query(request.query.items(), settings.default_limit, settings.max_limit)
-        selection = (self.kind.collection, query.conditions, query.sort, query.offset, query.limit)
+        page = store.query(self.kind.collection, query)
+        headers = count_headers(page.total, len(page))
         if query.fields is None:
-            rows, total = store.query_json(*selection)
-            return json_bytes_response(b"[" + b",".join(rows) + b"]", headers=count_headers(total, len(rows)))
-        page, total = store.query(*selection)
-        body = [select_fields(resource, query.fields) for resource in page]
-        return json_response(body, headers=count_headers(total, len(body)))
+            return json_bytes_response(b"[" + b",".join(page.json_rows()) + b"]", headers=headers)
+        return json_response([select_fields(r, query.fields) for r in page.resources()], headers=headers)
 
     async def retrieve(self, request: web.Request) -> web.Response:
         fields = request.query.get("fields")
         if fields is None:
-            return json_bytes_response(find_json(request, self.kind))
-        return json_response(select_fields(find(request, self.kind), parse_fields(fields)))
+            return json_bytes_response(find(request, self.kind).json())
+        return json_response(select_fields(find(request, self.kind).resource(), parse_fields(fields)))
 
     async def patch(self, request: web.Request) -> web.Response:
         media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
-        before = find(request, self.kind)
+        before = find(request, self.kind).resource()
         after = updated(self.kind, before, media_type, body, now_text(request))
-        request.app[STORE].replace(self.kind.collection, after)
-        publish_update(request.app[EVENTS], self.kind.collection, before, after)
+        request.app[STORE_KEY].replace(self.kind.collection, after)
+        publish_update(request.app[EVENTS_KEY], self.kind.collection, before, after)
         return json_response(after)
 
     async def delete(self, request: web.Request) -> web.Response:
-        resource = find(request, self.kind)
-        request.app[STORE].delete(self.kind.collection, resource["id"])
-        publish_deleted(request.app[EVENTS], self.kind.collection, resource)
+        resource = find(request, self.kind).resource()
+        request.app[STORE_KEY].delete(self.kind.collection, resource["id"])
+        publish_deleted(request.app[EVENTS_KEY], self.kind.collection, resource)
         return web.Response(status=204)

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mock_server.bodies import read_object
-from mock_server.events import publish_created
+from mock_server.domain.events import publish_created
+from mock_server.domain.product_orders import new_product_order
+from mock_server.domain.resources import PRODUCT_ORDER
 from mock_server.handlers.common import collection_url, now_text
-from mock_server.keys import EVENTS, NEW_ID, STORE
-from mock_server.product_orders import new_product_order
-from mock_server.progression import LIFECYCLE
-from mock_server.resources import PRODUCT_ORDER
-from mock_server.responses import json_response
-from mock_server.validation import require_valid
+from mock_server.http.bodies import read_object
+from mock_server.http.responses import json_response
+from mock_server.http.validation import require_valid
+from mock_server.keys import EVENTS_KEY, LIFECYCLE_KEY, NEW_ID_KEY, STORE_KEY
 
 
 async def create_product_order(request: web.Request) -> web.Response:
     body = await read_object(request)
     require_valid(PRODUCT_ORDER.create_schema, body)
     app = request.app
-    order_id = app[NEW_ID]()
+    order_id = app[NEW_ID_KEY]()
     href = f"{collection_url(request, PRODUCT_ORDER)}/{order_id}"
     # Built by our code from a valid create body: a valid ProductOrder by construction
     # (tests/mock_server/test_product_order_invariants.py), so it is not validated again.
     order = new_product_order(body, order_id=order_id, href=href, order_date=now_text(request))
-    app[STORE].add(PRODUCT_ORDER.collection, order)
-    publish_created(app[EVENTS], PRODUCT_ORDER.collection, order)
-    app[LIFECYCLE].start_order(order)  # no-op unless auto progression is on
+    app[STORE_KEY].add(PRODUCT_ORDER.collection, order)
+    publish_created(app[EVENTS_KEY], PRODUCT_ORDER.collection, order)
+    app[LIFECYCLE_KEY].start_order(order)  # no-op unless auto progression is on
     # TMF622B: href "must be the same as the one set in Location header".
     return json_response(order, status=201, headers={"Location": href})

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from ctk_suite.reporting.run_report import RunReport
 from ctk_suite.runner import CtkRun, RunSettings
 from ctk_suite.scenario import Scenario
 
@@ -26,6 +27,11 @@ def run_ctk(
     finally:
         run.client.close()
     return run
+
+
+def report_of(run: CtkRun) -> RunReport:
+    """The report the writers read, for a run made by `run_ctk`."""
+    return RunReport.of_results(run.results, run.settings.base_url)
 
 
 def failed_names(run: CtkRun) -> dict[str, set[str]]:

@@ -145,5 +145,5 @@ def test_a_baseline_that_cannot_be_read_stops_the_run(pytester: pytest.Pytester,
     (pytester.path / "old.json").write_text(json.dumps({"format": "other"}), encoding="utf-8")
     result = pytester.runpytest(ctk_file.name, "--ctk-baseline", "old.json")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert "--ctk-baseline" in result.stderr.str()
+    assert "baseline " in result.stderr.str()
     assert "not a tmf622-ctk summary.json" in result.stderr.str()

@@ -202,7 +202,9 @@ def test_a_crashing_check_fails_its_assertion_only(
         raise RuntimeError("boom")
 
     monkeypatch.setitem(
-        checks._REGISTRY, "status_code", CheckKind("status_code", boom, frozenset(), needs_json=False)
+        checks.CHECK_KINDS._entries,
+        "status_code",
+        CheckKind("status_code", boom, frozenset(), needs_json=False),
     )
     with serving() as (url, _):
         run = run_ctk(scenario, url)

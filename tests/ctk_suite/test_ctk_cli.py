@@ -11,31 +11,34 @@ from pathlib import Path
 import pytest
 
 from ctk_suite import allure_html, cli
-
-
-def options(*argv: str) -> object:
-    return cli.build_parser().parse_args(list(argv))
+from ctk_suite.options.frontends import cli_values
+from ctk_suite.profile import Profile, Target
 
 
 def test_pytest_args_carry_every_option(tmp_path: Path) -> None:
-    parsed = options(
+    argv = [
         "--base-url", "http://h/v4/", "--orderdate-quote", "single", "--header", "X-A: 1", "--timeout", "3",
         "--ctk-profile", "p.yaml", "--insecure", "--ca-bundle", "ca.pem", "--client-cert", "c.pem",
         "--client-key", "c.key", "--level", "all", "--no-cleanup", "--baseline", "old.json",
-        "--connect-timeout", "2", "--read-timeout", "7", "--payload", "order.json",
-    )  # fmt: skip
-    args = cli.pytest_args(parsed, tmp_path, [tmp_path / "ctk-4.0.0.yaml"], ["-q"])  # type: ignore[arg-type]
+        "--connect-timeout", "2", "--read-timeout", "7", "--payload", "order.json", "--callback-url",
+        "http://cb/", "--listener-bind", "0.0.0.0:9", "--event-timeout", "4", "--verdict", "official",
+        "--api-version", "4.0.0", "--reports-dir", str(tmp_path), "--no-allure-html",
+    ]  # fmt: skip
+    values = cli_values(cli.build_parser().parse_args(argv))
+    profile = Profile("p", tmp_path / "p.yaml", Target(None), reports_dir=tmp_path)
+    args = cli.pytest_args(values, profile, [tmp_path / "ctk-4.0.0.yaml"], ["-q"])
     assert args[0] == str(tmp_path / "ctk-4.0.0.yaml")
     pairs = dict(itertools.pairwise(args))
-    flags = {"--ctk-insecure", "--ctk-no-cleanup"}
+    flags = {"--ctk-insecure", "--ctk-no-cleanup", "--ctk-no-allure-html"}
     assert {flag: pairs[flag] for flag in pairs if flag.startswith("--ctk-") and flag not in flags} == {
+        "--ctk-api-version": "4.0.0",
         "--ctk-reports-dir": str(tmp_path),
         "--ctk-profile": "p.yaml",
         "--ctk-base-url": "http://h/v4/",
         "--ctk-orderdate-quote": "single",
-        "--ctk-timeout": "3.0",
-        "--ctk-connect-timeout": "2.0",
-        "--ctk-read-timeout": "7.0",
+        "--ctk-timeout": "3",
+        "--ctk-connect-timeout": "2",
+        "--ctk-read-timeout": "7",
         "--ctk-ca-bundle": "ca.pem",
         "--ctk-client-cert": "c.pem",
         "--ctk-client-key": "c.key",
@@ -43,15 +46,13 @@ def test_pytest_args_carry_every_option(tmp_path: Path) -> None:
         "--ctk-payload": "order.json",
         "--ctk-baseline": "old.json",
         "--ctk-header": "X-A: 1",
+        "--ctk-callback-url": "http://cb/",
+        "--ctk-listener-bind": "0.0.0.0:9",
+        "--ctk-event-timeout": "4",
+        "--ctk-verdict": "official",
     }
     assert flags <= set(args)
-    pairs = dict(itertools.pairwise(args))
     assert pairs["--alluredir"] == str(tmp_path / "allure-results")
-    assert pairs["--ctk-reports-dir"] == str(tmp_path)
-    assert pairs["--ctk-base-url"] == "http://h/v4/"
-    assert pairs["--ctk-orderdate-quote"] == "single"
-    assert pairs["--ctk-header"] == "X-A: 1"
-    assert pairs["--ctk-timeout"] == "3.0"
     assert pairs["-c"] == os.devnull  # a surrounding project's pytest settings stay out
     assert "--clean-alluredir" in args
     assert args[-1] == "-q"
@@ -60,19 +61,22 @@ def test_pytest_args_carry_every_option(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--timeout", "0"], "argument --timeout: must be a positive number of seconds, got '0'"),
-        (["--base-url", "ftp://h/"], "the base URL must be an http(s) URL, got 'ftp://h/'"),
+        (["--timeout", "0"], "--timeout (command line): must be a number of seconds in (0, 3600], got '0'"),
+        (
+            ["--base-url", "ftp://h/"],
+            "--base-url (command line): must be an absolute http(s) URL (value not shown)",
+        ),
         (
             ["--header", "Authorization Bearer secret"],
-            "a header must look like 'Name: value' (value not shown)",
+            "--header (command line): a header must look like 'Name: value' (value not shown)",
         ),
         (
             ["--orderdate-quote", "double"],
             "argument --orderdate-quote/--ctk-orderdate-quote: invalid choice: 'double'",
         ),
-        (["--profile", "nowhere.yaml"], "nowhere.yaml: profile file not found"),
-        (["--baseline", "nowhere.json"], "--ctk-baseline nowhere.json: file not found"),
-        (["--read-timeout", "-1"], "argument --read-timeout: must be a positive number of seconds, got '-1'"),
+        (["--profile", "nowhere.yaml"], "/"),  # the absolute path: nowhere.yaml: profile file not found
+        (["--baseline", "nowhere.json"], "baseline /"),
+        (["--read-timeout", "-1"], "--read-timeout (command line): must be a number of seconds in (0, 3600]"),
         (["--frobnicate"], "unrecognized arguments: --frobnicate"),
     ],
 )
@@ -86,6 +90,7 @@ def test_usage_errors_exit_2_with_one_line(
     assert err.count("\n") == 1
     assert err.startswith(f"tmf622-ctk: {message}")
     assert "secret" not in err
+    assert "not found" in err or "nowhere" not in " ".join(argv)
 
 
 def fake_allure(folder: Path, body: str) -> Path:

@@ -11,9 +11,9 @@ import pytest
 from ctk_helpers import closed_port_url, read_summary
 from fake_tmf622 import serving
 
-from ctk_suite import plugin
-from ctk_suite.config import resolve
+from ctk_suite.engine.state import MOCK_START_FAILED, TARGET_UNUSABLE
 from ctk_suite.mock_process import EmbeddedMock, MockStartError
+from ctk_suite.reporting.allure_report import KIND_LABEL, allure2_categories, categories
 
 TITLES = [
     "N1 /ProductOrder [POST]",
@@ -58,7 +58,12 @@ def test_conforming_server_exit_0_with_reports(pytester: pytest.Pytester, ctk_fi
     assert result.ret == 0
     result.assert_outcomes(passed=9)
     result.stdout.fnmatch_lines(
-        ["*TMF622 CTK*", "*│ assertions * 63 │ * 0 │", "tmf622-ctk: 9 requests, 63 assertions, 0 failed"]
+        [
+            "*TMF622 CTK*",
+            "*│ assertions * 63 │ * 0 │",
+            "CTK 4.0.0: 9 requests, 63 assertions, 0 failed",
+            "tmf622-ctk: CTK 4.0.0 63/63: PASS",
+        ]
     )
     summary = read_summary(pytester.path / "reports")
     assert summary["totals"] == {"requests": 9, "assertions": 63, "failedAssertions": 0}
@@ -87,7 +92,15 @@ def test_allure_results_have_names_labels_and_steps(pytester: pytest.Pytester, c
     assert len(steps) == 10
     assert steps["Status code is 201"] == "failed"
     assert [k for k, v in steps.items() if v == "failed"] == ["Status code is 201"]
-    assert {a["name"] for a in post["attachments"]} == {"request", "response"}
+    assert {a["name"] for a in post["attachments"]} == {
+        "request",
+        "request body",
+        "response",
+        "response body",
+    }
+    bodies = {a["name"]: a["type"] for a in post["attachments"]}
+    assert bodies["response body"] == "application/json"
+    assert labels(post)[KIND_LABEL] == "status"
     assert labels(results["E1 /ProductOrder/404ID [GET]"])["suite"] == "E1"
     assert labels(results["N2 /ProductOrder?fields=id [GET]"])["suite"] == "N2"
     environment = (folder / "environment.properties").read_text(encoding="utf-8")
@@ -97,11 +110,8 @@ def test_allure_results_have_names_labels_and_steps(pytester: pytest.Pytester, c
         assert f"{line}\n" in environment
     categories = json.loads((folder / "categories.json").read_text(encoding="utf-8"))
     message = post["statusDetails"]["message"]
-    assert message.startswith("ctk_suite.plugin.CtkFailed: 1 of 10 assertions failed")
+    assert message.startswith("ctk_suite.engine.items.UnitFailed: [status] 1 of 10 assertions failed")
     assert next(c["name"] for c in categories if _matches(c, message)) == "Wrong status code"
-
-
-ONE_OF_13 = "1 of 13 assertions failed (GET u -> HTTP 200)"
 
 
 def _matches(category: dict[str, Any], message: str) -> bool:
@@ -109,18 +119,24 @@ def _matches(category: dict[str, Any], message: str) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("message", "category"),
+    ("kind", "category"),
     [
-        ("request failed (GET u -> transport error: no answer from h (read timeout))", "Transport"),
-        ("10 of 10 assertions failed (POST u -> auth error: token endpoint answered 401)", "Authentication"),
-        (f"{ONE_OF_13}\n  - S: $.state: expected valid ProductOrder (enum), seen 'x'", "Schema"),
-        (f"{ONE_OF_13}\n  - x: $.id: expected a string, seen null", "Assertion"),
+        ("transport", "Transport"),
+        ("auth", "Authentication"),
+        ("precondition-not-met", "Not run"),
+        ("body", "Response body is not JSON"),
+        ("status", "Wrong status code"),
+        ("schema", "Schema"),
+        ("assertion", "Assertion"),
+        ("internal", "Suite errors"),
     ],
 )  # fmt: skip
-def test_categories_separate_transport_schema_and_assertion_failures(message: str, category: str) -> None:
-    from ctk_suite.reporting.allure_report import CATEGORIES
-
-    assert next(c["name"] for c in CATEGORIES if _matches(c, message)).startswith(category)
+def test_categories_come_from_the_failure_kind(kind: str, category: str) -> None:
+    """Allure 3 rules match the kind label; Allure 2's categories.json the `[kind]` a message starts with."""
+    rule = next(c for c in categories() if c["matchers"]["labels"][KIND_LABEL] == kind)
+    assert rule["name"].startswith(category)
+    message = f"[{kind}] 1 of 13 assertions failed (GET u -> HTTP 200)"
+    assert next(c["name"] for c in allure2_categories() if _matches(c, message)).startswith(category)
 
 
 @pytest.mark.parametrize(
@@ -145,16 +161,16 @@ def test_broken_servers_exit_non_zero(
     assert read_summary(pytester.path / "reports")["totals"]["failedAssertions"] == failed
 
 
-def test_unreachable_server_exits_non_zero_and_reports_all_requests(
+def test_unreachable_server_stops_at_the_preflight_with_exit_4_and_one_line(
     pytester: pytest.Pytester, ctk_file: Path
 ) -> None:
     result = pytester.runpytest(ctk_file.name, "--ctk-base-url", closed_port_url(), "--ctk-timeout", "2")
-    assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.assert_outcomes(failed=9)
-    summary = read_summary(pytester.path / "reports")
-    assert summary["totals"] == {"requests": 9, "assertions": 60, "failedAssertions": 60}
-    assert summary["requests"][0]["error"].startswith("transport error: connection refused by 127.0.0.1:")
-    assert summary["requests"][0]["status"] is None
+    assert result.ret == TARGET_UNUSABLE
+    output = result.stdout.str()
+    assert output.count("target not usable: cannot reach") == 1
+    assert "connection refused by 127.0.0.1:" in output
+    assert "Traceback" not in output
+    assert not (pytester.path / "reports" / "summary.json").exists()
 
 
 def test_failure_message_lists_failed_assertions(pytester: pytest.Pytester, ctk_file: Path) -> None:
@@ -162,7 +178,7 @@ def test_failure_message_lists_failed_assertions(pytester: pytest.Pytester, ctk_
         result = pytester.runpytest(ctk_file.name, "--ctk-base-url", url)
     result.stdout.fnmatch_lines(
         [
-            f"1 of 10 assertions failed (POST {url}productOrder -> HTTP 200)",
+            f"[[]status] 1 of 10 assertions failed (POST {url}productOrder -> HTTP 200)",
             "  - Status code is 201: status: expected HTTP 201, seen HTTP 200",
         ]
     )
@@ -191,8 +207,11 @@ def test_secrets_are_sent_but_never_written(pytester: pytest.Pytester, ctk_file:
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        (["--ctk-timeout", "0"], "--ctk-timeout must be a positive number of seconds"),
-        (["--ctk-base-url", "ftp://example.com"], "the base URL must be an http(s) URL"),
+        (["--ctk-timeout", "0"], "--ctk-timeout (command line): must be a number of seconds in (0, 3600]"),
+        (
+            ["--ctk-base-url", "ftp://example.com"],
+            "--ctk-base-url (command line): must be an absolute http(s) URL",
+        ),
         (["--ctk-header", "no colon"], "a header must look like 'Name: value'"),
     ],
 )
@@ -200,19 +219,6 @@ def test_usage_errors(pytester: pytest.Pytester, ctk_file: Path, option: list[st
     result = pytester.runpytest(ctk_file.name, *option)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert message in result.stderr.str()
-
-
-def test_option_precedence_cli_over_env_over_ini(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nctk_timeout = 3\nctk_base_url = http://ini/\nctk_orderdate_quote = single\n")
-    env = {"TMF622_CTK_TIMEOUT": "4", "TMF622_CTK_HEADERS": "X-A: 1\nX-B: 2"}
-    assert resolve(pytester.parseconfig(), env).overrides.timeout_s == 4.0
-    assert resolve(pytester.parseconfig("--ctk-timeout", "5"), env).overrides.timeout_s == 5.0
-    resolved = resolve(pytester.parseconfig(), {}).overrides
-    assert (resolved.timeout_s, resolved.base_url, resolved.orderdate_quote) == (3.0, "http://ini/", "single")
-    assert dict(resolve(pytester.parseconfig(), env).headers) == {"X-A": "1", "X-B": "2"}
-    assert resolve(pytester.parseconfig("--ctk-base-url", "http://cli/v4"), {}).base_url == "http://cli/v4/"
-    flags = resolve(pytester.parseconfig(), {"TMF622_CTK_INSECURE": "1", "TMF622_CTK_LEVEL": "all"}).overrides
-    assert (flags.insecure, flags.no_cleanup, flags.level) == (True, False, "all")
 
 
 def test_mock_that_cannot_start_is_a_clear_error(
@@ -223,7 +229,7 @@ def test_mock_that_cannot_start_is_a_clear_error(
 
     monkeypatch.setattr(EmbeddedMock, "start", refuse)
     result = pytester.runpytest(ctk_file.name)
-    assert result.ret == plugin.MOCK_START_FAILED
+    assert result.ret == MOCK_START_FAILED
     result.stdout.fnmatch_lines(
         ["*tmf622-ctk: cannot start the embedded mock: the embedded mock exited with code 1*"]
     )

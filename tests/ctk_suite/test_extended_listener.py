@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from ctk_suite.extended.items import register_callback_secrets
 from ctk_suite.extended.listener import EventListener, ListenerError, ListenerSettings, event_name
-from ctk_suite.extended.options import _callback, _timeout, parse_bind
+from ctk_suite.kits.extended_kit import register_callback_secrets
+from ctk_suite.options.layers import OptionError, parse_bind, read
+from ctk_suite.options.table import BY_NAME
 from ctk_suite.redaction import SecretRegistry, redact_text
 
 
@@ -88,20 +89,20 @@ def test_parse_bind() -> None:
     assert parse_bind("0.0.0.0:8765") == ("0.0.0.0", 8765)
     assert parse_bind("[::1]:9") == ("::1", 9)
     for bad in ("", ":80", "host:http", "host:70000"):
-        with pytest.raises(pytest.UsageError, match="--ctk-listener-bind must look like HOST"):
+        with pytest.raises(OptionError, match="must look like HOST or HOST:PORT"):
             parse_bind(bad)
 
 
 def test_callback_and_timeout_values() -> None:
-    assert _callback(" http://h:1/cb ") == "http://h:1/cb"
-    assert _callback(None) is None
-    with pytest.raises(pytest.UsageError, match=r"value not shown"):
-        _callback("ftp://token@h/")
-    assert _timeout(None) == 10.0
-    assert _timeout("2.5") == 2.5
+    callback, timeout = BY_NAME["callback_url"], BY_NAME["event_timeout"]
+    assert read(callback, " http://h:1/cb ", "x") == "http://h:1/cb"
+    with pytest.raises(OptionError, match=r"x: must be an absolute http\(s\) URL \(value not shown\)"):
+        read(callback, "ftp://token@h/", "x")
+    assert timeout.default == 10.0
+    assert read(timeout, "2.5", "x") == 2.5
     for bad in ("0", "-1", "soon", "601"):
-        with pytest.raises(pytest.UsageError, match="--ctk-event-timeout"):
-            _timeout(bad)
+        with pytest.raises(OptionError, match=r"TMF622_CTK_EVENT_TIMEOUT \(environment\): must be a number"):
+            read(timeout, bad, "TMF622_CTK_EVENT_TIMEOUT (environment)")
 
 
 def test_secrets_of_a_callback_url_are_masked_in_reports() -> None:

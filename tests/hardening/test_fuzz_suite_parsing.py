@@ -64,18 +64,21 @@ from ctk_suite.auth import OAuth2ClientCredentials
 from ctk_suite.checks import check_kinds, get_check
 from ctk_suite.cleanup import CleanupReport, CreatedOrders, clean_up
 from ctk_suite.client import Exchange, HttpClient, Limits
+from ctk_suite.engine.records import UnitResult
 from ctk_suite.extended.catalogue import load_catalogue
 from ctk_suite.extended.listener import EventListener, ListenerSettings, ReceivedEvent, event_name
-from ctk_suite.extended.results import request_result
+from ctk_suite.extended.results import unit_result
 from ctk_suite.extended.rules_optional import envelope_failures, summary
 from ctk_suite.extended.run import ExtendedRun, Target
 from ctk_suite.failures import MAX_LINE_CHARS, MAX_LISTED, Failure, printable, render
+from ctk_suite.kits.extended_kit import ExtendedKit
 from ctk_suite.profile import OAuth2Config, Secret
-from ctk_suite.reporting.context import ReportContext
+from ctk_suite.redaction import SecretRegistry
 from ctk_suite.reporting.junit import write_junit
+from ctk_suite.reporting.run_report import RunReport
 from ctk_suite.reporting.summary import write_summary
-from ctk_suite.reporting.table import notes, render_table
-from ctk_suite.runner import CtkRun, NotJson, RequestResult, RunSettings, read_json
+from ctk_suite.reporting.table import render_table
+from ctk_suite.runner import CtkRun, NotJson, RunSettings, read_json
 from ctk_suite.scenario import AssertionSpec, Emit, RequestSpec, load_scenario
 from tmf622_scenarios import scenario_path
 
@@ -100,7 +103,7 @@ def assert_line(text: str, limit: int, what: str) -> None:
     assert not SAFETY_NETS.search(text), f"{what}: {text}"
 
 
-def assert_sound(result: RequestResult) -> None:
+def assert_sound(result: UnitResult) -> None:
     """Verdicts are booleans; a passed assertion has no reason, a failed one a sound line."""
     for assertion in result.assertions:
         assert isinstance(assertion.passed, bool)
@@ -133,12 +136,12 @@ def emitted(spec: AssertionSpec, body: Any, created: str | None) -> bool:
     return created is not None and any(isinstance(r, dict) and r.get("id") == created for r in records)
 
 
-def assert_catalogue_names(run: CtkRun, result: RequestResult) -> None:
+def assert_catalogue_names(run: CtkRun, spec: RequestSpec, result: UnitResult) -> None:
     """Exactly the catalogue's names, rendered, in order: conditional ones only when they apply."""
     body, created = decoded(result.exchange), run.variables.get("IDPO01")
     wanted = [
         (printable(run.variables.render(a.name)), a.name)
-        for a in result.spec.assertions
+        for a in spec.assertions
         if emitted(a, body, created)
     ]
     assert [(a.name, a.key) for a in result.assertions] == wanted
@@ -161,17 +164,19 @@ def holds(spec: AssertionSpec, exchange: Exchange | None, instances: list[Any]) 
     return None
 
 
-def assert_exact_verdicts(result: RequestResult) -> None:
+def assert_exact_verdicts(spec_of_request: RequestSpec, result: UnitResult) -> None:
     """Status, mandatory attributes and string attributes pass exactly when the response satisfies them."""
     body, exchange = decoded(result.exchange), result.exchange
-    reads_json = any(get_check(a.kind).needs_json for a in result.spec.assertions) or result.spec.captures
+    reads_json = (
+        any(get_check(a.kind).needs_json for a in spec_of_request.assertions) or spec_of_request.captures
+    )
     # No response, or no JSON where JSON is read: every assertion fails with that one reason.
     usable = (
         exchange is not None and exchange.error is None and not (reads_json and isinstance(body, NotJson))
     )
-    instances = instances_of(result.spec, body) if usable else []
+    instances = instances_of(spec_of_request, body) if usable else []
     by_key = {a.key: a for a in result.assertions}
-    for spec in result.spec.assertions:
+    for spec in spec_of_request.assertions:
         verdict = holds(spec, exchange, instances) if usable else False
         if verdict is not None and spec.name in by_key:
             assert by_key[spec.name].passed is verdict, by_key[spec.name]
@@ -180,17 +185,17 @@ def assert_exact_verdicts(result: RequestResult) -> None:
 def assert_reports(
     run: CtkRun | None,
     folder: Path,
-    extended: tuple[RequestResult, ...] = (),
+    extended: tuple[UnitResult, ...] = (),
     cleanup: CleanupReport | None = None,
 ) -> None:
     """summary.json and junit.xml are written and read back; the terminal table is printable."""
-    context = ReportContext(extended=extended, cleanup=cleanup)
     results = [*(run.results if run else []), *extended]
-    document = json.loads(write_summary(run, folder / "summary.json", context).read_text(encoding="utf-8"))
+    report = RunReport(tuple(results), SecretRegistry(), api_url=BASE_URL, cleanup=cleanup)
+    document = json.loads(write_summary(report, folder / "summary.json").read_text(encoding="utf-8"))
     assert len(document["requests"]) + len(document["extendedRequests"]) == len(results)
-    root = ET.parse(write_junit(run, folder / "junit.xml", context)).getroot()
-    assert root.get("tests") == str(sum(len(r.assertions) for r in results))
-    lines = render_table(run, context) if run is not None else notes(context)
+    root = ET.parse(write_junit(report, folder / "junit.xml")).getroot()
+    assert root.get("tests") == str(sum(len(r.assertions) or 1 for r in results))
+    lines = render_table(report)
     assert not any(UNPRINTABLE.search(line) for line in lines)
 
 
@@ -220,11 +225,11 @@ def ctk_run(client: Any, data: st.DataObject | None = None) -> CtkRun:
     return run
 
 
-def execute(run: CtkRun, spec: RequestSpec) -> RequestResult:
-    result = run.execute(spec)
+def execute(run: CtkRun, spec: RequestSpec) -> UnitResult:
+    result = run.execute(spec)[-1]
     assert_sound(result)
-    assert_catalogue_names(run, result)
-    assert_exact_verdicts(result)
+    assert_catalogue_names(run, spec, result)
+    assert_exact_verdicts(spec, result)
     return result
 
 
@@ -268,6 +273,8 @@ EVERY_KIND = (
     AssertionSpec("max_response_time", "fast", {"ms": 1000}),
     AssertionSpec("location_matches_href", "location"),
     AssertionSpec("schema_valid", "schema", {"schema": "ProductOrder"}),
+    AssertionSpec("status_one_of", "status 200 or 206", {"statuses": [200, 206]}),
+    AssertionSpec("mandatory_keys", "as created", {"keys": ["id", "href", "a.b"], "keyVariable": "IDPO01"}),
 )
 
 
@@ -375,9 +382,10 @@ class FakeRun(ExtendedRun):
         return self.fake_listener
 
 
-def evaluate_every_rule(run: ExtendedRun) -> tuple[RequestResult, ...]:
+def evaluate_every_rule(run: ExtendedRun) -> tuple[UnitResult, ...]:
     """Every rule of the catalogue, as the reports see it; each sound and named by its rule."""
-    results = tuple(request_result(run.evaluate(rule), BASE_URL) for rule in RULES)
+    kit = ExtendedKit(load_catalogue(), "extended-4.0.0").info
+    results = tuple(unit_result(run.evaluate(rule), BASE_URL, kit) for rule in RULES)
     run.close()
     for rule, result in zip(RULES, results, strict=True):
         assert [a.key for a in result.assertions] == [rule.id]

@@ -14,10 +14,10 @@ import requests
 from mock_helpers import Api, ServerThread, StepClock
 
 from mock_server.app import create_app
-from mock_server.events import EventSink, RecordingEventSink
-from mock_server.keys import CLOCK, SETTINGS
-from mock_server.settings import Settings
-from mock_server.store import Store
+from mock_server.config.settings import Settings
+from mock_server.domain.events import EventSink, RecordingEventSink
+from mock_server.keys import SETTINGS_KEY
+from mock_server.store.base import Store
 
 ApiFactory = Callable[..., Api]
 
@@ -61,15 +61,16 @@ def make_api(store_kind: str, sqlite_dir: Path) -> Iterator[ApiFactory]:
         if store is None and store_kind == "sqlite":
             settings.setdefault("sqlite_path", str(sqlite_dir / f"mock-{len(started)}.sqlite3"))
         recorder = RecordingEventSink()
-        app = create_app(replace(Settings(), **settings), store=store, events=events or recorder)
-        if clock is not None or not app[SETTINGS].deterministic:
-            app[CLOCK] = clock or StepClock()
+        chosen = replace(Settings(), **settings)
+        if clock is None and not chosen.deterministic:
+            clock = StepClock()
+        app = create_app(chosen, store=store, events=events or recorder, clock=clock)
         server = ServerThread(app)
         port = server.start()
         session = requests.Session()
         started.append((server, session))
         root = f"http://127.0.0.1:{port}"
-        return Api(root, f"{root}{app[SETTINGS].base_path}", app, session, recorder, server)
+        return Api(root, f"{root}{app[SETTINGS_KEY].base_path}", app, session, recorder, server)
 
     yield start
     for server, session in started:

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 import requests
 from aiohttp import web
 
-from mock_server.events import RecordingEventSink
-from mock_server.keys import STORE
-from mock_server.store import Store
+from mock_server.domain.events import RecordingEventSink
+from mock_server.keys import STORE_KEY
+from mock_server.store.base import Collection, Store
+from mock_server.store.query import Condition, Query, SortKey
 from tmf622_schemas import validator_for
 
 BASE_PATH = "/tmf-api/productOrderingManagement/v4"
@@ -88,10 +89,10 @@ class Api:
 
     @property
     def store(self) -> Store:
-        return self.app[STORE]
+        return self.app[STORE_KEY]
 
     def count(self, collection: str = "productOrder") -> int:
-        return self.store.query(collection, [], [], 0, 1_000_000)[1]  # type: ignore[arg-type]
+        return self.store.query(collection, Query(limit=0)).total  # type: ignore[arg-type]
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -131,3 +132,16 @@ def assert_error(response: requests.Response | Raw, status: int, *fragments: str
         assert fragment in body["message"], body["message"]
     assert "Traceback" not in body["message"]
     return body
+
+
+def listed(  # noqa: PLR0917 (positional like the store tests' tables of cases)
+    store: Store,
+    collection: Collection,
+    conditions: list[Condition] | tuple[Condition, ...] = (),
+    sort: list[SortKey] | tuple[SortKey, ...] = (),
+    offset: int = 0,
+    limit: int = 10,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of `store` as (resources, total): the shape the store tests compare."""
+    page = store.query(collection, Query(tuple(conditions), tuple(sort), None, offset, limit))
+    return page.resources(), page.total

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from mock_helpers import Api, assert_error
 
-from mock_server.cancellation import cancellation_plan
+from mock_server.domain.cancellation import cancellation_plan
 from tmf622_schemas import validator_for
 
 

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from mock_server.__main__ import build_parser, parse_settings, ready_line
-from mock_server.settings import Settings
+from mock_server.config.settings import Settings
 
 READY = re.compile(r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*)\n$")
 TIMEOUT_S = 20

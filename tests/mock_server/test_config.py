@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from mock_server.__main__ import build_parser, parse_settings
-from mock_server.config_options import OPTIONS
-from mock_server.settings import Settings
+from mock_server.config.options import OPTIONS
+from mock_server.config.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "mock"
 READY = re.compile(r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*)\n$")
@@ -56,6 +56,9 @@ def every_field(files: dict[str, str]) -> dict[str, Any]:
         "notify_timeout": 1.5,
         "notify_backoff": 0.05,
         "notify_queue_size": 50,
+        "notify_queue_bytes": 4096,
+        "notify_breaker_failures": 3,
+        "notify_breaker_cooldown": 0.5,
         "faults": files["faults"],
         "faults_enabled": True,
     }
@@ -81,6 +84,9 @@ def expected(files: dict[str, str]) -> Settings:
         notify_timeout_s=1.5,
         notify_backoff_s=0.05,
         notify_queue_size=50,
+        notify_queue_bytes=4096,
+        notify_breaker_failures=3,
+        notify_breaker_cooldown_s=0.5,
         faults_file=files["faults"],
         faults_enabled=True,
     )

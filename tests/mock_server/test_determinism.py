@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from mock_helpers import TIMEOUT_S, Api, assert_error
 
-from mock_server.determinism import CounterIds, SteppingClock, counter_id, parse_moment
-from mock_server.store import MemoryStore
+from mock_server.domain.determinism import CounterIds, SteppingClock, counter_id, parse_moment
+from mock_server.store.memory import MemoryStore
 
 ApiFactory = Callable[..., Api]
 PUBLIC_URL = "http://mock.example"  # hrefs must not carry the (random) port of each run

@@ -9,7 +9,7 @@ import pytest
 from listener_helpers import is_state, listening, subscribe, summary
 from mock_helpers import Api, assert_error
 
-from mock_server.determinism import counter_id
+from mock_server.domain.determinism import counter_id
 from tmf622_schemas import validator_for
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only

@@ -12,17 +12,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from yarl import URL
 
-from mock_server.errors import error_middleware
-from mock_server.hub import (
-    HUB_KEY,
-    HubRegistry,
-    InvalidSubscription,
-    register_listener,
-    retrieve_listener,
-    unregister_listener,
-)
-from mock_server.keys import SETTINGS
-from mock_server.settings import Settings
+from mock_server.config.settings import Settings
+from mock_server.handlers.hub import register_listener, retrieve_listener, unregister_listener
+from mock_server.http.errors import error_middleware
+from mock_server.keys import HUB_KEY, SETTINGS_KEY
+from mock_server.notify.hub import HubRegistry, InvalidSubscription
 from tmf622_schemas import validator_for
 
 BASE = "/tmf-api/productOrderingManagement/v4"
@@ -32,7 +26,7 @@ CALLBACK = "http://127.0.0.1:9/client"
 def make_app(registry: HubRegistry) -> web.Application:
     """The hub handlers alone, with what they need of the mock: its settings and error middleware."""
     app = web.Application(middlewares=[error_middleware])
-    app[SETTINGS] = Settings()
+    app[SETTINGS_KEY] = Settings()
     app[HUB_KEY] = registry
     app.router.add_post(f"{BASE}/hub", register_listener)
     app.router.add_get(f"{BASE}/hub/{{id}}", retrieve_listener)

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.bodies import MAX_DEPTH, _parse_exactly, parse_json
-from mock_server.errors import ApiError
-from mock_server.responses import dump_json
+from mock_server.http.bodies import MAX_DEPTH, _parse_exactly, parse_json
+from mock_server.http.errors import ApiError
+from mock_server.http.responses import dump_json
 
 json_values = st.recursive(
     st.none()

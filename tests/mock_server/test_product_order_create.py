@@ -9,6 +9,7 @@ import uuid
 import pytest
 from mock_helpers import Api, assert_error
 
+from mock_server.store.base import read
 from tmf622_schemas import validator_for
 
 ITEM = {"id": "1", "action": "add"}
@@ -35,7 +36,7 @@ def test_create_returns_201_with_server_fields_and_location(api: Api) -> None:
     assert order["relatedParty"] == CTK_BODY["relatedParty"]
     assert order["productOrderItem"] == [{"id": "123", "action": "add", "state": "acknowledged"}]
     assert list(validator_for("ProductOrder").iter_errors(order)) == []
-    assert api.store.get("productOrder", order["id"]) == order
+    assert read(api.store, "productOrder", order["id"]) == order
 
 
 def test_create_fills_related_party_and_keeps_given_type(api: Api) -> None:

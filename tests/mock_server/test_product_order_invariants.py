@@ -14,8 +14,8 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mock_server.product_orders import new_product_order
-from mock_server.resources import timestamp
+from mock_server.domain.clock import timestamp
+from mock_server.domain.product_orders import new_product_order
 from tmf622_schemas import validator_for
 
 ACTIONS = ["add", "modify", "delete", "noChange"]

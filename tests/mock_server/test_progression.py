@@ -10,9 +10,10 @@ import yaml
 from listener_helpers import Listener, is_state, listening, subscribe, summary
 from mock_helpers import Api
 
-from mock_server.progression import LIFECYCLE, Step, load_scenario, parse_scenario, scenario_for
-from mock_server.settings import Settings
-from mock_server.state_machine import OrderState
+from mock_server.config.settings import Settings
+from mock_server.domain.progression import Step, load_scenario, parse_scenario, scenario_for
+from mock_server.domain.state_machine import OrderState
+from mock_server.keys import LIFECYCLE_KEY
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
@@ -157,11 +158,11 @@ def test_default_and_deterministic_modes_stay_synchronous(
 ) -> None:
     api = make_api(progress_delay_s=60, **settings)
     order = api.create_order()
-    assert api.app[LIFECYCLE].running == 0  # no walk was started (it would sleep for 60 s)
+    assert api.app[LIFECYCLE_KEY].running == 0  # no walk was started (it would sleep for 60 s)
     task = api.http.post(api.url("cancelProductOrder"), json={"productOrder": {"id": order["id"]}}).json()
     assert task["state"] == "done"
     assert api.http.get(order["href"]).json()["state"] == "cancelled"
-    assert api.app[LIFECYCLE].running == 0
+    assert api.app[LIFECYCLE_KEY].running == 0
 
 
 def test_scenario_selection_from_settings(tmp_path: Path) -> None:

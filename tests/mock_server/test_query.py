@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.errors import ApiError
-from mock_server.query import (
+from mock_server.http.errors import ApiError
+from mock_server.store.query import (
     Condition,
     SortKey,
     matches,

@@ -12,9 +12,9 @@ import pytest
 from mock_helpers import BASE_PATH, TIMEOUT_S, Api
 
 from mock_server.app import create_app
-from mock_server.notifications import NOTIFIER_KEY
-from mock_server.seed import SeedError, load_seed
-from mock_server.settings import Settings
+from mock_server.config.settings import Settings
+from mock_server.domain.seed import SeedError, load_seed
+from mock_server.keys import NOTIFIER_KEY
 
 ApiFactory = Callable[..., Api]
 ITEM = {"id": "1", "action": "add"}

@@ -6,10 +6,12 @@ import random
 from typing import Any
 
 import pytest
+from mock_helpers import listed
 
-from mock_server import query as query_module
-from mock_server.query import Condition, SortKey, matches_all, parse_condition
-from mock_server.store import DuplicateIdError, MemoryStore
+from mock_server.store import query as query_module
+from mock_server.store.base import DuplicateIdError, read
+from mock_server.store.memory import MemoryStore
+from mock_server.store.query import Condition, SortKey, matches_all, parse_condition
 
 N = 1000
 
@@ -52,31 +54,34 @@ def test_crud_and_copies() -> None:
     document = {"id": "a", "state": "acknowledged"}
     store.add("productOrder", document)
     document["state"] = "mutated by the caller"
-    fetched = store.get("productOrder", "a")
+    fetched = read(store, "productOrder", "a")
     assert fetched == {"id": "a", "state": "acknowledged"}
     assert fetched is not None
     fetched["state"] = "mutated again"
-    assert store.get("productOrder", "a") == {"id": "a", "state": "acknowledged"}
+    assert read(store, "productOrder", "a") == {"id": "a", "state": "acknowledged"}
     with pytest.raises(DuplicateIdError):
         store.add("productOrder", {"id": "a"})
-    assert store.get("cancelProductOrder", "a") is None
+    assert read(store, "cancelProductOrder", "a") is None
     assert store.replace("productOrder", {"id": "a", "state": "held"})
     assert not store.replace("productOrder", {"id": "zz"})
-    assert store.query("productOrder", [parse_condition("state", "held")], [], 0, 10) == (
+    assert listed(store, "productOrder", [parse_condition("state", "held")], [], 0, 10) == (
         [{"id": "a", "state": "held"}],
         1,
     )
-    assert store.query("productOrder", [parse_condition("state", "acknowledged")], [], 0, 10) == ([], 0)
+    assert listed(store, "productOrder", [parse_condition("state", "acknowledged")], [], 0, 10) == ([], 0)
     assert store.delete("productOrder", "a")
     assert not store.delete("productOrder", "a")
-    assert store.query("productOrder", [parse_condition("id", "a")], [], 0, 10) == ([], 0)
+    assert listed(store, "productOrder", [parse_condition("id", "a")], [], 0, 10) == ([], 0)
 
 
 def test_reset_empties_every_collection(store: MemoryStore) -> None:
     store.add("cancelProductOrder", {"id": "t", "productOrder": {"id": "o1"}})
     store.reset()
-    assert store.query("productOrder", [], [], 0, 10) == ([], 0)
-    assert store.query("cancelProductOrder", [parse_condition("productOrder.id", "o1")], [], 0, 10) == ([], 0)
+    assert listed(store, "productOrder", [], [], 0, 10) == ([], 0)
+    assert listed(store, "cancelProductOrder", [parse_condition("productOrder.id", "o1")], [], 0, 10) == (
+        [],
+        0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,7 +101,7 @@ def test_reset_empties_every_collection(store: MemoryStore) -> None:
 def test_indexed_filters_do_not_scan(
     store: MemoryStore, predicate_calls: list[Condition], name: str, value: str, expected_total: int
 ) -> None:
-    page, total = store.query("productOrder", [parse_condition(name, value)], [], 0, N)
+    page, total = listed(store, "productOrder", [parse_condition(name, value)], [], 0, N)
     assert total == expected_total == len(page)
     assert predicate_calls == []
 
@@ -104,18 +109,18 @@ def test_indexed_filters_do_not_scan(
 def test_unindexed_filter_scans_only_index_candidates(
     store: MemoryStore, predicate_calls: list[Condition]
 ) -> None:
-    _, total = store.query("productOrder", [parse_condition("description", "d1")], [], 0, 10)
+    _, total = listed(store, "productOrder", [parse_condition("description", "d1")], [], 0, 10)
     assert total == len([n for n in range(N) if n % 7 == 1])
     assert len(predicate_calls) == N  # no index on description: every order is looked at
     predicate_calls.clear()
     conditions = [parse_condition("id", "o1,o8,o15"), parse_condition("description", "d1")]
-    assert store.query("productOrder", conditions, [], 0, 10)[1] == 3
+    assert listed(store, "productOrder", conditions, [], 0, 10)[1] == 3
     assert len(predicate_calls) == 3  # only the id index's candidates
 
 
 def test_get_does_not_scan(store: MemoryStore, predicate_calls: list[Condition]) -> None:
-    assert store.get("productOrder", "o999") == order(999)
-    assert store.get("productOrder", "nope") is None
+    assert read(store, "productOrder", "o999") == order(999)
+    assert read(store, "productOrder", "nope") is None
     assert predicate_calls == []
 
 
@@ -130,7 +135,7 @@ def test_indexes_agree_with_a_full_scan(store: MemoryStore) -> None:
             store.replace("productOrder", changed)
             documents[victim] = changed
         conditions = [_random_condition(chooser) for _ in range(chooser.randint(1, 2))]
-        page, total = store.query("productOrder", conditions, [], 0, N)
+        page, total = listed(store, "productOrder", conditions, [], 0, N)
         expected = [d for d in reversed(documents.values()) if matches_all(d, conditions)]
         assert (page, total) == (expected, len(expected)), conditions
 
@@ -151,10 +156,10 @@ def _random_condition(chooser: random.Random) -> Condition:
 
 
 def test_paging_and_sorting(store: MemoryStore) -> None:
-    page, total = store.query("productOrder", [], [], 10, 3)
+    page, total = listed(store, "productOrder", [], [], 10, 3)
     assert [o["id"] for o in page] == ["o989", "o988", "o987"]
     assert total == N
-    ascending, _ = store.query(
-        "productOrder", [parse_condition("state", "completed")], [SortKey(("orderDate",))], 0, 2
+    ascending, _ = listed(
+        store, "productOrder", [parse_condition("state", "completed")], [SortKey(("orderDate",))], 0, 2
     )
     assert [o["id"] for o in ascending] == ["o2", "o5"]

@@ -9,14 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mock_helpers import listed
 from test_store import N, order
 
-from mock_server import indexes as indexes_module
-from mock_server import store as store_module
-from mock_server.indexes import BucketUnion
-from mock_server.query import Condition, matches_all, parse_condition
-from mock_server.store import MemoryStore, Store
-from mock_server.store_sqlite import SqliteStore
+from mock_server.store import indexes as indexes_module
+from mock_server.store import memory as store_module
+from mock_server.store.base import Store
+from mock_server.store.indexes import BucketUnion
+from mock_server.store.memory import MemoryStore
+from mock_server.store.query import Condition, Query, matches_all, parse_condition
+from mock_server.store.sqlite import SqliteStore
 
 STATES = ("acknowledged", "inProgress", "completed")
 
@@ -65,7 +67,7 @@ def brute_force(conditions: list[Condition], documents: list[dict[str, Any]]) ->
 
 
 def test_a_page_of_a_big_bucket_reads_only_the_page(memory: MemoryStore, work: dict[str, int]) -> None:
-    page, total = memory.query("productOrder", [parse_condition("state", "completed")], [], 0, 10)
+    page, total = listed(memory, "productOrder", [parse_condition("state", "completed")], [], 0, 10)
     assert [o["id"] for o in page] == [f"o{n}" for n in (998, 995, 992, 989, 986, 983, 980, 977, 974, 971)]
     assert total == N // 3
     assert work == {"decoded": 10, "checked": 0, "sorted": 0}
@@ -74,8 +76,8 @@ def test_a_page_of_a_big_bucket_reads_only_the_page(memory: MemoryStore, work: d
 def test_a_page_of_a_range_in_creation_order_reads_only_the_page(
     memory: MemoryStore, work: dict[str, int]
 ) -> None:
-    page, total = memory.query(
-        "productOrder", [parse_condition("orderDate.gte", "2026-11-27T10:00:30Z")], [], 7, 3
+    page, total = listed(
+        memory, "productOrder", [parse_condition("orderDate.gte", "2026-11-27T10:00:30Z")], [], 7, 3
     )
     assert [o["id"] for o in page] == ["o992", "o991", "o990"]
     assert total == 970  # orderDate cycles every hour: 10:16:39 at most, so 970 orders from 10:00:30 on
@@ -91,7 +93,7 @@ def test_intersections_walk_the_smallest_set_and_check_the_others(
         parse_condition("externalId", "e3"),  # 100 matches: the walked set
         parse_condition("relatedParty.id", "p3,p104"),  # 273 matches, on an array path
     ]
-    page, total = memory.query("productOrder", conditions, [], 2, 4)
+    page, total = listed(memory, "productOrder", conditions, [], 2, 4)
     expected = brute_force(conditions, documents)
     assert (page, total) == (expected[2:6], len(expected))
     assert 0 < total < 100
@@ -104,8 +106,8 @@ def test_intersections_walk_the_smallest_set_and_check_the_others(
 def test_offset_windows_at_the_end_of_a_big_bucket(store: Store, offset: int) -> None:
     conditions = [parse_condition("state", "completed")]
     expected = brute_force(conditions, [order(n) for n in range(N)])
-    assert store.query("productOrder", conditions, [], offset, 10) == (expected[offset : offset + 10], 333)
-    assert store.query("productOrder", [], [], N - 2 + offset, 5)[0] == [
+    assert listed(store, "productOrder", conditions, [], offset, 10) == (expected[offset : offset + 10], 333)
+    assert listed(store, "productOrder", [], [], N - 2 + offset, 5)[0] == [
         order(n) for n in reversed(range(N)) if n < 2 - offset
     ]
 
@@ -122,7 +124,7 @@ def test_random_intersections_equal_a_full_scan(store: Store) -> None:
         conditions = [_condition(chooser) for _ in range(chooser.randint(2, 4))]
         offset, limit = chooser.choice([0, 0, 5, 40]), chooser.choice([1, 10, 1000])
         expected = brute_force(conditions, list(documents.values()))
-        page, total = store.query("productOrder", conditions, [], offset, limit)
+        page, total = listed(store, "productOrder", conditions, [], offset, limit)
         assert (page, total) == (expected[offset : offset + limit], len(expected)), conditions
 
 
@@ -148,12 +150,16 @@ def test_back_dated_values_are_paged_in_creation_order_too(store: Store) -> None
     for text in ("orderDate.gte=2026-11-27T10:01:00Z", "orderDate.lt=2026-11-27T10:02:30Z", "orderDate=bad"):
         conditions = [parse_condition(*text.split("="))]
         expected = brute_force(conditions, documents)
-        assert store.query("productOrder", conditions, [], 3, 20) == (expected[3:23], len(expected)), text
+        assert listed(store, "productOrder", conditions, [], 3, 20) == (expected[3:23], len(expected)), text
 
 
 def test_json_reads_give_the_same_resources(store: Store) -> None:
     conditions = [parse_condition("relatedParty.id", "p4")]
-    pages, total = store.query_json("productOrder", conditions, [], 5, 7)
-    assert ([json.loads(page) for page in pages], total) == store.query("productOrder", conditions, [], 5, 7)
-    assert json.loads(store.get_json("productOrder", "o17") or b"null") == order(17)
-    assert store.get_json("productOrder", "nope") is None
+    page = store.query("productOrder", Query(tuple(conditions), offset=5, limit=7))
+    assert ([json.loads(row) for row in page.json_rows()], page.total) == listed(
+        store, "productOrder", conditions, [], 5, 7
+    )
+    found = store.get("productOrder", "o17")
+    assert found is not None
+    assert json.loads(found.json()) == order(17)
+    assert store.get("productOrder", "nope") is None

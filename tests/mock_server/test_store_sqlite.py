@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mock_helpers import listed
 from test_store import N, order
 
-from mock_server import query as query_module
-from mock_server.query import Condition, SortKey, parse_condition
-from mock_server.store import DuplicateIdError, MemoryStore, Store
-from mock_server.store_sqlite import SqliteStore
+from mock_server.store import query as query_module
+from mock_server.store.base import DuplicateIdError, Store, read
+from mock_server.store.memory import MemoryStore
+from mock_server.store.query import Condition, SortKey, parse_condition
+from mock_server.store.sqlite import SqliteStore
 
 
 @pytest.fixture
@@ -50,38 +52,38 @@ def test_crud_copies_and_duplicates(sqlite_store: SqliteStore) -> None:
     document = {"id": "a", "state": "acknowledged"}
     sqlite_store.add("productOrder", document)
     document["state"] = "mutated by the caller"
-    fetched = sqlite_store.get("productOrder", "a")
+    fetched = read(sqlite_store, "productOrder", "a")
     assert fetched == {"id": "a", "state": "acknowledged"}
     with pytest.raises(DuplicateIdError, match="'a' already exists"):
         sqlite_store.add("productOrder", {"id": "a"})
-    assert sqlite_store.get("cancelProductOrder", "a") is None
+    assert read(sqlite_store, "cancelProductOrder", "a") is None
     sqlite_store.add("cancelProductOrder", {"id": "a", "productOrder": {"id": "a"}})  # ids are per collection
     assert sqlite_store.replace("productOrder", {"id": "a", "state": "held"})
     assert not sqlite_store.replace("productOrder", {"id": "zz"})
-    assert sqlite_store.query("productOrder", [parse_condition("state", "held")], [], 0, 10) == (
+    assert listed(sqlite_store, "productOrder", [parse_condition("state", "held")], [], 0, 10) == (
         [{"id": "a", "state": "held"}],
         1,
     )
-    assert sqlite_store.query("productOrder", [parse_condition("state", "acknowledged")], [], 0, 10) == (
+    assert listed(sqlite_store, "productOrder", [parse_condition("state", "acknowledged")], [], 0, 10) == (
         [],
         0,
     )
     assert sqlite_store.delete("productOrder", "a")
     assert not sqlite_store.delete("productOrder", "a")
-    assert sqlite_store.query("productOrder", [parse_condition("id", "a")], [], 0, 10) == ([], 0)
-    assert sqlite_store.get("cancelProductOrder", "a") is not None
+    assert listed(sqlite_store, "productOrder", [parse_condition("id", "a")], [], 0, 10) == ([], 0)
+    assert read(sqlite_store, "cancelProductOrder", "a") is not None
 
 
 def test_reset_empties_every_collection(filled: SqliteStore) -> None:
     filled.add("cancelProductOrder", {"id": "t", "productOrder": {"id": "o1"}})
     filled.reset()
-    assert filled.query("productOrder", [], [], 0, 10) == ([], 0)
-    assert filled.query("cancelProductOrder", [parse_condition("productOrder.id", "o1")], [], 0, 10) == (
+    assert listed(filled, "productOrder", [], [], 0, 10) == ([], 0)
+    assert listed(filled, "cancelProductOrder", [parse_condition("productOrder.id", "o1")], [], 0, 10) == (
         [],
         0,
     )
     filled.add("productOrder", order(1))  # usable after a reset
-    assert filled.get("productOrder", "o1") == order(1)
+    assert read(filled, "productOrder", "o1") == order(1)
 
 
 def test_wal_and_full_sync_so_an_ack_is_on_disk(sqlite_store: SqliteStore) -> None:
@@ -111,7 +113,7 @@ def test_indexed_filters_use_sqlite_indexes_not_the_predicate(
     filled: SqliteStore, predicate_calls: list[Condition], name: str, value: str, expected_total: int
 ) -> None:
     condition = parse_condition(name, value)
-    page, total = filled.query("productOrder", [condition], [], 0, N)
+    page, total = listed(filled, "productOrder", [condition], [], 0, N)
     assert total == expected_total == len(page)
     assert predicate_calls == []
     plan = filled.query_plan("productOrder", [condition])
@@ -135,18 +137,18 @@ def test_other_conditions_are_checked_through_the_seq_index(filled: SqliteStore)
 def test_unindexed_filter_looks_only_at_index_candidates(
     filled: SqliteStore, predicate_calls: list[Condition]
 ) -> None:
-    _, total = filled.query("productOrder", [parse_condition("description", "d1")], [], 0, 10)
+    _, total = listed(filled, "productOrder", [parse_condition("description", "d1")], [], 0, 10)
     assert total == len([n for n in range(N) if n % 7 == 1])
     assert len(predicate_calls) == N
     predicate_calls.clear()
     conditions = [parse_condition("id", "o1,o8,o15"), parse_condition("description", "d1")]
-    assert filled.query("productOrder", conditions, [], 0, 10)[1] == 3
+    assert listed(filled, "productOrder", conditions, [], 0, 10)[1] == 3
     assert len(predicate_calls) == 3
 
 
 def test_get_by_id_is_a_primary_key_search(filled: SqliteStore) -> None:
-    assert filled.get("productOrder", "o999") == order(999)
-    assert filled.get("productOrder", "nope") is None
+    assert read(filled, "productOrder", "o999") == order(999)
+    assert read(filled, "productOrder", "nope") is None
     plan = filled._db.execute(
         "EXPLAIN QUERY PLAN SELECT body FROM resource WHERE collection = ? AND id = ?", ("productOrder", "o1")
     ).fetchall()
@@ -154,14 +156,14 @@ def test_get_by_id_is_a_primary_key_search(filled: SqliteStore) -> None:
 
 
 def test_paging_and_sorting(filled: SqliteStore) -> None:
-    page, total = filled.query("productOrder", [], [], 10, 3)
+    page, total = listed(filled, "productOrder", [], [], 10, 3)
     assert [o["id"] for o in page] == ["o989", "o988", "o987"]
     assert total == N
-    ascending, _ = filled.query(
-        "productOrder", [parse_condition("state", "completed")], [SortKey(("orderDate",))], 0, 2
+    ascending, _ = listed(
+        filled, "productOrder", [parse_condition("state", "completed")], [SortKey(("orderDate",))], 0, 2
     )
     assert [o["id"] for o in ascending] == ["o2", "o5"]
-    tail = filled.query("productOrder", [parse_condition("state", "completed")], [], 330, 10)
+    tail = listed(filled, "productOrder", [parse_condition("state", "completed")], [], 330, 10)
     assert tail == ([order(8), order(5), order(2)], N // 3)
 
 
@@ -217,8 +219,8 @@ def test_same_answers_as_the_memory_store(sqlite_store: SqliteStore) -> None:
             assert memory.delete("productOrder", victim) == sqlite_store.delete("productOrder", victim)
         conditions = [_random_condition(chooser) for _ in range(chooser.randint(0, 2))]
         sort, offset, limit = _random_sort(chooser), chooser.randrange(20), chooser.randrange(1, 400)
-        expected = memory.query("productOrder", conditions, sort, offset, limit)
-        assert sqlite_store.query("productOrder", conditions, sort, offset, limit) == expected, (
+        expected = listed(memory, "productOrder", conditions, sort, offset, limit)
+        assert listed(sqlite_store, "productOrder", conditions, sort, offset, limit) == expected, (
             conditions,
             sort,
         )
@@ -246,13 +248,13 @@ def test_values_sqlite_cannot_hold_as_is_still_match_like_in_memory(
     for store in (memory, sqlite_store):
         store.add("productOrder", document)
     condition = parse_condition(*query)
-    assert sqlite_store.query("productOrder", [condition], [], 0, 10)[1] == expected
-    assert memory.query("productOrder", [condition], [], 0, 10)[1] == expected
+    assert listed(sqlite_store, "productOrder", [condition], [], 0, 10)[1] == expected
+    assert listed(memory, "productOrder", [condition], [], 0, 10)[1] == expected
 
 
 @pytest.mark.parametrize("odd_id", ["\ud800", "a" * 300, "", "x/y"])
 def test_odd_ids_are_simply_not_found(sqlite_store: SqliteStore, odd_id: str) -> None:
-    assert sqlite_store.get("productOrder", odd_id) is None
+    assert read(sqlite_store, "productOrder", odd_id) is None
     assert not sqlite_store.delete("productOrder", odd_id)
     assert not sqlite_store.replace("productOrder", {"id": odd_id})
     with pytest.raises(ValueError, match="must be a UTF-8 string"):
@@ -269,12 +271,12 @@ def test_everything_is_there_after_reopening(tmp_path: Path) -> None:
     first.close()
     again = SqliteStore(path)
     try:
-        page, total = again.query("productOrder", [], [], 0, 100)
+        page, total = listed(again, "productOrder", [], [], 0, 100)
         assert total == 19
         assert [o["id"] for o in page] == [
             f"o{n}" for n in reversed(range(20)) if n != 7
         ]  # creation order kept
-        assert again.query("productOrder", [parse_condition("state", "held")], [], 0, 5) == ([page[-4]], 1)
+        assert listed(again, "productOrder", [parse_condition("state", "held")], [], 0, 5) == ([page[-4]], 1)
         assert page[-4] == {**order(3), "state": "held"}
     finally:
         again.close()
@@ -306,13 +308,13 @@ def test_bulk_is_all_or_nothing_and_single_writes_inside_it_too(sqlite_store: Sq
 
     with pytest.raises(RuntimeError, match="abandoned"):
         abandoned_bulk()
-    assert sqlite_store.query("productOrder", [], [], 0, 10) == ([order(0)], 1)
+    assert listed(sqlite_store, "productOrder", [], [], 0, 10) == ([order(0)], 1)
     with sqlite_store.bulk():
         sqlite_store.add("productOrder", order(2))
         with pytest.raises(DuplicateIdError):
             sqlite_store.add("productOrder", order(2))  # refused alone: the bulk goes on
         sqlite_store.add("productOrder", order(3))
-    assert sqlite_store.query("productOrder", [], [], 0, 10)[1] == 3
+    assert listed(sqlite_store, "productOrder", [], [], 0, 10)[1] == 3
     assert not sqlite_store._db.in_transaction
 
 
@@ -334,16 +336,18 @@ def test_version_1_files_are_upgraded_with_their_counts(sqlite_dir: Path) -> Non
     again = SqliteStore(path)
     try:
         assert again._db.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert again.query("productOrder", [parse_condition("state", "completed")], [], 0, 3) == (
+        assert listed(again, "productOrder", [parse_condition("state", "completed")], [], 0, 3) == (
             [order(29), order(26), order(23)],
             10,
         )
-        assert again.query("productOrder", [], [], 0, 0) == ([], 30)
-        assert again.get("productOrder", "o4") == order(4)
-        assert json.loads(again.get_json("productOrder", "o4") or b"null") == order(4)
+        assert listed(again, "productOrder", [], [], 0, 0) == ([], 30)
+        assert read(again, "productOrder", "o4") == order(4)
+        found = again.get("productOrder", "o4")
+        assert found is not None
+        assert json.loads(found.json()) == order(4)
         again.delete("productOrder", "o29")
         again.replace("productOrder", {**order(26), "state": "held"})
-        assert again.query("productOrder", [parse_condition("state", "completed")], [], 0, 1) == (
+        assert listed(again, "productOrder", [parse_condition("state", "completed")], [], 0, 1) == (
             [order(23)],
             8,
         )
@@ -362,6 +366,6 @@ def test_values_orjson_cannot_keep_read_back_exactly_from_both_stores(
         store.add("productOrder", {"id": "v", "note": value})
     expected = {"id": "v", "note": value}
     for store in (memory, sqlite_store):
-        fetched = store.get("productOrder", "v")
+        fetched = read(store, "productOrder", "v")
         assert repr(fetched) == repr(expected)  # repr: NaN == NaN is False, and -0.0 == 0.0 is True
         assert type(fetched["note"]) is type(expected["note"])  # type: ignore[index]

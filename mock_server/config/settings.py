@@ -1,0 +1,98 @@
+"""Frozen run-time settings of the mock server, built once from the command line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: TMF622 v4 swagger `basePath` (without its trailing slash; routes are joined to it).
+DEFAULT_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
+DEFAULT_PORT = 8622
+MIB = 1024 * 1024
+#: List page size without `?limit=` (see `Settings`), and the largest `limit` honoured.
+DEFAULT_LIMIT = 1000
+#: Hub notification delivery: queued deliveries and their bytes (600 queued 0.9 MB orders once held
+#: 1.2 GiB), attempts per listener, per-attempt timeout, first back-off, and the circuit breaker of
+#: each listener (failed attempts in a row that open it, seconds it stays open before a probe).
+NOTIFY_QUEUE_SIZE = 10_000
+NOTIFY_QUEUE_BYTES = 64 * MIB
+NOTIFY_ATTEMPTS = 4
+NOTIFY_TIMEOUT_S = 3.0
+NOTIFY_BACKOFF_S = 0.2
+NOTIFY_BREAKER_FAILURES = 5
+NOTIFY_BREAKER_COOLDOWN_S = 5.0
+
+_PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-_~%\[\]:]+$")
+
+
+def normalize_base_path(value: str) -> str:
+    """`productOrderingManagement/v4/` -> `/productOrderingManagement/v4`; `/` alone -> empty."""
+    stripped = value.strip().strip("/")
+    if stripped and any(segment in {"", ".", ".."} for segment in stripped.split("/")):
+        raise ValueError(f"base path {value!r} has an empty, '.' or '..' segment")
+    return f"/{stripped}" if stripped else ""
+
+
+def normalize_public_url(value: str) -> str:
+    """`https://api.example.com/` -> `https://api.example.com` (scheme and authority only)."""
+    stripped = value.strip().rstrip("/")
+    if not _PUBLIC_URL.match(stripped):
+        raise ValueError(f"public URL {value!r} must be scheme://host[:port] with scheme http or https")
+    return stripped
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the app factory needs; later features (hub, SQLite, faults) add fields here.
+
+    Paging: TMF630 leaves the default page size to the server. The official CTK lists
+    without `limit` and expects the order it just created to be in that (unfiltered) list,
+    so the default page is large (`default_limit`) and `limit` is clamped to `max_limit`.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    base_path: str = DEFAULT_BASE_PATH
+    public_url: str | None = None
+    max_body_bytes: int = MIB
+    default_limit: int = DEFAULT_LIMIT
+    max_limit: int = DEFAULT_LIMIT
+    # Persistence: None keeps orders in memory; a file path selects the SQLite store.
+    sqlite_path: str | None = None
+    #: YAML/JSON files of orders (and cancel tasks) loaded at start.
+    seed_files: tuple[str, ...] = ()
+    # Deterministic mode: predictable ids and an injectable clock, so two runs give identical bodies.
+    deterministic: bool = False
+    clock_start: str = "2026-01-01T00:00:00.000Z"
+    # Automatic lifecycle progression (acknowledged -> inProgress -> completed), off in deterministic mode.
+    auto_progress: bool = False
+    progress_delay_s: float = 1.0
+    progression_file: str | None = None
+    # Notification delivery (hub subscriptions).
+    notify_attempts: int = NOTIFY_ATTEMPTS
+    notify_timeout_s: float = NOTIFY_TIMEOUT_S
+    notify_backoff_s: float = NOTIFY_BACKOFF_S
+    notify_queue_size: int = NOTIFY_QUEUE_SIZE
+    notify_queue_bytes: int = NOTIFY_QUEUE_BYTES
+    notify_breaker_failures: int = NOTIFY_BREAKER_FAILURES
+    notify_breaker_cooldown_s: float = NOTIFY_BREAKER_COOLDOWN_S
+    # Fault injection, off unless a faults file is given or faults_enabled turns on the per-request header.
+    faults_file: str | None = None
+    faults_enabled: bool = False
+
+    @property
+    def api_root(self) -> str:
+        """`<public URL><base path>`: relative without a public URL (where no request names the host)."""
+        return f"{self.public_url or ''}{self.base_path}"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port {self.port} is outside 0..65535")
+        if self.base_path != normalize_base_path(self.base_path):
+            raise ValueError(f"base path {self.base_path!r} is not normalized (leading '/', no trailing '/')")
+        if self.public_url is not None and self.public_url != normalize_public_url(self.public_url):
+            raise ValueError(f"public URL {self.public_url!r} is not normalized")
+        if self.max_body_bytes < 1:
+            raise ValueError("max_body_bytes must be positive")
+        if not 1 <= self.default_limit <= self.max_limit:
+            raise ValueError("need 1 <= default_limit <= max_limit")

@@ -1,0 +1,215 @@
+"""Configuration of the mock: command line > environment > one YAML file > defaults, into one `Settings`.
+
+Every `Settings` field has one option name used three ways: the flag `--sqlite`, the variable
+`TMF622_MOCK_SQLITE` and the YAML key `sqlite`. A value given in a higher layer replaces the
+lower one whole (a list of seed files included). Bad values and unknown YAML keys are reported
+in one line naming where the value came from and what to write instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from functools import partial
+from typing import Any
+
+import yaml
+
+from mock_server import __version__
+from mock_server.config import values as cv
+from mock_server.config.options import BY_NAME, CONFIG_ENV, GROUPS, OPTIONS, Option, default_of
+from mock_server.config.settings import Settings
+
+
+class ConfigError(Exception):
+    """A configuration value or file the mock cannot use; the message is one line with the fix."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Flags default to SUPPRESS, so the parsed namespace holds only what the command line gave."""
+    parser = argparse.ArgumentParser(
+        prog="tmf622-mock",
+        description="Reference TMF622 Product Ordering v4 server. Prints one ready line "
+        "'tmf622-mock listening on http://HOST:PORT<base-path>' on stdout, serves until SIGTERM/SIGINT.",
+        epilog=f"Every option can also be set by its environment variable (shown in brackets) or by a "
+        f"key of the YAML file given with --config or {CONFIG_ENV} (the option's name with '_' for '-', "
+        "e.g. 'base_path: /x'). Precedence: flag > environment > config file > default. "
+        "An empty variable counts as unset.",
+        argument_default=argparse.SUPPRESS,
+    )
+    parser.add_argument("--version", action="version", version=f"tmf622-mock {__version__}")
+    parser.add_argument(
+        "--config", metavar="FILE", help=f"YAML file of option values [env {CONFIG_ENV}; default: none]"
+    )
+    groups = {key: parser.add_argument_group(title) for key, title in GROUPS.items()}
+    for option in OPTIONS:
+        _add(groups[option.group], option)
+    return parser
+
+
+def _shown_default(option: Option) -> str:
+    value = default_of(option.field)
+    if value is None or value == ():
+        return "none"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value) or "(empty)"
+
+
+def _add(group: argparse._ArgumentGroup, option: Option) -> None:
+    text = f"{option.help} [env {option.env}; default: {_shown_default(option)}]"
+    if option.kind == "flag":
+        group.add_argument(option.flag, dest=option.name, action=argparse.BooleanOptionalAction, help=text)
+        return
+    action = "append" if option.kind == "many" else "store"
+    group.add_argument(
+        option.flag,
+        dest=option.name,
+        type=_argparse_type(option.convert),
+        action=action,
+        metavar=option.metavar,
+        help=text,
+    )
+
+
+def _argparse_type(convert: cv.Convert) -> cv.Convert:
+    def parse(text: str) -> object:
+        try:
+            return convert(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+Layer = dict[str, tuple[Any, str]]  # field -> (value, where it came from)
+
+
+def from_args(args: argparse.Namespace) -> Layer:
+    given = vars(args)
+    layer: Layer = {}
+    for option in OPTIONS:
+        if option.name in given:
+            value = given[option.name]
+            layer[option.field] = (tuple(value) if option.kind == "many" else value, option.flag)
+    return layer
+
+
+def from_environ(environ: Mapping[str, str]) -> Layer:
+    layer: Layer = {}
+    for option in OPTIONS:
+        text = environ.get(option.env, "")
+        if text.strip():
+            layer[option.field] = (
+                _checked(option, option.env, partial(_env_value, option, text)),
+                option.env,
+            )
+    return layer
+
+
+def _env_value(option: Option, text: str) -> object:
+    """A list variable holds several paths separated like PATH (`:` on POSIX)."""
+    if option.kind == "many":
+        return tuple(option.convert(part) for part in text.split(os.pathsep) if part.strip())
+    if option.kind == "flag":
+        return cv.boolean(text)
+    return option.convert(text)
+
+
+def _checked(option: Option, where: str, convert: Callable[[], object]) -> object:
+    """Run `convert`; its ValueError becomes one line naming the source and the flag to read about."""
+    try:
+        return convert()
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc} (see tmf622-mock --help, {option.flag})") from None
+
+
+def load_file(path: str) -> Layer:
+    """The YAML file's mapping of option names to values; every key and value is checked."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = yaml.safe_load(stream)
+    except OSError as exc:
+        raise ConfigError(f"config file {path!r}: cannot read it ({exc.strerror}); check the path") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise ConfigError(f"config file {path!r}: not valid YAML{line}; fix the syntax") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"config file {path!r}: must be a mapping of option names to values, e.g. 'port: 8622'"
+        )
+    return {_option_for(path, key).field: _file_entry(path, key, value) for key, value in data.items()}
+
+
+def _option_for(path: str, key: Any) -> Option:
+    if isinstance(key, str) and key in BY_NAME:
+        return BY_NAME[key]
+    renamed = {option.field: option.name for option in OPTIONS}
+    hint = renamed.get(str(key)) or next(iter(difflib.get_close_matches(str(key), list(BY_NAME), 1)), None)
+    fix = f"did you mean '{hint}'?" if hint else f"known keys: {', '.join(BY_NAME)}"
+    raise ConfigError(f"config file {path!r}: unknown key {key!r}; {fix}")
+
+
+def _file_entry(path: str, key: str, value: Any) -> tuple[Any, str]:
+    option, where = BY_NAME[key], f"config file {path!r}: {key}"
+    return _checked(option, where, partial(_yaml_value, option, value)), where
+
+
+def _yaml_value(option: Option, value: Any) -> object:
+    if value is None:
+        if option.optional or option.kind == "many":
+            return () if option.kind == "many" else None
+        raise ValueError("needs a value; remove the key to use the default")
+    if option.kind == "many":
+        return tuple(
+            option.convert(_scalar(item)) for item in (value if isinstance(value, list) else [value])
+        )
+    if option.kind == "flag":
+        return value if isinstance(value, bool) else option.convert(_scalar(value))
+    if isinstance(value, bool):
+        raise ValueError(f"{value} is a boolean; expected {option.metavar}")
+    return option.convert(_scalar(value))
+
+
+def _scalar(value: Any) -> str:
+    """YAML reads `2026-01-01T00:00:00Z` as a datetime and `8622` as an int: back to text."""
+    if isinstance(value, dict | list):
+        raise ValueError(f"expects one value, not a {'mapping' if isinstance(value, dict) else 'list'}")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def layers(args: argparse.Namespace, environ: Mapping[str, str]) -> list[Layer]:
+    """Lowest precedence first: config file, environment, command line."""
+    config_path = getattr(args, "config", None) or environ.get(CONFIG_ENV, "").strip() or None
+    file_layer = load_file(config_path) if config_path else {}
+    return [file_layer, from_environ(environ), from_args(args)]
+
+
+def resolve(argv: Sequence[str] | None, environ: Mapping[str, str]) -> Settings:
+    """The Settings for this command line and environment; usage errors exit 2 through argparse."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    merged: Layer = {}
+    for layer in layers(args, environ):
+        merged.update(layer)
+    try:
+        return Settings(**{name: value for name, (value, _) in merged.items()})
+    except ValueError as exc:
+        parser.error(f"{exc}{_origins(str(exc), merged)}")
+
+
+def _origins(message: str, merged: Layer) -> str:
+    """Which sources set the fields a cross-field error names (`need default_limit <= max_limit`)."""
+    lowered = message.lower()
+    named = [
+        where for name, (_, where) in merged.items() if name in message or name.replace("_", " ") in lowered
+    ]
+    return f" (set by {', '.join(named)})" if named else ""

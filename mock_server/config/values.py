@@ -1,0 +1,101 @@
+"""Converters for configuration values: text (a flag, a variable, a YAML scalar) to a checked value.
+
+Each converter raises ValueError with a message that says what is expected, so the caller only
+has to prefix where the value came from (`--port`, `TMF622_MOCK_PORT`, `mock.yaml: port`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from mock_server.faults.plan import load_plan
+
+Convert = Callable[[str], object]
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def integer(low: int, high: int | None = None) -> Callable[[str], int]:
+    """A whole number in low..high (no upper bound when `high` is None)."""
+    wanted = f"a whole number from {low}" + ("" if high is None else f" to {high}")
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not {wanted}") from None
+        if value < low or (high is not None and value > high):
+            raise ValueError(f"{value} is not {wanted}")
+        return value
+
+    return convert
+
+
+def seconds(*, positive: bool) -> Callable[[str], float]:
+    """A finite number of seconds, > 0 when `positive`, else >= 0."""
+    wanted = "a number of seconds " + ("above 0" if positive else "of 0 or more")
+
+    def convert(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not {wanted}, e.g. 0.5") from None
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            raise ValueError(f"{text!r} is not {wanted}, e.g. 0.5")
+        return value
+
+    return convert
+
+
+def boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f"{text!r} is not a boolean; use true or false (also 1/0, yes/no, on/off)")
+
+
+def non_empty(text: str) -> str:
+    if not text.strip():
+        raise ValueError("is empty; give a value")
+    return text.strip()
+
+
+def existing_file(text: str) -> str:
+    """A path to a readable file (seed, progression and config files must exist at start)."""
+    path = non_empty(text)
+    if not Path(path).is_file():
+        raise ValueError(f"file {path!r} does not exist; give the path of an existing file")
+    return path
+
+
+def writable_path(text: str) -> str:
+    """The SQLite file may not exist yet, but its directory must."""
+    path = non_empty(text)
+    parent = Path(path).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise ValueError(f"directory {str(parent)!r} of {path!r} does not exist; create it first")
+    return path
+
+
+def date_time(text: str) -> str:
+    """An ISO 8601 date-time with an offset; kept as written (the deterministic clock parses it)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 date-time, e.g. 2026-01-01T00:00:00.000Z") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no offset; add Z or +hh:mm")
+    return text.strip()
+
+
+def faults_file(text: str) -> str:
+    """A faults file that parses: a broken one stops the mock at start, not on the first request."""
+    path = existing_file(text)
+    load_plan(path)
+    return path

@@ -1,0 +1,157 @@
+"""CancelProductOrder: the task's steps and how they drive the order (TMF622 v4 cancellation).
+
+A cancellable order goes assessingCancellation -> pendingCancellation -> cancelled (items follow,
+`cancellationDate` and the task's `cancellationReason` are set) while the task goes
+acknowledged -> inProgress -> done (`effectiveCancellationDate` = the order's `cancellationDate`).
+When the order can no longer be cancelled (the state table offers no way to assessingCancellation:
+completed, cancelled, failed, rejected, or a cancellation already under way) the task goes
+inProgress -> terminatedWithError and the order is untouched.
+
+Timing. Synchronous by default and in deterministic mode: the POST answers with the final states.
+When lifecycles are paced (`auto_progress`, see domain/progression.py), the POST applies only the first
+step (the order enters assessingCancellation; the task stays acknowledged) and a background task
+applies each following step `progress_delay_s` apart. Every step re-reads both resources: if the
+client deleted or moved the order meanwhile, the task ends terminatedWithError; if the client
+deleted or moved the task, the cancellation stops where it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from mock_server.domain.events import publish_created
+from mock_server.domain.progression import Lifecycle
+from mock_server.domain.state_machine import ORDER, OrderState, TaskState
+from mock_server.domain.transitions import Change, Transitions, order_at
+from mock_server.store.base import Collection, read
+
+Resource = dict[str, Any]
+ORDER_COLLECTION: Collection = "productOrder"
+TASK_COLLECTION: Collection = "cancelProductOrder"
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One step: the resource (by collection) and the state it goes to."""
+
+    collection: Collection
+    target: str
+
+
+def new_cancel_task(body: Resource, *, task_id: str, href: str) -> Resource:
+    task: Resource = {"id": task_id, "href": href, **body}
+    task.update(id=task_id, href=href, state=TaskState.ACKNOWLEDGED.value)
+    task.setdefault("@type", "CancelProductOrder")
+    return task
+
+
+def can_cancel(order: Resource) -> bool:
+    """The state table offers the order a move to assessingCancellation."""
+    targets = ORDER.transitions.get(str(order.get("state")), frozenset())
+    return OrderState.ASSESSING_CANCELLATION in targets
+
+
+def cancellation_plan(order: Resource) -> tuple[Move, ...]:
+    """Every step, in order, from the task's acknowledgement to its end."""
+    if not can_cancel(order):
+        return (
+            Move(TASK_COLLECTION, TaskState.IN_PROGRESS),
+            Move(TASK_COLLECTION, TaskState.TERMINATED_WITH_ERROR),
+        )
+    return (
+        Move(ORDER_COLLECTION, OrderState.ASSESSING_CANCELLATION),
+        Move(TASK_COLLECTION, TaskState.IN_PROGRESS),
+        Move(ORDER_COLLECTION, OrderState.PENDING_CANCELLATION),
+        Move(ORDER_COLLECTION, OrderState.CANCELLED),
+        Move(TASK_COLLECTION, TaskState.DONE),
+    )
+
+
+class Cancellation:
+    """One cancellation in flight: where the task and the order stand, and the moves left."""
+
+    def __init__(self, steps: Transitions, task: Resource, order: Resource) -> None:
+        self.steps = steps
+        self.ids = {TASK_COLLECTION: str(task["id"]), ORDER_COLLECTION: str(order["id"])}
+        self.states = {TASK_COLLECTION: str(task["state"]), ORDER_COLLECTION: str(order.get("state"))}
+        self.moves = deque(cancellation_plan(order))
+        self.cancelled_at: str | None = None
+
+    def step(self) -> bool:
+        """Apply the next move; False when the cancellation is over (finished or overtaken by the client)."""
+        move = self.moves.popleft()
+        if self._apply(move.collection, move.target, self._change(move)):
+            return bool(self.moves)
+        self.moves.clear()
+        if move.collection == ORDER_COLLECTION:  # the order changed under us: the task fails
+            self._apply(
+                TASK_COLLECTION,
+                TaskState.TERMINATED_WITH_ERROR,
+                self._task_to(TaskState.TERMINATED_WITH_ERROR),
+            )
+        return False
+
+    def begin(self) -> None:
+        """The steps a POST applies at once when paced: up to the task's first move."""
+        while self.moves and self.moves[0].collection == ORDER_COLLECTION and self.step():
+            pass
+
+    def finish(self) -> None:
+        while self.moves and self.step():
+            pass
+
+    async def finish_paced(self, delay: float) -> None:
+        while self.moves:
+            await asyncio.sleep(delay)
+            if not self.step():
+                return
+
+    def _apply(self, collection: Collection, target: str, change: Change) -> bool:
+        moved = self.steps.advance(collection, self.ids[collection], self.states[collection], change)
+        if moved is not None:
+            self.states[collection] = target
+        return moved is not None
+
+    def _change(self, move: Move) -> Change:
+        if move.collection == TASK_COLLECTION:
+            return self._task_to(TaskState(move.target))
+        if move.target == OrderState.CANCELLED:
+            return self._cancelled
+        return lambda order: order_at(order, OrderState(move.target), self._now)
+
+    def _task_to(self, target: TaskState) -> Change:
+        def change(task: Resource) -> Resource:
+            moved = {**task, "state": target.value}
+            if target is TaskState.DONE and self.cancelled_at is not None:
+                moved["effectiveCancellationDate"] = self.cancelled_at
+            return moved
+
+        return change
+
+    def _cancelled(self, order: Resource) -> Resource:
+        cancelled = order_at(order, OrderState.CANCELLED, self._now)
+        cancelled["cancellationDate"] = self.cancelled_at = self._now()
+        task = read(self.steps.store, TASK_COLLECTION, self.ids[TASK_COLLECTION]) or {}
+        if "cancellationReason" in task:
+            cancelled["cancellationReason"] = task["cancellationReason"]
+        return cancelled
+
+    def _now(self) -> str:
+        return self.steps.now()
+
+
+def start_cancellation(lifecycle: Lifecycle, task: Resource, order: Resource) -> Resource:
+    """Store the task, publish, and run (or start) its steps; returns the task as it stands now."""
+    steps = lifecycle.steps
+    steps.store.add(TASK_COLLECTION, task)
+    publish_created(steps.events, TASK_COLLECTION, task)
+    cancellation = Cancellation(steps, task, order)
+    if lifecycle.paced:
+        cancellation.begin()
+        lifecycle.spawn(cancellation.finish_paced(lifecycle.delay))
+    else:
+        cancellation.finish()
+    return read(steps.store, TASK_COLLECTION, task["id"]) or task

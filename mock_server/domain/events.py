@@ -1,0 +1,111 @@
+"""Where resource events go (the `EventSink` seam) and which TMF622 v4 events each change produces.
+
+The rules, one place for handlers and background steps alike:
+- create: `<collection>CreateEvent`;
+- a `state` change: `<collection>StateChangeEvent` (a server-set `completionDate` rides along; the
+  server's own steps, such as cancellation, publish state changes only);
+- any other first-level change of a productOrder: `productOrderAttributeValueChangeEvent` whose
+  `fieldPath` names the changed fields (v4 defines no attribute change event for cancelProductOrder);
+- DELETE of a productOrder: `productOrderDeleteEvent` (v4 defines none for cancelProductOrder);
+- information required (v4 `*InformationRequiredEvent`: the provider needs input from the customer):
+  when an order enters `held` or `pending`, with `fieldPath` "relatedParty" when the order names no
+  party (TMF622B: an order must "at least specify the customer"), else without `fieldPath`; and when a
+  cancelProductOrder is created without `cancellationReason`, with `fieldPath` "cancellationReason".
+  The request is informative: the cancellation goes on without waiting for an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from mock_server.domain.state_machine import OrderState
+
+Resource = Mapping[str, Any]
+#: A state change event covers these; only other differences make an attribute value change event.
+STATE_FIELDS = frozenset({"state", "completionDate"})
+_ABSENT = object()
+#: Order states in which the provider waits for the customer (TMF622 v4 user guide state diagram).
+WAITING_STATES = frozenset({OrderState.HELD.value, OrderState.PENDING.value})
+
+
+class EventSink(Protocol):
+    """Receives `productOrderCreateEvent`, `...StateChangeEvent`, ... with the resource as it is now.
+
+    Called synchronously right after the store changed; an implementation must not block
+    (a hub enqueues and delivers elsewhere). `field_path` names the changed or missing
+    first-level fields of the AttributeValueChange and InformationRequired events.
+    """
+
+    def publish(self, event_type: str, resource: Resource, *, field_path: Sequence[str] = ()) -> None: ...
+
+
+class NullEventSink:
+    """Drops every event."""
+
+    def publish(self, event_type: str, resource: Resource, *, field_path: Sequence[str] = ()) -> None:
+        del event_type, resource, field_path
+
+
+class RecordingEventSink:
+    """Keeps events in order; for tests and for inspecting a run. `field_paths` runs parallel to `events`."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.field_paths: list[tuple[str, ...]] = []
+
+    def publish(self, event_type: str, resource: Resource, *, field_path: Sequence[str] = ()) -> None:
+        self.events.append((event_type, dict(resource)))
+        self.field_paths.append(tuple(field_path))
+
+
+class FanOutSink:
+    """Publishes every event to each sink in turn (the hub's notifier plus an observer)."""
+
+    def __init__(self, *sinks: EventSink) -> None:
+        self.sinks = sinks
+
+    def publish(self, event_type: str, resource: Resource, *, field_path: Sequence[str] = ()) -> None:
+        for sink in self.sinks:
+            sink.publish(event_type, resource, field_path=field_path)
+
+
+def changed_fields(before: Resource, after: Resource) -> list[str]:
+    """First-level fields added, removed or changed, other than the state fields, sorted."""
+    names = (set(before) | set(after)) - STATE_FIELDS
+    return sorted(name for name in names if before.get(name, _ABSENT) != after.get(name, _ABSENT))
+
+
+def missing_information(order: Resource) -> list[str]:
+    """What the provider would ask the customer for (see the module docstring)."""
+    return [] if order.get("relatedParty") else ["relatedParty"]
+
+
+def publish_created(events: EventSink, collection: str, resource: Resource) -> None:
+    events.publish(f"{collection}CreateEvent", resource)
+    if collection == "cancelProductOrder" and "cancellationReason" not in resource:
+        events.publish(
+            "cancelProductOrderInformationRequiredEvent", resource, field_path=["cancellationReason"]
+        )
+
+
+def publish_state_change(events: EventSink, collection: str, before: Resource, after: Resource) -> None:
+    """The state change event, and the information request when an order starts waiting."""
+    if before.get("state") == after.get("state"):
+        return
+    events.publish(f"{collection}StateChangeEvent", after)
+    if collection == "productOrder" and after.get("state") in WAITING_STATES:
+        events.publish(f"{collection}InformationRequiredEvent", after, field_path=missing_information(after))
+
+
+def publish_update(events: EventSink, collection: str, before: Resource, after: Resource) -> None:
+    """After a PATCH: state events first, then one attribute change event naming the other fields."""
+    publish_state_change(events, collection, before, after)
+    fields = changed_fields(before, after)
+    if fields and collection == "productOrder":
+        events.publish(f"{collection}AttributeValueChangeEvent", after, field_path=fields)
+
+
+def publish_deleted(events: EventSink, collection: str, resource: Resource) -> None:
+    if collection == "productOrder":
+        events.publish(f"{collection}DeleteEvent", resource)

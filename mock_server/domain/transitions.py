@@ -1,0 +1,82 @@
+"""Server-driven state steps: re-read the resource, check it is where the server left it, move it, publish.
+
+Progression and cancellation run their steps through `Transitions.advance`, so a client's PATCH or DELETE made
+between two steps wins: the step finds the resource gone or in another state and does nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mock_server.domain.clock import Clock, timestamp
+from mock_server.domain.events import EventSink, publish_state_change
+from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
+from mock_server.domain.state_machine import ORDER_ITEM, OrderState
+from mock_server.store.base import Collection, Store, read
+
+Resource = dict[str, Any]
+Change = Callable[[Resource], Resource]
+_MACHINES = {
+    PRODUCT_ORDER.collection: PRODUCT_ORDER.machine,
+    CANCEL_PRODUCT_ORDER.collection: CANCEL_PRODUCT_ORDER.machine,
+}
+
+
+def move_items(items: Any, target: OrderState) -> Any:
+    """Items (nested ones too) follow the order where their own table allows: a completed item stays."""
+    if not isinstance(items, list):
+        return items
+    return [_move_item(item, target) if isinstance(item, dict) else item for item in items]
+
+
+def _move_item(item: Resource, target: OrderState) -> Resource:
+    moved = dict(item)
+    if ORDER_ITEM.allows(str(item.get("state")), target):
+        moved["state"] = target.value
+    if "productOrderItem" in item:
+        moved["productOrderItem"] = move_items(item["productOrderItem"], target)
+    return moved
+
+
+def order_at(order: Resource, target: OrderState, now: Callable[[], str]) -> Resource:
+    """The order in `target` with its items; TMF622B: `completionDate` is filled on completion."""
+    moved = {
+        **order,
+        "state": target.value,
+        "productOrderItem": move_items(order.get("productOrderItem"), target),
+    }
+    if target is OrderState.COMPLETED and "completionDate" not in moved:
+        moved["completionDate"] = now()
+    return moved
+
+
+@dataclass(frozen=True)
+class Transitions:
+    """What a server-driven step needs: the store, where events go, and the clock. Nothing of the web app."""
+
+    store: Store
+    events: EventSink
+    clock: Clock
+
+    def now(self) -> str:
+        """One reading of the clock, as a TMF timestamp (deterministic mode and tests inject the clock)."""
+        return timestamp(self.clock())
+
+    def advance(
+        self, collection: Collection, resource_id: str, expected: str, change: Change
+    ) -> Resource | None:
+        """Apply `change` if the resource still exists in state `expected`; the new version, or None.
+
+        The state table is checked again, so no background step can make a move a client could not.
+        """
+        current = read(self.store, collection, resource_id)
+        if current is None or current.get("state") != expected:
+            return None
+        after = change(current)
+        if not _MACHINES[collection].allows(expected, str(after.get("state"))):
+            return None
+        self.store.replace(collection, after)
+        publish_state_change(self.events, collection, current, after)
+        return after

@@ -1,0 +1,42 @@
+"""The rules every PATCH passes before anything is stored: read-only fields, schema, state table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.domain import product_orders
+from mock_server.domain.patching import apply_patch
+from mock_server.domain.resources import PRODUCT_ORDER, ResourceKind
+from mock_server.http.errors import bad_request, conflict
+from mock_server.http.validation import require_valid
+
+Resource = dict[str, Any]
+
+
+def check_read_only(kind: ResourceKind, before: Resource, after: Resource) -> None:
+    """Server-owned fields (swagger `*_Update` omits them) may be echoed unchanged, never changed."""
+    for name in kind.read_only:
+        if before.get(name) != after.get(name):
+            raise bad_request(f"$.{name}: {name} is set by the server and cannot be patched")
+
+
+def check_state(kind: ResourceKind, before: Resource, after: Resource) -> None:
+    """A `state` change outside the transition table is a conflict with the current state (409)."""
+    old, new = before.get("state"), after.get("state")
+    if old is not None and new is None:
+        raise bad_request("$.state: state is required and cannot be removed")
+    if isinstance(old, str) and isinstance(new, str):
+        refusal = kind.machine.refusal(old, new)
+        if refusal is not None:
+            raise conflict(refusal)
+
+
+def updated(kind: ResourceKind, before: Resource, media_type: str, body: Any, now: str) -> Resource:
+    """The resource after the patch, or an ApiError with nothing changed."""
+    after = apply_patch(before, media_type, body)
+    check_read_only(kind, before, after)
+    require_valid(kind.schema, after)
+    check_state(kind, before, after)
+    if kind is PRODUCT_ORDER:
+        product_orders.on_order_updated(before, after, now)
+    return after

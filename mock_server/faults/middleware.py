@@ -1,0 +1,125 @@
+"""Fault injection middleware: latency, a forced error status, a dropped connection, a malformed body.
+
+Off unless `Settings.faults_file` or `Settings.faults_enabled` is set; then `middlewares()` puts this
+middleware just inside the error middleware, so a forced status leaves as a TMF `Error` like any
+other. Per request, an `X-Mock-Fault` header wins over the file's rules; otherwise the rules are
+tried in file order and the first whose route matches and whose probability draw succeeds applies.
+Control endpoints (`/_mock/...`) are never faulted: a test must always be able to reset the mock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from mock_server.config.settings import Settings
+from mock_server.faults.plan import Fault, FaultPlan, FaultSpecError, load_plan, parse_header
+from mock_server.http.errors import ApiError, error_middleware
+from mock_server.http.paths import is_control, relative_path
+from mock_server.http.responses import JSON_CONTENT_TYPE
+
+LOG = logging.getLogger(__name__)
+
+FAULT_HEADER = "X-Mock-Fault"
+#: What a misconfigured proxy in front of an API typically answers instead of JSON.
+NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream sent garbage</body></html>"
+_DROPPED_HEADERS = frozenset({"content-length", "content-type", "content-encoding", "transfer-encoding"})
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class FaultInjector:
+    """Picks the fault of each request and applies it; `seed` makes the draws reproducible."""
+
+    def __init__(self, plan: FaultPlan, base_path: str, *, sleep: Sleep = asyncio.sleep) -> None:
+        self.plan = plan
+        self.base_path = base_path
+        # Not for security: a seeded generator is the point (reproducible fault sequences).
+        self._random = random.Random(plan.seed)  # noqa: S311
+        self._sleep = sleep
+
+    def choose(self, method: str, path: str, header: str | None) -> tuple[Fault, str] | None:
+        """(fault, where it came from) or None; a malformed header is a 400 for the client to fix."""
+        if is_control(path, self.base_path):
+            return None
+        if header is not None:
+            try:
+                return parse_header(header), f"header {FAULT_HEADER}"
+            except FaultSpecError as exc:
+                raise ApiError(400, str(exc)) from None
+        relative = relative_path(path, self.base_path)
+        for rule in self.plan.rules:
+            if rule.route.matches(method, relative) and self._draw(rule.probability):
+                return rule.fault, rule.label
+        return None
+
+    def _draw(self, probability: float) -> bool:
+        """Certain rules draw nothing, so adding one does not shift the sequence of the others."""
+        return probability >= 1 or (probability > 0 and self._random.random() < probability)
+
+    def latency_s(self, fault: Fault) -> float:
+        if fault.latency_ms is None:
+            return 0.0
+        low, high = fault.latency_ms
+        return (low if low == high else self._random.randint(low, high)) / 1000
+
+    async def handle(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        chosen = self.choose(request.method, request.path, request.headers.get(FAULT_HEADER))
+        if chosen is None:
+            return await handler(request)
+        fault, source = chosen
+        LOG.info("injecting %s into %s %s (%s)", fault.describe(), request.method, request.path, source)
+        if fault.latency_ms is not None:
+            await self._sleep(self.latency_s(fault))
+        if fault.status is not None:
+            raise ApiError(fault.status, f"Fault injected by the mock ({source}): {fault.describe()}")
+        if fault.drop:
+            return drop_connection(request)
+        if fault.malformed is not None:
+            return malformed(await error_middleware(request, handler), fault.malformed)
+        return await handler(request)
+
+
+def drop_connection(request: web.Request) -> web.StreamResponse:
+    """Close the connection before anything is written: the client sees it closed with no answer.
+
+    aiohttp still wants a response object; writing it to the closed transport is a no-op.
+    The request is not processed (nothing is stored), as when a load balancer drops it.
+    """
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=444, reason="Connection Dropped")
+
+
+def malformed(response: web.StreamResponse, kind: str) -> web.StreamResponse:
+    """The handler's answer with a broken body: cut in half, or not JSON at all.
+
+    The request WAS processed (an order may have been created): this is what a client sees when a
+    body is damaged on the way. Status 200 and 201 are kept; anything else becomes 200, as with a
+    proxy that answers garbage with a success status.
+    """
+    original = response.body if isinstance(response, web.Response) else None
+    body = original if isinstance(original, bytes) else b""
+    broken = NON_JSON_BODY if kind == "non-json" else body[: len(body) // 2] or b'{"'
+    headers = {key: value for key, value in response.headers.items() if key.lower() not in _DROPPED_HEADERS}
+    status = response.status if response.status in {200, 201} else 200
+    return web.Response(status=status, body=broken, headers={**headers, "Content-Type": JSON_CONTENT_TYPE})
+
+
+def fault_middleware(settings: Settings) -> Middleware | None:
+    """The middleware for these settings, or None when fault injection is off (the default)."""
+    if settings.faults_file is None and not settings.faults_enabled:
+        return None
+    plan = load_plan(settings.faults_file) if settings.faults_file is not None else FaultPlan()
+    injector = FaultInjector(plan, settings.base_path)
+
+    @web.middleware
+    async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+        return await injector.handle(request, handler)
+
+    return inject_faults

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every handler: request bodies, JSON responses, TMF Error answers, schema checks."""

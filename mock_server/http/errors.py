@@ -1,0 +1,90 @@
+"""TMF `Error` bodies, and the one middleware that turns every exception into one."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from mock_server.http.responses import json_response
+
+LOG = logging.getLogger(__name__)
+
+#: Headers of an aiohttp HTTPException that describe its plain-text body, not the error.
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"})
+
+
+class ApiError(Exception):
+    """A request the API refuses: becomes a TMF622 `Error` with this status (swagger: every 4xx/5xx)."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def not_found(message: str) -> ApiError:
+    return ApiError(404, message)
+
+
+def conflict(message: str) -> ApiError:
+    return ApiError(409, message)
+
+
+def unsupported_media_type(message: str) -> ApiError:
+    return ApiError(415, message)
+
+
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """The `Error` resource (TMF622 v4: `code` and `reason` required, `status` a string)."""
+    return {
+        "code": str(status),
+        "reason": HTTPStatus(status).phrase,
+        "message": message,
+        "status": str(status),
+        "@type": "Error",
+    }
+
+
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> web.Response:
+    return json_response(error_body(status, message), status=status, headers=headers)
+
+
+def _http_exception_message(request: web.Request, exc: web.HTTPException) -> str:
+    """A message a client can act on, instead of aiohttp's `404: Not Found` text."""
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        return f"Method {request.method} is not allowed on {request.path}; allowed: {allowed}"
+    if exc.status == 404:
+        return f"No resource at {request.path}"
+    return exc.text or exc.reason
+
+
+def _from_http_exception(request: web.Request, exc: web.HTTPException) -> web.StreamResponse:
+    if exc.status < 400:
+        raise exc
+    kept = {key: value for key, value in exc.headers.items() if key.lower() not in _BODY_HEADERS}
+    return error_response(exc.status, _http_exception_message(request, exc), kept)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Outermost middleware: no exception leaves the app as a stack trace or a non-TMF body."""
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.message, exc.headers)
+    except web.HTTPException as exc:
+        return _from_http_exception(request, exc)
+    except Exception:
+        LOG.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "The server failed to handle the request; see its log.")

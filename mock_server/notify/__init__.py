@@ -1,0 +1,1 @@
+"""Event delivery: hub subscriptions and their filters, event envelopes, one delivery lane per listener."""

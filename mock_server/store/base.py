@@ -1,0 +1,105 @@
+"""The `Store` protocol every backend implements, the two collections, and what each one indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, Protocol
+
+from mock_server.store.query import Query
+
+Collection = Literal["productOrder", "cancelProductOrder"]
+COLLECTIONS: tuple[Collection, ...] = ("productOrder", "cancelProductOrder")
+Resource = dict[str, Any]
+
+
+class DuplicateIdError(ValueError):
+    """`add` of an id the collection already holds."""
+
+
+class Codec(NamedTuple):
+    """How a backend's stored form reads back: as a dict the caller owns, or as response-ready JSON."""
+
+    resource: Callable[[Any], Resource]
+    json: Callable[[Any], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One resource as the backend keeps it, decoded only into the form the caller asks for."""
+
+    raw: Any
+    codec: Codec
+
+    def resource(self) -> Resource:
+        """A fresh dict the caller owns."""
+        return self.codec.resource(self.raw)
+
+    def json(self) -> bytes:
+        """Compact UTF-8 JSON, for a response that needs no change to it (no dict is built)."""
+        return self.codec.json(self.raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a list query, and `total`: every match after filtering, before paging."""
+
+    rows: list[Any]
+    total: int
+    codec: Codec
+
+    def resources(self) -> list[Resource]:
+        return [self.codec.resource(row) for row in self.rows]
+
+    def json_rows(self) -> list[bytes]:
+        return [self.codec.json(row) for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class Store(Protocol):
+    """Resources by collection and id. Synchronous on purpose: each call is short, so a handler
+    never awaits in the middle of a read-modify-write.
+
+    Resources go in as plain JSON dicts (the store keeps its own copies) and come out as `Stored`
+    rows, read as a dict the caller owns or as JSON bytes. `query` returns one `Page` of a parsed
+    list request (`Query.fields` is the caller's business); the default order (empty `sort`) is
+    newest first by creation; filtering must agree with `query.matches`, which a backend may use
+    as is.
+
+    Each write is durable when it returns (SQLite: committed and synced). `bulk()` groups many
+    writes (seeding, bulk loads) into one all-or-nothing transaction with a single sync.
+    """
+
+    def add(self, collection: Collection, resource: Resource) -> None: ...
+
+    def get(self, collection: Collection, resource_id: str) -> Stored | None: ...
+
+    def replace(self, collection: Collection, resource: Resource) -> bool: ...
+
+    def delete(self, collection: Collection, resource_id: str) -> bool: ...
+
+    def query(self, collection: Collection, query: Query) -> Page: ...
+
+    def reset(self) -> None: ...
+
+    def bulk(self) -> AbstractContextManager[None]: ...
+
+
+def read(store: Store, collection: Collection, resource_id: str) -> Resource | None:
+    """The resource as a dict the caller owns, or None."""
+    found = store.get(collection, resource_id)
+    return None if found is None else found.resource()
+
+
+#: Which paths each collection indexes (TMF622 lookups the CTK and clients use most).
+HASH_INDEXED: Mapping[Collection, tuple[tuple[str, ...], ...]] = {
+    "productOrder": (("id",), ("state",), ("relatedParty", "id"), ("externalId",)),
+    "cancelProductOrder": (("id",), ("state",), ("productOrder", "id")),
+}
+SORTED_INDEXED: Mapping[Collection, tuple[tuple[str, ...], ...]] = {
+    "productOrder": (("orderDate",),),
+    "cancelProductOrder": (("requestedCancellationDate",),),
+}
