@@ -82,7 +82,8 @@ def crashing_probe(monkeypatch: pytest.MonkeyPatch) -> None:
     def crash(run: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setitem(PROBES, "filterState", crash)
+    original = PROBES.get
+    monkeypatch.setattr(PROBES, "get", lambda name: crash if name == "filterState" else original(name))
 
 
 def test_a_crashing_probe_fails_its_checks_it_does_not_skip_them(crashing_probe: None) -> None:

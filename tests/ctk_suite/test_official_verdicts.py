@@ -186,7 +186,7 @@ def test_the_three_states_of_a_global() -> None:
     variables.set("B", UNDEFINED, "missing")
     variables.set("C", 7)
     assert variables.render_url("x/{{A}}/{{B}}/{{C}}", str) == "x/{{A}}//7"
-    assert variables.render("{{A}} {{B}} {{C}}") == "undefined null 7"
+    assert variables.render_name("{{A}} {{B}} {{C}}") == "undefined null 7"
     assert [variables.get(n) for n in "ABC"] == [None, None, None]  # none is a string our checks use
     assert variables.reason("B") == "B unavailable: missing"
 
@@ -244,6 +244,7 @@ def test_the_exit_code_follows_strict_verdicts_unless_official_ones_are_asked_fo
         "passed": 62,
         "total": 63,
         "officialPassed": 63,
+        "officialTotal": 63,
         "notRun": 0,
     }
     assert "(the official kit would report: passed)" in (reports / "junit.xml").read_text("utf-8")
