@@ -90,17 +90,11 @@ def test_probe_names_are_unique() -> None:
         ("header", "/productOrder", {"X-Padding": "x" * (2 * PARSER_LIMIT)}),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="mock bug (reported): aiohttp's parser answers it with 400 text/plain, before the app",
-)
 def test_request_over_the_parser_limit_gets_a_tmf_error(
     seeded_mock: SeededMock, name: str, target: str, headers: dict[str, str]
 ) -> None:
-    """aiohttp refuses a request line or header over 8190 bytes with 'Got more than 8190 bytes
-    when reading ...' in text/plain, before the app and its error middleware run. The fix belongs
-    where the server is built (__main__.serve: an AppRunner whose request handler answers parser
-    errors with a TMF Error); until then this xfails, strictly.
+    """aiohttp refuses a request line or header over 8190 bytes before the app and its error
+    middleware run; the server around the app (mock_server.http.server) answers a TMF Error.
     """
     before = seeded_mock.snapshot()
     answer = send(seeded_mock.url, "GET", target, headers=headers)
@@ -116,7 +110,7 @@ def test_request_over_the_parser_limit_gets_a_tmf_error(
 def test_request_over_the_parser_limit_is_refused_without_a_server_error(
     seeded_mock: SeededMock, target: str
 ) -> None:
-    """What holds even before the bug above is fixed: a 4xx, no stack trace, nothing stored."""
+    """A 4xx, no stack trace, nothing stored."""
     before = seeded_mock.snapshot()
     answer = send(seeded_mock.url, "GET", target)
     assert 400 <= answer.status < 500

@@ -15,6 +15,7 @@ import requests
 from aiohttp import web
 
 from mock_server.domain.events import RecordingEventSink
+from mock_server.http.server import TmfAppRunner
 from mock_server.keys import STORE_KEY
 from mock_server.store.base import Collection, Store
 from mock_server.store.query import Condition, Query, SortKey
@@ -44,7 +45,7 @@ class ServerThread:
         self._app = app
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = TmfAppRunner(app, access_log=None, handle_signals=False)
 
     def start(self) -> int:
         self._thread.start()
