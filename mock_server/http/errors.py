@@ -28,6 +28,15 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
 
+#: How much of a client's parameter name or value an Error message quotes.
+SHOWN_CHARS = 80
+
+
+def shown(text: str) -> str:
+    """`text` quoted for an Error message, cut to SHOWN_CHARS: name the input, never echo all of it."""
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "...")
+
+
 def bad_request(message: str) -> ApiError:
     return ApiError(400, message)
 
