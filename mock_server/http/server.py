@@ -13,27 +13,34 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_protocol import RequestHandler, _ErrInfo
 
-from mock_server.http.errors import error_response
+from mock_server.http.errors import error_response, parser_reason
 
 LOG = logging.getLogger(__name__)
-
-#: The parser's own message may quote the offending bytes: enough to name them, never all of them.
-MAX_REASON_CHARS = 200
-
-
-def parser_reason(message: str | None, exc: BaseException | None) -> str:
-    """aiohttp's multi-line message (the bytes, a caret under them) as one short line."""
-    text = message or (str(exc) if exc is not None else "") or "unreadable request"
-    first = text.strip().splitlines()[0].rstrip(":").strip()
-    return first if len(first) <= MAX_REASON_CHARS else first[: MAX_REASON_CHARS - 3] + "..."
 
 
 class TmfRequestHandler(RequestHandler):
     """aiohttp's connection protocol, answering the requests it cannot parse the way the app does."""
 
     __slots__ = ()
+
+    def data_received(self, data: bytes) -> None:
+        """Also fail the body being read when the parser refuses a later part of it.
+
+        aiohttp's C parser drops the body of a request already handed to the app when a later
+        chunk size is bad (`zz`): the handler would wait for it until the client gives up. Its
+        error goes to that body instead, and the handler answers it (http.errors).
+        """
+        queued = len(self._messages)
+        super().data_received(data)
+        request = self._current_request
+        if request is None or len(self._messages) == queued:
+            return
+        refused = self._messages[-1][0]
+        if isinstance(refused, _ErrInfo) and not request.content.is_eof():
+            request.content.set_exception(refused.exc)
+            request.content.feed_eof()  # nothing more to read: no lingering read after the answer
 
     def handle_error(
         self,

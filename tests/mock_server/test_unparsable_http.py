@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 from mock_helpers import TIMEOUT_S, Api, Raw, assert_error
 
-from mock_server.http.server import MAX_REASON_CHARS, parser_reason
+from mock_server.http.errors import MAX_REASON_CHARS, parser_reason
 
 ApiFactory = Callable[..., Api]
 BASE_PATH = "/tmf-api/productOrderingManagement/v4"
@@ -117,3 +117,52 @@ def test_unparsable_request_gets_a_tmf_error_and_one_log_line(
 )
 def test_parser_reason_is_one_short_line(message: str, expected: str) -> None:
     assert parser_reason(message, None) == expected
+
+
+def test_a_bad_chunk_after_the_body_began_gets_a_tmf_error(
+    make_api: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """aiohttp's parser drops a body already handed to the app when a later chunk is bad: the
+    handler would wait for the rest until the client gave up. It gets the parser's error instead.
+    """
+    api = make_api()
+    caplog.set_level(logging.INFO)
+    head = request(
+        f"POST {BASE_PATH}/productOrder HTTP/1.1\nHost: a\nContent-Type: application/json\n"
+        "Transfer-Encoding: chunked\n",
+        b"2\r\n{}\r\n",
+    )
+    host, port = api.root.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT_S) as connection:
+        connection.sendall(head)
+        api.server.wait_until(lambda: api.server.requests_started() == 1)  # its handler reads the body
+        connection.sendall(b"zz\r\n")
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        answer = Raw(response.status, response.headers, response.read())
+        assert connection.recv(1) == b""  # closed: after whatever the server does with the rest
+    assert_error(answer, 400, "body could not be read", "Invalid character in chunk size")
+    logged = [record for record in caplog.records if record.name.startswith(("aiohttp", "mock_server"))]
+    assert [(record.levelno, record.exc_info) for record in logged] == [(logging.WARNING, None)]
+    assert api.count() == 0
+
+
+def test_a_client_hanging_up_mid_body_is_one_log_line(
+    make_api: ApiFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = make_api()
+    caplog.set_level(logging.INFO)
+    head = request(
+        f"POST {BASE_PATH}/productOrder HTTP/1.1\nHost: a\nContent-Type: application/json\n"
+        "Content-Length: 100\n",
+        b'{"productOrderItem": [',
+    )
+    host, port = api.root.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT_S) as connection:
+        connection.sendall(head)
+        api.server.wait_until(lambda: api.server.requests_started() == 1)
+    api.server.wait_until(lambda: any(record.name.startswith("mock_server") for record in caplog.records))
+    logged = [record for record in caplog.records if record.name.startswith(("aiohttp", "mock_server"))]
+    assert [(record.levelno, record.exc_info) for record in logged] == [(logging.WARNING, None)]
+    assert "the client closed the connection" in logged[0].getMessage()
+    assert api.count() == 0
