@@ -3,12 +3,15 @@
 - Filters: `?attr=v` on any first-level attribute or dotted path into objects and arrays
   (`relatedParty.id`); `a,b` is OR; several parameters are AND (TMF622B conformance profile);
   values may be wrapped in single or double quotes (the original CTK sends `?orderDate='...'`).
-  `attr.gt|gte|lt|lte|eq=v` compare. Date-times compare as instants, numbers as numbers.
-  An attribute a resource lacks matches nothing.
+  `attr.gt|gte|lt|lte|eq=v` compare, as do TMF630's `attr>=v`, `attr<=v`, `attr>v`, `attr<v`;
+  any other operator (`attr!=v`) is a 400. Date-times compare as instants, numbers as numbers.
+  An attribute a resource lacks matches nothing; filters that cannot mean anything for the
+  resource's schema are refused in `attributes.py`.
 - `fields=a,b` keeps those first-level attributes plus `id` and `href`; unknown names are ignored.
-- `sort=a,-b` orders by attributes (missing values last); without it: newest first.
-- `offset`/`limit`: TMF630 lets the server pick the page size. The official CTK lists without
-  `limit` and expects its order in the answer with status 200, so the default page is large
+- `sort=a,-b` orders by attributes (missing values last); without it: newest first. A sort on an
+  attribute the resource lacks is a 400 (`attributes.py`).
+- `offset`/`limit`: ASCII digits only. TMF630 lets the server pick the page size. The official
+  CTK lists without `limit` and expects its order in the answer with status 200, so the default page is large
   (Settings.default_limit, 1000), `limit` is clamped to Settings.max_limit, and the answer is
   always 200 (never 206) with `X-Total-Count` (matches after filtering) and `X-Result-Count`.
 """
