@@ -7,6 +7,8 @@ accepts anything. An `Accept` with no readable range is ignored, as the RFC allo
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
@@ -39,6 +41,7 @@ def _ranges(accept: str) -> dict[str, float]:
     return ranges
 
 
+@lru_cache(maxsize=64)  # clients send a handful of Accept values; bounded, as the header is theirs
 def accepts_json(accept: str) -> bool:
     """Whether a response in `application/json` is acceptable under this `Accept` header value."""
     ranges = _ranges(accept)
