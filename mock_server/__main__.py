@@ -14,6 +14,7 @@ from aiohttp import web
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from mock_server.config.sources import ConfigError, build_parser, resolve
+from mock_server.http.server import TmfAppRunner
 
 if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
     from asyncio import run as run_loop
@@ -48,7 +49,7 @@ async def serve(settings: Settings) -> None:
         app = create_app(settings)
     except ValueError as exc:  # a seed, progression or faults file the app cannot use
         raise ConfigError(str(exc)) from None
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = TmfAppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()

@@ -20,6 +20,7 @@ from mock_server.domain.transitions import Transitions
 from mock_server.faults.middleware import fault_middleware
 from mock_server.handlers.control import apply_seed
 from mock_server.http.errors import error_middleware
+from mock_server.http.negotiation import accept_middleware
 from mock_server.keys import (
     CLOCK_KEY,
     DETERMINISM_KEY,
@@ -58,9 +59,11 @@ def default_store(app: web.Application, settings: Settings) -> Store:
 def middlewares(settings: Settings) -> list[Middleware]:
     """Outermost first. The error middleware stays first so nothing added later escapes it:
     a forced fault status becomes a TMF Error like any other (faults: off by default, None then).
+    A client that accepts no JSON is refused (406) before anything else happens.
     """
     faults = fault_middleware(settings)
-    return [error_middleware] if faults is None else [error_middleware, faults]
+    chain: list[Middleware] = [error_middleware, accept_middleware]
+    return chain if faults is None else [*chain, faults]
 
 
 def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clock, IdSource]:

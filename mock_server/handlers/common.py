@@ -16,8 +16,9 @@ from mock_server.http.bodies import read_json
 from mock_server.http.errors import bad_request, not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
+from mock_server.store.attributes import attributes_of, parse_checked_query
 from mock_server.store.base import Stored
-from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
+from mock_server.store.query import count_headers, parse_fields, select_fields
 
 #: RFC 3986 host (reg-name, IPv4 or [IPv6]) with an optional port: what a Host header may hold.
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%]+)(:\d{1,5})?$")
@@ -68,7 +69,9 @@ class ResourceHandlers:
     async def list(self, request: web.Request) -> web.Response:
         """Without `fields`, the page is the store's JSON bytes joined: no dict is built."""
         settings, store = request.app[SETTINGS_KEY], request.app[STORE_KEY]
-        query = parse_query(request.query.items(), settings.default_limit, settings.max_limit)
+        query = parse_checked_query(
+            request.query.items(), settings.default_limit, settings.max_limit, attributes_of(self.kind.schema)
+        )
         page = store.query(self.kind.collection, query)
         headers = count_headers(page.total, len(page))
         if query.fields is None:

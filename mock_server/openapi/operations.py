@@ -38,7 +38,10 @@ PARAMETERS: dict[str, Any] = {
     "sort": {
         "name": "sort",
         "in": "query",
-        "description": "Comma-separated attributes, '-' before one for descending (default: newest first).",
+        "description": (
+            "Comma-separated attributes of the resource, '-' before one for descending (default: newest "
+            "first); an attribute the resource does not have gets 400."
+        ),
         "schema": {"type": "string"},
     },
 }
@@ -61,7 +64,9 @@ _LOCATION = {
 _FILTER_TEXT = (
     "TMF630 filter: equal to one of the comma-separated values ('a,b' is OR; several filters are AND)."
 )
-_COMPARE_TEXT = "TMF630 filter: compare as instants (dates) or numbers."
+_COMPARE_TEXT = "TMF630 filter: compare as instants (also written name>=value, name<value...)."
+#: Date-time filters take ISO 8601 dates or date-times only: anything else gets 400.
+_DATE_TIME = {"type": "string", "format": "date-time"}
 _ORDER_FILTERS = (
     ("id", "state", "externalId", "category", "priority", "relatedParty.id", "relatedParty.role"),
     ("orderDate", "completionDate", "requestedStartDate", "requestedCompletionDate"),
@@ -81,16 +86,9 @@ def _filters(equal: tuple[str, ...], dated: tuple[str, ...]) -> list[dict[str, A
         {"name": n, "in": "query", "description": _FILTER_TEXT, "schema": {"type": "string"}} for n in equal
     ]
     for name in dated:
-        params.append(
-            {"name": name, "in": "query", "description": _FILTER_TEXT, "schema": {"type": "string"}}
-        )
+        params.append({"name": name, "in": "query", "description": _FILTER_TEXT, "schema": {**_DATE_TIME}})
         params.extend(
-            {
-                "name": f"{name}.{op}",
-                "in": "query",
-                "description": _COMPARE_TEXT,
-                "schema": {"type": "string"},
-            }
+            {"name": f"{name}.{op}", "in": "query", "description": _COMPARE_TEXT, "schema": {**_DATE_TIME}}
             for op in ("gt", "gte", "lt", "lte")
         )
     return params

@@ -6,7 +6,7 @@ import asyncio
 import http.client
 import json
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -15,6 +15,7 @@ import requests
 from aiohttp import web
 
 from mock_server.domain.events import RecordingEventSink
+from mock_server.http.server import TmfAppRunner
 from mock_server.keys import STORE_KEY
 from mock_server.store.base import Collection, Store
 from mock_server.store.query import Condition, Query, SortKey
@@ -44,7 +45,7 @@ class ServerThread:
         self._app = app
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = TmfAppRunner(app, access_log=None, handle_signals=False)
 
     def start(self) -> int:
         self._thread.start()
@@ -58,6 +59,22 @@ class ServerThread:
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run `coroutine` on the server's loop (where the app's objects live) and wait for it."""
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(TIMEOUT_S)
+
+    def requests_started(self) -> int:
+        """Requests the server has begun to handle (parsed head, handler called), over its lifetime."""
+        server = self._runner.server
+        return 0 if server is None else server.requests_count
+
+    def wait_until(self, condition: Callable[[], bool]) -> None:
+        """Return once `condition()` holds, checked between the server loop's steps (never a sleep);
+        TimeoutError after TIMEOUT_S.
+        """
+
+        async def holds() -> None:
+            while not condition():
+                await asyncio.sleep(0)
+
+        self.run(holds())
 
     def stop(self) -> None:
         """Clean up the app (closing its store) and end the thread; a second call does nothing."""
