@@ -176,12 +176,16 @@ def _member(instance: Any, name: str) -> Any:
 
 
 def with_official(
-    results: tuple[AssertionResult, ...], outcome: OfficialOutcome, keys: Mapping[str, str], request: str
+    results: tuple[AssertionResult, ...],
+    outcome: OfficialOutcome,
+    keys: Mapping[str, str],
+    request: str | Failure,
 ) -> tuple[AssertionResult, ...]:
     """Our assertions with the official verdict beside the strict one, plus those only the official
     script emits (an identity branch taken for an instance without an id). One result per name.
     `keys` maps the rendered name of each assertion of a kind in MODELLED_KINDS to its template; the
-    others keep our verdict as the official one.
+    others keep our verdict as the official one. `request` names the exchange, or is the failure of a
+    body we could not read: then what only the official kit judges is failed by our verdict.
 
     An assertion of ours the official script does not emit is officially `not run`, or `failed` when the
     script stopped before it (Newman then reports the script's error: the request fails).
@@ -199,9 +203,18 @@ def with_official(
     ]
     for name, verdict in outcome.verdicts.items():
         if name not in merged:
-            failures = () if verdict is Verdict.PASSED else (Failure(request=request, note=_ONLY_OFFICIAL),)
-            out.append(AssertionResult(name, failures, key=keys.get(name, name)))
+            out.append(_only_official(name, verdict, keys.get(name, name), request))
     return tuple(out)
+
+
+def _only_official(name: str, verdict: Verdict, key: str, request: str | Failure) -> AssertionResult:
+    """An assertion only the official script emits: ours agrees, unless we could not read the body."""
+    if isinstance(request, Failure):
+        return AssertionResult(
+            name, (request,), key=key, official=None if verdict is Verdict.FAILED else verdict
+        )
+    failures = () if verdict is Verdict.PASSED else (Failure(request=request, note=_ONLY_OFFICIAL),)
+    return AssertionResult(name, failures, key=key)
 
 
 _ONLY_OFFICIAL = "the official kit fails this assertion"

@@ -13,7 +13,7 @@ from ctk_suite.assertions import Unjudged, blanket, evaluate, rendered_name
 from ctk_suite.checks import CheckContext, get_check
 from ctk_suite.client import Exchange, HttpClient
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
-from ctk_suite.failures import Kind, clip
+from ctk_suite.failures import Failure, Kind, clip
 from ctk_suite.official import MODELLED_KINDS, official_captures, official_outcome, with_official
 from ctk_suite.redaction import redact_url
 from ctk_suite.scenario import RequestSpec, Scenario
@@ -207,13 +207,16 @@ class CtkRun:
     ) -> tuple[AssertionResult, ...]:
         """Ours beside what the official Postman script would report (ctk_suite/official.py)."""
         official = official_outcome(spec, exchange, self.variables)
-        strict = self._strict(spec, exchange, where)
+        strict, unreadable = self._strict(spec, exchange, where)
         self._capture_globals(spec, exchange)
         keys = {rendered_name(a, self.variables): a.name for a in spec.assertions if a.kind in MODELLED_KINDS}
-        return with_official(strict, official, keys, where)
+        return with_official(strict, official, keys, unreadable or where)
 
-    def _strict(self, spec: RequestSpec, exchange: Exchange, where: str) -> tuple[AssertionResult, ...]:
-        """Our verdicts. A body that is not JSON fails what reads it; the status is still checked."""
+    def _strict(
+        self, spec: RequestSpec, exchange: Exchange, where: str
+    ) -> tuple[tuple[AssertionResult, ...], Failure | None]:
+        """Our verdicts, and the failure of a body we cannot read (it fails what reads it; the status
+        is still checked)."""
         try:
             body = read_json(exchange) if _reads_json(spec) else None
         except NotJson as exc:
@@ -221,9 +224,11 @@ class CtkRun:
             context = self._context(spec, exchange, None)
             others = [evaluate(a, context, self.variables) for a in spec.assertions if a not in readers]
             blanketed = blanket(readers, str(exc), where, self.variables, Kind.BODY)
-            return (*(r for r in others if r is not None), *blanketed)
+            unreadable = Failure(request=where, note=str(exc), kind=Kind.BODY)
+            return (*(r for r in others if r is not None), *blanketed), unreadable
         context = self._context(spec, exchange, body)
-        return tuple(r for a in spec.assertions if (r := evaluate(a, context, self.variables)) is not None)
+        results = (evaluate(a, context, self.variables) for a in spec.assertions)
+        return tuple(r for r in results if r is not None), None
 
     def _capture_globals(self, spec: RequestSpec, exchange: Exchange) -> None:
         """As the create script's `pm.globals.set(...)`, whatever the status; unset when the script
