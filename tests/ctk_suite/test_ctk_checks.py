@@ -205,6 +205,17 @@ def test_schema_valid() -> None:
     assert "'explode'" in message
 
 
+def test_unexpected_instance_is_emitted_only_where_the_keyed_order_is_listed() -> None:
+    listed = Emit.IF_CREATED_ORDER_LISTED
+    assert (
+        verdict("unexpected_instance", context([{**ORDER, "id": "7"}]), listed, keyVariable="IDPO01") is None
+    )
+    assert verdict("unexpected_instance", context([ORDER]), listed, keyVariable="IDPO01") == (
+        "$[0].id: expected no order 42 here, seen it is listed"
+    )
+    assert verdict("unexpected_instance", context([{}]), listed, keyVariable="IDPO02") is None  # never set
+
+
 def test_every_kind_has_a_test_here() -> None:
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_")}
     untested = [kind for kind in check_kinds() if not any(t.startswith(kind) for t in tested)]

@@ -26,6 +26,7 @@ MANDATORY = [
     "TMF622B-M-FILTER-ID",
     "TMF622B-M-FILTER-ATTR",
     "TMF622B-M-FILTER-AND",
+    "TMF622B-M-FILTER-UNKNOWN",
     "TMF622B-M-POST-NO-ITEM",
     "TMF622B-M-POST-BAD-ACTION",
     "TMF622-v4-POST-MALFORMED",
@@ -38,8 +39,8 @@ def test_catalogue_ids_levels_and_sources() -> None:
     catalogue = load_catalogue()
     assert [r.id for r in catalogue.at_level(RuleLevel.MANDATORY)] == MANDATORY
     optional = catalogue.at_level(RuleLevel.OPTIONAL)
-    assert len(optional) == 14
-    assert len(catalogue.rules) == len({r.id for r in catalogue.rules}) == 29
+    assert len(optional) == 17
+    assert len(catalogue.rules) == len({r.id for r in catalogue.rules}) == 33
     assert set(catalogue.sources) == {"TMF622B", "TMF622-v4", "TMF630"}
     # The id says the source; TMF622B ids say the level too.
     for rule in catalogue.rules:
