@@ -220,15 +220,17 @@ class CtkRun:
         try:
             body = read_json(exchange) if _reads_json(spec) else None
         except NotJson as exc:
-            readers = tuple(a for a in spec.assertions if get_check(a.kind).needs_json)
             context = self._context(spec, exchange, None)
-            others = [evaluate(a, context, self.variables) for a in spec.assertions if a not in readers]
-            blanketed = blanket(readers, str(exc), where, self.variables, Kind.BODY)
-            unreadable = Failure(request=where, note=str(exc), kind=Kind.BODY)
-            return (*(r for r in others if r is not None), *blanketed), unreadable
+            results: list[AssertionResult] = []
+            for a in spec.assertions:  # in the catalogue's order
+                if get_check(a.kind).needs_json:
+                    results += blanket((a,), str(exc), where, self.variables, Kind.BODY)
+                elif (result := evaluate(a, context, self.variables)) is not None:
+                    results.append(result)
+            return tuple(results), Failure(request=where, note=str(exc), kind=Kind.BODY)
         context = self._context(spec, exchange, body)
-        results = (evaluate(a, context, self.variables) for a in spec.assertions)
-        return tuple(r for r in results if r is not None), None
+        judged = (evaluate(a, context, self.variables) for a in spec.assertions)
+        return tuple(r for r in judged if r is not None), None
 
     def _capture_globals(self, spec: RequestSpec, exchange: Exchange) -> None:
         """As the create script's `pm.globals.set(...)`, whatever the status; unset when the script

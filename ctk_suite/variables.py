@@ -130,12 +130,39 @@ def js_string(value: Any) -> str:
     if id(value) in _JS_CONSTANTS:
         return _JS_CONSTANTS[id(value)]
     if isinstance(value, int | float):
-        return _js_number(float(value)) if isinstance(value, float) or abs(value) >= 1e21 else str(value)
+        return _js_number(_float(value)) if isinstance(value, float) or abs(value) >= 1e21 else str(value)
     if isinstance(value, list):
-        return ",".join("" if item is None or item is UNDEFINED else js_string(item) for item in value)
+        return ",".join(_leaves(value))
     if isinstance(value, dict):
         return "[object Object]"
     return str(value)
+
+
+def _leaves(items: list[Any]) -> list[str]:
+    """`Array.prototype.join` applied all the way down, without recursion (a body may nest past the
+    stack): a non-empty array stands for its elements, an empty one, null or undefined for ""."""
+    out: list[str] = []
+    stack = [iter(items)]
+    while stack:
+        item = next(stack[-1], _END)
+        if item is _END:
+            stack.pop()
+        elif isinstance(item, list) and item:
+            stack.append(iter(item))
+        else:
+            out.append("" if item is None or item is UNDEFINED or item == [] else js_string(item))
+    return out
+
+
+_END = object()
+
+
+def _float(number: float) -> float:
+    """The JavaScript number of a JSON number: an integer past the largest double is Infinity."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _js_number(number: float) -> str:
@@ -176,7 +203,7 @@ def _js_to_number(value: Any) -> float:
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, int | float):
-        return float(value)
+        return _float(value)
     text = str(value).strip()
     if not text:
         return 0.0
