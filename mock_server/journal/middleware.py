@@ -1,0 +1,46 @@
+"""The outermost middleware: every request but the test controls goes into the journal, with its status.
+
+The body is taken only when the app read it (a refused request's body is never read for the journal:
+that would let an unauthenticated client make the mock read what it was about to refuse).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from mock_server.domain.clock import timestamp, utc_now
+from mock_server.http.paths import is_control
+from mock_server.journal.entries import RequestJournal, Sent
+
+
+async def _read_body(request: web.Request) -> bytes | None:
+    """The body if the handler read it to the end (then `read` returns aiohttp's cached copy)."""
+    if not request.body_exists:
+        return b""
+    return await request.read() if request.content.at_eof() else None
+
+
+def journal_middleware(journal: RequestJournal, base_path: str) -> Middleware | None:
+    """None when the journal is off (`--journal-size 0`)."""
+    if not journal.enabled:
+        return None
+
+    @web.middleware
+    async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if is_control(request.path, base_path):
+            return await handler(request)
+        logged, status = timestamp(utc_now()), 500
+        try:
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as exc:  # a redirect the error middleware lets through
+            status = exc.status
+            raise
+        finally:
+            body, headers = await _read_body(request), tuple(request.headers.items())
+            sent = Sent(request.method, request.path, request.query_string, headers, body, status, logged)
+            journal.add(sent)
+
+    return record
