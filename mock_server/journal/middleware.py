@@ -6,10 +6,11 @@ that would let an unauthenticated client make the mock read what it was about to
 
 from __future__ import annotations
 
+import time
+
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from mock_server.domain.clock import timestamp, utc_now
 from mock_server.http.paths import is_control
 from mock_server.journal.entries import RequestJournal, Sent
 
@@ -30,7 +31,7 @@ def journal_middleware(journal: RequestJournal, base_path: str) -> Middleware | 
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
         if is_control(request.path, base_path):
             return await handler(request)
-        logged, status = timestamp(utc_now()), 500
+        logged, status = time.time(), 500
         try:
             response = await handler(request)
             status = response.status
@@ -39,7 +40,7 @@ def journal_middleware(journal: RequestJournal, base_path: str) -> Middleware | 
             status = exc.status
             raise
         finally:
-            body, headers = await _read_body(request), tuple(request.headers.items())
+            body, headers = await _read_body(request), request.headers.items()
             sent = Sent(request.method, request.path, request.query_string, headers, body, status, logged)
             journal.add(sent)
 
