@@ -86,11 +86,6 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     journal_size: int = JOURNAL_SIZE
 
-    @property
-    def api_root(self) -> str:
-        """`<public URL><base path>`: relative without a public URL (where no request names the host)."""
-        return f"{self.public_url or ''}{self.base_path}"
-
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port {self.port} is outside 0..65535")
