@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import count
-from typing import Any
+from typing import Any, NamedTuple
 
 from mock_server.domain.clock import timestamp
 
@@ -25,14 +24,13 @@ MASK = "***"
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-mock-token"})
 
 
-@dataclass(frozen=True, slots=True)
-class Sent:
+class Sent(NamedTuple):  # a tuple: built for every request, so as cheap to make as possible
     """One request as it arrived, and the status it got; `body` is None when the mock never read it."""
 
     method: str
     path: str
     query: str
-    headers: Iterable[tuple[str, str]]
+    headers: tuple[tuple[bytes, bytes], ...]  # as received (aiohttp's raw_headers: no copy)
     body: bytes | None
     status: int
     at: float  # POSIX time
@@ -46,13 +44,15 @@ class RequestJournal:
         self._ids = count(1)
 
     def add(self, sent: Sent) -> None:
-        """Keep `sent` with its headers and body cut to their bounds (nothing else is copied)."""
-        body, cut = sent.body, False
+        """Keep `sent`, its body and header values cut to their bounds (copied only when too long)."""
+        body, headers, cut = sent.body, sent.headers, False
         if body is not None and len(body) > BODY_BYTES:
             body, cut = body[:BODY_BYTES], True
-        headers = tuple((name, value[:VALUE_CHARS]) for name, value in sent.headers)
-        kept = Sent(sent.method, sent.path, sent.query, headers, body, sent.status, sent.at)
-        self._sent.append((next(self._ids), kept, cut))
+        if any(len(value) > VALUE_CHARS for _, value in headers):
+            headers = tuple((name, value[:VALUE_CHARS]) for name, value in headers)
+        if body is not sent.body or headers is not sent.headers:
+            sent = sent._replace(headers=headers, body=body)
+        self._sent.append((next(self._ids), sent, cut))
 
     def entries(self) -> list[dict[str, Any]]:
         """Oldest first, as JSON-ready dicts."""
@@ -74,10 +74,12 @@ class RequestJournal:
             "status": sent.status,
         }
 
-    def _masked(self, headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    def _masked(self, headers: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+        """Header bytes decoded as aiohttp does (UTF-8, undecodable bytes replaced), secrets masked."""
         shown: dict[str, str] = {}
-        for name, value in headers:
-            text = self._mask(name, value)
+        for raw_name, raw_value in headers:
+            name = raw_name.decode("utf-8", "replace")
+            text = self._mask(name, raw_value.decode("utf-8", "replace"))
             shown[name] = f"{shown[name]}, {text}" if name in shown else text
         return shown
 

@@ -11,7 +11,7 @@ import time
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from mock_server.http.paths import is_control
+from mock_server.http.paths import CONTROL_PREFIX, is_control
 from mock_server.journal.entries import RequestJournal, Sent
 
 
@@ -26,10 +26,12 @@ def journal_middleware(journal: RequestJournal, base_path: str) -> Middleware | 
     """None when the journal is off (`--journal-size 0`)."""
     if not journal.enabled:
         return None
+    # `is_control` costs microseconds per request; a plain prefix test rules out almost every path first.
+    prefixes = (CONTROL_PREFIX, f"{base_path}{CONTROL_PREFIX}")
 
     @web.middleware
     async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if is_control(request.path, base_path):
+        if request.path.startswith(prefixes) and is_control(request.path, base_path):
             return await handler(request)
         logged, status = time.time(), 500
         try:
@@ -40,7 +42,7 @@ def journal_middleware(journal: RequestJournal, base_path: str) -> Middleware | 
             status = exc.status
             raise
         finally:
-            body, headers = await _read_body(request), request.headers.items()
+            body, headers = await _read_body(request), request.raw_headers
             sent = Sent(request.method, request.path, request.query_string, headers, body, status, logged)
             journal.add(sent)
 
