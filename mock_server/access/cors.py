@@ -48,7 +48,8 @@ class CorsPolicy:
         if self.allows(origin):
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-        response.headers["Vary"] = "Origin"
+        vary = response.headers.get("Vary")  # caches must key the answer on Origin too
+        response.headers["Vary"] = "Origin" if not vary else f"{vary}, Origin"
 
 
 def cors_middleware(settings: Settings) -> Middleware | None:
