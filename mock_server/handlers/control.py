@@ -6,7 +6,8 @@
   files' entries again. After a reset the mock answers exactly as right after its start.
 - ``GET /_mock/deliveries`` -> 200: every hub delivery attempt (and refused event), oldest first.
 - ``GET /_mock/requests`` -> 200: the request journal, oldest first (secrets masked; bounded by
-  ``--journal-size``); ``DELETE /_mock/requests`` -> 204 empties it (reset does too).
+  ``--journal-size``), ``?method=POST&path=/x`` keeps the matching entries;
+  ``DELETE /_mock/requests`` -> 204 empties it (reset does too).
 - ``GET /_mock/clock`` -> 200 ``{"now": <next reading>, "deterministic": <bool>}``.
 - ``POST /_mock/clock`` with ``{"now": "2026-05-01T12:00:00.000Z"}`` -> 200 ``{"now": ...}``: in
   deterministic mode the next server timestamp is that instant (then +1 ms per reading). Without
@@ -108,8 +109,12 @@ async def list_deliveries(request: web.Request) -> web.Response:
 
 
 async def list_requests(request: web.Request) -> web.Response:
-    """GET /_mock/requests: what clients sent (test controls excluded), oldest first."""
-    return json_response(request.app[JOURNAL_KEY].entries())
+    """GET /_mock/requests[?method=POST][&path=/...]: what clients sent (controls excluded), oldest first."""
+    unknown = sorted(set(request.query) - {"method", "path"})
+    if unknown:
+        raise bad_request(f"Unknown parameter {unknown[0][:50]!r}; filter with method and path")
+    method, path = request.query.get("method"), request.query.get("path")
+    return json_response(request.app[JOURNAL_KEY].entries(method, path))
 
 
 async def clear_requests(request: web.Request) -> web.Response:

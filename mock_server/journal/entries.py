@@ -54,9 +54,13 @@ class RequestJournal:
             sent = sent._replace(headers=headers, body=body)
         self._sent.append((next(self._ids), sent, cut))
 
-    def entries(self) -> list[dict[str, Any]]:
-        """Oldest first, as JSON-ready dicts."""
-        return [self._entry(number, sent, cut) for number, sent, cut in self._sent]
+    def entries(self, method: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
+        """Oldest first, as JSON-ready dicts; only those with this method and path when given."""
+        return [
+            self._entry(number, sent, cut)
+            for number, sent, cut in self._sent
+            if (method is None or sent.method == method.upper()) and (path is None or sent.path == path)
+        ]
 
     def clear(self) -> None:
         self._sent.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from mock_helpers import BASE_PATH, TIMEOUT_S, Api
+from mock_helpers import BASE_PATH, TIMEOUT_S, Api, assert_error
 
 from mock_server.journal.entries import BODY_BYTES
 
@@ -98,3 +98,16 @@ def test_a_zero_size_journal_keeps_nothing(make_api: ApiFactory) -> None:
     api = make_api(journal_size=0)
     api.create_order()
     assert journal(api) == []
+
+
+def test_the_journal_can_be_filtered_by_method_and_path(api: Api) -> None:
+    order = api.create_order()
+    api.http.get(api.url(f"productOrder/{order['id']}"), timeout=TIMEOUT_S)
+    api.http.get(api.url("productOrder"), timeout=TIMEOUT_S)
+    url = f"{api.root}/_mock/requests"
+    posts = api.http.get(url, params={"method": "post"}, timeout=TIMEOUT_S).json()
+    assert [(entry["method"], entry["status"]) for entry in posts] == [("POST", 201)]
+    path = f"{BASE_PATH}/productOrder"
+    gets = api.http.get(url, params={"method": "GET", "path": path}, timeout=TIMEOUT_S).json()
+    assert [entry["path"] for entry in gets] == [path]
+    assert_error(api.http.get(url, params={"status": "201"}, timeout=TIMEOUT_S), 400, "'status'")
