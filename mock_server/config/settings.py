@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: TMF622 v4 swagger `basePath` (without its trailing slash; routes are joined to it).
 DEFAULT_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
@@ -21,6 +21,10 @@ NOTIFY_TIMEOUT_S = 3.0
 NOTIFY_BACKOFF_S = 0.2
 NOTIFY_BREAKER_FAILURES = 5
 NOTIFY_BREAKER_COOLDOWN_S = 5.0
+#: Requests kept by the journal (`GET /_mock/requests`), oldest dropped first; 0 turns it off.
+JOURNAL_SIZE = 200
+#: Where deployments put an API key (the header name is an option).
+API_KEY_HEADER = "X-API-Key"
 
 _PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-_~%\[\]:]+$")
 
@@ -79,11 +83,16 @@ class Settings:
     # Fault injection, off unless a faults file is given or faults_enabled turns on the per-request header.
     faults_file: str | None = None
     faults_enabled: bool = False
-
-    @property
-    def api_root(self) -> str:
-        """`<public URL><base path>`: relative without a public URL (where no request names the host)."""
-        return f"{self.public_url or ''}{self.base_path}"
+    # Sharing the mock: secrets come from the environment only and stay out of repr (and so of logs).
+    api_token: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    api_key_header: str = API_KEY_HEADER
+    control_token: str | None = field(default=None, repr=False)
+    #: Host header values whose name may be written in href/Location (empty: loopback names only).
+    allowed_hosts: tuple[str, ...] = ()
+    #: Browser origins allowed by CORS (`*` for any); empty: CORS off.
+    cors_origins: tuple[str, ...] = ()
+    journal_size: int = JOURNAL_SIZE
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -96,3 +105,5 @@ class Settings:
             raise ValueError("max_body_bytes must be positive")
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("need 1 <= default_limit <= max_limit")
+        if self.journal_size < 0:
+            raise ValueError("journal_size must be 0 or more")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import socket
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -39,10 +40,11 @@ class StepClock:
 
 
 class ServerThread:
-    """Serves an aiohttp app on 127.0.0.1:<free port> from an event loop in a daemon thread."""
+    """Serves an aiohttp app on 127.0.0.1:<free port> (or on `sock`) from an event loop in a daemon thread."""
 
-    def __init__(self, app: web.Application) -> None:
+    def __init__(self, app: web.Application, sock: socket.socket | None = None) -> None:
         self._app = app
+        self._sock = sock
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._runner = TmfAppRunner(app, access_log=None, handle_signals=False)
@@ -53,7 +55,12 @@ class ServerThread:
 
     async def _start(self) -> int:
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        site = (
+            web.TCPSite(self._runner, "127.0.0.1", 0)
+            if self._sock is None
+            else web.SockSite(self._runner, self._sock)
+        )
+        await site.start()
         return int(self._runner.addresses[0][1])
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
