@@ -19,7 +19,12 @@ async def _read_body(request: web.Request) -> bytes | None:
     """The body if the handler read it to the end (then `read` returns aiohttp's cached copy)."""
     if not request.body_exists:
         return b""
-    return await request.read() if request.content.at_eof() else None
+    if not request.content.at_eof():
+        return None
+    try:
+        return await request.read()
+    except Exception:  # a body the parser refused (a bad chunk): the answer said so, the journal shows none
+        return None
 
 
 def journal_middleware(journal: RequestJournal, base_path: str) -> Middleware | None:
