@@ -13,7 +13,7 @@ from aiohttp.typedefs import Middleware
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource, new_uuid, utc_now
 from mock_server.domain.determinism import Determinism
-from mock_server.domain.events import EventSink, FanOutSink
+from mock_server.domain.events import EventSink, FanOutSink, GuardedSink
 from mock_server.domain.progression import Lifecycle, scenario_for
 from mock_server.domain.seed import is_empty, load_seed
 from mock_server.domain.transitions import Transitions
@@ -85,7 +85,8 @@ def install_events(app: web.Application, clock: Clock, new_id: IdSource, observe
     )
     app[HUB_KEY], app[NOTIFIER_KEY] = hub, notifier
     app.cleanup_ctx.append(notifier.lifetime)
-    app[EVENTS_KEY] = notifier if observer is None else FanOutSink(notifier, observer)
+    sink = notifier if observer is None else FanOutSink(notifier, observer)
+    app[EVENTS_KEY] = GuardedSink(sink)  # a failing publish never fails the request that made the change
 
 
 def install_lifecycle(app: web.Application, clock: Clock) -> None:

@@ -16,11 +16,13 @@ The rules, one place for handlers and background steps alike:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from mock_server.domain.state_machine import OrderState
 
+LOG = logging.getLogger(__name__)
 Resource = Mapping[str, Any]
 #: A state change event covers these; only other differences make an attribute value change event.
 STATE_FIELDS = frozenset({"state", "completionDate"})
@@ -68,6 +70,21 @@ class FanOutSink:
     def publish(self, event_type: str, resource: Resource, *, field_path: Sequence[str] = ()) -> None:
         for sink in self.sinks:
             sink.publish(event_type, resource, field_path=field_path)
+
+
+class GuardedSink:
+    """Publishes to `inner`, logging instead of raising: events follow a change already stored, so a
+    failure here must not turn a done change into an error answer (all or nothing per request).
+    """
+
+    def __init__(self, inner: EventSink) -> None:
+        self.inner = inner
+
+    def publish(self, event_type: str, resource: Resource, *, field_path: Sequence[str] = ()) -> None:
+        try:
+            self.inner.publish(event_type, resource, field_path=field_path)
+        except Exception:  # any failure: the change it reports stands either way
+            LOG.exception("%s about %r was not published", event_type, resource.get("id"))
 
 
 def changed_fields(before: Resource, after: Resource) -> list[str]:
