@@ -20,6 +20,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from mock_server.domain.order_items import move_items
 from mock_server.domain.state_machine import OrderState
 
 LOG = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ STATE_FIELDS = frozenset({"state", "completionDate"})
 _ABSENT = object()
 #: Order states in which the provider waits for the customer (TMF622 v4 user guide state diagram).
 WAITING_STATES = frozenset({OrderState.HELD.value, OrderState.PENDING.value})
+_ORDER_STATES = frozenset(OrderState)
 
 
 class EventSink(Protocol):
@@ -115,10 +117,19 @@ def publish_state_change(events: EventSink, collection: str, before: Resource, a
         events.publish(f"{collection}InformationRequiredEvent", after, field_path=missing_information(after))
 
 
+def _items_moved(before: Resource, after: Resource) -> Resource:
+    """`before` with its items where the order's state change alone moves them: a part of that
+    change (as in the server's own steps), not an attribute change of its own."""
+    state = after.get("state")
+    if state == before.get("state") or state not in _ORDER_STATES or "productOrderItem" not in before:
+        return before
+    return {**before, "productOrderItem": move_items(before.get("productOrderItem"), OrderState(state))}
+
+
 def publish_update(events: EventSink, collection: str, before: Resource, after: Resource) -> None:
     """After a PATCH: state events first, then one attribute change event naming the other fields."""
     publish_state_change(events, collection, before, after)
-    fields = changed_fields(before, after)
+    fields = changed_fields(_items_moved(before, after), after)
     if fields and collection == "productOrder":
         events.publish(f"{collection}AttributeValueChangeEvent", after, field_path=fields)
 
