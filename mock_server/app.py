@@ -20,6 +20,7 @@ from mock_server.domain.transitions import Transitions
 from mock_server.faults.middleware import fault_middleware
 from mock_server.handlers.control import apply_seed
 from mock_server.http.errors import error_middleware
+from mock_server.http.uploads import upload_middleware
 from mock_server.keys import (
     CLOCK_KEY,
     DETERMINISM_KEY,
@@ -57,9 +58,11 @@ def default_store(app: web.Application, settings: Settings) -> Store:
 def middlewares(settings: Settings) -> list[Middleware]:
     """Outermost first. The error middleware stays first so nothing added later escapes it:
     a forced fault status becomes a TMF Error like any other (faults: off by default, None then).
+    Bodies are read (bounded in size and time) before anything else looks at the request.
     """
+    uploads = upload_middleware(settings.max_body_bytes, settings.body_timeout_s)
     faults = fault_middleware(settings)
-    return [error_middleware] if faults is None else [error_middleware, faults]
+    return [error_middleware, uploads] if faults is None else [error_middleware, uploads, faults]
 
 
 def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clock, IdSource]:
