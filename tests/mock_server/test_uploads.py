@@ -76,3 +76,10 @@ def test_bodies_still_reach_every_handler(api: Api) -> None:
     assert patched.json()["description"] == "two"
     hub = api.http.post(api.url("hub"), json={"callback": "http://127.0.0.1:9/listener"})
     assert hub.status_code == 201
+
+
+def test_the_openapi_document_lists_408_where_a_body_is_read(api: Api) -> None:
+    paths = api.http.get(api.url("openapi.json")).json()["paths"]
+    for path, method in [("/productOrder", "post"), ("/productOrder/{id}", "patch"), ("/hub", "post")]:
+        assert "408" in paths[BASE_PATH + path][method]["responses"], (path, method)
+    assert "408" not in paths[BASE_PATH + "/productOrder/{id}"]["get"]["responses"]
