@@ -94,17 +94,19 @@ def weigh(budget: Budget, document: Any, operation: dict[str, Any]) -> None:
     """Refuse `operation` if its result could break the budget; removals and tests never grow it.
 
     `add`/`replace` bring a value from the body; `copy` duplicates a subtree (its size is what
-    it adds); `move` only changes depth. A subtree taken from `from` goes as many levels down
-    as `path` is deeper than `from`.
+    it adds); `move` only renames. Each may add a member name (at most its path) with its quotes,
+    colon and comma. A subtree taken from `from` goes as many levels down as `path` is deeper.
     """
     name, path = operation.get("op"), operation.get("path")
+    member = len(str(path)) + 4
     if name in {"add", "replace"} and "value" in operation:
         encoded = dump_json(operation["value"])
-        budget.allow(document, len(encoded), placed=_parts(path) + depth_bound(operation["value"], encoded))
+        placed = _parts(path) + depth_bound(operation["value"], encoded)
+        budget.allow(document, member + len(encoded), placed=placed)
     elif name in {"copy", "move"}:
         source = operation["from"]  # jsonpatch has checked that copy and move name one
         added = len(dump_json(jsonpointer.resolve_pointer(document, source))) if name == "copy" else 0
-        budget.allow(document, added, lift=max(_parts(path) - _parts(source), 0))
+        budget.allow(document, member + added, lift=max(_parts(path) - _parts(source), 0))
 
 
 def apply_json_patch(document: dict[str, Any], operations: Any, max_bytes: int) -> Any:
