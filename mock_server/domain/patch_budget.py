@@ -109,18 +109,16 @@ def weigh(budget: Budget, document: Any, operation: dict[str, Any]) -> None:
         budget.allow(document, member + added, lift=max(_parts(path) - _parts(source), 0))
 
 
-def apply_json_patch(document: dict[str, Any], operations: Any, max_bytes: int) -> Any:
-    """RFC 6902 on a copy of `document`, each operation weighed before it is applied.
-
-    jsonpatch checks the whole patch's shape first (a malformed operation fails before any work);
-    its errors, and jsonpointer's, are the caller's to turn into a 400.
+def apply_json_patch(document: dict[str, Any], operations: list[Any], max_bytes: int) -> Any:
+    """RFC 6902 on a copy of `document`, each operation checked by jsonpatch, then weighed, then
+    applied; jsonpatch's errors, and jsonpointer's, are the caller's to turn into a 400.
     """
-    patch = jsonpatch.JsonPatch(operations)
     result: Any = copy.deepcopy(document)
     budget = Budget.of(result, max_bytes)
-    for operation in patch.patch:
-        weigh(budget, result, operation)
-        result = jsonpatch.JsonPatch([operation]).apply(result, in_place=True)
+    for operation in operations:
+        step = jsonpatch.JsonPatch([operation])
+        weigh(budget, result, step.patch[0])
+        result = step.apply(result, in_place=True)
     return result
 
 
