@@ -2,8 +2,9 @@
 
 The rules, one place for handlers and background steps alike:
 - create: `<collection>CreateEvent`;
-- a `state` change: `<collection>StateChangeEvent` (a server-set `completionDate` rides along; the
-  server's own steps, such as cancellation, publish state changes only);
+- a `state` change: `<collection>StateChangeEvent` (a server-set `completionDate` and the items that
+  follow the order's state ride along; the server's own steps, such as cancellation, publish state
+  changes only);
 - any other first-level change of a productOrder: `productOrderAttributeValueChangeEvent` whose
   `fieldPath` names the changed fields (v4 defines no attribute change event for cancelProductOrder);
 - DELETE of a productOrder: `productOrderDeleteEvent` (v4 defines none for cancelProductOrder);
@@ -12,6 +13,7 @@ The rules, one place for handlers and background steps alike:
   party (TMF622B: an order must "at least specify the customer"), else without `fieldPath`; and when a
   cancelProductOrder is created without `cancellationReason`, with `fieldPath` "cancellationReason".
   The request is informative: the cancellation goes on without waiting for an answer.
+Events follow a change already stored: `GuardedSink` logs a failing publish instead of failing the request.
 """
 
 from __future__ import annotations
