@@ -15,7 +15,7 @@ from mock_server.access.cors import cors_middleware
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource, new_uuid, utc_now
 from mock_server.domain.determinism import Determinism
-from mock_server.domain.events import EventSink, FanOutSink
+from mock_server.domain.events import EventSink, FanOutSink, GuardedSink
 from mock_server.domain.progression import Lifecycle, scenario_for
 from mock_server.domain.seed import is_empty, load_seed
 from mock_server.domain.transitions import Transitions
@@ -23,6 +23,7 @@ from mock_server.faults.middleware import FaultInjector, fault_injector, fault_m
 from mock_server.handlers.control import apply_seed
 from mock_server.http.errors import error_middleware
 from mock_server.http.negotiation import accept_middleware
+from mock_server.http.uploads import upload_middleware
 from mock_server.journal.entries import RequestJournal
 from mock_server.journal.middleware import journal_middleware
 from mock_server.keys import (
@@ -68,7 +69,8 @@ def middlewares(
     """Outermost first; the optional ones are None when off. The journal sees every request and its
     final status; CORS marks every answer (errors too) and answers preflights before credentials are
     asked; nothing inside the error middleware escapes it: a 401 or a forced fault status becomes a
-    TMF Error like any other. A client that accepts no JSON is refused (406) before credentials are asked.
+    TMF Error like any other. A client that accepts no JSON is refused (406) before credentials are asked;
+    bodies are read (bounded in size and time) once the request is authenticated, before any handler.
     """
     chain = [
         journal_middleware(journal, settings.base_path),
@@ -76,6 +78,7 @@ def middlewares(
         error_middleware,
         accept_middleware,
         auth_middleware(settings),
+        upload_middleware(settings.max_body_bytes, settings.body_timeout_s),
         fault_middleware(faults),
     ]
     return [middleware for middleware in chain if middleware is not None]
@@ -104,7 +107,8 @@ def install_events(app: web.Application, clock: Clock, new_id: IdSource, observe
     )
     app[HUB_KEY], app[NOTIFIER_KEY] = hub, notifier
     app.cleanup_ctx.append(notifier.lifetime)
-    app[EVENTS_KEY] = notifier if observer is None else FanOutSink(notifier, observer)
+    sink = notifier if observer is None else FanOutSink(notifier, observer)
+    app[EVENTS_KEY] = GuardedSink(sink)  # a failing publish never fails the request that made the change
 
 
 def install_lifecycle(app: web.Application, clock: Clock) -> None:

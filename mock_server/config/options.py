@@ -69,6 +69,13 @@ OPTIONS: tuple[Option, ...] = (
         metavar="URL",
     ),
     _o("max_body_bytes", "max_body_bytes", cv.integer(1), "larger request bodies get 413", metavar="N"),
+    _o(
+        "body_timeout_s",
+        "body_timeout",
+        cv.seconds(positive=True),
+        "seconds a client has to send a request body; slower uploads get 408",
+        metavar="SECONDS",
+    ),
     _o("default_limit", "default_limit", cv.integer(1), "list page size without ?limit=", metavar="N"),
     _o("max_limit", "max_limit", cv.integer(1), "larger ?limit= values are cut to this", metavar="N"),
     _o(

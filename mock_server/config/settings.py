@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 DEFAULT_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
 DEFAULT_PORT = 8622
 MIB = 1024 * 1024
+#: Seconds a client has to send a whole request body (a stalled upload must not hold a connection).
+BODY_TIMEOUT_S = 30.0
 #: List page size without `?limit=` (see `Settings`), and the largest `limit` honoured.
 DEFAULT_LIMIT = 1000
 #: Hub notification delivery: queued deliveries and their bytes (600 queued 0.9 MB orders once held
@@ -59,6 +61,7 @@ class Settings:
     base_path: str = DEFAULT_BASE_PATH
     public_url: str | None = None
     max_body_bytes: int = MIB
+    body_timeout_s: float = BODY_TIMEOUT_S
     default_limit: int = DEFAULT_LIMIT
     max_limit: int = DEFAULT_LIMIT
     # Persistence: None keeps orders in memory; a file path selects the SQLite store.
@@ -103,6 +106,8 @@ class Settings:
             raise ValueError(f"public URL {self.public_url!r} is not normalized")
         if self.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be positive")
+        if not self.body_timeout_s > 0:
+            raise ValueError("body_timeout_s must be positive")
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("need 1 <= default_limit <= max_limit")
         if self.journal_size < 0:

@@ -7,6 +7,7 @@ from aiohttp import web
 from mock_server.access.hosts import request_root
 from mock_server.domain.clock import timestamp
 from mock_server.domain.events import publish_deleted, publish_update
+from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
@@ -69,12 +70,15 @@ class ResourceHandlers:
         return json_response(select_fields(find(request, self.kind).resource(), parse_fields(fields)))
 
     async def patch(self, request: web.Request) -> web.Response:
+        """Everything that can refuse the change (rules, limits, encoding) runs before the write."""
         media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
         before = find(request, self.kind).resource()
-        after = updated(self.kind, before, media_type, body, now_text(request))
+        limit = resource_limit(request.app[SETTINGS_KEY].max_body_bytes)
+        after = updated(self.kind, before, media_type, body, now=now_text(request), max_bytes=limit)
+        encoded = bounded_json(after, limit)
         request.app[STORE_KEY].replace(self.kind.collection, after)
         publish_update(request.app[EVENTS_KEY], self.kind.collection, before, after)
-        return json_response(after)
+        return json_bytes_response(encoded)
 
     async def delete(self, request: web.Request) -> web.Response:
         resource = find(request, self.kind).resource()

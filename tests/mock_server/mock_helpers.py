@@ -39,6 +39,15 @@ class StepClock:
         return now
 
 
+async def _cancel_the_rest() -> None:
+    """End what outlives the app's cleanup, as `web.run_app` does: aiohttp keeps reading (and
+    discarding) a refused request's body for a while ("lingering close")."""
+    rest = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in rest:
+        task.cancel()
+    await asyncio.gather(*rest, return_exceptions=True)
+
+
 class ServerThread:
     """Serves an aiohttp app on 127.0.0.1:<free port> (or on `sock`) from an event loop in a daemon thread."""
 
@@ -88,6 +97,7 @@ class ServerThread:
         if self._loop.is_closed():
             return
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(TIMEOUT_S)
+        asyncio.run_coroutine_threadsafe(_cancel_the_rest(), self._loop).result(TIMEOUT_S)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(TIMEOUT_S)
         self._loop.close()
