@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -16,7 +16,8 @@ from tmf622_scenarios import scenario_path
 
 CATALOGUE_FORMAT = "tmf622-extended-rules/1"
 DEFAULT_CATALOGUE = "extended-4.0.0.yaml"
-_ID = re.compile(r"^[A-Z0-9]+(-[A-Za-z0-9]+)+$")
+#: `SOURCE-SUBJECT`; a subject may name an attribute path (`CP5-ATTR-ProductOrder-agreement.@type`).
+_ID = re.compile(r"^[A-Z0-9]+(-[A-Za-z0-9.@]+)+$")
 _FIELDS = ("id", "level", "source", "clause", "title", "rule")
 
 
@@ -62,6 +63,15 @@ class Rule:
     clause: str
     title: str
     rule: str
+    #: The registered check that judges the rule: its id, unless one check serves many rules (the
+    #: conformance-profile checks of v5 share one check per kind, told apart by `params`).
+    check: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def check_name(self) -> str:
+        """The key of the rule's check in `CHECKS`."""
+        return self.check or self.id
 
     @property
     def name(self) -> str:
@@ -116,6 +126,7 @@ def _rule(raw: Any, sources: Mapping[str, str], where: str) -> Rule:
         level = RuleLevel(raw["level"])
     except ValueError:
         raise CatalogueError(f"{where}: level must be mandatory or optional, got {raw['level']!r}") from None
+    check, params = _check_of(raw, where)
     return Rule(
         id=raw["id"],
         level=level,
@@ -124,4 +135,16 @@ def _rule(raw: Any, sources: Mapping[str, str], where: str) -> Rule:
         clause=raw["clause"],
         title=raw["title"],
         rule=" ".join(raw["rule"].split()),
+        check=check,
+        params=params,
     )
+
+
+def _check_of(raw: dict[str, Any], where: str) -> tuple[str, dict[str, str]]:
+    """The optional `check` (a shared check's name) and its `params` (a mapping of strings)."""
+    check, params = raw.get("check", ""), raw.get("params", {})
+    if not isinstance(check, str):
+        raise CatalogueError(f"{where}: check must be a string")
+    if not isinstance(params, dict) or not all(isinstance(v, str | int) for v in params.values()):
+        raise CatalogueError(f"{where}: params must be a mapping of strings")
+    return check, {str(k): str(v) for k, v in params.items()}

@@ -17,20 +17,22 @@ Violation = tuple[str, str, str]
 
 
 @cache
-def _partial_validator(name: str) -> Draft202012Validator:
+def _partial_validator(name: str, version: str) -> Draft202012Validator:
     """`name` without its top-level `required`: a `?fields=` answer holds only the selected attributes.
 
     Everything it does hold is still checked (types, formats, nested required members).
     """
-    schema = load_schema(name)
+    schema = load_schema(name, version)
     schema.pop("required", None)
     return Draft202012Validator(
-        schema, registry=load_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        schema, registry=load_registry(version), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
 
 
-def _validator(name: str, partial: bool) -> Draft202012Validator:
-    return _partial_validator(name) if partial else validator_for(name)
+def _validator(expected: BodySchema) -> Draft202012Validator:
+    if expected.partial:
+        return _partial_validator(expected.name, expected.version)
+    return validator_for(expected.name, expected.version)
 
 
 def violations(body: Any, expected: BodySchema) -> Iterator[Violation]:
@@ -39,7 +41,7 @@ def violations(body: Any, expected: BodySchema) -> Iterator[Violation]:
         yield "$", f"{expected.name} list (type)", "the body is not an array"
         return
     instances = [(f"$[{i}]", item) for i, item in enumerate(body)] if expected.many else [("$", body)]
-    validator = _validator(expected.name, expected.partial)
+    validator = _validator(expected)
     for where, instance in instances:
         try:
             errors = list(validator.iter_errors(instance))
