@@ -105,7 +105,7 @@ def _rule(entry: Entry) -> dict[str, Any]:
         "id": f"CP5-{kind}-{entry.resource}-{entry.name}",
         "level": entry.level,
         "source": "CP5",
-        "clause": f"conformance.yaml line {entry.line}: {entry.resource} {_what(entry)}, condition {entry.condition}",
+        "clause": f"conformance.yaml line {entry.line}: {_what(entry)}, condition {entry.condition}",
         "title": title,
         "rule": rule,
         "check": f"cp5-{entry.kind}",
@@ -114,9 +114,8 @@ def _rule(entry: Entry) -> dict[str, Any]:
 
 
 def _what(entry: Entry) -> str:
-    return {"operation": "operation", "attribute": "attribute", "post": "POST mandatory attribute"}[
-        entry.kind
-    ] + f" {entry.name}"
+    kind = {"operation": "operation", "attribute": "attribute", "post": "POST mandatory attribute"}
+    return f"{entry.resource} {kind[entry.kind]} {entry.name}"
 
 
 def _texts(entry: Entry) -> tuple[str, str]:
