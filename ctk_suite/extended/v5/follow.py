@@ -26,6 +26,8 @@ def location_path(run: ExtendedRun, sent: Sent) -> str | None:
     """The answer's Location as a path below the API root (`productOrder/7`); None when it has none or
     it points outside the API (a client must not be sent elsewhere)."""
     location = sent.exchange.header("Location")
+    if not location and sent.exchange.method == "DELETE":  # the resource itself is what goes away
+        return sent.path.partition("?")[0]
     if not location:
         return None
     root = run.target.base_url
@@ -41,6 +43,8 @@ def follow(run: ExtendedRun, sent: Sent, expects: BodySchema | None, gone: bool 
     if sent.status != ACCEPTED or (path := location_path(run, sent)) is None:
         return None
     wanted = 404 if gone else 200
+    if fields := [p for p in urlsplit(sent.path).query.split("&") if p.startswith("fields=")]:
+        path += ("&" if "?" in path else "?") + fields[0]  # the selection asked for applies to the result
     deadline = time.monotonic() + run.listener_settings.timeout_s
     pause, waiter = FIRST_PAUSE_S, threading.Event()
     while True:

@@ -77,8 +77,8 @@ def instances(run: ExtendedRun, resource: str) -> list[Instance]:
     for probe_name, key in INSTANCES[resource]:
         with contextlib.suppress(Blocked):  # a flow that could not run shows no instance
             sent = answer(run, probe_name, key)
-            if sent.status is None or not 200 <= sent.status < 300:
-                continue
+            if sent.status is None or not 200 <= sent.status < 300 or sent.status == 202:
+                continue  # an accepted answer not followed holds no resource to judge
             body = sent.json
             items = enumerate(body) if isinstance(body, list) else [(None, body)]
             found += [(sent, "$" if i is None else f"$[{i}]", item) for i, item in items]

@@ -1,0 +1,96 @@
+"""Each v5 extended check passes against a conforming v5 server (over loopback) and fails when its rule is
+broken; an optional feature the server does not support makes its check not run, never fail."""
+
+from __future__ import annotations
+
+import pytest
+from extended5_helpers import failing, not_run, run_v5
+from extended_fake_v5 import SWITCHES, serving_v5
+
+CANCEL_ATTRS = {
+    f"CP5-ATTR-CancelProductOrder-{name}"
+    for name in ("@type", "href", "id", "productOrder", "productOrder.@type", "productOrder.href", "productOrder.id", "state")
+}
+EVENTS = {"TMF622-v5-EVENT-CREATE", "TMF622-v5-EVENT-CHANGE", "TMF622-v5-EVENT-STATE"}
+#: fault -> the checks it must make fail (and only those).
+FAULTS: dict[str, set[str]] = {
+    "accepts_missing_action": {"CP5-POST-ProductOrder-productOrderItem.action"},
+    "cancel_405": CANCEL_ATTRS | {"CP5-OP-CancelProductOrder-GET", "CP5-OP-CancelProductOrder-POST", "TMF622-v5-CANCEL"},
+    "delete_ignored": {"TMF622-v5-DELETE"},
+    "draft_ignored": {"TMF622-v5-DRAFT"},
+    "event_no_time_occurred": EVENTS,
+    "event_wrong_type": EVENTS,
+    "fields_ignored": {"TMF622-v5-FIELDS-PATCH", "TMF622-v5-FIELDS-POST"},
+    "hub_200": {"TMF622-v5-HUB"},
+    # Without @type an item is not dispatched: the schema sweeps and the events' schemas see it too.
+    "item_no_type": EVENTS
+    | {"CP5-ATTR-ProductOrder-productOrderItem.@type", "TMF622-v5-SCHEMA-M", "TMF622-v5-SCHEMA-O"},
+    "json_patch_ignored": {"TMF622-v5-PATCH-JSON"},
+    "list_405": {"CP5-OP-ProductOrder-GET"},
+    "merge_patch_ignored": {
+        "TMF622-v5-PATCH-MERGE",
+        "TMF622-v5-DRAFT",
+        "TMF622-v5-FIELDS-PATCH",
+        "TMF622-v5-EVENT-CHANGE",
+        "TMF622-v5-EVENT-STATE",
+    },
+    "no_creation_date": {"CP5-ATTR-ProductOrder-creationDate"},
+    "no_state_event": {"TMF622-v5-EVENT-STATE"},
+    "query_patch_ignored": {"TMF622-v5-PATCH-QUERY"},
+    "ref_no_href": {
+        "CP5-ATTR-ProductOrder-productOrderItem.product.href",
+        "CP5-ATTR-ProductOrder-productOrderItem.product.productSpecification.href",
+        "CP5-ATTR-ProductOrder-productOrderItem.productOffering.href",
+        "CP5-ATTR-ProductOrder-relatedParty.partyOrPartyRole.href",
+    },
+    "wrong_type": {"CP5-ATTR-ProductOrder-@type"},
+}
+
+
+def behaviour_not_run(results: dict[str, object]) -> set[str]:
+    """The checks not run other than attribute checks whose parent no response carried."""
+    return {k for k in not_run(results) if not k.startswith("CP5-ATTR-")}  # type: ignore[arg-type]
+
+
+def test_a_conforming_synchronous_server_passes_every_check() -> None:
+    with serving_v5() as (url, _):
+        results = run_v5(url)
+    assert failing(results) == {}
+    assert behaviour_not_run(results) == {"TMF622-v5-ASYNC-202"}  # it never answers 202
+    reasons = {why.split(":")[0] for k, why in not_run(results).items() if k.startswith("CP5-ATTR-")}
+    assert all("carried" in why or "state that requires completionDate" in why for why in reasons)
+
+
+def test_an_asynchronous_server_is_followed_through_its_202_answers() -> None:
+    with serving_v5("async") as (url, fake):
+        results = run_v5(url)
+    assert failing(results) == {}
+    assert behaviour_not_run(results) == set()
+    assert fake.orders  # the creates really were accepted
+
+
+def test_a_202_without_location_fails_the_async_check() -> None:
+    with serving_v5("async_no_location") as (url, _):
+        results = run_v5(url, event_timeout_s=0.5)
+    failed = failing(results)
+    assert "TMF622-v5-ASYNC-202" in failed
+    assert "header Location" in failed["TMF622-v5-ASYNC-202"]
+
+
+def test_an_unsupported_patch_media_type_is_not_run_not_failed() -> None:
+    with serving_v5("json_patch_415") as (url, _):
+        results = run_v5(url, event_timeout_s=0.5)
+    assert failing(results) == {}
+    assert behaviour_not_run(results) == {"TMF622-v5-PATCH-JSON", "TMF622-v5-ASYNC-202"}
+    assert "415" in (results["TMF622-v5-PATCH-JSON"].not_run or "")
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_a_broken_rule_fails_exactly_its_checks(fault: str) -> None:
+    with serving_v5(fault) as (url, _):
+        results = run_v5(url, event_timeout_s=0.5)
+    assert set(failing(results)) == FAULTS[fault], failing(results)
+
+
+def test_every_switch_is_tested() -> None:
+    assert set(FAULTS) | {"async", "async_no_location", "json_patch_415"} == SWITCHES
