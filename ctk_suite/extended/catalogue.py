@@ -18,6 +18,8 @@ CATALOGUE_FORMAT = "tmf622-extended-rules/1"
 DEFAULT_CATALOGUE = "extended-4.0.0.yaml"
 #: `SOURCE-SUBJECT`; a subject may name an attribute path (`CP5-ATTR-ProductOrder-agreement.@type`).
 _ID = re.compile(r"^[A-Z0-9]+(-[A-Za-z0-9.@]+)+$")
+#: libyaml's safe loader when present: the v5 catalogue has 418 rules (pure Python takes half a second).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FIELDS = ("id", "level", "source", "clause", "title", "rule")
 
 
@@ -97,7 +99,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     """Parse and validate the catalogue (the shipped one by default)."""
     path = path or scenario_path(DEFAULT_CATALOGUE)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path}: cannot read the extended catalogue: {exc}") from exc
     if not isinstance(document, dict) or document.get("format") != CATALOGUE_FORMAT:

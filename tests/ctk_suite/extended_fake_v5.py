@@ -65,7 +65,9 @@ def missing(body: Any) -> str | None:
     items = body.get("productOrderItem")
     if not isinstance(items, list) or not items:
         return "productOrderItem"
-    return next((f"productOrderItem.{k}" for i in items for k in ("@type", "action", "id") if k not in i), None)
+    return next(
+        (f"productOrderItem.{k}" for i in items for k in ("@type", "action", "id") if k not in i), None
+    )
 
 
 class ExtendedFakeV5:
@@ -128,7 +130,9 @@ class ExtendedFakeV5:
             body = await request.json()
         except json.JSONDecodeError:
             return error(400, "not JSON")
-        if (lacking := missing(body)) and not (lacking == "productOrderItem.action" and "accepts_missing_action" in self.on):
+        if (lacking := missing(body)) and not (
+            lacking == "productOrderItem.action" and "accepts_missing_action" in self.on
+        ):
             return error(400, f"{lacking} is mandatory")
         number = next(self._ids)
         order_id = f"po-{number}"
@@ -173,7 +177,9 @@ class ExtendedFakeV5:
         self.orders[order["id"]] = order = {**changed, "id": order["id"], "href": order["href"]}
         if order.get("state") != before.get("state") and "no_state_event" not in self.on:
             self.notify("productOrderStateChangeEvent", order)
-        if {k: v for k, v in order.items() if k != "state"} != {k: v for k, v in before.items() if k != "state"}:
+        if {k: v for k, v in order.items() if k != "state"} != {
+            k: v for k, v in before.items() if k != "state"
+        }:
             self.notify("productOrderAttributeValueChangeEvent", order)
         return self.answer(order, 200, request)
 
@@ -212,7 +218,9 @@ class ExtendedFakeV5:
         if "ref_no_href" not in self.on:
             add_hrefs(task, self.origin)
         if {"async", "async_no_location"} & self.on:
-            return web.Response(status=202, headers={} if "async_no_location" in self.on else {"Location": href})
+            return web.Response(
+                status=202, headers={} if "async_no_location" in self.on else {"Location": href}
+            )
         return web.json_response(task, status=201)
 
     async def list_tasks(self, request: web.Request) -> web.Response:
@@ -228,7 +236,12 @@ class ExtendedFakeV5:
             return error(400, "@type and callback are mandatory")
         hub_id = f"hub-{next(self._ids)}"
         self.hubs[hub_id] = body["callback"]
-        hub = {"@type": "Hub", "id": hub_id, "href": f"{self.origin}{BASE_PATH}/hub/{hub_id}", "callback": body["callback"]}
+        hub = {
+            "@type": "Hub",
+            "id": hub_id,
+            "href": f"{self.origin}{BASE_PATH}/hub/{hub_id}",
+            "callback": body["callback"],
+        }
         return web.json_response(hub, status=200 if "hub_200" in self.on else 201)
 
     async def unregister(self, request: web.Request) -> web.Response:

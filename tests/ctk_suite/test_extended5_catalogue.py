@@ -33,7 +33,8 @@ PROFILE_COUNTS = {"cp5-operation": 4, "cp5-attribute": 388, "cp5-post": 11}
 
 def load_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("gen", REPO / "scripts" / "generate_v5_profile_checks.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -128,7 +129,11 @@ SENT = Sent("create", "productOrder", Exchange("POST", "http://x/productOrder", 
 def full_instance(resource: str) -> dict[str, Any]:
     """An instance holding every mandatory attribute path of `resource` (objects all the way down)."""
     instance: dict[str, Any] = {"@type": resource, "state": "completed"}
-    names = [r.params["name"] for r in PROFILE_RULES if r.check == "cp5-attribute" and r.params["resource"] == resource]
+    names = [
+        r.params["name"]
+        for r in PROFILE_RULES
+        if r.check == "cp5-attribute" and r.params["resource"] == resource
+    ]
     for name in sorted(names, key=lambda n: -n.count(".")):  # deepest first: a parent becomes an object
         *above, leaf = name.split(".")
         node = instance
@@ -145,9 +150,7 @@ def verdict(resource: str, name: str, instance: Any) -> list[Any]:
     return [f for sent, where, holder in held for f in judge(sent, where, holder, leaf, top)]
 
 
-@pytest.mark.parametrize(
-    "rule", [r for r in PROFILE_RULES if r.check == "cp5-attribute"], ids=lambda r: r.id
-)
+@pytest.mark.parametrize("rule", [r for r in PROFILE_RULES if r.check == "cp5-attribute"], ids=lambda r: r.id)
 def test_an_attribute_check_passes_with_the_attribute_and_fails_without(rule: Any) -> None:
     resource, name = rule.params["resource"], rule.params["name"]
     instance = full_instance(resource)

@@ -3,19 +3,34 @@ broken; an optional feature the server does not support makes its check not run,
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from extended5_helpers import failing, not_run, run_v5
 from extended_fake_v5 import SWITCHES, serving_v5
 
+from ctk_suite.cli import main
+
 CANCEL_ATTRS = {
     f"CP5-ATTR-CancelProductOrder-{name}"
-    for name in ("@type", "href", "id", "productOrder", "productOrder.@type", "productOrder.href", "productOrder.id", "state")
+    for name in (
+        "@type",
+        "href",
+        "id",
+        "productOrder",
+        "productOrder.@type",
+        "productOrder.href",
+        "productOrder.id",
+        "state",
+    )
 }
 EVENTS = {"TMF622-v5-EVENT-CREATE", "TMF622-v5-EVENT-CHANGE", "TMF622-v5-EVENT-STATE"}
 #: fault -> the checks it must make fail (and only those).
 FAULTS: dict[str, set[str]] = {
     "accepts_missing_action": {"CP5-POST-ProductOrder-productOrderItem.action"},
-    "cancel_405": CANCEL_ATTRS | {"CP5-OP-CancelProductOrder-GET", "CP5-OP-CancelProductOrder-POST", "TMF622-v5-CANCEL"},
+    "cancel_405": CANCEL_ATTRS
+    | {"CP5-OP-CancelProductOrder-GET", "CP5-OP-CancelProductOrder-POST", "TMF622-v5-CANCEL"},
     "delete_ignored": {"TMF622-v5-DELETE"},
     "draft_ignored": {"TMF622-v5-DRAFT"},
     "event_no_time_occurred": EVENTS,
@@ -94,3 +109,18 @@ def test_a_broken_rule_fails_exactly_its_checks(fault: str) -> None:
 
 def test_every_switch_is_tested() -> None:
     assert set(FAULTS) | {"async", "async_no_location", "json_patch_415"} == SWITCHES
+
+
+def test_the_cli_selects_the_v5_extended_level_and_reports_it(tmp_path: Path) -> None:
+    with serving_v5() as (url, _):
+        args = ["--api-version", "5.0.0", "--level", "extended", "--base-url", url]
+        code = main([*args, "--reports-dir", str(tmp_path), "--no-allure-html", "--event-timeout", "5"])
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert code == 0, summary["levels"]
+    assert [(k["id"], k["name"], k["version"]) for k in summary["kits"]] == [
+        ("extended-5.0.0", "extended", "5.0.0")
+    ]
+    kit = summary["kits"][0]
+    # 418 checks: 68 judged and passed; 350 not run (349 attributes whose parent no order carried, and
+    # the 202 check: the fake answers synchronously).
+    assert (kit["passed"], kit["total"], kit["notRun"]) == (68, 68, 350)
