@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from typing import Any
 
 from ctk_suite.client import HttpClient
@@ -20,10 +22,15 @@ def catalogue_v5() -> Catalogue:
     return load_catalogue(scenario_path("extended-5.0.0.yaml"))
 
 
-def payload() -> dict[str, Any]:
-    """The v5 kit's default create body (a fresh copy)."""
+@cache
+def _kit_payload() -> dict[str, Any]:
     body: dict[str, Any] = kit_payload("5.0.0")
     return body
+
+
+def payload() -> dict[str, Any]:
+    """The v5 kit's default create body (a fresh copy)."""
+    return copy.deepcopy(_kit_payload())
 
 
 def run_v5(url: str, event_timeout_s: float = 5.0) -> dict[str, CheckResult]:

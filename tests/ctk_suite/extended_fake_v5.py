@@ -8,6 +8,7 @@ patch media types, DELETE), cancelProductOrder, hub and v5 events to the callbac
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import json
@@ -33,7 +34,12 @@ SWITCHES = frozenset(
         "ref_no_href",  # references are echoed without the href the profile requires in responses
         "list_405",
         "cancel_405",
-        "accepts_missing_action",
+        "create_200",
+        "cancel_get_404",
+        "hub_no_type",
+        "hub_405",  # no notifications at all (not a fault: optional)
+        "delete_405",  # no DELETE (not a fault: optional)
+        "draft_400",  # no draft orders (not a fault: optional)
         "merge_patch_ignored",
         "json_patch_415",
         "json_patch_ignored",
@@ -58,23 +64,37 @@ def error(status: int, reason: str) -> web.Response:
     return web.json_response({"@type": "Error", "code": str(status), "reason": reason}, status=status)
 
 
-def missing(body: Any) -> str | None:
-    """The first mandatory create attribute the body lacks (conformance profile POST mandatory)."""
-    if not isinstance(body, dict) or "@type" not in body:
-        return "@type"
-    items = body.get("productOrderItem")
-    if not isinstance(items, list) or not items:
-        return "productOrderItem"
-    return next(
-        (f"productOrderItem.{k}" for i in items for k in ("@type", "action", "id") if k not in i), None
-    )
+#: The attributes a create must carry, per resource (TMF622 v5 conformance profile, POST mandatory).
+MANDATORY = {
+    "ProductOrder": (
+        "@type",
+        "productOrderItem",
+        "productOrderItem.@type",
+        "productOrderItem.action",
+        "productOrderItem.id",
+    ),
+    "CancelProductOrder": ("@type", "productOrder", "productOrder.@type", "productOrder.id"),
+    "Hub": ("@type", "callback"),
+}
+#: `accept:<Resource>.<path>` switches: the create of that resource wrongly accepts a body without it.
+ACCEPT = frozenset(f"accept:{resource}.{path}" for resource, paths in MANDATORY.items() for path in paths)
+
+
+def has(body: Any, path: str) -> bool:
+    """`path` is in `body` (in every element of an array on the way)."""
+    head, _, rest = path.partition(".")
+    if isinstance(body, list):
+        return bool(body) and all(has(item, path) for item in body)
+    if not isinstance(body, dict) or body.get(head) is None:
+        return False
+    return has(body[head], rest) if rest else True
 
 
 class ExtendedFakeV5:
     """State and handlers; `switches` turn behaviours wrong (or asynchronous)."""
 
     def __init__(self, switches: frozenset[str]) -> None:
-        if unknown := switches - SWITCHES:
+        if unknown := switches - SWITCHES - ACCEPT:
             raise ValueError(f"unknown switches {sorted(unknown)}")
         self.on = switches
         self.orders: dict[str, dict[str, Any]] = {}
@@ -98,6 +118,11 @@ class ExtendedFakeV5:
         app.router.add_post(f"{b}/hub", self.register)
         app.router.add_delete(f"{b}/hub/{{id}}", self.unregister)
         return app
+
+    def missing(self, resource: str, body: Any) -> str | None:
+        """The first mandatory attribute `body` lacks, unless an `accept:` switch lets the body through."""
+        lacking = next((p for p in MANDATORY[resource] if not has(body, p)), None)
+        return None if lacking is None or f"accept:{resource}.{lacking}" in self.on else lacking
 
     # --- representation -------------------------------------------------------------------------
     def shown(self, order: dict[str, Any], fields: str | None = None) -> dict[str, Any]:
@@ -130,10 +155,10 @@ class ExtendedFakeV5:
             body = await request.json()
         except json.JSONDecodeError:
             return error(400, "not JSON")
-        if (lacking := missing(body)) and not (
-            lacking == "productOrderItem.action" and "accepts_missing_action" in self.on
-        ):
+        if lacking := self.missing("ProductOrder", body):
             return error(400, f"{lacking} is mandatory")
+        if "draft_400" in self.on and body.get("requestedInitialState") == "draft":
+            return error(400, "no draft orders here")
         number = next(self._ids)
         order_id = f"po-{number}"
         draft = body.get("requestedInitialState") == "draft" and "draft_ignored" not in self.on
@@ -149,7 +174,7 @@ class ExtendedFakeV5:
                 item["product"].setdefault("id", f"{order_id}-product-{number}")
         self.orders[order_id] = order
         self.notify("productOrderCreateEvent", order)
-        return self.answer(order, 201, request)
+        return self.answer(order, 200 if "create_200" in self.on else 201, request)
 
     async def list(self, request: web.Request) -> web.Response:
         if "list_405" in self.on:
@@ -198,6 +223,8 @@ class ExtendedFakeV5:
         order_id = request.match_info["id"]
         if order_id not in self.orders:
             return error(404, "no such order")
+        if "delete_405" in self.on:
+            return error(405, "no DELETE")
         if "delete_ignored" not in self.on:
             del self.orders[order_id]
         if {"async", "async_no_location"} & self.on:
@@ -209,9 +236,8 @@ class ExtendedFakeV5:
         if "cancel_405" in self.on:
             return error(405, "no cancellation")
         body = await request.json()
-        ref = body.get("productOrder")
-        if "@type" not in body or not isinstance(ref, dict) or not {"@type", "id"} <= set(ref):
-            return error(400, "@type, productOrder.@type and productOrder.id are mandatory")
+        if lacking := self.missing("CancelProductOrder", body):
+            return error(400, f"{lacking} is mandatory")
         task_id = f"cpo-{next(self._ids)}"
         href = f"{self.origin}{BASE_PATH}/cancelProductOrder/{task_id}"
         self.tasks[task_id] = task = {**body, "id": task_id, "href": href, "state": "acknowledged"}
@@ -227,21 +253,25 @@ class ExtendedFakeV5:
         return web.json_response(list(self.tasks.values()))
 
     async def retrieve_task(self, request: web.Request) -> web.Response:
-        task = self.tasks.get(request.match_info["id"])
+        task = None if "cancel_get_404" in self.on else self.tasks.get(request.match_info["id"])
         return web.json_response(task) if task else error(404, "no such task")
 
     async def register(self, request: web.Request) -> web.Response:
+        if "hub_405" in self.on:
+            return error(405, "no notifications")
         body = await request.json()
-        if not isinstance(body, dict) or not {"@type", "callback"} <= set(body):
-            return error(400, "@type and callback are mandatory")
+        if lacking := self.missing("Hub", body):
+            return error(400, f"{lacking} is mandatory")
         hub_id = f"hub-{next(self._ids)}"
-        self.hubs[hub_id] = body["callback"]
+        self.hubs[hub_id] = str(body.get("callback"))
         hub = {
             "@type": "Hub",
             "id": hub_id,
             "href": f"{self.origin}{BASE_PATH}/hub/{hub_id}",
-            "callback": body["callback"],
+            "callback": body.get("callback"),
         }
+        if "hub_no_type" in self.on:
+            del hub["@type"]
         return web.json_response(hub, status=200 if "hub_200" in self.on else 201)
 
     async def unregister(self, request: web.Request) -> web.Response:
@@ -268,8 +298,9 @@ class ExtendedFakeV5:
             task.add_done_callback(self._pending.discard)
 
     async def _post(self, url: str, envelope: dict[str, Any]) -> None:
-        async with aiohttp.ClientSession() as session, session.post(url, json=envelope) as response:
-            await response.read()
+        with contextlib.suppress(aiohttp.ClientError):  # a bad callback (wrongly accepted) gets nothing
+            async with aiohttp.ClientSession() as session, session.post(url, json=envelope) as response:
+                await response.read()
 
 
 def add_hrefs(value: Any, origin: str) -> None:

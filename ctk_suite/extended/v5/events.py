@@ -12,6 +12,7 @@ from ctk_suite.extended.registry import check
 from ctk_suite.extended.rules_optional import summary
 from ctk_suite.extended.schemas import violations
 from ctk_suite.extended.v5.probes_optional import ACKNOWLEDGED, CHANGE_EVENT, CREATE_EVENT, STATE_EVENT
+from ctk_suite.extended.v5.profile import hub_supported
 from ctk_suite.extended.verdicts import Failures, attribute
 from ctk_suite.failures import Failure, describe
 
@@ -62,18 +63,21 @@ def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None
 
 @check("TMF622-v5-EVENT-CREATE")
 def event_create(run: ExtendedRun) -> Failures:
+    hub_supported(run)
     order_id = run.probe("v5.events").values["order"]["id"]
     return event_failures(run, CREATE_EVENT, ("id", order_id))
 
 
 @check("TMF622-v5-EVENT-CHANGE")
 def event_change(run: ExtendedRun) -> Failures:
+    hub_supported(run)
     description = run.probe("v5.events").values["description"]
     return event_failures(run, CHANGE_EVENT, ("description", description))
 
 
 @check("TMF622-v5-EVENT-STATE")
 def event_state(run: ExtendedRun) -> Failures:
+    hub_supported(run)
     if not run.probe("v5.events").values["inDraft"]:
         raise NotApplicable("the server does not create draft orders: no state change to notify about")
     return event_failures(run, STATE_EVENT, ("state", ACKNOWLEDGED))
