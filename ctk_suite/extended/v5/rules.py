@@ -77,9 +77,9 @@ def patch_json(run: ExtendedRun) -> Failures:
     return patched(run, "v5.patch.json", "description", run.probe("v5.patch.json").values["description"])
 
 
-def item_quantities(sent: Sent) -> dict[Any, Any]:
-    """{item id: quantity} of an order answer."""
-    items = attribute(sent.json, "productOrderItem")
+def item_quantities(order: Any) -> dict[Any, Any]:
+    """{item id: quantity} of an order."""
+    items = attribute(order, "productOrderItem")
     listed = items if isinstance(items, list) else []
     return {attribute(i, "id"): attribute(i, "quantity") for i in listed if isinstance(i, dict)}
 
@@ -93,16 +93,10 @@ def patch_query(run: ExtendedRun) -> Failures:
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     back = evidence["readBack"]
-    before = {i: q for i, q in item_quantities_of(values["order"]).items() if i != values["itemId"]}
+    before = {i: q for i, q in item_quantities(values["order"]).items() if i != values["itemId"]}
     expected = {**before, values["itemId"]: values["quantity"]}
-    seen = item_quantities(back)
+    seen = item_quantities(back.json)
     return status(back, 200) or equal(back, "$.productOrderItem[*].quantity", seen, expected)
-
-
-def item_quantities_of(order: dict[str, Any]) -> dict[Any, Any]:
-    items = order.get("productOrderItem")
-    listed = items if isinstance(items, list) else []
-    return {attribute(i, "id"): attribute(i, "quantity") for i in listed if isinstance(i, dict)}
 
 
 @check("TMF622-v5-DRAFT")
