@@ -39,6 +39,7 @@ from mock_server.routes import add_routes
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
 from mock_server.store.sqlite import SqliteStore
+from mock_server.v5.setup import install_v5_events
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
@@ -118,7 +119,10 @@ def create_app(
     app[STORE_KEY] = store if store is not None else default_store(app, settings)
     clock, new_id = install_time_and_ids(app, clock)
     install_events(app, clock, new_id, events)
+    if settings.serve_v5:
+        install_v5_events(app, clock, new_id)
     install_lifecycle(app, clock)
     install_seed(app)
-    add_routes(app, settings.base_path)
+    v5_base_path = settings.v5_base_path if settings.serve_v5 else None
+    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, v5_base_path=v5_base_path)
     return app

@@ -28,3 +28,6 @@ LIFECYCLE_KEY = web.AppKey("lifecycle", Lifecycle)
 SEED_KEY = web.AppKey("seed", Seed)
 #: Present only in deterministic mode.
 DETERMINISM_KEY = web.AppKey("determinism", Determinism)
+#: The v5 hub and its notifier (v5 envelopes); present only when v5 is served.
+V5_HUB_KEY = web.AppKey("v5_hub", HubRegistry)
+V5_NOTIFIER_KEY = web.AppKey("v5_notifier", Notifier)

@@ -21,6 +21,7 @@ from mock_server.handlers.health import health
 from mock_server.handlers.product_order import create_product_order
 from mock_server.http.paths import CONTROL_PREFIX
 from mock_server.openapi.document import DOCUMENT_NAME, OpenApiDocument
+from mock_server.v5.routes import v5_routes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +74,23 @@ def control_routes() -> list[Route]:
     ]
 
 
-def route_table(base_path: str) -> list[Route]:
-    """Every route of the app, in registration order."""
-    return resource_routes(base_path) + hub_routes(base_path) + service_routes(base_path) + control_routes()
+def control_routes_v5() -> list[Route]:
+    return [Route("GET", f"{CONTROL_PREFIX}/v5/deliveries", control.list_v5_deliveries)]
 
 
-def add_routes(app: web.Application, base_path: str) -> None:
-    for route in route_table(base_path):
+def route_table(base_path: str, *, serve_v4: bool = True, v5_base_path: str | None = None) -> list[Route]:
+    """Every route of the app, in registration order; v5's when `v5_base_path` is given."""
+    api = resource_routes(base_path) + hub_routes(base_path) if serve_v4 else []
+    v5 = (
+        [] if v5_base_path is None else [Route(*row) for row in v5_routes(v5_base_path)] + control_routes_v5()
+    )
+    return api + v5 + service_routes(base_path) + control_routes()
+
+
+def add_routes(
+    app: web.Application, base_path: str, *, serve_v4: bool = True, v5_base_path: str | None = None
+) -> None:
+    for route in route_table(base_path, serve_v4=serve_v4, v5_base_path=v5_base_path):
         if route.method == "GET":
             app.router.add_get(route.path, route.handler)  # HEAD too
         else:

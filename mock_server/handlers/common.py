@@ -31,6 +31,12 @@ def _root_url(scheme: str, host: str) -> str:
     return f"{scheme}://{host}"
 
 
+def root_url(request: web.Request) -> str:
+    """`<public URL>`, or `scheme://host[:port]` from the request's Host (checked)."""
+    public = request.app[SETTINGS_KEY].public_url
+    return public if public is not None else _root_url(request.scheme, request.host)
+
+
 def api_url(request: web.Request, segment: str) -> str:
     """`<public URL><base path>/<segment>`; without --public-url, from the request's Host."""
     settings = request.app[SETTINGS_KEY]

@@ -29,7 +29,9 @@ from mock_server.keys import (
     SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
+    V5_NOTIFIER_KEY,
 )
+from mock_server.v5.setup import reset_v5
 
 
 def apply_seed(app: web.Application) -> None:
@@ -42,6 +44,7 @@ def reset_app(app: web.Application) -> None:
     """Back to the state right after start (see the module docstring)."""
     app[HUB_KEY].clear()
     app[NOTIFIER_KEY].reset()
+    reset_v5(app)
     if DETERMINISM_KEY in app:
         app[DETERMINISM_KEY].reset()
     with app[STORE_KEY].bulk():  # emptied and re-seeded in one transaction
@@ -78,3 +81,8 @@ async def set_clock(request: web.Request) -> web.Response:
 async def list_deliveries(request: web.Request) -> web.Response:
     """GET /_mock/deliveries: the notifier's delivery log as a JSON array, oldest first."""
     return json_response(request.app[NOTIFIER_KEY].deliveries())
+
+
+async def list_v5_deliveries(request: web.Request) -> web.Response:
+    """GET /_mock/v5/deliveries: the v5 notifier's delivery log, oldest first."""
+    return json_response(request.app[V5_NOTIFIER_KEY].deliveries())

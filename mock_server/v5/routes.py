@@ -1,0 +1,35 @@
+"""The v5 routes (OAS v5.0.0 `paths`, listeners excepted: the mock is not a listener), as
+(method, path, handler) rows for the app's routes table.
+
+The OAS has no PATCH or DELETE on cancelProductOrder, and no GET on `/hub/{id}`; the mock adds the
+latter, as for v4, so a client can check its subscription. Other methods get 405 from the router.
+"""
+
+from __future__ import annotations
+
+from aiohttp.typedefs import Handler
+
+from mock_server.v5 import handlers, hub
+from mock_server.v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
+
+Row = tuple[str, str, Handler]
+
+
+def v5_routes(base_path: str) -> list[Row]:
+    orders = f"{base_path}/{PRODUCT_ORDER.segment}"
+    tasks = f"{base_path}/{CANCEL_PRODUCT_ORDER.segment}"
+    read_orders = handlers.ReadHandlers(PRODUCT_ORDER)
+    read_tasks = handlers.ReadHandlers(CANCEL_PRODUCT_ORDER)
+    return [
+        ("GET", orders, read_orders.list),
+        ("POST", orders, handlers.create_product_order),
+        ("GET", f"{orders}/{{id}}", read_orders.retrieve),
+        ("PATCH", f"{orders}/{{id}}", handlers.patch_product_order),
+        ("DELETE", f"{orders}/{{id}}", handlers.delete_product_order),
+        ("GET", tasks, read_tasks.list),
+        ("POST", tasks, handlers.create_cancel_product_order),
+        ("GET", f"{tasks}/{{id}}", read_tasks.retrieve),
+        ("POST", f"{base_path}/hub", hub.register_listener),
+        ("GET", f"{base_path}/hub/{{id}}", hub.retrieve_listener),
+        ("DELETE", f"{base_path}/hub/{{id}}", hub.unregister_listener),
+    ]
