@@ -5,7 +5,8 @@ paths are absolute (base path included) and `servers` is `/` (or --public-url), 
 health check and the alias are described too. Operations come from one table keyed by method and
 path relative to the base path (`OPERATIONS`); the document lists a route only when the app
 really has it, so what is described is what is implemented. Control endpoints (`/_mock/...`)
-are left out on purpose: they reset and steer the mock and are not part of TMF622.
+are left out on purpose: they reset and steer the mock and are not part of TMF622. So are the v5
+routes: TM Forum's v5 OAS describes them (it is what the tests run Schemathesis with).
 """
 
 from __future__ import annotations
@@ -30,13 +31,16 @@ _IMPLICIT_METHODS = frozenset({"HEAD", "*"})
 
 
 def app_routes(app: web.Application) -> Iterator[tuple[str, str]]:
-    """(method, path template) of every API route of the app, control endpoints excluded."""
-    base_path = app[SETTINGS_KEY].base_path
+    """(method, path template) of every v4 API route of the app, control endpoints excluded."""
+    settings = app[SETTINGS_KEY]
+    v5_prefix = f"{settings.v5_base_path}/" if settings.serve_v5 else None
     for route in app.router.routes():
         resource = route.resource
         if resource is None or route.method in _IMPLICIT_METHODS:
             continue
-        if not is_control(resource.canonical, base_path):
+        if v5_prefix is not None and resource.canonical.startswith(v5_prefix):
+            continue
+        if not is_control(resource.canonical, settings.base_path):
             yield route.method, resource.canonical
 
 
