@@ -72,6 +72,7 @@ async def create_product_order(request: web.Request) -> web.Response:
     """201 with the order (`draft` or `acknowledged`, as `requestedInitialState` asks) and Location."""
     body = await read_object(request)
     require_valid(PRODUCT_ORDER.create_schema, body)
+    orders.check_type(PRODUCT_ORDER, body)
     app = request.app
     order_id = app[NEW_ID_KEY]()
     href = f"{v5_url(request, PRODUCT_ORDER.segment)}/{order_id}"
@@ -107,6 +108,7 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
     """201 with the task in its final state: `done`, or `rejected` when the order cannot be cancelled."""
     body = await read_object(request)
     require_valid(CANCEL_PRODUCT_ORDER.create_schema, body)
+    orders.check_type(CANCEL_PRODUCT_ORDER, body)
     app = request.app
     order_id = str(body["productOrder"]["id"])
     order = (

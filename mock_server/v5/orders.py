@@ -64,6 +64,14 @@ def new_product_order(body: Resource, *, order_id: str, href: str, now: str) -> 
     return order
 
 
+def check_type(kind: Kind, body: Resource) -> None:
+    """The resource's own `@type`: the OAS discriminator maps only it, and this server defines no
+    subclass (TMF lets a server extend types; a client's unknown subclass is refused, not stored).
+    """
+    if body.get("@type") != kind.type_name:
+        raise bad_request(f"$['@type']: must be {kind.type_name!r} (this server knows no subtype of it)")
+
+
 def check_read_only(kind: Kind, before: Resource, after: Resource) -> None:
     """Server-owned fields, and those fixed at creation, may be echoed unchanged, never changed."""
     for name in kind.read_only:
