@@ -3,21 +3,22 @@ may select array elements by value, turned into plain RFC 6902 operations.
 
 `/productOrderItem/billingAccount/id?productOrderItem.id=120` (the v5 OAS example) means: in the
 array `productOrderItem`, every element whose `id` is "120"; then `billingAccount/id` inside each.
-The query names an array of the path by its dotted path from the root, then the attribute under
-each element; several conditions are joined with `&` and must all hold. Values compare as text
-(`true`, `1`). One operation becomes one per selected element; a query that selects nothing, or
-names no array of its path, is refused (400): the client meant something that is not there.
+Each condition is a dotted path from the root; it filters every array of the path that its dotted
+path passes through (the attribute below that array, inside each element; through a nested array,
+some element must match), so `productOrderItem.productOrderItem.state=held` selects the held
+sub-items of the items that have one. Conditions are joined with `&` and must all hold; values
+compare as text (`true`, `1`). One operation becomes one per selected element; a query that
+selects nothing, or names no array of its path, is refused (400): the client meant something else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
 from mock_server.http.errors import bad_request
 
-Condition = tuple[tuple[str, ...], tuple[str, ...], str]  # (array path, attribute path, value)
+Condition = tuple[tuple[str, ...], str]  # (dotted attribute path from the root, value)
 Walk = list[tuple[list[str], Any]]  # (concrete pointer segments, node there)
 
 
@@ -29,22 +30,12 @@ def _escape(segment: str) -> str:
     return segment.replace("~", "~0").replace("/", "~1")
 
 
-def _conditions(query: str, names: Sequence[str]) -> list[Condition]:
-    """`a.b=1&a.c=x` -> conditions on the arrays of the path (`names`: its member names)."""
-    found: list[Condition] = []
-    for key, value in parse_qsl(query, keep_blank_values=True):
-        dotted = tuple(key.split("."))
-        split = next((n for n in range(len(dotted) - 1, 0, -1) if _is_prefix(dotted[:n], names)), 0)
-        if not split:
-            raise bad_request(f"JSON Patch Query {key!r}: names no array of the path")
-        found.append((dotted[:split], dotted[split:], value))
+def _conditions(query: str) -> list[Condition]:
+    """`a.b=1&a.c=x` -> ((a, b), "1"), ((a, c), "x")."""
+    found = [(tuple(key.split(".")), value) for key, value in parse_qsl(query, keep_blank_values=True)]
     if not found:
-        raise bad_request(f"JSON Patch Query {query!r}: no condition (write name.attribute=value)")
+        raise bad_request(f"JSON Patch Query {query[:200]!r}: no condition (write name.attribute=value)")
     return found
-
-
-def _is_prefix(prefix: Sequence[str], names: Sequence[str]) -> bool:
-    return tuple(names[: len(prefix)]) == tuple(prefix)
 
 
 def _text(value: Any) -> str:
@@ -53,28 +44,34 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _holds(element: Any, attribute: tuple[str, ...], value: str) -> bool:
-    node = element
-    for name in attribute:
-        if not isinstance(node, dict) or name not in node:
-            return False
-        node = node[name]
-    return _text(node) == value
+def _holds(node: Any, attribute: tuple[str, ...], value: str) -> bool:
+    """The attribute under `node` has `value`; through a nested array, some element must have it."""
+    if isinstance(node, list):
+        return any(_holds(element, attribute, value) for element in node)
+    if not attribute:
+        return _text(node) == value
+    if not isinstance(node, dict) or attribute[0] not in node:
+        return False
+    return _holds(node[attribute[0]], attribute[1:], value)
 
 
-def _select(walk: Walk, names: list[str], conditions: list[Condition]) -> Walk:
-    """Where the path so far is an array a condition names: its matching elements instead."""
-    mine = [(attribute, value) for array, attribute, value in conditions if list(array) == names]
-    if not mine:
-        return walk
+def _select(walk: Walk, names: tuple[str, ...], conditions: list[Condition], used: set[int]) -> Walk:
+    """At an array of the path: the elements every condition naming something under it holds for."""
+    mine = [
+        (number, key[len(names) :], value)
+        for number, (key, value) in enumerate(conditions)
+        if len(key) > len(names) and key[: len(names)] == names
+    ]
     selected: Walk = []
     for concrete, node in walk:
-        if not isinstance(node, list):
-            raise bad_request(f"JSON Patch Query: /{'/'.join(names)} is not an array")
+        if not isinstance(node, list) or not mine:
+            selected.append((concrete, node))
+            continue
+        used.update(number for number, _, _ in mine)
         selected += [
             ([*concrete, str(index)], element)
             for index, element in enumerate(node)
-            if all(_holds(element, attribute, value) for attribute, value in mine)
+            if all(_holds(element, attribute, value) for _, attribute, value in mine)
         ]
     return selected
 
@@ -84,18 +81,25 @@ def expand_path(document: Any, path: str) -> list[str]:
     pointer, mark, query = path.partition("?")
     if not mark:
         return [path]
-    segments = [_unescape(segment) for segment in pointer.split("/")[1:]]
-    names = [segment for segment in segments if not segment.isdigit()]
-    conditions = _conditions(query, names)
+    conditions, used = _conditions(query), set[int]()
     walk: Walk = [([], document)]
-    walked: list[str] = []
-    for segment in segments:
+    names: tuple[str, ...] = ()
+    segments = [_unescape(segment) for segment in pointer.split("/")[1:]]
+    for position, segment in enumerate(segments):
         walk = [([*concrete, segment], _child(node, segment)) for concrete, node in walk]
-        if not segment.isdigit():
-            walked.append(segment)
-            walk = _select(walk, walked, conditions)
+        if segment.isdigit():
+            continue
+        names = (*names, segment)
+        indexed = position + 1 < len(segments) and segments[position + 1].isdigit()
+        if not indexed:  # an explicit index chooses the element itself
+            walk = _select(walk, names, conditions, used)
     if not walk:
         raise bad_request(f"JSON Patch Query path {path[:200]!r} selects nothing")
+    unused = [".".join(key) for number, (key, _) in enumerate(conditions) if number not in used]
+    if unused:
+        raise bad_request(
+            f"JSON Patch Query {unused[0][:100]!r}: names no array of the path {pointer[:100]!r}"
+        )
     return ["/" + "/".join(_escape(segment) for segment in concrete) for concrete, _ in walk]
 
 
