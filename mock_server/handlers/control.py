@@ -29,9 +29,9 @@ from mock_server.keys import (
     SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
+    V5_HUB_KEY,
     V5_NOTIFIER_KEY,
 )
-from mock_server.v5.setup import reset_v5
 
 
 def apply_seed(app: web.Application) -> None:
@@ -44,7 +44,9 @@ def reset_app(app: web.Application) -> None:
     """Back to the state right after start (see the module docstring)."""
     app[HUB_KEY].clear()
     app[NOTIFIER_KEY].reset()
-    reset_v5(app)
+    if V5_HUB_KEY in app:  # v5 served: its subscriptions and queued events go too
+        app[V5_HUB_KEY].clear()
+        app[V5_NOTIFIER_KEY].reset()
     if DETERMINISM_KEY in app:
         app[DETERMINISM_KEY].reset()
     with app[STORE_KEY].bulk():  # emptied and re-seeded in one transaction

@@ -21,10 +21,3 @@ def install_v5_events(app: web.Application, clock: Clock, new_id: IdSource) -> N
     notifier = Notifier(hub, NotifierSettings.of(app[SETTINGS_KEY]), events=events)
     app[V5_HUB_KEY], app[V5_NOTIFIER_KEY] = hub, notifier
     app.cleanup_ctx.append(notifier.lifetime)
-
-
-def reset_v5(app: web.Application) -> None:
-    """Test isolation (`POST /_mock/reset`): v5 subscriptions and queued v5 events go too."""
-    if V5_HUB_KEY in app:
-        app[V5_HUB_KEY].clear()
-        app[V5_NOTIFIER_KEY].reset()
