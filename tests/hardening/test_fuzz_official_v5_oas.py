@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from collections import Counter
 from collections.abc import Callable
 from contextlib import AbstractContextManager, closing
 from pathlib import Path
@@ -26,7 +27,7 @@ import pytest
 from fuzz_plans import planned_cases
 from fuzzing import Fuzzer, Plan, collection_of, examples_override
 from schemathesis import Case
-from spec_documents import spec_pair
+from spec_documents import SpecPair, spec_pair
 
 LISTENERS = "^/listener/"
 OAS_NAME = "TMF622-ProductOrdering-v5.0.0.oas.json"
@@ -48,6 +49,12 @@ V5_PLAN = {
     "DELETE /hub/{id}": Plan(10),
 }
 
+PATCH_MEDIA_TYPES = {
+    "application/json",
+    "application/merge-patch+json",
+    "application/json-patch+json",
+    "application/json-patch-query+json",
+}
 #: `@type` of the bodies whose root the OAS discriminator maps to one name (see V5Fuzzer).
 TYPE_NAMES = {"productOrder": "ProductOrder", "cancelProductOrder": "CancelProductOrder"}
 
@@ -57,8 +64,14 @@ class V5Fuzzer(Fuzzer):
     (a random one is a 400). Three bodies in four get that name, so the other operations find orders.
     """
 
+    def __init__(self, spec: SpecPair, base_url: str, callback: str) -> None:
+        super().__init__(spec, base_url, callback)
+        self.patch_media_types: Counter[str] = Counter()
+
     def _aim(self, case: Case, chance: Random) -> None:
         super()._aim(case, chance)
+        if case.method.upper() == "PATCH":
+            self.patch_media_types[str(case.media_type)] += 1
         type_name = TYPE_NAMES.get(collection_of(case.operation))
         if type_name and isinstance(case.body, dict) and chance.random() >= 0.25:
             case.body["@type"] = type_name
@@ -99,5 +112,7 @@ def test_official_v5_oas_cases_get_documented_answers(
         with closing(V5Fuzzer(spec_pair(document, base_url, LISTENERS), base_url, dead_callback)) as fuzzer:
             total = fuzzer.run_plan(V5_PLAN, override)
     print(f"\n{total} cases from the official v5 OAS; answers: {fuzzer.statuses}")
+    print(f"PATCH media types: {dict(fuzzer.patch_media_types)}")
     assert total == planned_cases(V5_PLAN, override)
     assert fuzzer.positive_runs_without_success() == []
+    assert set(fuzzer.patch_media_types) == PATCH_MEDIA_TYPES  # every media type the OAS lists
