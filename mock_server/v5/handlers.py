@@ -40,10 +40,20 @@ def find(request: web.Request, kind: Kind) -> Stored:
     return found
 
 
+def project(resource: Resource, fields: frozenset[str]) -> Resource:
+    """TMF630 `?fields=`: the named attributes, with `id` and `href`, and `@type`, which v5 requires
+    of every entity (`Extensible`), so a projection stays a valid (partial) v5 resource.
+    """
+    selected = select_fields(resource, fields)
+    if "@type" in resource:
+        selected["@type"] = resource["@type"]
+    return selected
+
+
 def answer(request: web.Request, resource: Resource, **extra: Any) -> web.Response:
-    """The resource, reduced to `?fields=` when asked (TMF630; id and href always stay)."""
+    """The resource, reduced to `?fields=` when asked."""
     fields = request.query.get("fields")
-    body = resource if fields is None else select_fields(resource, parse_fields(fields))
+    body = resource if fields is None else project(resource, parse_fields(fields))
     return json_response(body, **extra)
 
 
@@ -60,7 +70,7 @@ class ReadHandlers:
         headers = count_headers(page.total, len(page))
         if query.fields is None:
             return json_bytes_response(b"[" + b",".join(page.json_rows()) + b"]", headers=headers)
-        return json_response([select_fields(r, query.fields) for r in page.resources()], headers=headers)
+        return json_response([project(r, query.fields) for r in page.resources()], headers=headers)
 
     async def retrieve(self, request: web.Request) -> web.Response:
         if "fields" not in request.query:

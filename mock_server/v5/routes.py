@@ -3,6 +3,8 @@
 
 The OAS has no PATCH or DELETE on cancelProductOrder, and no GET on `/hub/{id}`; the mock adds the
 latter, as for v4, so a client can check its subscription. Other methods get 405 from the router.
+Every path also answers with a trailing slash: TM Forum's v5 CTK sends `path + '/' + query`
+(`support/commands/routes.js`), so `/productOrder/?fields=state` must reach the list.
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ Row = tuple[str, str, Handler]
 
 
 def v5_routes(base_path: str) -> list[Row]:
+    """Every v5 route, then the same with a trailing slash (see the module doc)."""
+    rows = _canonical_routes(base_path)
+    return rows + [(method, f"{path}/", handler) for method, path, handler in rows]
+
+
+def _canonical_routes(base_path: str) -> list[Row]:
     orders = f"{base_path}/{PRODUCT_ORDER.segment}"
     tasks = f"{base_path}/{CANCEL_PRODUCT_ORDER.segment}"
     read_orders = handlers.ReadHandlers(PRODUCT_ORDER)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
 import pytest
 from mock_helpers import TIMEOUT_S, Api
 from v5_helpers import (
@@ -11,6 +16,7 @@ from v5_helpers import (
     V5_BASE_PATH,
     create,
     item,
+    order_body,
     patch,
     v5_errors,
     v5_url,
@@ -61,11 +67,11 @@ def test_list_filters_pages_and_selects_fields_as_tmf630_says(api: Api) -> None:
     assert page.headers["X-Result-Count"] == "1"
     assert [o["id"] for o in page.json()] == [ids[2]]  # newest first
     chosen = api.http.get(v5_url(api, "productOrder"), params={"fields": "state"}, timeout=TIMEOUT_S).json()
-    assert {frozenset(o) for o in chosen} == {frozenset({"id", "href", "state"})}
+    assert {frozenset(o) for o in chosen} == {frozenset({"id", "href", "@type", "state"})}
     one = api.http.get(
         v5_url(api, f"productOrder/{ids[0]}"), params={"fields": "category"}, timeout=TIMEOUT_S
     )
-    assert one.json() == {"id": ids[0], "href": one.json()["href"], "category": "a"}
+    assert one.json() == {"id": ids[0], "href": one.json()["href"], "@type": "ProductOrder", "category": "a"}
 
 
 def test_fields_on_post_selects_the_answer(api: Api) -> None:
@@ -76,7 +82,7 @@ def test_fields_on_post_selects_the_answer(api: Api) -> None:
         timeout=TIMEOUT_S,
     )
     assert response.status_code == 201
-    assert set(response.json()) == {"id", "href", "state"}
+    assert set(response.json()) == {"id", "href", "@type", "state"}
 
 
 @pytest.mark.parametrize("media_type", [MERGE_PATCH, "application/json"])
@@ -141,3 +147,43 @@ def test_delete_removes_the_order(api: Api) -> None:
     assert api.http.delete(order["href"], timeout=TIMEOUT_S).status_code == 204
     assert api.http.get(order["href"], timeout=TIMEOUT_S).status_code == 404
     assert api.http.delete(order["href"], timeout=TIMEOUT_S).status_code == 404
+
+
+def test_the_official_v5_ctk_url_forms_are_answered(api: Api) -> None:
+    """TM Forum's v5 CTK requests `path + '/' + query`: `/productOrder/?fields=state`, `.../<id>/`."""
+    order = create(api)
+    listed = api.http.get(v5_url(api, "productOrder/") + "?fields=state", timeout=TIMEOUT_S)
+    assert listed.status_code == 200
+    assert listed.json() == [
+        {"id": order["id"], "href": order["href"], "@type": "ProductOrder", "state": "acknowledged"}
+    ]
+    one = api.http.get(f"{order['href']}/?fields=creationDate", timeout=TIMEOUT_S)
+    assert one.status_code == 200
+    assert one.json()["creationDate"] == order["creationDate"]
+    by_date = api.http.get(
+        v5_url(api, "productOrder/"), params={"creationDate": order["creationDate"]}, timeout=TIMEOUT_S
+    )
+    assert [o["id"] for o in by_date.json()] == [order["id"]]
+    unknown = api.http.get(
+        v5_url(api, "productOrder/"), params={"completionDate": "undefined"}, timeout=TIMEOUT_S
+    )
+    assert unknown.status_code == 200
+    assert unknown.json() == []
+    posted = api.http.post(v5_url(api, "productOrder/"), json=order_body(), timeout=TIMEOUT_S)
+    assert posted.status_code == 201
+
+
+def test_the_official_v5_ctk_payload_is_accepted(
+    api: Api, ctk_unavailable: Callable[[str], NoReturn]
+) -> None:
+    """The POST body of TM Forum's v5 CTK (`CHANGE_ME.json`), read from the reference folder."""
+    change_me = (
+        Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "ctk-5.0.0" / "CHANGE_ME.json"
+    )
+    if not change_me.is_file():
+        ctk_unavailable(f"the official v5 CTK is not at {change_me.parent}")
+    payload = json.loads(change_me.read_text(encoding="utf-8"))["payloads"]["ProductOrder"]["POST"]["payload"]
+    response = api.http.post(v5_url(api, "productOrder/"), json=payload, timeout=TIMEOUT_S)
+    assert response.status_code == 201, response.text
+    assert v5_errors("ProductOrder", response.json()) == []
+    assert response.json()["relatedParty"] == payload["relatedParty"]
