@@ -28,19 +28,20 @@ OPENAPI_VERSION = "3.1.0"
 DOCUMENT_NAME = "openapi.json"
 #: Methods aiohttp adds by itself (HEAD next to every GET) or that match anything.
 _IMPLICIT_METHODS = frozenset({"HEAD", "*"})
+#: Handlers of the v5 API (described by TM Forum's v5 OAS, not by this document).
+_V5_PACKAGE = "mock_server.v5."
 
 
 def app_routes(app: web.Application) -> Iterator[tuple[str, str]]:
     """(method, path template) of every v4 API route of the app, control endpoints excluded."""
-    settings = app[SETTINGS_KEY]
-    v5_prefix = f"{settings.v5_base_path}/" if settings.serve_v5 else None
+    base_path = app[SETTINGS_KEY].base_path
     for route in app.router.routes():
         resource = route.resource
         if resource is None or route.method in _IMPLICIT_METHODS:
             continue
-        if v5_prefix is not None and resource.canonical.startswith(v5_prefix):
+        if getattr(route.handler, "__module__", "").startswith(_V5_PACKAGE):
             continue
-        if not is_control(resource.canonical, settings.base_path):
+        if not is_control(resource.canonical, base_path):
             yield route.method, resource.canonical
 
 
