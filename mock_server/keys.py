@@ -13,6 +13,7 @@ from mock_server.domain.seed import Seed
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.store.base import Store
+from mock_server.v5.seed import V5Seed
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey[Store]("store")
@@ -31,3 +32,4 @@ DETERMINISM_KEY = web.AppKey("determinism", Determinism)
 #: The v5 hub and its notifier (v5 envelopes); present only when v5 is served.
 V5_HUB_KEY = web.AppKey("v5_hub", HubRegistry)
 V5_NOTIFIER_KEY = web.AppKey("v5_notifier", Notifier)
+V5_SEED_KEY = web.AppKey("v5_seed", V5Seed)

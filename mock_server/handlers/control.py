@@ -31,6 +31,7 @@ from mock_server.keys import (
     STORE_KEY,
     V5_HUB_KEY,
     V5_NOTIFIER_KEY,
+    V5_SEED_KEY,
 )
 
 
@@ -38,6 +39,9 @@ def apply_seed(app: web.Application) -> None:
     """Store the seed files' entries (into an empty store: at start and after a reset)."""
     root = app[SETTINGS_KEY].api_root
     app[SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root)
+    if V5_SEED_KEY in app:  # the seed files' v5 sections, under the v5 base path
+        v5_root = f"{app[SETTINGS_KEY].public_url or ''}{app[SETTINGS_KEY].v5_base_path}"
+        app[V5_SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], v5_root)
 
 
 def reset_app(app: web.Application) -> None:
