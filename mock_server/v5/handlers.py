@@ -16,13 +16,15 @@ from mock_server.handlers.common import now_text
 from mock_server.http.bodies import read_json, read_object
 from mock_server.http.errors import bad_request, not_found
 from mock_server.http.responses import json_bytes_response, json_response
-from mock_server.keys import NEW_ID_KEY, SETTINGS_KEY, STORE_KEY, V5_NOTIFIER_KEY
+from mock_server.keys import LIFECYCLE_KEY, NEW_ID_KEY, SETTINGS_KEY, STORE_KEY, V5_NOTIFIER_KEY
 from mock_server.store.base import Stored, read
 from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
 from mock_server.v5 import events, orders
 from mock_server.v5.cancellation import Cancellation, new_cancel_task
 from mock_server.v5.patching import PATCH_MEDIA_TYPES, patched
+from mock_server.v5.progression import Progression
 from mock_server.v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, Kind
+from mock_server.v5.states import OrderState
 from mock_server.v5.urls import v5_url
 from mock_server.v5.validation import require_valid
 
@@ -38,6 +40,12 @@ def find(request: web.Request, kind: Kind) -> Stored:
     if found is None:
         raise not_found(f"No {kind.segment} with id {resource_id[:MAX_ID_LENGTH]!r}")
     return found
+
+
+def progression(request: web.Request) -> Progression:
+    """The app's background steps, for a v5 order."""
+    app = request.app
+    return Progression(app[LIFECYCLE_KEY], app[STORE_KEY], app[V5_NOTIFIER_KEY], app[LIFECYCLE_KEY].steps.now)
 
 
 def project(resource: Resource, fields: frozenset[str]) -> Resource:
@@ -90,6 +98,7 @@ async def create_product_order(request: web.Request) -> web.Response:
     require_valid(PRODUCT_ORDER.schema, order)
     app[STORE_KEY].add(PRODUCT_ORDER.collection, order)
     events.publish_created(app[V5_NOTIFIER_KEY], PRODUCT_ORDER, order)
+    progression(request).start(order)  # no-op unless auto progression is on
     return answer(request, order, status=201, headers={"Location": href})
 
 
@@ -104,6 +113,8 @@ async def patch_product_order(request: web.Request) -> web.Response:
     after = orders.on_order_updated(before, after, now_text(request))
     request.app[STORE_KEY].replace(PRODUCT_ORDER.collection, after)
     events.publish_update(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, before, after)
+    if before.get("state") == OrderState.DRAFT:  # a submitted draft starts its walk
+        progression(request).start(after)
     return answer(request, after)
 
 

@@ -1,11 +1,12 @@
-"""v5 on the machinery it shares with v4: deterministic ids and clock, reset, fault injection."""
+"""v5 on the machinery it shares with v4: deterministic ids and clock, reset, faults, auto progression."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from listener_helpers import is_state, listening
 from mock_helpers import TIMEOUT_S, Api
-from v5_helpers import assert_v5_error, create, order_body, v5_url
+from v5_helpers import MERGE_PATCH, assert_v5_error, create, order_body, patch, v5_url
 
 
 def test_deterministic_mode_numbers_v5_orders_like_v4_ones(make_api: Any) -> None:
@@ -40,3 +41,25 @@ def test_a_fault_header_applies_to_v5_requests(make_api: Any) -> None:
     )
     assert_v5_error(response, 503)
     assert api.http.get(v5_url(api, "productOrder"), timeout=TIMEOUT_S).json() == []
+
+
+def test_auto_progression_walks_submitted_v5_orders(make_api: Any) -> None:
+    api = make_api(auto_progress=True, progress_delay_s=0.0)
+    with listening() as listener:
+        hub = {"@type": "Hub", "callback": f"{listener.root}/client"}
+        assert api.http.post(v5_url(api, "hub"), json=hub, timeout=TIMEOUT_S).status_code == 201
+        draft = create(api, requestedInitialState="draft")
+        submitted = create(api)
+        events = listener.until(is_state("ProductOrderStateChangeEvent", "completed", submitted["id"]))
+        assert [
+            e["event"]["productOrder"]["state"] for e in events if e["eventType"] != "ProductOrderCreateEvent"
+        ] == [
+            "inProgress",
+            "completed",
+        ]
+        assert api.http.get(draft["href"], timeout=TIMEOUT_S).json()["state"] == "draft"  # not submitted
+        patch(api, draft["id"], MERGE_PATCH, {"@type": "ProductOrder", "state": "acknowledged"})
+        listener.until(is_state("ProductOrderStateChangeEvent", "completed", draft["id"]))
+    completed = api.http.get(draft["href"], timeout=TIMEOUT_S).json()
+    assert {i["state"] for i in completed["productOrderItem"]} == {"completed"}
+    assert "completionDate" in completed
