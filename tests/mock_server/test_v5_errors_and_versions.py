@@ -139,3 +139,28 @@ def test_v5_base_path_is_configurable(make_api: Any) -> None:
 def test_v4_and_v5_cannot_share_a_base_path() -> None:
     with pytest.raises(ValueError, match="cannot share"):
         create_app(Settings(base_path="/api", v5_base_path="/api"))
+
+
+def test_a_patch_cannot_grow_or_deepen_a_resource_without_bound(api: Api) -> None:
+    order = create(api)
+    doubling = [{"op": "add", "path": "/x", "value": ["y" * 1000] * 100}] + [
+        {"op": "copy", "from": "/x", "path": "/x/-"} for _ in range(20)
+    ]
+    assert_v5_error(patch(api, order["id"], JSON_PATCH, doubling), 400, "more than")
+    fan_out = [
+        {
+            "op": "add",
+            "path": "/productOrderItem/description?productOrderItem.action=add",
+            "value": "z" * 600_000,
+        }
+    ]
+    assert_v5_error(patch(api, order["id"], JSON_PATCH_QUERY, fan_out), 400, "more than")
+    deep: Any = {"a": 1}
+    for _ in range(40):
+        deep = {"a": deep}
+    nesting = [
+        {"op": "add", "path": "/d", "value": deep},
+        {"op": "add", "path": "/d/" + "a/" * 39 + "b", "value": deep},
+    ]
+    assert_v5_error(patch(api, order["id"], JSON_PATCH, nesting), 400, "deeper than")
+    assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order

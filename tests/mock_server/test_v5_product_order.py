@@ -187,3 +187,18 @@ def test_the_official_v5_ctk_payload_is_accepted(
     assert response.status_code == 201, response.text
     assert v5_errors("ProductOrder", response.json()) == []
     assert response.json()["relatedParty"] == payload["relatedParty"]
+
+
+def test_json_patch_query_values_are_not_shared_between_selected_items(api: Api) -> None:
+    order = create(api)
+    operations = [
+        {
+            "op": "add",
+            "path": "/productOrderItem/note?productOrderItem.action=add",
+            "value": [{"text": "a", "@type": "Note"}],
+        },
+        {"op": "replace", "path": "/productOrderItem/0/note/0/text", "value": "only the first"},
+    ]
+    response = patch(api, order["id"], JSON_PATCH_QUERY, operations)
+    assert response.status_code == 200, response.text
+    assert [i["note"][0]["text"] for i in response.json()["productOrderItem"]] == ["only the first", "a"]
