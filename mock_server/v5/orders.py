@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.http.errors import bad_request, conflict
-from mock_server.v5.resources import PRODUCT_ORDER, Kind
+from mock_server.v5.resources import Kind
 from mock_server.v5.states import ORDER_ITEM, OrderState
 
 Resource = dict[str, Any]
@@ -119,7 +119,3 @@ def on_order_updated(before: Resource, after: Resource, now: str) -> Resource:
     if new == OrderState.COMPLETED and old != new and "completionDate" not in after:
         after["completionDate"] = now
     return after
-
-
-def is_order(kind: Kind) -> bool:
-    return kind is PRODUCT_ORDER
