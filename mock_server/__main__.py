@@ -54,6 +54,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return socket.create_server((host, port), family=family)
 
 
+def announced_base_path(settings: Settings) -> str:
+    """The v4 base path, or the v5 one when only v5 is served."""
+    return settings.v5_base_path if settings.serve_v5 and not settings.serve_v4 else settings.base_path
+
+
 async def serve(settings: Settings) -> None:
     """Listen, announce the real port, then wait for SIGTERM/SIGINT and shut down cleanly."""
     sock = listening_socket(settings.host, settings.port)
@@ -76,7 +81,7 @@ async def serve(settings: Settings) -> None:
             loop.add_signal_handler(signum, stop.set)  # must still shut down cleanly
         port = runner.addresses[0][1]
         tune_gc()
-        print(ready_line(settings.host, port, settings.base_path), flush=True)
+        print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
         await stop.wait()
     finally:
         await runner.cleanup()

@@ -68,6 +68,15 @@ OPTIONS: tuple[Option, ...] = (
         "scheme://host[:port] written in href and Location; none: taken from each request's Host",
         metavar="URL",
     ),
+    _o(
+        "v5_base_path",
+        "v5_base_path",
+        normalize_base_path,
+        "path prefix of the TMF622 v5 API (served beside v4)",
+        metavar="PATH",
+    ),
+    _o("serve_v4", "serve_v4", cv.boolean, "serve TMF622 v4 under --base-path", kind="flag"),
+    _o("serve_v5", "serve_v5", cv.boolean, "serve TMF622 v5 under --v5-base-path", kind="flag"),
     _o("max_body_bytes", "max_body_bytes", cv.integer(1), "larger request bodies get 413", metavar="N"),
     _o(
         "body_timeout_s",
