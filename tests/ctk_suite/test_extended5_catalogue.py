@@ -5,6 +5,7 @@ attribute check fails when its attribute is left out."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -18,9 +19,9 @@ from extended5_helpers import catalogue_v5
 
 from ctk_suite.client import Exchange
 from ctk_suite.extended.catalogue import RuleLevel, load_catalogue
-from ctk_suite.extended.records import Sent
+from ctk_suite.extended.records import Blocked, Evidence, NotApplicable, Sent
 from ctk_suite.extended.registry import CHECKS
-from ctk_suite.extended.v5.profile import holders, judge, without
+from ctk_suite.extended.v5.profile import attribute, holders, judge, without
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs" / "extended-checks-5.0.0.md"
@@ -159,3 +160,30 @@ def test_an_attribute_check_passes_with_the_attribute_and_fails_without(rule: An
     assert removed == 1
     failures = verdict(resource, name, lacking)
     assert [f.where for f in failures] == [f"$.{name}"]
+
+
+class _OneAnswer:
+    """Just enough of an ExtendedRun for `attribute`: one create answer, the rule being evaluated."""
+
+    def __init__(self, name: str, body: dict[str, Any]) -> None:
+        exchange = Exchange("POST", "http://x/productOrder", {}, None, 201, {}, json.dumps(body).encode())
+        self.sent = Sent("create", "productOrder", exchange, None)
+        self.rule = type("Rule", (), {"params": {"resource": "ProductOrder", "name": name}})()
+
+    def probe(self, name: str) -> Evidence:
+        if name != "v5.create":
+            raise Blocked(f"{name} not gathered")
+        return Evidence({"create": self.sent})
+
+
+@pytest.mark.parametrize("name", ["productOrderItem.product.id", "productOrderItem.product.href"])
+def test_a_product_value_need_not_hold_an_id_but_a_product_reference_must(name: str) -> None:
+    value = {
+        "@type": "ProductOrder",
+        "productOrderItem": [{"product": {"@type": "Product", "isBundle": False}}],
+    }
+    with pytest.raises(NotApplicable, match="is a value, not a reference"):
+        attribute(_OneAnswer(name, value))  # type: ignore[arg-type]
+    reference = {"@type": "ProductOrder", "productOrderItem": [{"product": {"@type": "ProductRef"}}]}
+    failures = attribute(_OneAnswer(name, reference))  # type: ignore[arg-type]
+    assert [f.where for f in failures] == [f"$.{name.replace('productOrderItem', 'productOrderItem[0]')}"]

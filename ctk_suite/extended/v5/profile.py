@@ -36,6 +36,13 @@ INSTANCES = {
 #: An attribute the profile requires only in some state (its comment, conformance.yaml line 277:
 #: completionDate "if product order is completed").
 ONLY_WHEN = {("ProductOrder", "completionDate"): ("state", "completed")}
+#: Attributes of a `ProductRefOrValue` the profile marks M (lines 1340, 1343) that only a reference can hold:
+#: a product value (`@type` Product, in an `add` item) describes a product not instantiated yet, which has no
+#: id or href. Holding one would also fail the official kit, whose discriminator-less `oneOf` refuses a
+#: product that matches both ProductRef and Product (docs/ctk-5.0.0-defects.md).
+REFERENCE_ONLY = frozenset(
+    {("ProductOrder", "productOrderItem.product.id"), ("ProductOrder", "productOrderItem.product.href")}
+)
 #: Answers that say an optional resource is not implemented at all.
 UNSUPPORTED = frozenset({404, 405, 501})
 Instance = tuple[Sent, str, Any]
@@ -131,6 +138,10 @@ def judge(sent: Sent, where: str, holder: Any, leaf: str, resource: str | None) 
     return []
 
 
+def _is_reference(holder: Any) -> bool:
+    return isinstance(holder, dict) and str(holder.get("@type", "")).endswith("Ref")
+
+
 def required_here(resource: str, name: str, found: list[Instance]) -> list[Instance]:
     """The instances the attribute is required of (ONLY_WHEN narrows them)."""
     if (condition := ONLY_WHEN.get((resource, name))) is None:
@@ -153,6 +164,8 @@ def attribute(run: ExtendedRun) -> Failures:
     if not (held := holders(found, name)):
         parent = name.rpartition(".")[0]
         raise NotApplicable(f"no {resource} in the responses carried {parent}: nothing to judge")
+    if (resource, name) in REFERENCE_ONLY and not (held := [h for h in held if _is_reference(h[2])]):
+        raise NotApplicable(f"every {name.rpartition('.')[0]} in the responses is a value, not a reference")
     leaf, top = name.rpartition(".")[2], resource if "." not in name else None
     return [f for sent, where, holder in held for f in judge(sent, where, holder, leaf, top)]
 
