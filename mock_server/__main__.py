@@ -6,11 +6,14 @@ import asyncio
 import gc
 import os
 import signal
+import socket
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from aiohttp import web
 
+from mock_server.access.auth import exposure_warning
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from mock_server.config.sources import ConfigError, build_parser, resolve
@@ -43,23 +46,42 @@ def ready_line(host: str, port: int, base_path: str) -> str:
     return f"tmf622-mock listening on http://{shown}:{port}{base_path}"
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """Bound before the app is built, so `--port 0` is a real port when seed hrefs are written.
+    A name (`localhost`) is bound over IPv4, an address with a colon over IPv6.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
+
+
+def announced_base_path(settings: Settings) -> str:
+    """The v4 base path, or the v5 one when only v5 is served."""
+    return settings.v5_base_path if settings.serve_v5 and not settings.serve_v4 else settings.base_path
+
+
 async def serve(settings: Settings) -> None:
     """Listen, announce the real port, then wait for SIGTERM/SIGINT and shut down cleanly."""
+    sock = listening_socket(settings.host, settings.port)
+    settings = replace(settings, port=sock.getsockname()[1])
+    warning = exposure_warning(settings)
+    if warning is not None:
+        print(warning, file=sys.stderr, flush=True)
     try:
         app = create_app(settings)
     except ValueError as exc:  # a seed, progression or faults file the app cannot use
+        sock.close()
         raise ConfigError(str(exc)) from None
     runner = TmfAppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.host, settings.port).start()
+        await web.SockSite(runner, sock).start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):  # before the ready line: a signal right after it
             loop.add_signal_handler(signum, stop.set)  # must still shut down cleanly
         port = runner.addresses[0][1]
         tune_gc()
-        print(ready_line(settings.host, port, settings.base_path), flush=True)
+        print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
         await stop.wait()
     finally:
         await runner.cleanup()

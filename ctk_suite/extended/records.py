@@ -17,12 +17,21 @@ MAX_LISTED = 6
 
 
 class Blocked(Exception):
-    """A probe could not gather its evidence (a request it depends on failed, the created order lacks
-    what a check needs); the message says why. Its checks are reported as not run, with that reason."""
+    """A probe could not gather its evidence; the message says why. Its checks fail with that reason."""
+
+
+class Unmet(Blocked):
+    """A precondition of the checks is missing (no order id after the create, a created order without
+    the state a filter needs): they are reported as not run, with the reason, never failed (issue 9)."""
 
 
 class ProbeCrashed(Blocked):
     """A probe raised an unexpected error (a bug): its checks fail, they are not merely not run."""
+
+
+class NotApplicable(Exception):
+    """The check cannot judge this server: what it needs is absent (an optional feature the server says it
+    does not support, an attribute no response carried). The message says why: the check is not run."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class BodySchema:
     name: str
     many: bool = False
     partial: bool = False  # ?fields= answers legitimately lack required attributes
+    version: str = "4"  # the TMF622 major version whose schemas apply (tmf622_schemas)
 
 
 @dataclass(frozen=True)
@@ -105,13 +115,14 @@ class CheckResult:
     rule: Rule
     failures: tuple[Failure, ...]
     sent: tuple[Sent, ...] = ()
-    #: Why the check could not be evaluated (its precondition is missing): neither passed nor failed.
+    #: Why the check could not be evaluated (a missing precondition, NotApplicable): neither passed nor
+    #: failed, counted apart.
     not_run: str | None = None
 
     @property
     def passed(self) -> bool:
-        """True when it ran and nothing failed."""
-        return not self.failures and self.not_run is None
+        """True when nothing failed: a check not run did not fail (`not_run` says it was not judged)."""
+        return not self.failures
 
     @property
     def reason(self) -> str | None:

@@ -7,7 +7,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.extended.probes import CANCEL, ORDER, ORDERS, order_path, unknown_id
-from ctk_suite.extended.records import Blocked, Evidence, Sent
+from ctk_suite.extended.records import Blocked, Evidence, Sent, Unmet
 from ctk_suite.extended.registry import check, probe
 from ctk_suite.extended.verdicts import Failures, error_response, json_array, refused, responded, status
 from ctk_suite.failures import describe
@@ -116,7 +116,7 @@ def error_types(run: ExtendedRun) -> Failures:
         if sent.status is not None and sent.status >= 400 and isinstance(sent.json, dict)
     ]
     if not errors:
-        raise Blocked("no error answer with a JSON object body to check")
+        raise Unmet("no error answer with a JSON object body to check")
     return [failure for sent in errors for failure in typed_error(sent, sent.json)]
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: TMF622 v4 swagger `basePath` (without its trailing slash; routes are joined to it).
 DEFAULT_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
+#: Where TMF622 v5.0.0 is served beside v4 (the v5 OAS server URL `.../productOrderingManagement/v5`).
+DEFAULT_V5_BASE_PATH = "/tmf-api/productOrderingManagement/v5"
 DEFAULT_PORT = 8622
 MIB = 1024 * 1024
+#: Seconds a client has to send a whole request body (a stalled upload must not hold a connection).
+BODY_TIMEOUT_S = 30.0
 #: List page size without `?limit=` (see `Settings`), and the largest `limit` honoured.
 DEFAULT_LIMIT = 1000
 #: Hub notification delivery: queued deliveries and their bytes (600 queued 0.9 MB orders once held
@@ -21,6 +25,10 @@ NOTIFY_TIMEOUT_S = 3.0
 NOTIFY_BACKOFF_S = 0.2
 NOTIFY_BREAKER_FAILURES = 5
 NOTIFY_BREAKER_COOLDOWN_S = 5.0
+#: Requests kept by the journal (`GET /_mock/requests`), oldest dropped first; 0 turns it off.
+JOURNAL_SIZE = 200
+#: Where deployments put an API key (the header name is an option).
+API_KEY_HEADER = "X-API-Key"
 
 _PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-_~%\[\]:]+$")
 
@@ -55,6 +63,7 @@ class Settings:
     base_path: str = DEFAULT_BASE_PATH
     public_url: str | None = None
     max_body_bytes: int = MIB
+    body_timeout_s: float = BODY_TIMEOUT_S
     default_limit: int = DEFAULT_LIMIT
     max_limit: int = DEFAULT_LIMIT
     # Persistence: None keeps orders in memory; a file path selects the SQLite store.
@@ -79,11 +88,20 @@ class Settings:
     # Fault injection, off unless a faults file is given or faults_enabled turns on the per-request header.
     faults_file: str | None = None
     faults_enabled: bool = False
-
-    @property
-    def api_root(self) -> str:
-        """`<public URL><base path>`: relative without a public URL (where no request names the host)."""
-        return f"{self.public_url or ''}{self.base_path}"
+    # Sharing the mock: secrets come from the environment only and stay out of repr (and so of logs).
+    api_token: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    api_key_header: str = API_KEY_HEADER
+    control_token: str | None = field(default=None, repr=False)
+    #: Host header values whose name may be written in href/Location (empty: loopback names only).
+    allowed_hosts: tuple[str, ...] = ()
+    #: Browser origins allowed by CORS (`*` for any); empty: CORS off.
+    cors_origins: tuple[str, ...] = ()
+    journal_size: int = JOURNAL_SIZE
+    # API versions: v4 under `base_path`, v5 under `v5_base_path`; either can be switched off.
+    serve_v4: bool = True
+    serve_v5: bool = True
+    v5_base_path: str = DEFAULT_V5_BASE_PATH
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -94,5 +112,13 @@ class Settings:
             raise ValueError(f"public URL {self.public_url!r} is not normalized")
         if self.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be positive")
+        if not self.body_timeout_s > 0:
+            raise ValueError("body_timeout_s must be positive")
+        if self.v5_base_path != normalize_base_path(self.v5_base_path):
+            raise ValueError(f"v5 base path {self.v5_base_path!r} is not normalized")
+        if self.serve_v4 and self.serve_v5 and self.base_path == self.v5_base_path:
+            raise ValueError(f"v4 and v5 cannot share the base path {self.base_path!r}")
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("need 1 <= default_limit <= max_limit")
+        if self.journal_size < 0:
+            raise ValueError("journal_size must be 0 or more")

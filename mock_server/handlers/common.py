@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from aiohttp import web
 
+from mock_server.access.hosts import request_root
 from mock_server.domain.clock import timestamp
 from mock_server.domain.events import publish_deleted, publish_update
+from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
 from mock_server.http.bodies import read_json
-from mock_server.http.errors import bad_request, not_found
+from mock_server.http.errors import not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.store.attributes import attributes_of, parse_checked_query
 from mock_server.store.base import Stored
 from mock_server.store.query import count_headers, parse_fields, select_fields
 
-#: RFC 3986 host (reg-name, IPv4 or [IPv6]) with an optional port: what a Host header may hold.
-_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%]+)(:\d{1,5})?$")
 
-
-@lru_cache(maxsize=64)  # clients send a handful of Host values; bounded, as the header is theirs
-def _root_url(scheme: str, host: str) -> str:
-    """`scheme://host[:port]` once the Host header has been checked (an invalid one is never cached)."""
-    if not _HOST.match(host):
-        raise bad_request(f"Host header {host[:100]!r} is not a valid host[:port]")
-    return f"{scheme}://{host}"
+def root_url(request: web.Request) -> str:
+    """`<public URL>`, or `scheme://host[:port]` of an allowed Host header (see `access.hosts`)."""
+    return request_root(request, request.app[SETTINGS_KEY])
 
 
 def api_url(request: web.Request, segment: str) -> str:
-    """`<public URL><base path>/<segment>`; without --public-url, from the request's Host."""
-    settings = request.app[SETTINGS_KEY]
-    root = settings.public_url
-    if root is None:
-        root = _root_url(request.scheme, request.host)
-    return f"{root}{settings.base_path}/{segment}"
+    """`<public URL or allowed Host><base path>/<segment>` (see `access.hosts`)."""
+    return f"{root_url(request)}{request.app[SETTINGS_KEY].base_path}/{segment}"
 
 
 def collection_url(request: web.Request, kind: ResourceKind) -> str:
@@ -85,12 +74,15 @@ class ResourceHandlers:
         return json_response(select_fields(find(request, self.kind).resource(), parse_fields(fields)))
 
     async def patch(self, request: web.Request) -> web.Response:
+        """Everything that can refuse the change (rules, limits, encoding) runs before the write."""
         media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
         before = find(request, self.kind).resource()
-        after = updated(self.kind, before, media_type, body, now_text(request))
+        limit = resource_limit(request.app[SETTINGS_KEY].max_body_bytes)
+        after = updated(self.kind, before, media_type, body, now=now_text(request), max_bytes=limit)
+        encoded = bounded_json(after, limit)
         request.app[STORE_KEY].replace(self.kind.collection, after)
         publish_update(request.app[EVENTS_KEY], self.kind.collection, before, after)
-        return json_response(after)
+        return json_bytes_response(encoded)
 
     async def delete(self, request: web.Request) -> web.Response:
         resource = find(request, self.kind).resource()

@@ -129,7 +129,7 @@ def _collection_ops(
             f"create{name}",
             collection,
             f"Create a {schema}",
-            {"201": created, **_errors(400, 413, 415)},
+            {"201": created, **_errors(400, 408, 413, 415)},
             requestBody={"required": True, "content": _json(component_ref(create))},
         ),
     }
@@ -156,7 +156,7 @@ def _item_ops(collection: str, schema: str, merge_schema: str) -> dict[tuple[str
             f"patch{name}",
             collection,
             f"Update a {schema} partially (merge patch or JSON Patch; other media types get 415)",
-            {"200": found, **_errors(400, 404, 409, 413, 415)},
+            {"200": found, **_errors(400, 404, 408, 409, 413, 415)},
             parameters=[_ref("id")],
             requestBody={"required": True, "content": patch_body},
         ),
@@ -179,7 +179,7 @@ def _hub_ops() -> dict[tuple[str, str], Any]:
             "Register a listener for TMF622 events (POSTed to <callback>/listener/<eventName>)",
             {
                 "201": {"description": "Subscribed", "headers": _LOCATION, **subscription},
-                **_errors(400, 413, 415),
+                **_errors(400, 408, 413, 415),
             },
             requestBody={"required": True, "content": _json(component_ref("EventSubscriptionInput"))},
         ),

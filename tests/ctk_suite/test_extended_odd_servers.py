@@ -46,7 +46,7 @@ def test_a_missing_state_makes_the_state_filters_not_run_with_the_reason() -> No
     results = run_with("no_state")
     for rule_id in ("TMF622B-M-FILTER-ATTR", "TMF622B-M-FILTER-AND"):
         result = results[rule_id]
-        assert (result.failures, result.passed) == ((), False)
+        assert result.failures == ()
         assert result.not_run == "not run: the created order has no state to filter on"
     assert results["TMF622B-M-ATTRS"].failures  # the check about the state itself does fail
 
@@ -105,7 +105,7 @@ def test_the_fields_checks_select_attributes_the_created_order_holds() -> None:
 
 def test_paging_accepts_206_partial_pages_with_a_link_header() -> None:
     results = run_with("partial_206")
-    assert {rule_id: r.reason for rule_id, r in results.items() if not r.passed} == {}
+    assert {rule_id: r.reason for rule_id, r in results.items() if not r.passed or r.not_run} == {}
     page = results["TMF630-O-PAGING"].sent[0]
     assert (page.status, page.exchange.header("Link") is not None) == (206, True)
 
@@ -151,9 +151,7 @@ def test_link_headers_are_read_as_rfc_8288_says(link: str, well_formed: bool) ->
 
 
 def test_the_new_checks_pass_on_a_conforming_server(conforming: dict[str, CheckResult]) -> None:
-    assert {
-        rule_id: conforming[rule_id].reason for rule_id in NEW_CHECKS if not conforming[rule_id].passed
-    } == {}
+    assert {rule_id: conforming[rule_id].reason for rule_id in NEW_CHECKS} == dict.fromkeys(NEW_CHECKS)
     assert [conforming[rule_id].sent[0].exchange.method for rule_id in NEW_CHECKS[:3]] == [
         "GET",
         "PUT",

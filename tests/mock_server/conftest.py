@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -61,11 +62,16 @@ def make_api(store_kind: str, sqlite_dir: Path) -> Iterator[ApiFactory]:
         if store is None and store_kind == "sqlite":
             settings.setdefault("sqlite_path", str(sqlite_dir / f"mock-{len(started)}.sqlite3"))
         recorder = RecordingEventSink()
-        chosen = replace(Settings(), **settings)
+        sock = socket.create_server(("127.0.0.1", 0))  # bound first, as the CLI does: seed hrefs get its port
+        chosen = replace(Settings(port=sock.getsockname()[1]), **settings)
         if clock is None and not chosen.deterministic:
             clock = StepClock()
-        app = create_app(chosen, store=store, events=events or recorder, clock=clock)
-        server = ServerThread(app)
+        try:
+            app = create_app(chosen, store=store, events=events or recorder, clock=clock)
+        except BaseException:
+            sock.close()
+            raise
+        server = ServerThread(app, sock)
         port = server.start()
         session = requests.Session()
         started.append((server, session))
