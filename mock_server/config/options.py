@@ -60,6 +60,13 @@ OPTIONS: tuple[Option, ...] = (
         "scheme://host[:port] written in href and Location; none: taken from each request's Host",
         metavar="URL",
     ),
+    _o(
+        "workers",
+        "workers",
+        cv.integer(1, 64),
+        "processes serving the one port (SO_REUSEPORT); more than 1 needs --store postgresql://...",
+        metavar="N",
+    ),
     _o("max_body_bytes", "max_body_bytes", cv.integer(1), "larger request bodies get 413", metavar="N"),
     _o("default_limit", "default_limit", cv.integer(1), "list page size without ?limit=", metavar="N"),
     _o("max_limit", "max_limit", cv.integer(1), "larger ?limit= values are cut to this", metavar="N"),
@@ -69,6 +76,15 @@ OPTIONS: tuple[Option, ...] = (
         cv.writable_path,
         "keep resources in this SQLite file (created if missing) instead of memory",
         metavar="PATH",
+        group="data",
+    ),
+    _o(
+        "store_url",
+        "store",
+        cv.database_url,
+        "keep resources, hub subscriptions and undelivered events in this PostgreSQL database "
+        "(postgresql://user:password@host:port/db); several mocks may share it",
+        metavar="URL",
         group="data",
     ),
     _o(

@@ -14,7 +14,7 @@ from mock_server.domain.clock import Clock, timestamp
 from mock_server.domain.events import EventSink, publish_state_change
 from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 from mock_server.domain.state_machine import ORDER_ITEM, OrderState
-from mock_server.store.base import Collection, Store, read
+from mock_server.store.base import Collection, Store, rewrite
 
 Resource = dict[str, Any]
 Change = Callable[[Resource], Resource]
@@ -71,12 +71,15 @@ class Transitions:
 
         The state table is checked again, so no background step can make a move a client could not.
         """
-        current = read(self.store, collection, resource_id)
-        if current is None or current.get("state") != expected:
+
+        def step(current: Resource) -> Resource | None:
+            if current.get("state") != expected:
+                return None
+            after = change(current)
+            return after if _MACHINES[collection].allows(expected, str(after.get("state"))) else None
+
+        changed = rewrite(self.store, collection, lambda: self.store.get(collection, resource_id), step)
+        if changed is None:
             return None
-        after = change(current)
-        if not _MACHINES[collection].allows(expected, str(after.get("state"))):
-            return None
-        self.store.replace(collection, after)
-        publish_state_change(self.events, collection, current, after)
-        return after
+        publish_state_change(self.events, collection, *changed)
+        return changed[1]

@@ -141,8 +141,10 @@ class SqliteStore:
         rows = self._read(_BY_ID.format(column="body"), (collection, resource_id))
         return rows[0][0] if rows else None
 
-    def replace(self, collection: Collection, resource: Resource) -> bool:
-        """Same seq: the resource keeps its place in creation order."""
+    def replace(self, collection: Collection, resource: Resource, expected: Stored | None = None) -> bool:
+        """Same seq: the resource keeps its place in creation order. One writer process and no await
+        between a handler's read and write: `expected` cannot be stale here (see `Store`)."""
+        del expected
         resource_id = resource["id"]
         if not storable_text(resource_id):
             return False
