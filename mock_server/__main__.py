@@ -6,14 +6,16 @@ import asyncio
 import gc
 import os
 import signal
+import socket
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from aiohttp import web
 
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from mock_server.config.sources import ConfigError, build_parser, resolve
+from mock_server.workers import run_workers
 
 if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
     from asyncio import run as run_loop
@@ -42,8 +44,11 @@ def ready_line(host: str, port: int, base_path: str) -> str:
     return f"tmf622-mock listening on http://{shown}:{port}{base_path}"
 
 
-async def serve(settings: Settings) -> None:
-    """Listen, announce the real port, then wait for SIGTERM/SIGINT and shut down cleanly."""
+async def serve(
+    settings: Settings, sock: socket.socket | None = None, ready: Callable[[], None] | None = None
+) -> None:
+    """Listen, announce the real port, then wait for SIGTERM/SIGINT and shut down cleanly.
+    A worker of `--workers` serves the inherited `sock` and calls `ready` instead of announcing."""
     try:
         app = create_app(settings)
     except ValueError as exc:  # a seed, progression or faults file the app cannot use
@@ -51,14 +56,20 @@ async def serve(settings: Settings) -> None:
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.host, settings.port).start()
+        site = (
+            web.TCPSite(runner, settings.host, settings.port) if sock is None else web.SockSite(runner, sock)
+        )
+        await site.start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):  # before the ready line: a signal right after it
             loop.add_signal_handler(signum, stop.set)  # must still shut down cleanly
         port = runner.addresses[0][1]
         tune_gc()
-        print(ready_line(settings.host, port, settings.base_path), flush=True)
+        if ready is None:
+            print(ready_line(settings.host, port, settings.base_path), flush=True)
+        else:
+            ready()
         await stop.wait()
     finally:
         await runner.cleanup()
@@ -77,9 +88,22 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+def serve_worker(settings: Settings, sock: socket.socket, ready: Callable[[], None]) -> int:
+    """One process of `--workers N` (see mock_server.workers)."""
+    try:
+        run_loop(serve(settings, sock, ready))
+    except ConfigError as exc:
+        print(f"tmf622-mock: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_settings(argv)
     try:
+        if settings.workers > 1:
+            announce = lambda port: print(ready_line(settings.host, port, settings.base_path), flush=True)  # noqa: E731
+            return run_workers(settings, serve_worker, announce)
         run_loop(serve(settings))
     except ConfigError as exc:
         print(f"tmf622-mock: error: {exc}", file=sys.stderr)

@@ -15,6 +15,8 @@ power loss). One connection, shared by threads under a lock (the app uses it fro
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -50,6 +52,26 @@ _DROP_KEY = "DELETE FROM key_count WHERE collection = ? AND path = ? AND kind = 
 _UNCOUNT_KEY = "UPDATE key_count SET n = n - 1 WHERE collection = ? AND path = ? AND kind = ? AND value = ?"
 _COUNT_RESOURCE = "INSERT INTO resource_count VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"
 
+
+def _claim_writer(path: str) -> int:
+    """An exclusive lock on `<path>.writer`, held while the store is open: a second process (or store)
+    on the same file would keep its own seq and counts and lose acknowledged updates, so it is refused."""
+    lock_path = f"{path}.writer"
+    try:
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ValueError(f"cannot use {path!r} as the SQLite store: {exc}") from None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        raise ValueError(
+            f"the SQLite store {path!r} is open in another mock process (one writer per file): "
+            "stop it, or share a database between processes with --store postgresql://..."
+        ) from None
+    return descriptor
+
+
 #: A row's `body` column (JSON text or bytes) read back.
 CODEC = Codec(decoded, body_json)
 #: (path, kind, value) of one resource_key row, value as bound.
@@ -61,13 +83,19 @@ class SqliteStore:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._db = open_database(path)
+        self._writer = _claim_writer(path)
+        try:
+            self._db = open_database(path)
+        except ValueError:
+            os.close(self._writer)
+            raise
         self._lock = threading.RLock()  # re-entered by the writes inside bulk()
         self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            os.close(self._writer)
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
