@@ -87,7 +87,9 @@ def make_api(store_kind: str, sqlite_dir: Path, request: pytest.FixtureRequest) 
         if store is None and store_kind == "sqlite":
             settings.setdefault("sqlite_path", str(sqlite_dir / f"mock-{len(started)}.sqlite3"))
         if fresh_pg_url is not None and settings.get("deterministic"):
-            pytest.skip("deterministic mode is refused with the PostgreSQL store (test_replicas.py checks that)")
+            pytest.skip(
+                "deterministic mode is refused with the PostgreSQL store (test_replicas.py checks that)"
+            )
         if fresh_pg_url is not None and store is None and "sqlite_path" not in settings:
             settings.setdefault("store_url", fresh_pg_url())
         recorder = RecordingEventSink()
