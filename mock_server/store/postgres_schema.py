@@ -91,34 +91,35 @@ def redacted(url: str) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
+#: Leads a body written by `json` (orjson never writes leading whitespace): orjson would read such a
+#: body differently (an integer beyond 64 bits as a float), so it is read back with `json`.
+_JSON_MARK = b"\n"
+
+
 def body_of(resource: Resource) -> bytes:
-    """The bytes MemoryStore would answer with: orjson's, or compact ASCII `json` when orjson cannot."""
+    """orjson's bytes, or (marked) compact ASCII `json` when orjson cannot keep the resource."""
     data = encoded(resource)
-    return json.dumps(resource, separators=(",", ":")).encode("ascii") if data is None else data
+    if data is None:
+        return _JSON_MARK + json.dumps(resource, separators=(",", ":")).encode("ascii")
+    return data
 
 
 def doc_of(body: bytes) -> str | None:
     """The body as JSONB text, or None when JSONB cannot hold it (see the module docstring)."""
-    if b"\\u0000" in body:
-        return None
-    try:
-        orjson.loads(body)  # orjson accepts what JSONB accepts; `json` text (NaN, surrogates) is refused
-    except orjson.JSONDecodeError:
+    if body.startswith(_JSON_MARK) or b"\\u0000" in body:
         return None
     return body.decode("utf-8")
 
 
 def decoded(body: bytes) -> Resource:
-    """A stored body as a fresh dict (orjson, or `json` for what orjson cannot read back)."""
-    try:
-        resource: Resource = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        resource = json.loads(body)
+    """A stored body as a fresh dict."""
+    resource: Resource = json.loads(body) if body.startswith(_JSON_MARK) else orjson.loads(body)
     return resource
 
 
 def body_json(body: bytes) -> bytes:
-    return bytes(body)
+    """The bytes MemoryStore answers with (`codec.as_json`)."""
+    return bytes(body[1:] if body.startswith(_JSON_MARK) else body)
 
 
 def encoded_key(path: str, key: Key) -> bytes:
