@@ -14,7 +14,7 @@ from mock_server.domain.clock import Clock, timestamp
 from mock_server.domain.events import EventSink, publish_state_change
 from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 from mock_server.domain.state_machine import ORDER_ITEM, OrderState
-from mock_server.store.base import Collection, Store, rewrite
+from mock_server.store.base import Collection, Store, WriteConflict, rewrite
 
 Resource = dict[str, Any]
 Change = Callable[[Resource], Resource]
@@ -78,7 +78,10 @@ class Transitions:
             after = change(current)
             return after if _MACHINES[collection].allows(expected, str(after.get("state"))) else None
 
-        changed = rewrite(self.store, collection, lambda: self.store.get(collection, resource_id), step)
+        try:
+            changed = rewrite(self.store, collection, lambda: self.store.get(collection, resource_id), step)
+        except WriteConflict:  # clients kept changing it: like a client's change between two steps
+            return None
         if changed is None:
             return None
         publish_state_change(self.events, collection, *changed)

@@ -13,10 +13,10 @@ from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
 from mock_server.http.bodies import read_json
-from mock_server.http.errors import bad_request, not_found
+from mock_server.http.errors import ApiError, bad_request, not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
-from mock_server.store.base import Stored, rewrite
+from mock_server.store.base import Stored, WriteConflict, rewrite
 from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
 
 #: RFC 3986 host (reg-name, IPv4 or [IPv6]) with an optional port: what a Host header may hold.
@@ -84,12 +84,15 @@ class ResourceHandlers:
     async def patch(self, request: web.Request) -> web.Response:
         """Read, change, write; re-done if another replica wrote in between (`store.base.rewrite`)."""
         media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
-        changed = rewrite(
-            request.app[STORE_KEY],
-            self.kind.collection,
-            lambda: find(request, self.kind),
-            lambda before: updated(self.kind, before, media_type, body, now_text(request)),
-        )
+        try:
+            changed = rewrite(
+                request.app[STORE_KEY],
+                self.kind.collection,
+                lambda: find(request, self.kind),
+                lambda before: updated(self.kind, before, media_type, body, now_text(request)),
+            )
+        except WriteConflict as exc:
+            raise ApiError(409, f"{exc}: try again") from None
         if changed is None:  # deleted between the read and the write
             raise not_found(f"No {self.kind.collection} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
         before, after = changed
