@@ -26,7 +26,9 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg_pool import PoolTimeout
 
+from mock_server.http.errors import ApiError
 from mock_server.store.base import (
     HASH_INDEXED,
     SORTED_INDEXED,
@@ -52,6 +54,8 @@ from mock_server.store.query import Condition, Query
 from mock_server.store.sqlite_query import filtered
 
 CODEC = Codec(decoded, body_json)
+#: Seconds a request waits for a pooled connection before it is answered 503.
+UNAVAILABLE_AFTER_S = 5.0
 _INSERT = (
     "INSERT INTO tmf622_resource (collection, id, body, doc, keys)"
     " VALUES (%s, %s, %s, %s::jsonb, %s) ON CONFLICT (collection, id) DO NOTHING"
@@ -77,12 +81,17 @@ class PostgresStore:
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
-        """The connection of the open `bulk()` transaction, else one from the pool."""
-        if self._bulk is not None:
-            yield self._bulk
-            return
-        with self.pool.connection() as conn:
-            yield conn
+        """The connection of the open `bulk()` transaction, else one from the pool. A lost database
+        is a 503 naming it, not a 500 (the pool replaces the broken connection for the next call)."""
+        try:
+            if self._bulk is not None:
+                yield self._bulk
+                return
+            with self.pool.connection(timeout=UNAVAILABLE_AFTER_S) as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+            raise ApiError(503, f"the PostgreSQL store {self.url} is unavailable: {reason}") from None
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[Any]]:

@@ -87,8 +87,8 @@ def redacted(url: str) -> str:
     credentials, at, host = rest.rpartition("@")
     if not at:
         return url
-    user = credentials.partition(":")[0]
-    return f"{scheme}://{user}:***@{host}"
+    user, colon, _ = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}"
 
 
 #: Leads a body written by `json` (orjson never writes leading whitespace): orjson would read such a

@@ -19,9 +19,10 @@ from test_store_sqlite import (
     test_values_sqlite_cannot_hold_as_is_still_match_like_in_memory,
 )
 
+from mock_server.http.errors import ApiError
 from mock_server.store.base import WriteConflict, read, rewrite
 from mock_server.store.postgres import PostgresStore
-from mock_server.store.postgres_schema import encoded_key
+from mock_server.store.postgres_schema import encoded_key, redacted
 from mock_server.store.query import parse_condition
 
 __all__ = [  # collected here too, on the PostgreSQL store
@@ -108,3 +109,25 @@ def test_filters_are_answered_by_the_jsonb_and_key_indexes(sqlite_store: Postgre
     assert all("Seq Scan" not in plan for plan in plans), plans
     assert "tmf622_resource_keys" in plans[1]
     assert listed(sqlite_store, "productOrder", [parse_condition("relatedParty.id", "p3")], [], 0, 5)[1] == 40
+
+
+def test_a_lost_connection_is_a_503_then_the_pool_reconnects(
+    sqlite_store: PostgresStore, pg_cluster: Any
+) -> None:
+    sqlite_store.add("productOrder", {"id": "kept"})
+    pg_cluster.admin().execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+        " AND datname = current_database() AND backend_type = 'client backend'"
+        " AND query NOT ILIKE '%pg_stat_activity%'"
+    )
+
+    def read_until_refused() -> None:
+        for _ in range(4):  # the pool may hold connections opened before the termination
+            read(sqlite_store, "productOrder", "kept")
+
+    with pytest.raises(ApiError) as refused:
+        read_until_refused()
+    assert refused.value.status == 503
+    assert "PostgreSQL store postgresql://postgres@" in str(refused.value)
+    assert redacted("postgresql://u:secret@h/db") == "postgresql://u:***@h/db"
+    assert read(sqlite_store, "productOrder", "kept") == {"id": "kept"}
