@@ -20,6 +20,7 @@ delivery between replicas (`notify.outbox`) is asynchronous.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -69,15 +70,34 @@ _DELETE = "DELETE FROM tmf622_resource WHERE collection = %s AND id = %s"
 class PostgresStore:
     """Same behaviour as `MemoryStore` (the shared tests run on all three stores), kept in PostgreSQL."""
 
-    def __init__(self, url: str, pool_size: int = 4) -> None:
+    def __init__(self, url: str, pool_size: int = 8) -> None:
         self.url = redacted(url)
         self.conninfo = url  # with its password: for the outbox pump's own connections
         self.pool = open_pool(url, pool_size)
         self._bulk: psycopg.Connection[Any] | None = None
+        self._own = threading.local()  # each thread keeps one pooled connection (see `_kept`)
+        self._kept: list[psycopg.Connection[Any]] = []
         self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
 
     def close(self) -> None:
+        for conn in self._kept:
+            conn.close()
         self.pool.close()
+
+    def _thread_connection(self) -> psycopg.Connection[Any]:
+        """This thread's connection, taken from the pool once and kept: a pool check-out per call
+        cost more than the query (GET by id 550 µs instead of 320 µs). A broken one is given back
+        (the pool drops it) and replaced."""
+        conn: psycopg.Connection[Any] | None = getattr(self._own, "conn", None)
+        if conn is not None and not conn.broken and not conn.closed:
+            return conn
+        if conn is not None:
+            self._kept.remove(conn)
+            self.pool.putconn(conn)
+        conn = self.pool.getconn(timeout=UNAVAILABLE_AFTER_S)
+        self._own.conn = conn
+        self._kept.append(conn)
+        return conn
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
@@ -87,8 +107,7 @@ class PostgresStore:
             if self._bulk is not None:
                 yield self._bulk
                 return
-            with self.pool.connection(timeout=UNAVAILABLE_AFTER_S) as conn:
-                yield conn
+            yield self._thread_connection()
         except (psycopg.OperationalError, PoolTimeout) as exc:
             reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
             raise ApiError(503, f"the PostgreSQL store {self.url} is unavailable: {reason}") from None
