@@ -15,9 +15,9 @@ power loss). One connection, shared by threads under a lock (the app uses it fro
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -56,6 +56,10 @@ _COUNT_RESOURCE = "INSERT INTO resource_count VALUES (?, ?) ON CONFLICT DO UPDAT
 def _claim_writer(path: str) -> int:
     """An exclusive lock on `<path>.writer`, held while the store is open: a second process (or store)
     on the same file would keep its own seq and counts and lose acknowledged updates, so it is refused."""
+    if sys.platform == "win32":  # no flock there; SQLite's own locking still serialises writes
+        return -1
+    import fcntl  # noqa: PLC0415 (POSIX only)
+
     lock_path = f"{path}.writer"
     try:
         descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -87,7 +91,8 @@ class SqliteStore:
         try:
             self._db = open_database(path)
         except ValueError:
-            os.close(self._writer)
+            if self._writer >= 0:
+                os.close(self._writer)
             raise
         self._lock = threading.RLock()  # re-entered by the writes inside bulk()
         self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
@@ -95,7 +100,8 @@ class SqliteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-            os.close(self._writer)
+            if self._writer >= 0:
+                os.close(self._writer)
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
