@@ -33,6 +33,13 @@ class CleanupReport:
     deleted: tuple[str, ...] = ()
     failed: tuple[CleanupFailure, ...] = ()
     kept: tuple[str, ...] = ()  # created but left on purpose (cleanup switched off)
+    #: CancelProductOrder requests the run created: TMF622 v4 has no DELETE for them, so they stay.
+    cancel_requests: tuple[str, ...] = ()
+
+    @property
+    def created(self) -> int:
+        """Every resource the run created: orders (deleted, failed or kept) and cancel requests."""
+        return len(self.deleted) + len(self.failed) + len(self.kept) + len(self.cancel_requests)
 
     def as_json(self) -> dict[str, Any]:
         """The `cleanup` object of summary.json."""
@@ -41,6 +48,8 @@ class CleanupReport:
             "deleted": list(self.deleted),
             "failed": [{"id": f.id, "reason": f.reason} for f in self.failed],
             "kept": list(self.kept),
+            "cancelRequests": list(self.cancel_requests),
+            "created": self.created,
         }
 
 
@@ -50,6 +59,7 @@ class CreatedOrders:
 
     api_url: str
     _ids: dict[str, None] = field(default_factory=dict)  # insertion-ordered set
+    _cancels: dict[str, None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, exchange: Exchange) -> None:
@@ -57,9 +67,14 @@ class CreatedOrders:
         if exchange.error is not None or exchange.status is None or not 200 <= exchange.status < 300:
             return
         path = urlsplit(exchange.url).path.rstrip("/")
-        collection = urlsplit(self.api_url).path.rstrip("/") + "/productOrder"
+        root = urlsplit(self.api_url).path.rstrip("/")
+        collection = root + "/productOrder"
         if exchange.method == "POST" and path == collection:
             self._add(_created_id(exchange))
+        elif exchange.method == "POST" and path == root + "/cancelProductOrder":
+            if cancel_id := _created_id(exchange):
+                with self._lock:
+                    self._cancels[cancel_id] = None
         elif exchange.method == "DELETE" and path.startswith(collection + "/"):
             with self._lock:
                 self._ids.pop(_unquote_last(path), None)
@@ -74,6 +89,12 @@ class CreatedOrders:
         """The orders still believed to exist, in creation order."""
         with self._lock:
             return tuple(self._ids)
+
+    @property
+    def cancel_ids(self) -> tuple[str, ...]:
+        """The cancel requests the run created, in creation order."""
+        with self._lock:
+            return tuple(self._cancels)
 
 
 def _created_id(exchange: Exchange) -> str | None:
@@ -94,8 +115,9 @@ def clean_up(client: HttpClient, orders: CreatedOrders, enabled: bool) -> Cleanu
 
     The report shows the ids printable: the server chose them (a NUL, ESC or lone surrogate is escaped).
     """
+    cancels = tuple(map(printable, orders.cancel_ids))
     if not enabled:
-        return CleanupReport(enabled=False, kept=tuple(map(printable, orders.ids)))
+        return CleanupReport(enabled=False, kept=tuple(map(printable, orders.ids)), cancel_requests=cancels)
     deleted: list[str] = []
     failed: list[CleanupFailure] = []
     unsupported: str | None = None
@@ -109,7 +131,7 @@ def clean_up(client: HttpClient, orders: CreatedOrders, enabled: bool) -> Cleanu
         else:
             failed.append(CleanupFailure(printable(order_id), reason))
             unsupported = reason if reason.startswith("DELETE not supported") else None
-    return CleanupReport(True, tuple(deleted), tuple(failed))
+    return CleanupReport(True, tuple(deleted), tuple(failed), cancel_requests=cancels)
 
 
 def _delete(client: HttpClient, api_url: str, order_id: str) -> str | None:

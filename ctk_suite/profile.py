@@ -22,9 +22,22 @@ from ctk_suite.options.table import (
 )
 from ctk_suite.profile_schema import ProfileError, first_fault, read_yaml
 
-#: The base path of TMF622 v4 (swagger `basePath`).
-DEFAULT_API_PATH = "/tmf-api/productOrderingManagement/v4"
-PAYLOAD_SCHEMA = "ProductOrder_Create"
+#: The POST /productOrder body's schema per major API version (v4 swagger, v5 OAS `_FVO`).
+PAYLOAD_SCHEMAS = {"4": "ProductOrder_Create", "5": "ProductOrder_FVO"}
+
+
+def default_api_path(api_version: str) -> str:
+    """The base path of TMF622 `api_version`: `/tmf-api/productOrderingManagement/v<major>` (TMF630
+    "API URL": the major version only; v4 swagger `basePath`, v5 OAS `servers`)."""
+    return f"/tmf-api/productOrderingManagement/v{_major(api_version)}"
+
+
+def _major(api_version: str) -> str:
+    return api_version.split(".", 1)[0]
+
+
+#: The base path of the default API version.
+DEFAULT_API_PATH = default_api_path(DEFAULT_API_VERSION)
 
 
 class Level(StrEnum):
@@ -282,13 +295,14 @@ def _auth(section: dict[str, Any], env: Mapping[str, str], label: str) -> AuthCo
 def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str) -> Profile:
     base_dir = source.parent
     target = document["target"]
+    api_version = _api_version(document, label)
     proxy = document.get("proxy", {})
     return Profile(
         name=document.get("name", source.stem),
         source=source,
         target=Target(
             target.get("base_url"),
-            target.get("api_path", DEFAULT_API_PATH),
+            target.get("api_path", default_api_path(api_version)),
             target.get("embedded_mock", False),
         ),
         auth=auth,
@@ -299,12 +313,12 @@ def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str)
         levels=tuple(Level(level) for level in document.get("levels", [Level.CTK])),
         order_date_quoting=OrderDateQuoting(document.get("order_date_quoting", OrderDateQuoting.NONE)),
         cleanup=document.get("cleanup", True),
-        payload_json=_payload_json(document, source, label),
+        payload_json=_payload_json(document, source, label, api_version),
         reports_dir=Path(document.get("reports_dir", DEFAULT_REPORTS_DIR)).absolute(),
         baseline=_relative(base_dir, document["baseline"]) if "baseline" in document else None,
         allure_html=document.get("allure_html", True),
         verdict=document.get("verdict", "strict"),
-        api_version=_api_version(document, label),
+        api_version=api_version,
         listener=_listener(document.get("listener", {}), label),
         document=document,
     )
@@ -358,14 +372,16 @@ def _existing(base_dir: Path, name: str, where: str, label: str) -> Path:
     return path
 
 
-def _payload_json(document: dict[str, Any], source: Path, label: str) -> str:
+def _payload_json(document: dict[str, Any], source: Path, label: str, api_version: str) -> str:
     if "payload" in document:
         payload, where = document["payload"], "payload"
-    else:
+    elif "payload_file" in document:
         path = _existing(source.parent, document["payload_file"], "payload_file", label)
         payload, where = _read_json(path, label), f"payload_file {path}"
+    else:
+        return json.dumps(kit_payload(api_version), ensure_ascii=False)
     if not (where == "payload" and _is_bundled(source)):
-        _check_payload(payload, where, label)
+        _check_payload(payload, where, label, api_version)
     try:
         return json.dumps(payload, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:  # a YAML date or .nan where the schema allows any value
@@ -378,17 +394,29 @@ def _is_bundled(source: Path) -> bool:
     return source.parent == bundled_profile().parent
 
 
-def _check_payload(payload: Any, where: str, label: str) -> None:
-    """The POST body against ProductOrder_Create, so a bad body is a usage error before any request."""
+def kit_payload(api_version: str) -> Any:
+    """The POST /productOrder body of the official kit's port for `api_version` (its first POST): the body
+    sent when the profile gives none (checked by the project's tests, like a bundled profile's)."""
+    from ctk_suite.scenario import load_scenario  # noqa: PLC0415 - only a profile without a body needs it
+    from tmf622_scenarios import scenario_path  # noqa: PLC0415
+
+    scenario = load_scenario(scenario_path(f"ctk-{api_version}.yaml"))
+    return next(r.body for r in scenario.requests if r.method == "POST" and r.body is not None)
+
+
+def _check_payload(payload: Any, where: str, label: str, api_version: str) -> None:
+    """The POST body against the version's create schema: a bad body is a usage error before any request."""
     from jsonschema.exceptions import best_match  # noqa: PLC0415 - see _is_bundled
 
     import tmf622_schemas  # noqa: PLC0415
 
-    fault = best_match(tmf622_schemas.validator_for(PAYLOAD_SCHEMA).iter_errors(payload))
+    major = _major(api_version)
+    schema = PAYLOAD_SCHEMAS[major]
+    fault = best_match(tmf622_schemas.validator_for(schema, major).iter_errors(payload))
     if fault is not None:
         hint = " (quote dates in YAML)" if hasattr(fault.instance, "isoformat") else ""
         message = " ".join(fault.message.split())[:200]
-        raise ProfileError(f"{label}: {where} {fault.json_path}: {message}{hint} (schema {PAYLOAD_SCHEMA})")
+        raise ProfileError(f"{label}: {where} {fault.json_path}: {message}{hint} (schema {schema})")
 
 
 def _read_json(path: Path, label: str) -> Any:

@@ -246,8 +246,11 @@ def _cross_key_fault(document: dict[str, Any]) -> str | None:
     target, tls = document["target"], document.get("tls", {})
     if ("base_url" in target) == bool(target.get("embedded_mock")):
         return "target: give either base_url or embedded_mock: true"
-    if ("payload" in document) == ("payload_file" in document):
-        return "payload: give the POST /productOrder body inline (payload:) or as a JSON file (payload_file:)"
+    if "payload" in document and "payload_file" in document:
+        return (
+            "payload: give the POST /productOrder body inline (payload:) or as a JSON file (payload_file:), "
+            "not both (neither: the kit's own body)"
+        )
     if "client_key" in tls and "client_cert" not in tls:
         return "tls.client_key: needs tls.client_cert"
     return None

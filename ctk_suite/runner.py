@@ -9,12 +9,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from ctk_suite.assertions import Unjudged, blanket, evaluate
 from ctk_suite.checks import CheckContext, get_check
 from ctk_suite.client import Exchange, HttpClient
-from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult, Verdict
-from ctk_suite.failures import Failure, Kind, clip, printable
+from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
+from ctk_suite.failures import Kind, clip
 from ctk_suite.redaction import redact_url
-from ctk_suite.scenario import AssertionSpec, Emit, RequestSpec, Scenario
+from ctk_suite.scenario import RequestSpec, Scenario
 from ctk_suite.transport_errors import AUTH
 from ctk_suite.variables import Variables, apply_quote, url_encode
 
@@ -130,10 +131,11 @@ class CtkRun:
         quote = QUOTES[self.settings.orderdate_quote]
         name = apply_quote(spec.name, spec.quoted_variables, quote)
         path = apply_quote(spec.path, spec.quoted_variables, quote)
-        if missing := self.variables.missing(path):
+        missing = self.variables.missing(path)
+        if missing and self.scenario.missing_text is None:
             result = self._not_sent(spec, name, path, self.variables.reason(missing[0]))
         else:
-            result = self._send(spec, name, path)
+            result = self._send(spec, name, path, self._unjudged(spec, missing))
         if setup:
             result = replace(result, setup=True)
         self.results.append(result)
@@ -143,7 +145,7 @@ class CtkRun:
     def _not_sent(self, spec: RequestSpec, name: str, path: str, reason: str) -> UnitResult:
         for variable in spec.captures:
             self.variables.unavailable(variable, f"{_label(spec)} was not sent ({reason})")
-        assertions = _blanket(spec.assertions, reason, "not sent", self.variables, Kind.PRECONDITION)
+        assertions = blanket(spec.assertions, reason, "not sent", self.variables, Kind.PRECONDITION)
         return self._result(spec, name, self.settings.base_url + path, None, assertions, not_sent=reason)
 
     def _result(  # noqa: PLR0917 - the fields of one result, named at every call
@@ -159,32 +161,53 @@ class CtkRun:
             self.kit, spec.level, spec.scenario, name, spec.method, url, exchange, assertions, not_sent
         )
 
-    def _send(self, spec: RequestSpec, name: str, path: str) -> UnitResult:
-        url = self.settings.base_url + self.variables.render(path, url_encode)
+    def _unjudged(self, spec: RequestSpec, missing: list[str]) -> Unjudged | None:
+        """A request sent without the values of `missing` (as the kit's `missing_text`) has no strict verdict:
+        failed for lack of what it targets, not run when the server may lack that value."""
+        if not missing:
+            return None
+        text = self.scenario.missing_text
+        reason = f"{self.variables.reason(missing[0])}; the official kit sends {text!r} in its place"
+        return Unjudged(reason, not_run=set(missing) <= set(spec.may_be_absent))
+
+    def _send(self, spec: RequestSpec, name: str, path: str, unjudged: Unjudged | None = None) -> UnitResult:
+        rendered = self.variables.render(path, url_encode, self.scenario.missing_text)
+        url = self.settings.base_url + rendered
         headers = {**self.scenario.headers, **self.settings.extra_headers}
         payload = spec.body if spec.body is None or self.settings.payload is None else self.settings.payload
         body = json.dumps(payload).encode() if payload is not None else None
         exchange = self.client.send(spec.method, url, headers, body)
-        assertions = self._evaluate(spec, exchange)
+        assertions = self._evaluate(spec, exchange, unjudged)
         return self._result(spec, name, url, exchange, assertions)
 
-    def _evaluate(self, spec: RequestSpec, exchange: Exchange) -> tuple[AssertionResult, ...]:
+    def _evaluate(
+        self, spec: RequestSpec, exchange: Exchange, unjudged: Unjudged | None
+    ) -> tuple[AssertionResult, ...]:
         where = f"{exchange.method} {redact_url(exchange.url)}"
         if exchange.error is not None:
             self._capture_failed(spec, f"failed: {exchange.error}")
             kind = Kind.AUTH if exchange.error.startswith(AUTH) else Kind.TRANSPORT
-            return _blanket(spec.assertions, f"{where}: {exchange.error}", where, self.variables, kind)
+            return blanket(spec.assertions, f"{where}: {exchange.error}", where, self.variables, kind)
         try:
             body = read_json(exchange) if _reads_json(spec) else None
         except NotJson as exc:
             self._capture_failed(spec, f"returned {exchange.status} with a body that is not JSON")
-            return _blanket(spec.assertions, str(exc), where, self.variables, Kind.BODY)
+            # Cypress hands a body it cannot parse to the tests as a string (the v5 kit judges that).
+            raw = self._context(spec, exchange, exchange.text) if self.scenario.judges_raw_bodies else None
+            return blanket(spec.assertions, str(exc), where, self.variables, Kind.BODY, official=raw)
         self._capture(spec, exchange, body)
-        context = CheckContext(exchange, body, self.variables, each_element=spec.instances == "each")
-        return tuple(r for a in spec.assertions if (r := _assert(a, context, self.variables)) is not None)
+        context = self._context(spec, exchange, body)
+        results = (evaluate(a, context, self.variables, unjudged) for a in spec.assertions)
+        return tuple(r for r in results if r is not None)
+
+    def _context(self, spec: RequestSpec, exchange: Exchange, body: Any) -> CheckContext:
+        elements = spec.instances == "elements"
+        return CheckContext(exchange, body, self.variables, spec.instances != "body", elements)
 
     def _capture(self, spec: RequestSpec, exchange: Exchange, body: Any) -> None:
         """As `pm.globals.set(...)`, whatever the status; only non-empty strings are usable values."""
+        if spec.captures_all:
+            self._capture_all(spec, exchange, body)
         for variable, attribute in spec.captures.items():
             value = body.get(attribute) if isinstance(body, dict) else None
             if isinstance(value, str) and value:
@@ -193,7 +216,17 @@ class CtkRun:
                 reason = f"{_label(spec)} returned {exchange.status} without a string at $.{attribute}"
                 self.variables.unavailable(variable, reason)
 
+    def _capture_all(self, spec: RequestSpec, exchange: Exchange, body: Any) -> None:
+        """`createVariableGlobal`: every top-level attribute under its own name, whatever its value."""
+        self.variables.otherwise(
+            f"the response to {spec.method} {spec.path} (HTTP {exchange.status}) has none"
+        )
+        for attribute, value in body.items() if isinstance(body, dict) else ():
+            self.variables.keep(attribute, value)
+
     def _capture_failed(self, spec: RequestSpec, why: str) -> None:
+        if spec.captures_all:
+            self.variables.otherwise(f"{spec.method} {spec.path} {why}")
         for variable in spec.captures:
             self.variables.unavailable(variable, f"{_label(spec)} {why}")
 
@@ -204,41 +237,5 @@ def _label(spec: RequestSpec) -> str:
 
 
 def _reads_json(spec: RequestSpec) -> bool:
-    return bool(spec.captures) or any(get_check(a.kind).needs_json for a in spec.assertions)
-
-
-def _name(spec: AssertionSpec, variables: Variables) -> str:
-    """The assertion's name with the captured values, which come from the server: printable in any report."""
-    return printable(variables.render(spec.name))
-
-
-def _assert(spec: AssertionSpec, context: CheckContext, variables: Variables) -> AssertionResult | None:
-    name = _name(spec, variables)
-    check = get_check(spec.kind)
-    try:
-        verdict = check.run(context, spec)
-    except Exception as exc:  # a check bug fails its assertion, never the whole run
-        verdict = (context.note(f"check {spec.kind} crashed: {type(exc).__name__}: {exc}", Kind.INTERNAL),)
-    if verdict is None and spec.emit is Emit.ALWAYS:
-        # A check may only stay silent for conditional assertions; anything else is a bug, never a pass.
-        verdict = (context.note(f"check {spec.kind} gave no verdict", Kind.INTERNAL),)
-    if verdict is None:
-        return None
-    failures = tuple(_of_kind(f, check.failure_kind) for f in verdict)
-    official = Verdict.PASSED if failures and check.officially_vacuous else None
-    return AssertionResult(name, failures, key=spec.name, official=official)
-
-
-def _of_kind(failure: Failure, kind: Kind) -> Failure:
-    """A plain assertion failure takes the check's kind (status, schema); other kinds stay as they are."""
-    return replace(failure, kind=kind) if failure.kind is Kind.ASSERTION else failure
-
-
-def _blanket(
-    specs: tuple[AssertionSpec, ...], reason: str, request: str, variables: Variables, kind: Kind
-) -> tuple[AssertionResult, ...]:
-    """Every always-present assertion fails with one reason; conditional ones cannot be decided."""
-    failure = Failure(request=request, note=reason, kind=kind)
-    return tuple(
-        AssertionResult(_name(a, variables), (failure,), key=a.name) for a in specs if a.emit is Emit.ALWAYS
-    )
+    kinds = (get_check(a.kind) for a in spec.assertions)
+    return bool(spec.captures) or spec.captures_all or any(kind.needs_json for kind in kinds)

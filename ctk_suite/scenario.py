@@ -16,6 +16,7 @@ from ctk_suite.engine.records import KitInfo
 SCENARIO_FORMAT = "tmf622-ctk-scenarios/1"
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _ASSERTION_KEYS = frozenset({"kind", "name", "emit"})
+INSTANCE_MODES = ("each", "body", "elements")
 
 
 class ScenarioError(ValueError):
@@ -53,8 +54,14 @@ class RequestSpec:
     captures: Mapping[str, str] = field(default_factory=dict)
     quoted_variables: tuple[str, ...] = ()
     #: `each`: the official list scripts check every element of a non-empty array; `body`: the create
-    #: script checks `pm.response.json()` itself, so an array answer is one (failing) instance.
+    #: script checks `pm.response.json()` itself, so an array answer is one (failing) instance;
+    #: `elements`: Cypress's `response.body.forEach`, every element of an array (none when it is empty).
     instances: str = "each"
+    #: Every top-level attribute of the response is captured under its own name (v5 `createVariableGlobal`).
+    captures_all: bool = False
+    #: Captured values a correct server may lack (v5 `completionDate` before completion): sent without one
+    #: (see `Scenario.missing_text`), the request has no strict verdict rather than a failed one.
+    may_be_absent: tuple[str, ...] = ()
 
     #: Every request of the official kit is of the `ctk` level.
     level: str = "ctk"
@@ -89,6 +96,20 @@ class Scenario:
     kit_name: str = "CTK"
     kit_id: str = "ctk"
     official: bool = True
+    #: What runs the official kit: `postman` (v4, Newman) or `cypress` (v5), whose JavaScript decides
+    #: what is sent without a captured value and what a body that is not JSON becomes.
+    official_runner: str = "postman"
+
+    @property
+    def missing_text(self) -> str | None:
+        """What a {{VAR}} without a value is sent as; None: the request is not sent (Postman). Cypress's
+        `path.replace(/{.*}/, Cypress.env(...))` sends JavaScript's `undefined` as the text "undefined"."""
+        return "undefined" if self.official_runner == "cypress" else None
+
+    @property
+    def judges_raw_bodies(self) -> bool:
+        """Cypress hands the tests a body it cannot parse as a string (Postman's scripts throw)."""
+        return self.official_runner == "cypress"
 
     def kit_info(self) -> KitInfo:
         """The kit's report identity."""
@@ -96,7 +117,7 @@ class Scenario:
 
     def producer_of(self, variable: str) -> RequestSpec | None:
         """The request whose response captures `variable`."""
-        return next((r for r in self.requests if variable in r.captures), None)
+        return next((r for r in self.requests if variable in r.captures or r.captures_all), None)
 
 
 #: libyaml's safe loader when PyYAML was built with it: ten times faster on the CTK's file than the pure one.
@@ -142,6 +163,7 @@ def _scenario(document: Mapping[str, Any], path: Path) -> Scenario:
         kit_name=str(kit.get("name", "CTK")),
         kit_id=path.stem,
         official=bool(kit.get("official", True)),
+        official_runner=_runner(document.get("officialRunner", "postman"), path),
     )
     _check_variables(scenario, path)
     return scenario
@@ -166,7 +188,9 @@ def _request(raw: Any, payloads: Mapping[str, Any], where: str) -> RequestSpec:
         body=payloads[body_ref] if body_ref is not None else None,
         captures={str(k): str(v) for k, v in (raw.get("captures") or {}).items()},
         quoted_variables=tuple(str(v) for v in raw.get("quotedVariables") or ()),
-        instances=_instances_mode(raw.get("instances", "each")),
+        instances=_instances_mode(raw.get("instances", "each"), where),
+        captures_all=raw.get("capturesAll") is True,
+        may_be_absent=_names(raw.get("mayBeAbsent"), f"{where}.mayBeAbsent"),
     )
     _check_unique_names(spec, where)
     return spec
@@ -210,11 +234,29 @@ def _check_variables(scenario: Scenario, path: Path) -> None:
             raise ScenarioError(
                 f"{path}: {request.title} uses {sorted(unknown)} before any request captures it"
             )
+        if request.captures_all:
+            return  # any name may be captured from here on
         captured |= set(request.captures)
 
 
-def _instances_mode(value: object) -> str:
-    """`each` or `body`; anything else is a mistake in the scenario file."""
-    if value not in ("each", "body"):
-        raise ScenarioError(f"instances must be 'each' or 'body', not {value!r}")
+def _instances_mode(value: object, where: str) -> str:
+    """`each`, `body` or `elements`; anything else is a mistake in the scenario file."""
+    if value not in INSTANCE_MODES:
+        raise ScenarioError(f"{where}: instances must be one of {', '.join(INSTANCE_MODES)}, not {value!r}")
+    return str(value)
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    """A list of variable names (absent: none)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ScenarioError(f"{where}: must be a list of variable names, not {value!r}")
+    return tuple(str(name) for name in value)
+
+
+def _runner(value: object, path: Path) -> str:
+    """What runs the official kit: it decides how missing values and unparsable bodies are treated."""
+    if value not in ("postman", "cypress"):
+        raise ScenarioError(f"{path}: officialRunner must be postman or cypress, not {value!r}")
     return str(value)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 import urllib3
 
+from ctk_suite import USER_AGENT
 from ctk_suite.deadline import WatchedAdapter
 from ctk_suite.profile import Profile
 
@@ -60,6 +61,7 @@ class ProfileSession(requests.Session):
 def plain_session(timeout: tuple[float, float]) -> ProfileSession:
     """A session with timeouts and deadline-watched connections, nothing else (no auth, default TLS)."""
     session = ProfileSession(timeout)
+    session.headers["User-Agent"] = USER_AGENT  # `tmf622-ctk/<version>`: a server's logs can tell who called
     for prefix in ("http://", "https://"):
         session.mount(prefix, WatchedAdapter())  # see ctk_suite.deadline: a hard limit per exchange
     return session

@@ -9,12 +9,15 @@ import signal
 import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from aiohttp import web
 
+from mock_server.access.auth import exposure_warning
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from mock_server.config.sources import ConfigError, build_parser, resolve
+from mock_server.http.server import TmfAppRunner
 from mock_server.workers import run_workers
 
 if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
@@ -44,22 +47,33 @@ def ready_line(host: str, port: int, base_path: str) -> str:
     return f"tmf622-mock listening on http://{shown}:{port}{base_path}"
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """Bound before the app is built, so `--port 0` is a real port when seed hrefs are written.
+    A name (`localhost`) is bound over IPv4, an address with a colon over IPv6.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
+
+
 async def serve(
     settings: Settings, sock: socket.socket | None = None, ready: Callable[[], None] | None = None
 ) -> None:
     """Listen, announce the real port, then wait for SIGTERM/SIGINT and shut down cleanly.
     A worker of `--workers` serves the inherited `sock` and calls `ready` instead of announcing."""
+    sock = sock or listening_socket(settings.host, settings.port)
+    settings = replace(settings, port=sock.getsockname()[1])
+    warning = exposure_warning(settings)
+    if warning is not None:
+        print(warning, file=sys.stderr, flush=True)
     try:
         app = create_app(settings)
     except ValueError as exc:  # a seed, progression or faults file the app cannot use
+        sock.close()
         raise ConfigError(str(exc)) from None
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = TmfAppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
-        site = (
-            web.TCPSite(runner, settings.host, settings.port) if sock is None else web.SockSite(runner, sock)
-        )
-        await site.start()
+        await web.SockSite(runner, sock).start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):  # before the ready line: a signal right after it

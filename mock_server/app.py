@@ -10,21 +10,29 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from mock_server.access.auth import auth_middleware
+from mock_server.access.cors import cors_middleware
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource, new_uuid, utc_now
 from mock_server.domain.determinism import Determinism
-from mock_server.domain.events import EventSink, FanOutSink
+from mock_server.domain.events import EventSink, FanOutSink, GuardedSink
 from mock_server.domain.progression import Lifecycle, scenario_for
 from mock_server.domain.seed import is_empty, load_seed
 from mock_server.domain.transitions import Transitions
-from mock_server.faults.middleware import fault_middleware
+from mock_server.faults.middleware import FaultInjector, fault_injector, fault_middleware
 from mock_server.handlers.control import apply_seed
 from mock_server.http.errors import error_middleware
+from mock_server.http.negotiation import accept_middleware
+from mock_server.http.uploads import upload_middleware
+from mock_server.journal.entries import RequestJournal
+from mock_server.journal.middleware import journal_middleware
 from mock_server.keys import (
     CLOCK_KEY,
     DETERMINISM_KEY,
     EVENTS_KEY,
+    FAULTS_KEY,
     HUB_KEY,
+    JOURNAL_KEY,
     LIFECYCLE_KEY,
     NEW_ID_KEY,
     NOTIFIER_KEY,
@@ -34,7 +42,8 @@ from mock_server.keys import (
 )
 from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry
-from mock_server.notify.notifier import Notifier, NotifierSettings
+from mock_server.notify.notifier import Notifier
+from mock_server.notify.settings import NotifierSettings
 from mock_server.notify.shared import OutboxPump, OutboxSink, SharedHub
 from mock_server.routes import add_routes
 from mock_server.store.base import Store
@@ -59,12 +68,25 @@ def default_store(app: web.Application, settings: Settings) -> Store:
     return chosen
 
 
-def middlewares(settings: Settings) -> list[Middleware]:
-    """Outermost first. The error middleware stays first so nothing added later escapes it:
-    a forced fault status becomes a TMF Error like any other (faults: off by default, None then).
+def middlewares(
+    settings: Settings, journal: RequestJournal, faults: FaultInjector | None
+) -> list[Middleware]:
+    """Outermost first; the optional ones are None when off. The journal sees every request and its
+    final status; CORS marks every answer (errors too) and answers preflights before credentials are
+    asked; nothing inside the error middleware escapes it: a 401 or a forced fault status becomes a
+    TMF Error like any other. A client that accepts no JSON is refused (406) before credentials are asked;
+    bodies are read (bounded in size and time) once the request is authenticated, before any handler.
     """
-    faults = fault_middleware(settings)
-    return [error_middleware] if faults is None else [error_middleware, faults]
+    chain = [
+        journal_middleware(journal, settings.base_path),
+        cors_middleware(settings),
+        error_middleware,
+        accept_middleware,
+        auth_middleware(settings),
+        upload_middleware(settings.max_body_bytes, settings.body_timeout_s),
+        fault_middleware(faults),
+    ]
+    return [middleware for middleware in chain if middleware is not None]
 
 
 def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clock, IdSource]:
@@ -96,7 +118,8 @@ def install_events(app: web.Application, clock: Clock, new_id: IdSource, observe
     if shared is not None:
         sink = OutboxSink(shared.pool)
         app.cleanup_ctx.append(OutboxPump(shared.conninfo, notifier).lifetime)
-    app[EVENTS_KEY] = sink if observer is None else FanOutSink(sink, observer)
+    sink = sink if observer is None else FanOutSink(sink, observer)
+    app[EVENTS_KEY] = GuardedSink(sink)  # a failing publish never fails the request that made the change
 
 
 def install_lifecycle(app: web.Application, clock: Clock) -> None:
@@ -125,8 +148,12 @@ def create_app(
     """A ready-to-run app. `store` defaults to the one `settings` name; `events`, if given, sees every
     event too; `clock`, if given, replaces the server's clock (tests).
     """
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=middlewares(settings))
-    app[SETTINGS_KEY] = settings
+    journal, faults = RequestJournal(settings.journal_size, settings.api_key_header), fault_injector(settings)
+    chain = middlewares(settings, journal, faults)
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=chain)
+    app[SETTINGS_KEY], app[JOURNAL_KEY] = settings, journal
+    if faults is not None:
+        app[FAULTS_KEY] = faults
     app[STORE_KEY] = store if store is not None else default_store(app, settings)
     clock, new_id = install_time_and_ids(app, clock)
     install_events(app, clock, new_id, events)

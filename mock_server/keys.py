@@ -10,6 +10,8 @@ from mock_server.domain.determinism import Determinism
 from mock_server.domain.events import EventSink
 from mock_server.domain.progression import Lifecycle
 from mock_server.domain.seed import Seed
+from mock_server.faults.middleware import FaultInjector
+from mock_server.journal.entries import RequestJournal
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.store.base import Store
@@ -28,3 +30,7 @@ LIFECYCLE_KEY = web.AppKey("lifecycle", Lifecycle)
 SEED_KEY = web.AppKey("seed", Seed)
 #: Present only in deterministic mode.
 DETERMINISM_KEY = web.AppKey("determinism", Determinism)
+#: What clients sent (`GET /_mock/requests`); empty and never filled with `--journal-size 0`.
+JOURNAL_KEY = web.AppKey("journal", RequestJournal)
+#: Present only with fault injection on (reset restarts the rules' `times` counts).
+FAULTS_KEY = web.AppKey("faults", FaultInjector)

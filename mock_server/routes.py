@@ -70,6 +70,8 @@ def control_routes() -> list[Route]:
         Route("POST", f"{CONTROL_PREFIX}/reset", control.reset),
         Route("GET", f"{CONTROL_PREFIX}/clock", control.read_clock),
         Route("POST", f"{CONTROL_PREFIX}/clock", control.set_clock),
+        Route("GET", f"{CONTROL_PREFIX}/requests", control.list_requests),
+        Route("DELETE", f"{CONTROL_PREFIX}/requests", control.clear_requests),
     ]
 
 

@@ -127,3 +127,45 @@ def fast_validator_for(name: str, version: str = DEFAULT_VERSION) -> jsonschema_
         formats=_format_functions(),
         retriever=_refuse_retrieval,
     )
+
+
+#: Where a generated v5 wrapper keeps the plain OAS schema its `@type` dispatch wraps (`v5/README.md`).
+_STRUCTURE_REF = "#/$defs/structure"
+
+
+def _undispatched(name: str, version: str, one_of: frozenset[str]) -> dict[str, Any]:
+    """Schema `name` as a validator that drops OpenAPI's `discriminator` sees it: a dispatching wrapper
+    keeps its structure without the `@type` dispatch (its `allOf`); a union named in `one_of` is an
+    exclusive `oneOf` again (the generator made every union an `anyOf`)."""
+    document = _document(name, version)
+    if document.get("$ref") == _STRUCTURE_REF and "structure" in document.get("$defs", {}):
+        structure = _exclusive(document["$defs"]["structure"], name in one_of)
+        plain = {key: value for key, value in document.items() if key != "allOf"}
+        return {**plain, "$defs": {**document["$defs"], "structure": structure}}
+    return _exclusive(document, name in one_of)
+
+
+def _exclusive(schema: dict[str, Any], one_of: bool) -> dict[str, Any]:
+    """`schema` with its top-level `anyOf` renamed `oneOf` when `one_of` (a shallow copy: the cached
+    documents stay untouched)."""
+    if not one_of or "anyOf" not in schema:
+        return schema
+    return {("oneOf" if key == "anyOf" else key): value for key, value in schema.items()}
+
+
+@cache
+def undispatched_validator_for(
+    name: str, version: str = "5", one_of: frozenset[str] = frozenset()
+) -> Draft202012Validator:
+    """A validator for schema `name` that judges as TM Forum's v5 CTK does (`validate.js` deletes every
+    `discriminator`, then ajv runs without format checkers): no `@type` dispatch, the unions in `one_of`
+    exclusive (exactly one member must match), formats not checked. For the official verdict only; the
+    toolkit's own verdicts use `validator_for`.
+    """
+    names = schema_names(version)
+    pairs = [
+        (schema_uri(each, version), DRAFT202012.create_resource(_undispatched(each, version, one_of)))
+        for each in names
+    ]
+    registry: Registry[Any] = Registry().with_resources(pairs)
+    return Draft202012Validator(_undispatched(name, version, one_of), registry=registry)

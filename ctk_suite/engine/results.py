@@ -29,6 +29,8 @@ class LevelOutcome:
     official_failed: int = 0
     not_run: int = 0
     ran: bool = True
+    #: Assertions the official kit would not evaluate either (v5: its verdict where ours is "not run").
+    official_not_run: int | None = None
 
     @property
     def passed(self) -> bool:
@@ -50,10 +52,16 @@ class LevelOutcome:
         """Assertions that got a verdict (not-run ones are counted apart)."""
         return self.total - self.not_run
 
+    @property
+    def official_evaluated(self) -> int:
+        """Assertions the official kit would evaluate: where ours is not run, it may still judge."""
+        return self.total - (self.not_run if self.official_not_run is None else self.official_not_run)
+
     def score(self, official: bool = False) -> str:
         """`61/63`: passed of evaluated."""
-        failed = self.official_failed if official else self.failed
-        return f"{self.evaluated - failed}/{self.evaluated}"
+        if official:
+            return f"{self.official_evaluated - self.official_failed}/{self.official_evaluated}"
+        return f"{self.evaluated - self.failed}/{self.evaluated}"
 
     def as_json(self) -> dict[str, Any]:
         """One entry of summary.json's `levels`."""
@@ -62,7 +70,8 @@ class LevelOutcome:
             "verdict": self.verdict,
             "passed": self.evaluated - self.failed,
             "total": self.evaluated,
-            "officialPassed": self.evaluated - self.official_failed,
+            "officialPassed": self.official_evaluated - self.official_failed,
+            "officialTotal": self.official_evaluated,
             "notRun": self.not_run,
         }
 
@@ -71,7 +80,7 @@ class LevelOutcome:
         if not self.ran:
             return f"{self.label}: not run"
         text = f"{self.label}: {self.verdict} ({self.score()}"
-        if self.official_failed != self.failed:
+        if self.official_failed != self.failed or self.official_evaluated != self.evaluated:
             text += f", official {self.score(official=True)}"
         if self.not_run:
             text += f", {self.not_run} not run"
@@ -145,4 +154,5 @@ def tally(key: str, label: str, results: list[UnitResult]) -> LevelOutcome:
         failed=sum(a.verdict is Verdict.FAILED for a in assertions) + unanswered,
         official_failed=sum(a.official_verdict is Verdict.FAILED for a in assertions) + unanswered,
         not_run=sum(a.verdict is Verdict.NOT_RUN for a in assertions),
+        official_not_run=sum(a.official_verdict is Verdict.NOT_RUN for a in assertions),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ctk_suite.engine.registry import Registry
 from ctk_suite.failures import Failure
 
 if TYPE_CHECKING:
@@ -14,29 +15,17 @@ if TYPE_CHECKING:
 ProbeFn = Callable[["ExtendedRun"], "Evidence"]
 CheckFn = Callable[["ExtendedRun"], Iterable[Failure]]
 
-PROBES: dict[str, ProbeFn] = {}
-CHECKS: dict[str, CheckFn] = {}
+#: Probes send their requests once per run; the checks that ask for one share its evidence.
+PROBES: Registry[ProbeFn] = Registry("probe")
+#: The check of each catalogue rule: it yields failures, nothing when the rule holds.
+CHECKS: Registry[CheckFn] = Registry("extended check")
 
 
 def probe(name: str) -> Callable[[ProbeFn], ProbeFn]:
-    """Register a probe: it sends its requests once per run; checks share its evidence."""
-
-    def decorate(run: ProbeFn) -> ProbeFn:
-        if name in PROBES:
-            raise ValueError(f"probe {name!r} registered twice")
-        PROBES[name] = run
-        return run
-
-    return decorate
+    """Register a probe under `name`."""
+    return PROBES.register(name)
 
 
 def check(rule_id: str) -> Callable[[CheckFn], CheckFn]:
-    """Register the check of catalogue rule `rule_id`; it yields failures, nothing when the rule holds."""
-
-    def decorate(run: CheckFn) -> CheckFn:
-        if rule_id in CHECKS:
-            raise ValueError(f"check {rule_id!r} registered twice")
-        CHECKS[rule_id] = run
-        return run
-
-    return decorate
+    """Register the check of catalogue rule `rule_id`."""
+    return CHECKS.register(rule_id)

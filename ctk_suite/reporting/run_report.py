@@ -111,7 +111,7 @@ class RunReport:
         parts = []
         for outcome in self.kit_outcomes():
             text = f"{outcome.label} {outcome.score()}"
-            if outcome.official_failed != outcome.failed:
+            if outcome.score(official=True) != outcome.score():
                 text += f" (official {outcome.score(official=True)})"
             if outcome.not_run:
                 text += f" ({outcome.not_run} not run)"

@@ -53,10 +53,14 @@ def notes(report: RunReport) -> list[str]:
 def _cleanup(report: RunReport) -> list[str]:
     cleanup = report.cleanup
     assert cleanup is not None
+    cancels = len(cleanup.cancel_requests)
+    kept_cancels = f"; {cancels} cancel request(s) kept (TMF622 has no DELETE for them)" if cancels else ""
+    created = f"cleanup: {cleanup.created} resource(s) created"
     if not cleanup.enabled:
         kept = ", ".join(cleanup.kept) or "none"
-        return [f"cleanup: off; resources the run created are left on the server: {clip(kept)}"]
-    lines = [f"cleanup: {len(cleanup.deleted)} resource(s) deleted, {len(cleanup.failed)} left on the server"]
+        return [f"{created} (cleanup off), left on the server: {clip(kept)}{kept_cancels}"]
+    left = len(cleanup.failed) + cancels
+    lines = [f"{created}, {len(cleanup.deleted)} deleted, {left} left on the server{kept_cancels}"]
     return lines + [f"  not deleted: {failure.id}: {failure.reason}" for failure in cleanup.failed]
 
 

@@ -16,7 +16,10 @@ CONFIG_ENV = f"{ENV_PREFIX}CONFIG"
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One `Settings` field as the user sees it; `kind` is value, flag (boolean) or many (repeatable)."""
+    """One `Settings` field as the user sees it; `kind` is value, flag (boolean), many (repeatable) or
+    list (comma-separated). A `secret` is read from its environment variable only: no flag shows it in
+    `ps`, no file keeps it, and Settings leaves it out of its repr.
+    """
 
     field: str
     name: str
@@ -25,6 +28,7 @@ class Option:
     metavar: str = "VALUE"
     kind: str = "value"
     group: str = "server"
+    secret: bool = False
 
     @property
     def flag(self) -> str:
@@ -45,8 +49,12 @@ def default_of(field_name: str) -> Any:
     return None if spec.default is MISSING else spec.default
 
 
-def _o(field_name: str, name: str, convert: cv.Convert, help_text: str, **extra: str) -> Option:
+def _o(field_name: str, name: str, convert: cv.Convert, help_text: str, **extra: Any) -> Option:
     return Option(field_name, name, convert, help_text, **extra)
+
+
+def _secret(field_name: str, help_text: str) -> Option:
+    return Option(field_name, field_name, cv.secret, help_text, "SECRET", group="sharing", secret=True)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -68,6 +76,13 @@ OPTIONS: tuple[Option, ...] = (
         metavar="N",
     ),
     _o("max_body_bytes", "max_body_bytes", cv.integer(1), "larger request bodies get 413", metavar="N"),
+    _o(
+        "body_timeout_s",
+        "body_timeout",
+        cv.seconds(positive=True),
+        "seconds a client has to send a request body; slower uploads get 408",
+        metavar="SECONDS",
+    ),
     _o("default_limit", "default_limit", cv.integer(1), "list page size without ?limit=", metavar="N"),
     _o("max_limit", "max_limit", cv.integer(1), "larger ?limit= values are cut to this", metavar="N"),
     _o(
@@ -159,8 +174,33 @@ OPTIONS: tuple[Option, ...] = (
         "notify_queue_size",
         "notify_queue_size",
         cv.integer(1),
-        "events waiting for delivery; newer ones are refused (and logged) when full",
+        "deliveries waiting (one per event and listener); beyond it events are dropped, logged and counted",
         metavar="N",
+        group="notify",
+    ),
+    _o(
+        "notify_queue_bytes",
+        "notify_queue_bytes",
+        cv.integer(1),
+        "bytes of event bodies waiting for delivery (one per event and listener); beyond it events are "
+        "dropped, logged and counted in GET /health",
+        metavar="BYTES",
+        group="notify",
+    ),
+    _o(
+        "notify_breaker_failures",
+        "notify_breaker_failures",
+        cv.integer(1),
+        "failed attempts in a row that open a listener's circuit: its events are then not tried",
+        metavar="N",
+        group="notify",
+    ),
+    _o(
+        "notify_breaker_cooldown_s",
+        "notify_breaker_cooldown",
+        cv.seconds(positive=True),
+        "seconds an open circuit waits before one probe delivery may close it again",
+        metavar="SECONDS",
         group="notify",
     ),
     _o(
@@ -179,6 +219,44 @@ OPTIONS: tuple[Option, ...] = (
         kind="flag",
         group="faults",
     ),
+    _secret("api_token", "API requests need 'Authorization: Bearer <it>' (or the API key)"),
+    _secret("api_key", "API requests need it in the API key header (or the bearer token)"),
+    _o(
+        "api_key_header",
+        "api_key_header",
+        cv.header_name,
+        "request header that carries the API key",
+        metavar="NAME",
+        group="sharing",
+    ),
+    _secret("control_token", "/_mock/* requests need 'Authorization: Bearer <it>'"),
+    _o(
+        "allowed_hosts",
+        "allowed_hosts",
+        cv.host_list,
+        "comma-separated host[:port] values of the Host header that may be written in href and Location "
+        "(without --public-url); none: localhost, 127.0.0.1 and [::1] only",
+        metavar="HOSTS",
+        kind="list",
+        group="sharing",
+    ),
+    _o(
+        "cors_origins",
+        "cors_origins",
+        cv.origin_list,
+        "comma-separated browser origins (scheme://host[:port], or *) allowed by CORS; none: CORS off",
+        metavar="ORIGINS",
+        kind="list",
+        group="sharing",
+    ),
+    _o(
+        "journal_size",
+        "journal_size",
+        cv.integer(0),
+        "requests kept for GET /_mock/requests, oldest dropped first; 0: no journal",
+        metavar="N",
+        group="sharing",
+    ),
 )
 
 BY_NAME: Mapping[str, Option] = {option.name: option for option in OPTIONS}
@@ -188,4 +266,5 @@ GROUPS = {
     "lifecycle": "automatic order progression",
     "notify": "hub notifications",
     "faults": "fault injection (off by default)",
+    "sharing": "sharing the mock: authentication, hosts, CORS, request journal",
 }

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: TMF622 v4 swagger `basePath` (without its trailing slash; routes are joined to it).
 DEFAULT_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
 DEFAULT_PORT = 8622
 MIB = 1024 * 1024
+#: Seconds a client has to send a whole request body (a stalled upload must not hold a connection).
+BODY_TIMEOUT_S = 30.0
 #: List page size without `?limit=` (see `Settings`), and the largest `limit` honoured.
 DEFAULT_LIMIT = 1000
-#: Hub notification delivery: queued events, attempts per listener, per-attempt timeout, first back-off.
+#: Hub notification delivery: queued deliveries and their bytes (600 queued 0.9 MB orders once held
+#: 1.2 GiB), attempts per listener, per-attempt timeout, first back-off, and the circuit breaker of
+#: each listener (failed attempts in a row that open it, seconds it stays open before a probe).
 NOTIFY_QUEUE_SIZE = 10_000
+NOTIFY_QUEUE_BYTES = 64 * MIB
 NOTIFY_ATTEMPTS = 4
 NOTIFY_TIMEOUT_S = 3.0
 NOTIFY_BACKOFF_S = 0.2
+NOTIFY_BREAKER_FAILURES = 5
+NOTIFY_BREAKER_COOLDOWN_S = 5.0
+#: Requests kept by the journal (`GET /_mock/requests`), oldest dropped first; 0 turns it off.
+JOURNAL_SIZE = 200
+#: Where deployments put an API key (the header name is an option).
+API_KEY_HEADER = "X-API-Key"
 
 _PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-_~%\[\]:]+$")
 
@@ -50,6 +61,7 @@ class Settings:
     base_path: str = DEFAULT_BASE_PATH
     public_url: str | None = None
     max_body_bytes: int = MIB
+    body_timeout_s: float = BODY_TIMEOUT_S
     default_limit: int = DEFAULT_LIMIT
     max_limit: int = DEFAULT_LIMIT
     # Persistence: None keeps orders in memory; a file path selects the SQLite store.
@@ -72,14 +84,22 @@ class Settings:
     notify_timeout_s: float = NOTIFY_TIMEOUT_S
     notify_backoff_s: float = NOTIFY_BACKOFF_S
     notify_queue_size: int = NOTIFY_QUEUE_SIZE
+    notify_queue_bytes: int = NOTIFY_QUEUE_BYTES
+    notify_breaker_failures: int = NOTIFY_BREAKER_FAILURES
+    notify_breaker_cooldown_s: float = NOTIFY_BREAKER_COOLDOWN_S
     # Fault injection, off unless a faults file is given or faults_enabled turns on the per-request header.
     faults_file: str | None = None
     faults_enabled: bool = False
-
-    @property
-    def api_root(self) -> str:
-        """`<public URL><base path>`: relative without a public URL (where no request names the host)."""
-        return f"{self.public_url or ''}{self.base_path}"
+    # Sharing the mock: secrets come from the environment only and stay out of repr (and so of logs).
+    api_token: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    api_key_header: str = API_KEY_HEADER
+    control_token: str | None = field(default=None, repr=False)
+    #: Host header values whose name may be written in href/Location (empty: loopback names only).
+    allowed_hosts: tuple[str, ...] = ()
+    #: Browser origins allowed by CORS (`*` for any); empty: CORS off.
+    cors_origins: tuple[str, ...] = ()
+    journal_size: int = JOURNAL_SIZE
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -90,8 +110,12 @@ class Settings:
             raise ValueError(f"public URL {self.public_url!r} is not normalized")
         if self.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be positive")
+        if not self.body_timeout_s > 0:
+            raise ValueError("body_timeout_s must be positive")
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("need 1 <= default_limit <= max_limit")
+        if self.journal_size < 0:
+            raise ValueError("journal_size must be 0 or more")
         self._check_replicas()
 
     def _check_replicas(self) -> None:

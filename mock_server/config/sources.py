@@ -46,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     groups = {key: parser.add_argument_group(title) for key, title in GROUPS.items()}
     for option in OPTIONS:
-        _add(groups[option.group], option)
+        if not option.secret:
+            _add(groups[option.group], option)
+    secrets = "; ".join(f"{option.env}: {option.help}" for option in OPTIONS if option.secret)
+    groups["sharing"].description = f"secrets, from the environment only (never a flag or a file): {secrets}"
     return parser
 
 
@@ -148,6 +151,10 @@ def load_file(path: str) -> Layer:
 
 
 def _option_for(path: str, key: Any) -> Option:
+    if isinstance(key, str) and key in BY_NAME and BY_NAME[key].secret:
+        raise ConfigError(
+            f"config file {path!r}: {key!r} is a secret; set {BY_NAME[key].env} in the environment instead"
+        )
     if isinstance(key, str) and key in BY_NAME:
         return BY_NAME[key]
     renamed = {option.field: option.name for option in OPTIONS}
@@ -163,8 +170,8 @@ def _file_entry(path: str, key: str, value: Any) -> tuple[Any, str]:
 
 def _yaml_value(option: Option, value: Any) -> object:
     if value is None:
-        if option.optional or option.kind == "many":
-            return () if option.kind == "many" else None
+        if option.optional or option.kind in {"many", "list"}:
+            return () if option.kind in {"many", "list"} else None
         raise ValueError("needs a value; remove the key to use the default")
     if option.kind == "many":
         return tuple(
@@ -172,6 +179,8 @@ def _yaml_value(option: Option, value: Any) -> object:
         )
     if option.kind == "flag":
         return value if isinstance(value, bool) else option.convert(_scalar(value))
+    if option.kind == "list" and isinstance(value, list):  # a YAML list or one comma-separated string
+        return option.convert(",".join(_scalar(item) for item in value))
     if isinstance(value, bool):
         raise ValueError(f"{value} is a boolean; expected {option.metavar}")
     return option.convert(_scalar(value))

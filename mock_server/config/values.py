@@ -7,6 +7,7 @@ has to prefix where the value came from (`--port`, `TMF622_MOCK_PORT`, `mock.yam
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,11 @@ Convert = Callable[[str], object]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
+#: RFC 9110 token: what a header name may hold.
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+#: RFC 3986 host (reg-name, IPv4 or [IPv6]) with an optional port: what a Host header may hold.
+HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%]+)(:\d{1,5})?$")
+_ORIGIN = re.compile(r"^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%]+)(:\d{1,5})?$")
 
 
 def integer(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -109,3 +115,41 @@ def faults_file(text: str) -> str:
     path = existing_file(text)
     load_plan(path)
     return path
+
+
+def secret(text: str) -> str:
+    """A token or key; the message never repeats the value (it may be half a real secret)."""
+    if not text.strip():
+        raise ValueError("is empty; give the secret")
+    if len(text.strip()) < 8:
+        raise ValueError("is shorter than 8 characters; use a longer secret")
+    return text.strip()
+
+
+def header_name(text: str) -> str:
+    name = non_empty(text)
+    if not _TOKEN.match(name):
+        raise ValueError(f"{name[:100]!r} is not a header name, e.g. X-API-Key")
+    return name
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip().lower() for item in text.split(",") if item.strip()]
+
+
+def host_list(text: str) -> tuple[str, ...]:
+    """`api.example.com, mock.local:8622` -> lower-case host[:port] entries (a port-less entry: any port)."""
+    hosts = _items(text)
+    for host in hosts:
+        if not HOST.match(host):
+            raise ValueError(f"{host[:100]!r} is not host or host:port, e.g. mock.example.com:8622")
+    return tuple(hosts)
+
+
+def origin_list(text: str) -> tuple[str, ...]:
+    """`https://app.example.com, http://localhost:3000` or `*` (any origin)."""
+    origins = [item.rstrip("/") for item in _items(text)]
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.match(origin):
+            raise ValueError(f"{origin[:100]!r} is not an origin scheme://host[:port] or *")
+    return tuple(origins)

@@ -2,8 +2,9 @@
 
 The rules, one place for handlers and background steps alike:
 - create: `<collection>CreateEvent`;
-- a `state` change: `<collection>StateChangeEvent` (a server-set `completionDate` rides along; the
-  server's own steps, such as cancellation, publish state changes only);
+- a `state` change: `<collection>StateChangeEvent` (a server-set `completionDate` and the items that
+  follow the order's state ride along; the server's own steps, such as cancellation, publish state
+  changes only);
 - any other first-level change of a productOrder: `productOrderAttributeValueChangeEvent` whose
   `fieldPath` names the changed fields (v4 defines no attribute change event for cancelProductOrder);
 - DELETE of a productOrder: `productOrderDeleteEvent` (v4 defines none for cancelProductOrder);
@@ -12,21 +13,26 @@ The rules, one place for handlers and background steps alike:
   party (TMF622B: an order must "at least specify the customer"), else without `fieldPath`; and when a
   cancelProductOrder is created without `cancellationReason`, with `fieldPath` "cancellationReason".
   The request is informative: the cancellation goes on without waiting for an answer.
+Events follow a change already stored: `GuardedSink` logs a failing publish instead of failing the request.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from mock_server.domain.order_items import move_items
 from mock_server.domain.state_machine import OrderState
 
+LOG = logging.getLogger(__name__)
 Resource = Mapping[str, Any]
 #: A state change event covers these; only other differences make an attribute value change event.
 STATE_FIELDS = frozenset({"state", "completionDate"})
 _ABSENT = object()
 #: Order states in which the provider waits for the customer (TMF622 v4 user guide state diagram).
 WAITING_STATES = frozenset({OrderState.HELD.value, OrderState.PENDING.value})
+_ORDER_STATES = frozenset(OrderState)
 
 
 class EventSink(Protocol):
@@ -70,6 +76,21 @@ class FanOutSink:
             sink.publish(event_type, resource, field_path=field_path)
 
 
+class GuardedSink:
+    """Publishes to `inner`, logging instead of raising: events follow a change already stored, so a
+    failure here must not turn a done change into an error answer (all or nothing per request).
+    """
+
+    def __init__(self, inner: EventSink) -> None:
+        self.inner = inner
+
+    def publish(self, event_type: str, resource: Resource, *, field_path: Sequence[str] = ()) -> None:
+        try:
+            self.inner.publish(event_type, resource, field_path=field_path)
+        except Exception:  # any failure: the change it reports stands either way
+            LOG.exception("%s about %r was not published", event_type, resource.get("id"))
+
+
 def changed_fields(before: Resource, after: Resource) -> list[str]:
     """First-level fields added, removed or changed, other than the state fields, sorted."""
     names = (set(before) | set(after)) - STATE_FIELDS
@@ -98,10 +119,19 @@ def publish_state_change(events: EventSink, collection: str, before: Resource, a
         events.publish(f"{collection}InformationRequiredEvent", after, field_path=missing_information(after))
 
 
+def _items_moved(before: Resource, after: Resource) -> Resource:
+    """`before` with its items where the order's state change alone moves them: a part of that
+    change (as in the server's own steps), not an attribute change of its own."""
+    state = after.get("state")
+    if state == before.get("state") or state not in _ORDER_STATES or "productOrderItem" not in before:
+        return before
+    return {**before, "productOrderItem": move_items(before.get("productOrderItem"), OrderState(state))}
+
+
 def publish_update(events: EventSink, collection: str, before: Resource, after: Resource) -> None:
     """After a PATCH: state events first, then one attribute change event naming the other fields."""
     publish_state_change(events, collection, before, after)
-    fields = changed_fields(before, after)
+    fields = changed_fields(_items_moved(before, after), after)
     if fields and collection == "productOrder":
         events.publish(f"{collection}AttributeValueChangeEvent", after, field_path=fields)
 

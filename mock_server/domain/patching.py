@@ -8,6 +8,7 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 
+from mock_server.domain.patch_budget import apply_json_patch
 from mock_server.http.bodies import JSON, JSON_PATCH, MERGE_PATCH, json_type
 from mock_server.http.errors import bad_request
 
@@ -41,19 +42,21 @@ _PATCH_ERRORS = (
 )
 
 
-def _json_patch(document: dict[str, Any], operations: Any) -> Any:
+def _json_patch(document: dict[str, Any], operations: Any, max_bytes: int) -> Any:
     if not isinstance(operations, list):
         raise bad_request(f"$: a JSON Patch body must be an array of operations, got {json_type(operations)}")
     try:
-        return jsonpatch.JsonPatch(operations).apply(document, in_place=False)
+        return apply_json_patch(document, operations, max_bytes)
     except _PATCH_ERRORS as exc:
         raise bad_request(f"JSON Patch cannot be applied: {exc}") from None
 
 
-def apply_patch(document: dict[str, Any], media_type: str, body: Any) -> dict[str, Any]:
-    """The patched copy of `document`; `document` itself is left untouched."""
+def apply_patch(document: dict[str, Any], media_type: str, body: Any, max_bytes: int) -> dict[str, Any]:
+    """The patched copy of `document`; `document` itself is left untouched. A JSON Patch stops at
+    `max_bytes` (see `patch_budget`); a merge patch cannot grow a resource by more than its own size.
+    """
     if media_type == JSON_PATCH:
-        patched = _json_patch(document, body)
+        patched = _json_patch(document, body, max_bytes)
     elif isinstance(body, dict):
         patched = merge_patch(document, body)
     else:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.domain.state_machine import ORDER_ITEM, OrderState
-from mock_server.http.errors import conflict
+from mock_server.domain.order_items import check_items_kept, follow_order_state, settle_item_states
+from mock_server.domain.state_machine import OrderState
 
 Resource = dict[str, Any]
 
@@ -34,28 +34,13 @@ def new_product_order(body: Resource, *, order_id: str, href: str, order_date: s
     return order
 
 
-def _items_by_id(order: Resource) -> dict[Any, Resource]:
-    items = order.get("productOrderItem")
-    if not isinstance(items, list):
-        return {}
-    return {item.get("id"): item for item in items if isinstance(item, dict)}
-
-
-def check_item_transitions(before: Resource, after: Resource) -> None:
-    """An item kept by a PATCH (same id) may only move along the item state table (409)."""
-    old_items = _items_by_id(before)
-    for item_id, item in _items_by_id(after).items():
-        old_state = old_items.get(item_id, {}).get("state")
-        new_state = item.get("state")
-        if isinstance(old_state, str) and isinstance(new_state, str):
-            refusal = ORDER_ITEM.refusal(old_state, new_state)
-            if refusal is not None:
-                raise conflict(f"productOrderItem {item_id!r}: {refusal}")
-
-
 def on_order_updated(before: Resource, after: Resource, now: str) -> None:
-    """TMF622B: `completionDate` "must be filled when an order is completed"."""
-    check_item_transitions(before, after)
+    """The item rules of `order_items`, and TMF622B: `completionDate` "must be filled when an order
+    is completed" (by the server: a PATCH cannot set it, see `resources.PRODUCT_ORDER.read_only`).
+    """
+    check_items_kept(after)
+    settle_item_states(before, after)
+    follow_order_state(before, after)
     reached = after.get("state") == OrderState.COMPLETED and before.get("state") != OrderState.COMPLETED
     if reached and "completionDate" not in after:
         after["completionDate"] = now

@@ -28,7 +28,9 @@ PRODUCT_ORDER = ResourceKind(
     type_name="ProductOrder",
     schema="ProductOrder",
     create_schema="ProductOrder_Create",
-    read_only=("id", "href", "orderDate"),  # swagger ProductOrder_Update leaves these out
+    # Server-owned (refused by ProductOrder_Create) except `state`, which PATCH moves along the
+    # table; `@type` stays the class the order was created as.
+    read_only=("id", "href", "orderDate", "completionDate", "expectedCompletionDate", "@type"),
     machine=ORDER,
 )
 CANCEL_PRODUCT_ORDER = ResourceKind(
@@ -36,6 +38,6 @@ CANCEL_PRODUCT_ORDER = ResourceKind(
     type_name="CancelProductOrder",
     schema="CancelProductOrder",
     create_schema="CancelProductOrder_Create",
-    read_only=("id", "href"),
+    read_only=("id", "href", "effectiveCancellationDate", "@type"),  # as for PRODUCT_ORDER
     machine=TASK,
 )

@@ -6,8 +6,8 @@ are read as JSON, any other name as YAML (timestamps stay strings: no YAML date 
 
 Each entry is a resource as the server would return it. Server-owned fields may be given or left
 out; when absent the server fills them in as on POST: `id` (a new id, a counter id in
-deterministic mode), `href` (`<public URL or nothing><base path>/<collection>/<id>`: relative
-when no --public-url is set, since no request tells the host yet), `state` (acknowledged),
+deterministic mode), `href` (`<root><base path>/<collection>/<id>`, absolute: the root is
+the one `access.hosts.start_root` gives, as for created orders), `state` (acknowledged),
 `@type`, and for orders `orderDate` (the clock), `relatedParty` ([]) and `completionDate` for a
 completed order (TMF622B). The completed entry must then be a valid `ProductOrder` /
 `CancelProductOrder` (our schemas); any problem is reported as ``<file>: $.productOrder[2].state:

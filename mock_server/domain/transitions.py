@@ -12,8 +12,9 @@ from typing import Any
 
 from mock_server.domain.clock import Clock, timestamp
 from mock_server.domain.events import EventSink, publish_state_change
+from mock_server.domain.order_items import move_items
 from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
-from mock_server.domain.state_machine import ORDER_ITEM, OrderState
+from mock_server.domain.state_machine import OrderState
 from mock_server.store.base import Collection, Store, WriteConflict, rewrite
 
 Resource = dict[str, Any]
@@ -22,22 +23,6 @@ _MACHINES = {
     PRODUCT_ORDER.collection: PRODUCT_ORDER.machine,
     CANCEL_PRODUCT_ORDER.collection: CANCEL_PRODUCT_ORDER.machine,
 }
-
-
-def move_items(items: Any, target: OrderState) -> Any:
-    """Items (nested ones too) follow the order where their own table allows: a completed item stays."""
-    if not isinstance(items, list):
-        return items
-    return [_move_item(item, target) if isinstance(item, dict) else item for item in items]
-
-
-def _move_item(item: Resource, target: OrderState) -> Resource:
-    moved = dict(item)
-    if ORDER_ITEM.allows(str(item.get("state")), target):
-        moved["state"] = target.value
-    if "productOrderItem" in item:
-        moved["productOrderItem"] = move_items(item["productOrderItem"], target)
-    return moved
 
 
 def order_at(order: Resource, target: OrderState, now: Callable[[], str]) -> Resource:

@@ -31,9 +31,11 @@ def check_state(kind: ResourceKind, before: Resource, after: Resource) -> None:
             raise conflict(refusal)
 
 
-def updated(kind: ResourceKind, before: Resource, media_type: str, body: Any, now: str) -> Resource:
+def updated(
+    kind: ResourceKind, before: Resource, media_type: str, body: Any, *, now: str, max_bytes: int
+) -> Resource:
     """The resource after the patch, or an ApiError with nothing changed."""
-    after = apply_patch(before, media_type, body)
+    after = apply_patch(before, media_type, body, max_bytes)
     check_read_only(kind, before, after)
     require_valid(kind.schema, after)
     check_state(kind, before, after)

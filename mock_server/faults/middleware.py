@@ -42,6 +42,7 @@ class FaultInjector:
         # Not for security: a seeded generator is the point (reproducible fault sequences).
         self._random = random.Random(plan.seed)  # noqa: S311
         self._sleep = sleep
+        self._applied: dict[int, int] = {}  # rule index -> requests it was applied to (for `times`)
 
     def choose(self, method: str, path: str, header: str | None) -> tuple[Fault, str] | None:
         """(fault, where it came from) or None; a malformed header is a 400 for the client to fix."""
@@ -53,10 +54,18 @@ class FaultInjector:
             except FaultSpecError as exc:
                 raise ApiError(400, str(exc)) from None
         relative = relative_path(path, self.base_path)
-        for rule in self.plan.rules:
+        for index, rule in enumerate(self.plan.rules):
+            used = self._applied.get(index, 0)
+            if rule.times is not None and used >= rule.times:
+                continue
             if rule.route.matches(method, relative) and self._draw(rule.probability):
+                self._applied[index] = used + 1
                 return rule.fault, rule.label
         return None
+
+    def reset(self) -> None:
+        """Rules with `times` fail their first requests again (`POST /_mock/reset`)."""
+        self._applied.clear()
 
     def _draw(self, probability: float) -> bool:
         """Certain rules draw nothing, so adding one does not shift the sequence of the others."""
@@ -77,7 +86,8 @@ class FaultInjector:
         if fault.latency_ms is not None:
             await self._sleep(self.latency_s(fault))
         if fault.status is not None:
-            raise ApiError(fault.status, f"Fault injected by the mock ({source}): {fault.describe()}")
+            retry = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
+            raise ApiError(fault.status, f"Fault injected by the mock ({source}): {fault.describe()}", retry)
         if fault.drop:
             return drop_connection(request)
         if fault.malformed is not None:
@@ -111,12 +121,17 @@ def malformed(response: web.StreamResponse, kind: str) -> web.StreamResponse:
     return web.Response(status=status, body=broken, headers={**headers, "Content-Type": JSON_CONTENT_TYPE})
 
 
-def fault_middleware(settings: Settings) -> Middleware | None:
-    """The middleware for these settings, or None when fault injection is off (the default)."""
+def fault_injector(settings: Settings) -> FaultInjector | None:
+    """The injector for these settings, or None when fault injection is off (the default)."""
     if settings.faults_file is None and not settings.faults_enabled:
         return None
     plan = load_plan(settings.faults_file) if settings.faults_file is not None else FaultPlan()
-    injector = FaultInjector(plan, settings.base_path)
+    return FaultInjector(plan, settings.base_path)
+
+
+def fault_middleware(injector: FaultInjector | None) -> Middleware | None:
+    if injector is None:
+        return None
 
     @web.middleware
     async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:

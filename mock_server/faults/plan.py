@@ -8,13 +8,15 @@ A faults file (every key but `route` optional; one of latency_ms, status, drop, 
         probability: 0.2           # 0..1, default 1
         latency_ms: [100, 400]     # or 250, or "100-400"; waited before the outcome below
         status: 503                # answer this error status with a TMF Error, without processing
+        retry_after: 2             # seconds in Retry-After (429 and 503 only; default 1 for them)
+        times: 2                   # only the first 2 matching requests; later ones succeed
       - route: GET /productOrder/*  # `*` is one path segment, a final `**` any number of them
         drop: true                 # close the connection without answering
       - route: /cancelProductOrder
         malformed: truncated       # or non-json: process the request, then corrupt the answer's body
 
-The header holds the same faults for one request: `status=503`, `latency=200` (or `100-400`),
-`drop`, `malformed` (or `malformed=non-json`), several joined by commas.
+The header holds the same faults for one request: `status=503`, `retry-after=2`, `latency=200`
+(or `100-400`), `drop`, `malformed` (or `malformed=non-json`), several joined by commas.
 """
 
 from __future__ import annotations
@@ -32,11 +34,15 @@ Malformed = Literal["truncated", "non-json"]
 MALFORMED_KINDS: tuple[Malformed, ...] = ("truncated", "non-json")
 #: Longer waits would only hang a client's test run; a minute covers any client timeout worth testing.
 MAX_LATENCY_MS = 60_000
-RULE_KEYS = ("route", "probability", "latency_ms", "status", "drop", "malformed")
+#: Statuses whose answer tells the client when to come back (RFC 9110 10.2.3, RFC 6585 4).
+RETRY_STATUSES = frozenset({429, 503})
+DEFAULT_RETRY_AFTER_S = 1
+MAX_RETRY_AFTER_S = 3600
+RULE_KEYS = ("route", "probability", "latency_ms", "status", "retry_after", "drop", "malformed", "times")
 FILE_KEYS = ("seed", "rules")
 _LATENCY = re.compile(r"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?$")
 _METHOD = re.compile(r"^(\*|[A-Za-z]+)$")
-HEADER_SYNTAX = "status=NNN, latency=MS or MS-MS, drop, malformed or malformed=non-json"
+HEADER_SYNTAX = "status=NNN, latency=MS or MS-MS, drop, malformed or malformed=non-json, retry-after=S"
 
 
 class FaultSpecError(ValueError):
@@ -51,6 +57,7 @@ class Fault:
     status: int | None = None
     drop: bool = False
     malformed: Malformed | None = None
+    retry_after_s: int | None = None
 
     def __post_init__(self) -> None:
         outcomes = [self.status is not None, self.drop, self.malformed is not None]
@@ -58,6 +65,15 @@ class Fault:
             raise FaultSpecError("choose one of status, drop and malformed, not several")
         if not any(outcomes) and self.latency_ms is None:
             raise FaultSpecError("no fault given; use latency_ms, status, drop or malformed")
+        if self.retry_after_s is not None and self.status not in RETRY_STATUSES:
+            raise FaultSpecError("retry_after goes with status 429 or 503 only")
+
+    @property
+    def retry_after(self) -> str | None:
+        """The Retry-After value of a forced 429 or 503 (a client's back-off is what is tested)."""
+        if self.status not in RETRY_STATUSES:
+            return None
+        return str(DEFAULT_RETRY_AFTER_S if self.retry_after_s is None else self.retry_after_s)
 
     def describe(self) -> str:
         parts = []
@@ -66,6 +82,8 @@ class Fault:
             parts.append(f"latency={low}" if low == high else f"latency={low}-{high}")
         if self.status is not None:
             parts.append(f"status={self.status}")
+        if self.retry_after_s is not None:
+            parts.append(f"retry-after={self.retry_after_s}")
         if self.drop:
             parts.append("drop")
         if self.malformed is not None:
@@ -111,6 +129,7 @@ class Rule:
     fault: Fault
     probability: float
     label: str  # `rule 1 (POST /productOrder)`, shown in the injected Error message and the log
+    times: int | None = None  # applies to the first `times` matching requests only (None: every one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +172,20 @@ def parse_malformed(value: Any) -> Malformed:
     raise FaultSpecError(f"malformed {value!r} is not one of: truncated, non-json")
 
 
+def parse_retry_after(value: Any) -> int:
+    """Whole seconds (RFC 9110 delay-seconds), 0..MAX_RETRY_AFTER_S."""
+    text = str(value).strip() if type(value) in {int, str} else ""
+    if not text.isdigit() or not text.isascii() or int(text) > MAX_RETRY_AFTER_S:
+        raise FaultSpecError(f"retry_after {value!r} is not whole seconds from 0 to {MAX_RETRY_AFTER_S}")
+    return int(text)
+
+
+def _times(value: Any) -> int:
+    if type(value) is not int or value < 1:
+        raise FaultSpecError(f"times {value!r} is not a whole number of 1 or more")
+    return value
+
+
 def _probability(value: Any) -> float:
     if type(value) not in {int, float} or not 0 <= value <= 1:
         raise FaultSpecError(f"probability {value!r} is not a number from 0 to 1, e.g. 0.25")
@@ -176,12 +209,14 @@ def parse_rule(data: Any, number: int) -> Rule:
             status=parse_status(data["status"]) if "status" in data else None,
             drop=_drop(data.get("drop", False)),
             malformed=parse_malformed(data["malformed"]) if "malformed" in data else None,
+            retry_after_s=parse_retry_after(data["retry_after"]) if "retry_after" in data else None,
         )
         route = RoutePattern.parse(data["route"])
         probability = _probability(data.get("probability", 1))
+        times = _times(data["times"]) if "times" in data else None
     except FaultSpecError as exc:
         raise FaultSpecError(f"{where}: {exc}") from None
-    return Rule(route, fault, probability, f"rule {number} ({data['route'].strip()})")
+    return Rule(route, fault, probability, f"rule {number} ({data['route'].strip()})", times)
 
 
 def _drop(value: Any) -> bool:
@@ -236,8 +271,15 @@ _HEADER_PARSERS: Mapping[str, Callable[[str], Any]] = {
     "latency": parse_latency,
     "drop": lambda _: True,
     "malformed": lambda arg: parse_malformed(arg or True),
+    "retry-after": parse_retry_after,
 }
-_HEADER_FIELDS = {"status": "status", "latency": "latency_ms", "drop": "drop", "malformed": "malformed"}
+_HEADER_FIELDS = {
+    "status": "status",
+    "latency": "latency_ms",
+    "drop": "drop",
+    "malformed": "malformed",
+    "retry-after": "retry_after_s",
+}
 
 
 def _header_value(name: str, argument: str, token: str) -> Any:

@@ -2,42 +2,30 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from collections.abc import Callable
 
 from aiohttp import web
 
+from mock_server.access.hosts import request_root
 from mock_server.domain.clock import timestamp
 from mock_server.domain.events import publish_deleted, publish_update
+from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
 from mock_server.http.bodies import read_json
-from mock_server.http.errors import ApiError, bad_request, not_found
+from mock_server.http.errors import ApiError, not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
-from mock_server.store.base import Stored, WriteConflict, rewrite
-from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
-
-#: RFC 3986 host (reg-name, IPv4 or [IPv6]) with an optional port: what a Host header may hold.
-_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%]+)(:\d{1,5})?$")
-
-
-@lru_cache(maxsize=64)  # clients send a handful of Host values; bounded, as the header is theirs
-def _root_url(scheme: str, host: str) -> str:
-    """`scheme://host[:port]` once the Host header has been checked (an invalid one is never cached)."""
-    if not _HOST.match(host):
-        raise bad_request(f"Host header {host[:100]!r} is not a valid host[:port]")
-    return f"{scheme}://{host}"
+from mock_server.store.attributes import attributes_of, parse_checked_query
+from mock_server.store.base import Resource, Stored, WriteConflict, rewrite
+from mock_server.store.query import count_headers, parse_fields, select_fields
 
 
 def api_url(request: web.Request, segment: str) -> str:
-    """`<public URL><base path>/<segment>`; without --public-url, from the request's Host."""
+    """`<public URL or allowed Host><base path>/<segment>` (see `access.hosts`)."""
     settings = request.app[SETTINGS_KEY]
-    root = settings.public_url
-    if root is None:
-        root = _root_url(request.scheme, request.host)
-    return f"{root}{settings.base_path}/{segment}"
+    return f"{request_root(request, settings)}{settings.base_path}/{segment}"
 
 
 def collection_url(request: web.Request, kind: ResourceKind) -> str:
@@ -68,7 +56,9 @@ class ResourceHandlers:
     async def list(self, request: web.Request) -> web.Response:
         """Without `fields`, the page is the store's JSON bytes joined: no dict is built."""
         settings, store = request.app[SETTINGS_KEY], request.app[STORE_KEY]
-        query = parse_query(request.query.items(), settings.default_limit, settings.max_limit)
+        query = parse_checked_query(
+            request.query.items(), settings.default_limit, settings.max_limit, attributes_of(self.kind.schema)
+        )
         page = store.query(self.kind.collection, query)
         headers = count_headers(page.total, len(page))
         if query.fields is None:
@@ -82,22 +72,34 @@ class ResourceHandlers:
         return json_response(select_fields(find(request, self.kind).resource(), parse_fields(fields)))
 
     async def patch(self, request: web.Request) -> web.Response:
-        """Read, change, write; re-done if another replica wrote in between (`store.base.rewrite`)."""
+        """Everything that can refuse the change (rules, limits, encoding) runs before the write; the
+        change is re-done on the current resource if another replica wrote in between (`rewrite`)."""
         media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
+        limit = resource_limit(request.app[SETTINGS_KEY].max_body_bytes)
+        encoded: list[bytes] = []
+
+        def change(before: Resource) -> Resource:
+            after = updated(self.kind, before, media_type, body, now=now_text(request), max_bytes=limit)
+            encoded[:] = [bounded_json(after, limit)]
+            return after
+
+        before, after = self._rewrite(request, change)
+        publish_update(request.app[EVENTS_KEY], self.kind.collection, before, after)
+        return json_bytes_response(encoded[0])
+
+    def _rewrite(
+        self, request: web.Request, change: Callable[[Resource], Resource]
+    ) -> tuple[Resource, Resource]:
+        """(before, after) of the resource in the path; 404 if it is gone, 409 after too many races."""
         try:
             changed = rewrite(
-                request.app[STORE_KEY],
-                self.kind.collection,
-                lambda: find(request, self.kind),
-                lambda before: updated(self.kind, before, media_type, body, now_text(request)),
+                request.app[STORE_KEY], self.kind.collection, lambda: find(request, self.kind), change
             )
         except WriteConflict as exc:
             raise ApiError(409, f"{exc}: try again") from None
         if changed is None:  # deleted between the read and the write
             raise not_found(f"No {self.kind.collection} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
-        before, after = changed
-        publish_update(request.app[EVENTS_KEY], self.kind.collection, before, after)
-        return json_response(after)
+        return changed
 
     async def delete(self, request: web.Request) -> web.Response:
         resource = find(request, self.kind).resource()

@@ -5,25 +5,37 @@
   notifier), restarts the id counter and the clock in deterministic mode, then stores the seed
   files' entries again. After a reset the mock answers exactly as right after its start.
 - ``GET /_mock/deliveries`` -> 200: every hub delivery attempt (and refused event), oldest first.
+- ``GET /_mock/requests`` -> 200: the request journal, oldest first (secrets masked; bounded by
+  ``--journal-size``), ``?method=POST&path=/x`` keeps the matching entries;
+  ``DELETE /_mock/requests`` -> 204 empties it (reset does too).
 - ``GET /_mock/clock`` -> 200 ``{"now": <next reading>, "deterministic": <bool>}``.
 - ``POST /_mock/clock`` with ``{"now": "2026-05-01T12:00:00.000Z"}`` -> 200 ``{"now": ...}``: in
   deterministic mode the next server timestamp is that instant (then +1 ms per reading). Without
   deterministic mode the clock is the real one: 409.
+
+A POST here needs `Content-Type: application/json` (415 otherwise), even without a body: a web page
+can send a cross-origin `text/plain` or form POST without asking, but not a JSON one.
 """
 
 from __future__ import annotations
 
-from aiohttp import web
+import functools
 
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from mock_server.access.hosts import start_root
 from mock_server.domain.clock import timestamp
 from mock_server.domain.determinism import parse_moment
-from mock_server.http.bodies import read_object
+from mock_server.http.bodies import JSON, media_type, read_object
 from mock_server.http.errors import ApiError, bad_request
 from mock_server.http.responses import json_response
 from mock_server.keys import (
     CLOCK_KEY,
     DETERMINISM_KEY,
+    FAULTS_KEY,
     HUB_KEY,
+    JOURNAL_KEY,
     NEW_ID_KEY,
     NOTIFIER_KEY,
     SEED_KEY,
@@ -34,7 +46,7 @@ from mock_server.keys import (
 
 def apply_seed(app: web.Application) -> None:
     """Store the seed files' entries (into an empty store: at start and after a reset)."""
-    root = app[SETTINGS_KEY].api_root
+    root = start_root(app[SETTINGS_KEY]) + app[SETTINGS_KEY].base_path
     app[SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root)
 
 
@@ -42,14 +54,29 @@ def reset_app(app: web.Application) -> None:
     """Back to the state right after start (see the module docstring)."""
     app[HUB_KEY].clear()
     app[NOTIFIER_KEY].reset()
+    app[JOURNAL_KEY].clear()
     if DETERMINISM_KEY in app:
         app[DETERMINISM_KEY].reset()
+    if FAULTS_KEY in app:
+        app[FAULTS_KEY].reset()
     with app[STORE_KEY].bulk():  # emptied and re-seeded in one transaction
         app[STORE_KEY].reset()
         apply_seed(app)
 
 
-async def reset(request: web.Request) -> web.Response:
+def json_only(handler: Handler) -> Handler:
+    """415 unless `Content-Type: application/json`, checked before anything else (see the docstring)."""
+
+    @functools.wraps(handler)
+    async def checked(request: web.Request) -> web.StreamResponse:
+        media_type(request, (JSON,))
+        return await handler(request)
+
+    return checked
+
+
+@json_only
+async def reset(request: web.Request) -> web.StreamResponse:
     reset_app(request.app)
     return web.Response(status=204)
 
@@ -60,7 +87,8 @@ async def read_clock(request: web.Request) -> web.Response:
     return json_response({"now": timestamp(now), "deterministic": determinism is not None})
 
 
-async def set_clock(request: web.Request) -> web.Response:
+@json_only
+async def set_clock(request: web.Request) -> web.StreamResponse:
     determinism = request.app.get(DETERMINISM_KEY)
     if determinism is None:
         raise ApiError(409, "The clock can only be set in deterministic mode (--deterministic)")
@@ -78,3 +106,17 @@ async def set_clock(request: web.Request) -> web.Response:
 async def list_deliveries(request: web.Request) -> web.Response:
     """GET /_mock/deliveries: the notifier's delivery log as a JSON array, oldest first."""
     return json_response(request.app[NOTIFIER_KEY].deliveries())
+
+
+async def list_requests(request: web.Request) -> web.Response:
+    """GET /_mock/requests[?method=POST][&path=/...]: what clients sent (controls excluded), oldest first."""
+    unknown = sorted(set(request.query) - {"method", "path"})
+    if unknown:
+        raise bad_request(f"Unknown parameter {unknown[0][:50]!r}; filter with method and path")
+    method, path = request.query.get("method"), request.query.get("path")
+    return json_response(request.app[JOURNAL_KEY].entries(method, path))
+
+
+async def clear_requests(request: web.Request) -> web.Response:
+    request.app[JOURNAL_KEY].clear()
+    return web.Response(status=204)

@@ -1,11 +1,12 @@
-"""Health check: `GET /health` and `GET {base}/health` say the mock is up, where it keeps data, how much."""
+"""Health check: `GET /health` and `GET {base}/health` say the mock is up, where it keeps data, how much,
+and how hub notifications fare (queued and dropped events and bytes, each listener's circuit)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from mock_server.http.responses import json_response
-from mock_server.keys import STORE_KEY
+from mock_server.keys import NOTIFIER_KEY, STORE_KEY
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
 from mock_server.store.postgres import PostgresStore
@@ -23,4 +24,7 @@ async def health(request: web.Request) -> web.Response:
     """Liveness for orchestrators and test fixtures; the count is a zero-length page's total."""
     store = request.app[STORE_KEY]
     orders = store.query("productOrder", Query(limit=0)).total
-    return json_response({"status": "ok", "store": store_kind(store), "orders": orders})
+    notifications = request.app[NOTIFIER_KEY].stats()
+    return json_response(
+        {"status": "ok", "store": store_kind(store), "orders": orders, "notifications": notifications}
+    )

@@ -9,7 +9,7 @@ from mock_server.domain.product_orders import new_product_order
 from mock_server.domain.resources import PRODUCT_ORDER
 from mock_server.handlers.common import collection_url, now_text
 from mock_server.http.bodies import read_object
-from mock_server.http.responses import json_response
+from mock_server.http.responses import dump_json, json_bytes_response
 from mock_server.http.validation import require_valid
 from mock_server.keys import EVENTS_KEY, LIFECYCLE_KEY, NEW_ID_KEY, STORE_KEY
 
@@ -23,8 +23,9 @@ async def create_product_order(request: web.Request) -> web.Response:
     # Built by our code from a valid create body: a valid ProductOrder by construction
     # (tests/mock_server/test_product_order_invariants.py), so it is not validated again.
     order = new_product_order(body, order_id=order_id, href=href, order_date=now_text(request))
+    encoded = dump_json(order)  # before the write: nothing after it can fail the request
     app[STORE_KEY].add(PRODUCT_ORDER.collection, order)
     publish_created(app[EVENTS_KEY], PRODUCT_ORDER.collection, order)
     app[LIFECYCLE_KEY].start_order(order)  # no-op unless auto progression is on
     # TMF622B: href "must be the same as the one set in Location header".
-    return json_response(order, status=201, headers={"Location": href})
+    return json_bytes_response(encoded, status=201, headers={"Location": href})

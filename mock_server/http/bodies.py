@@ -60,8 +60,8 @@ def json_type(value: Any) -> str:
     return names.get(type(value), "number")
 
 
-def _depth(value: Any) -> int:
-    """Nesting depth, iteratively (a recursive walk is what this guards against)."""
+def nesting_depth(value: Any) -> int:
+    """Nesting depth (a scalar is one level), iteratively: a recursive walk is what this guards against."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         node, level = stack.pop()
@@ -83,7 +83,7 @@ def parse_json(raw: bytes) -> Any:
             value = orjson.loads(raw.removeprefix(codecs.BOM_UTF8))
         except orjson.JSONDecodeError:
             return _parse_exactly(raw)
-        if _may_be_deeper_than_allowed(raw) and _depth(value) > MAX_DEPTH:
+        if _may_be_deeper_than_allowed(raw) and nesting_depth(value) > MAX_DEPTH:
             raise bad_request(_TOO_DEEP)
         return value
     return _parse_exactly(raw)
@@ -107,7 +107,7 @@ def _parse_exactly(raw: bytes) -> Any:
         raise bad_request(f"Body is not valid JSON: {str(exc)[:200]}") from None
     except RecursionError:
         raise bad_request(_TOO_DEEP) from None
-    if _depth(value) > MAX_DEPTH:
+    if nesting_depth(value) > MAX_DEPTH:
         raise bad_request(_TOO_DEEP)
     _require_unicode(value)
     return value

@@ -8,7 +8,9 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
+from aiohttp.web_protocol import RequestPayloadError
 
 from mock_server.http.responses import json_response
 
@@ -26,6 +28,26 @@ class ApiError(Exception):
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+
+
+#: aiohttp's parser message may quote the offending bytes: enough to name them, never all of them.
+MAX_REASON_CHARS = 200
+#: How much of a client's parameter name or value an Error message quotes.
+SHOWN_CHARS = 80
+
+
+def shown(text: str) -> str:
+    """`text` quoted for an Error message, cut to SHOWN_CHARS: name the input, never echo all of it."""
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "...")
+
+
+def parser_reason(message: str | None, exc: BaseException | None = None) -> str:
+    """aiohttp's multi-line parser message (the bytes, a caret under them) as one short line."""
+    if not message and isinstance(exc, HttpProcessingError):
+        message = exc.message
+    text = message or (str(exc) if exc is not None else "") or "unreadable request"
+    first = text.strip().splitlines()[0].rstrip(":").strip()
+    return first if len(first) <= MAX_REASON_CHARS else first[: MAX_REASON_CHARS - 3] + "..."
 
 
 def bad_request(message: str) -> ApiError:
@@ -76,6 +98,19 @@ def _from_http_exception(request: web.Request, exc: web.HTTPException) -> web.St
     return error_response(exc.status, _http_exception_message(request, exc), kept)
 
 
+def _unreadable_body(request: web.Request, exc: Exception) -> web.StreamResponse:
+    """A body the parser refused mid-way, or cut off by the client: one log line, a 400, closed."""
+    reason = (
+        "the client closed the connection" if isinstance(exc, ConnectionError) else parser_reason(None, exc)
+    )
+    LOG.warning(
+        "could not read the body of %s %s from %s: %s", request.method, request.path, request.remote, reason
+    )
+    response = error_response(400, f"The request body could not be read: {reason}")
+    response.force_close()  # the stream cannot be trusted past the bad bytes
+    return response
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Outermost middleware: no exception leaves the app as a stack trace or a non-TMF body."""
@@ -85,6 +120,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_response(exc.status, exc.message, exc.headers)
     except web.HTTPException as exc:
         return _from_http_exception(request, exc)
+    except (HttpProcessingError, RequestPayloadError, ConnectionResetError) as exc:
+        return _unreadable_body(request, exc)
     except Exception:
         LOG.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, "The server failed to handle the request; see its log.")

@@ -1,1 +1,1 @@
-"""Event delivery: hub subscriptions and their filters, TMF622 event envelopes, the queued notifier."""
+"""Event delivery: hub subscriptions and their filters, event envelopes, one delivery lane per listener."""

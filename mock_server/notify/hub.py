@@ -69,6 +69,9 @@ class HubRegistry:
     def __len__(self) -> int:
         return len(self._subscriptions)
 
+    def __contains__(self, subscription_id: object) -> bool:
+        return subscription_id in self._subscriptions
+
 
 def _check_callback(callback: str) -> None:
     """The mock posts to the callback, so it must be an absolute http(s) URL with a host."""

@@ -4,15 +4,16 @@
   (and matched, and removable) through all of them.
 - `OutboxSink`: a changed resource's event is one `tmf622_outbox` row (written only while some
   subscription exists), then `NOTIFY tmf622_outbox` wakes every replica.
-- `OutboxPump` (one per replica): claims rows oldest first with `FOR UPDATE SKIP LOCKED` and a lease
-  (`claimed_until`), hands them to the replica's own `Notifier` (matching, envelope, retries, delivery
-  log), waits until they went through their attempts, then deletes them.
+- `OutboxPump` (one per replica): takes rows oldest first (`DELETE ... WHERE seq IN (SELECT ... FOR
+  UPDATE SKIP LOCKED) RETURNING`) and hands them to the replica's own `Notifier` (matching, envelope,
+  one lane per subscription with its retries and circuit breaker, delivery log).
 
-Delivery guarantee: a claim is exclusive, so each event reaches each subscription matching it at claim
-time once, through exactly one replica. If a replica dies after claiming and before deleting, its
-rows are claimed again when the lease ends (`LEASE_S`): at least once under crashes, never zero
-times once the row is committed. Order: each replica delivers its claims in outbox order; two
-replicas deliver in parallel, so a listener may see events of different orders interleaved.
+Delivery guarantee: a take is exclusive, so each event reaches each subscription matching it when it
+is taken once, through exactly one replica: never twice. Once taken, an event is in that replica's
+lanes, as in a single mock: if that replica dies before delivering it, it is lost (a lease kept until
+the delivery ended would redeliver it instead, but would make one hanging listener hold up every other
+listener's events, which the lanes exist to prevent). Order: each replica delivers what it took in
+outbox order; replicas deliver in parallel, so a listener may see events of different orders interleaved.
 """
 
 from __future__ import annotations
@@ -32,16 +33,11 @@ from mock_server.notify.hub import HubRegistry, Subscription
 from mock_server.notify.notifier import Notifier
 from mock_server.store.postgres_schema import body_of, decoded
 
-#: Seconds a replica may take to deliver what it claimed before others may claim it again:
-#: above the Notifier's worst case with the default tuning (4 attempts of 3 s plus back-offs).
-LEASE_S = 30.0
-#: Seconds between looks at the outbox without a NOTIFY (expired leases of a dead replica).
+#: Seconds between looks at the outbox without a NOTIFY (one sent while the listener reconnected).
 IDLE_S = 1.0
-_CLAIM = """
-UPDATE tmf622_outbox SET claimed_until = now() + make_interval(secs => %s)
-WHERE seq IN (
-    SELECT seq FROM tmf622_outbox WHERE claimed_until IS NULL OR claimed_until < now()
-    ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED
+_TAKE = """
+DELETE FROM tmf622_outbox WHERE seq IN (
+    SELECT seq FROM tmf622_outbox ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED
 ) RETURNING seq, event_type, resource, field_path
 """
 _PUBLISH = """
@@ -104,6 +100,14 @@ class SharedHub(HubRegistry):
             row = conn.execute("SELECT count(*) FROM tmf622_subscription").fetchone()
         return int(row[0]) if row else 0
 
+    def __contains__(self, subscription_id: object) -> bool:
+        """Whether the subscription still exists in any replica (the notifier prunes its lanes by it)."""
+        if not isinstance(subscription_id, str):
+            return False
+        with self._pool.connection() as conn:
+            found = conn.execute("SELECT 1 FROM tmf622_subscription WHERE id = %s", (subscription_id,))
+            return found.fetchone() is not None
+
 
 class OutboxSink:
     """The `EventSink` of a replica: events go to the shared outbox, not to this process's queue."""
@@ -154,12 +158,8 @@ class OutboxPump:
                     pass
 
     async def _deliver_batch(self, conn: psycopg.AsyncConnection[Any]) -> bool:
-        """Claim, deliver (every attempt made), delete; False when nothing was waiting."""
-        rows = await (await conn.execute(_CLAIM, (LEASE_S,))).fetchall()
-        if not rows:
-            return False
+        """Take the oldest waiting events into this replica's lanes; False when none was waiting."""
+        rows = await (await conn.execute(_TAKE)).fetchall()
         for _seq, event_type, resource, field_path in sorted(rows):
             self._notifier.publish(event_type, decoded(resource), field_path=tuple(field_path))
-        await self._notifier.join()
-        await conn.execute("DELETE FROM tmf622_outbox WHERE seq = ANY(%s)", ([row[0] for row in rows],))
-        return True
+        return bool(rows)

@@ -38,7 +38,10 @@ PARAMETERS: dict[str, Any] = {
     "sort": {
         "name": "sort",
         "in": "query",
-        "description": "Comma-separated attributes, '-' before one for descending (default: newest first).",
+        "description": (
+            "Comma-separated attributes of the resource, '-' before one for descending (default: newest "
+            "first); an attribute the resource does not have gets 400."
+        ),
         "schema": {"type": "string"},
     },
 }
@@ -61,7 +64,9 @@ _LOCATION = {
 _FILTER_TEXT = (
     "TMF630 filter: equal to one of the comma-separated values ('a,b' is OR; several filters are AND)."
 )
-_COMPARE_TEXT = "TMF630 filter: compare as instants (dates) or numbers."
+_COMPARE_TEXT = "TMF630 filter: compare as instants (also written name>=value, name<value...)."
+#: Date-time filters take ISO 8601 dates or date-times only: anything else gets 400.
+_DATE_TIME = {"type": "string", "format": "date-time"}
 _ORDER_FILTERS = (
     ("id", "state", "externalId", "category", "priority", "relatedParty.id", "relatedParty.role"),
     ("orderDate", "completionDate", "requestedStartDate", "requestedCompletionDate"),
@@ -81,16 +86,9 @@ def _filters(equal: tuple[str, ...], dated: tuple[str, ...]) -> list[dict[str, A
         {"name": n, "in": "query", "description": _FILTER_TEXT, "schema": {"type": "string"}} for n in equal
     ]
     for name in dated:
-        params.append(
-            {"name": name, "in": "query", "description": _FILTER_TEXT, "schema": {"type": "string"}}
-        )
+        params.append({"name": name, "in": "query", "description": _FILTER_TEXT, "schema": {**_DATE_TIME}})
         params.extend(
-            {
-                "name": f"{name}.{op}",
-                "in": "query",
-                "description": _COMPARE_TEXT,
-                "schema": {"type": "string"},
-            }
+            {"name": f"{name}.{op}", "in": "query", "description": _COMPARE_TEXT, "schema": {**_DATE_TIME}}
             for op in ("gt", "gte", "lt", "lte")
         )
     return params
@@ -131,7 +129,7 @@ def _collection_ops(
             f"create{name}",
             collection,
             f"Create a {schema}",
-            {"201": created, **_errors(400, 413, 415)},
+            {"201": created, **_errors(400, 408, 413, 415)},
             requestBody={"required": True, "content": _json(component_ref(create))},
         ),
     }
@@ -158,7 +156,7 @@ def _item_ops(collection: str, schema: str, merge_schema: str) -> dict[tuple[str
             f"patch{name}",
             collection,
             f"Update a {schema} partially (merge patch or JSON Patch; other media types get 415)",
-            {"200": found, **_errors(400, 404, 409, 413, 415)},
+            {"200": found, **_errors(400, 404, 408, 409, 413, 415)},
             parameters=[_ref("id")],
             requestBody={"required": True, "content": patch_body},
         ),
@@ -181,7 +179,7 @@ def _hub_ops() -> dict[tuple[str, str], Any]:
             "Register a listener for TMF622 events (POSTed to <callback>/listener/<eventName>)",
             {
                 "201": {"description": "Subscribed", "headers": _LOCATION, **subscription},
-                **_errors(400, 413, 415),
+                **_errors(400, 408, 413, 415),
             },
             requestBody={"required": True, "content": _json(component_ref("EventSubscriptionInput"))},
         ),

@@ -13,6 +13,17 @@ import tmf622_schemas
 
 COMPONENTS = "#/components/schemas/"
 
+_COUNT = {"type": "integer", "minimum": 0}
+_QUEUE_COUNTS = [
+    "queuedEvents",
+    "queuedBytes",
+    "maxQueuedEvents",
+    "maxQueuedBytes",
+    "droppedEvents",
+    "droppedBytes",
+]
+_LANE_COUNTS = ["queuedEvents", "queuedBytes", "consecutiveFailures", "delivered", "givenUp", "dropped"]
+
 #: Schemas of this document that are not TMF resources (they describe the mock's own extras).
 EXTRA_SCHEMAS: dict[str, Any] = {
     "JsonPatch": {
@@ -40,6 +51,26 @@ EXTRA_SCHEMAS: dict[str, Any] = {
             "status": {"const": "ok"},
             "store": {"enum": ["memory", "sqlite", "postgresql"], "description": "where resources are kept"},
             "orders": {"type": "integer", "minimum": 0, "description": "productOrders stored"},
+            "notifications": {"$ref": f"{COMPONENTS}NotificationQueue"},
+        },
+    },
+    "NotificationQueue": {
+        "description": "Hub deliveries (one per event and listener) waiting and dropped, and each lane.",
+        "type": "object",
+        "required": [*_QUEUE_COUNTS, "lanes"],
+        "properties": {
+            **dict.fromkeys(_QUEUE_COUNTS, _COUNT),
+            "lanes": {"type": "array", "items": {"$ref": f"{COMPONENTS}DeliveryLane"}},
+        },
+    },
+    "DeliveryLane": {
+        "description": "One listener's lane: its circuit breaker, waiting events, what became of others.",
+        "type": "object",
+        "required": ["subscriptionId", "circuit", *_LANE_COUNTS],
+        "properties": {
+            "subscriptionId": {"type": "string"},
+            "circuit": {"enum": ["closed", "open", "halfOpen"]},
+            **dict.fromkeys(_LANE_COUNTS, _COUNT),
         },
     },
 }

@@ -3,7 +3,7 @@
     tmf622_resource(seq, collection, id, version, body bytea, doc jsonb, keys bytea[])
         UNIQUE (collection, id); (collection, seq); GIN (keys)
     tmf622_subscription(seq, id, callback, query)       -- hub subscriptions every replica shares
-    tmf622_outbox(seq, event_type, resource, field_path, claimed_until)  -- events not yet delivered
+    tmf622_outbox(seq, event_type, resource, field_path)  -- events no replica has taken yet
 
 `body` is the exact JSON the API answers with (the bytes MemoryStore keeps), `doc` the same resource
 as JSONB for SQL (NULL for the rare resource JSONB cannot hold: a NUL or lone surrogate in a string,
@@ -56,8 +56,7 @@ CREATE TABLE IF NOT EXISTS tmf622_outbox (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_type text NOT NULL,
     resource bytea NOT NULL,
-    field_path text[] NOT NULL,
-    claimed_until timestamptz
+    field_path text[] NOT NULL
 );
 """
 URL_SCHEMES = ("postgresql://", "postgres://")

@@ -3,12 +3,15 @@
 - Filters: `?attr=v` on any first-level attribute or dotted path into objects and arrays
   (`relatedParty.id`); `a,b` is OR; several parameters are AND (TMF622B conformance profile);
   values may be wrapped in single or double quotes (the original CTK sends `?orderDate='...'`).
-  `attr.gt|gte|lt|lte|eq=v` compare. Date-times compare as instants, numbers as numbers.
-  An attribute a resource lacks matches nothing.
+  `attr.gt|gte|lt|lte|eq=v` compare, as do TMF630's `attr>=v`, `attr<=v`, `attr>v`, `attr<v`;
+  any other operator (`attr!=v`) is a 400. Date-times compare as instants, numbers as numbers.
+  An attribute a resource lacks matches nothing; filters that cannot mean anything for the
+  resource's schema are refused in `attributes.py`.
 - `fields=a,b` keeps those first-level attributes plus `id` and `href`; unknown names are ignored.
-- `sort=a,-b` orders by attributes (missing values last); without it: newest first.
-- `offset`/`limit`: TMF630 lets the server pick the page size. The official CTK lists without
-  `limit` and expects its order in the answer with status 200, so the default page is large
+- `sort=a,-b` orders by attributes (missing values last); without it: newest first. A sort on an
+  attribute the resource lacks is a 400 (`attributes.py`).
+- `offset`/`limit`: ASCII digits only. TMF630 lets the server pick the page size. The official
+  CTK lists without `limit` and expects its order in the answer with status 200, so the default page is large
   (Settings.default_limit, 1000), `limit` is clamped to Settings.max_limit, and the answer is
   always 200 (never 206) with `X-Total-Count` (matches after filtering) and `X-Result-Count`.
 """
@@ -23,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from mock_server.config.settings import DEFAULT_LIMIT
-from mock_server.http.errors import bad_request
+from mock_server.http.errors import bad_request, shown
 
 Op = Literal["eq", "gt", "gte", "lt", "lte"]
 #: A comparable, hashable form of a JSON scalar: (kind, value), kind in b/n/s/t (t = instant in µs).
@@ -37,13 +40,19 @@ _COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
     "lt": operator.lt,
     "lte": operator.le,
 }
-_DATE_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+#: re.ASCII throughout: `\d` alone also matches fullwidth or Arabic-Indic digits (`?limit=%EF%BC%91`).
+_DATE_START = re.compile(r"^\d{4}-\d{2}-\d{2}", re.ASCII)
 #: A `+` in a query string decodes to a space: `10:00:00+01:00` arrives as `10:00:00 01:00`.
-_SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+_SPACED_OFFSET = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$", re.ASCII)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = datetime.resolution
-_NUMBER = re.compile(r"^-?\d{1,300}(\.\d{1,300})?([eE][-+]?\d{1,3})?$")
-_COUNT = re.compile(r"^\d{1,9}$")
+_NUMBER = re.compile(r"^-?\d{1,300}(\.\d{1,300})?([eE][-+]?\d{1,3})?$", re.ASCII)
+_COUNT = re.compile(r"\d{1,9}", re.ASCII)
+#: `attr>=v` / `attr<=v` (TMF630's symbolic form, split at the `=`), `attr>v` / `attr<v`.
+_SYMBOLIC = re.compile(r"([^<>!=]+)([<>])([^<>!]*)", re.DOTALL)
+#: What is left of an operator (`a!=v`, `a=>v`, `a<>v`) once the forms above are read.
+_OPERATOR_CHARACTERS = re.compile(r"[<>!]")
+_FORMS = "filter with attr=v, attr.gt|gte|lt|lte=v or attr>=v, attr<=v, attr>v, attr<v (TMF630)"
 
 
 def parse_instant(text: str) -> int | None:
@@ -182,13 +191,38 @@ def _next_value(text: str) -> tuple[str, str | None]:
     return token.strip(), (rest if comma else None)
 
 
+def _symbolic(name: str, raw: str) -> tuple[str, Op, str] | None:
+    """TMF630's `attr>=v`, `attr<=v`, `attr>v`, `attr<v` as (attr, op, value), else None.
+
+    The query string splits at the first `=`: `a>=v` arrives as name `a>` and value `v`; `a>v`,
+    having no `=`, as name `a>v` and an empty value.
+    """
+    found = _SYMBOLIC.fullmatch(name)
+    if found is None:
+        return None
+    attribute, symbol, rest = found.groups()
+    if not rest:
+        return attribute, "gte" if symbol == ">" else "lte", raw
+    value = f"{rest}={raw}" if raw else rest
+    return attribute, "gt" if symbol == ">" else "lt", value
+
+
 def parse_condition(name: str, raw: str) -> Condition:
-    """`orderDate.gte` + `'2026-01-01T00:00:00Z'` -> Condition(("orderDate",), "gte", (...))."""
+    """`orderDate.gte` + `'2026-01-01T00:00:00Z'` -> Condition(("orderDate",), "gte", (...));
+    `orderDate>` + `...` (from `orderDate>=...`) gives the same. 400 for an operator it does not know.
+    """
+    symbolic = _symbolic(name, raw)
+    if symbolic is not None:
+        name, op, raw = symbolic
+        return Condition(tuple(name.split(".")), op, split_values(raw))
+    if _OPERATOR_CHARACTERS.search(name):
+        raise bad_request(
+            f"Query parameter {shown(name)} uses an operator this server does not know; {_FORMS}"
+        )
     path = tuple(name.split("."))
-    op: Op = "eq"
     if len(path) > 1 and path[-1] in OPERATORS:
-        path, op = path[:-1], OPERATORS[path[-1]]
-    return Condition(path, op, split_values(raw))
+        return Condition(path[:-1], OPERATORS[path[-1]], split_values(raw))
+    return Condition(path, "eq", split_values(raw))
 
 
 def parse_fields(raw: str) -> frozenset[str]:
@@ -214,8 +248,10 @@ def parse_sort(raw: str) -> tuple[SortKey, ...]:
 
 
 def parse_count(name: str, raw: str) -> int:
-    if not _COUNT.match(raw):
-        raise bad_request(f"Query parameter {name}={raw!r} must be a non-negative integer")
+    if not _COUNT.fullmatch(raw):
+        raise bad_request(
+            f"Query parameter {name}={shown(raw)} must be a non-negative integer (ASCII digits)"
+        )
     return int(raw)
 
 
@@ -237,13 +273,18 @@ def _reserved_value(params: Sequence[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def filter_pairs(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (name, value) pairs that are filters: named, and not a reserved parameter."""
+    return [(name, value) for name, value in pairs if name and name not in RESERVED]
+
+
 def parse_query(params: Iterable[tuple[str, str]], default_limit: int, max_limit: int) -> Query:
     """Split the query string into reserved parameters and filters (AND of all filters)."""
     pairs = list(params)
     fields, sort = _reserved_value(pairs, "fields"), _reserved_value(pairs, "sort")
     offset, limit = _reserved_value(pairs, "offset"), _reserved_value(pairs, "limit")
     return Query(
-        conditions=tuple(parse_condition(k, v) for k, v in pairs if k not in RESERVED and k),
+        conditions=tuple(parse_condition(k, v) for k, v in filter_pairs(pairs)),
         sort=parse_sort(sort) if sort is not None else (),
         fields=parse_fields(fields) if fields is not None else None,
         offset=parse_count("offset", offset) if offset is not None else 0,

@@ -25,8 +25,13 @@ Read = Callable[[str, Sequence[Any]], list[Any]]
 Bodies = list[bytes | str]
 
 _SQL_OPS = {"eq": "=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-_KEY_SELECT = "SELECT seq FROM resource_key WHERE collection = ? AND path = ? AND kind = ? AND value {op} ?"
-_KEY_MATCH = "(o.kind = ? AND o.value {op} ?)"
+#: Of several values for a range, the loosest bound is the one that decides (TMF630 `a,b` is OR).
+_LOOSEST: dict[str, Callable[..., Any]] = {">": min, ">=": min, "<": max, "<=": max}
+#: Indexed conditions one SQL statement checks; any further ones go to the shared predicate, which
+#: reads only the rows these let through (SQLite's expression depth is 1000: an AND per parameter).
+MAX_SEARCHES = 32
+_KEY_SELECT = "SELECT seq FROM resource_key WHERE collection = ? AND path = ? AND kind = ? AND value {test}"
+_KEY_MATCH = "(o.kind = ? AND o.value {test})"
 _HOLDS = (
     "EXISTS (SELECT 1 FROM resource_key AS o INDEXED BY resource_key_owner"
     " WHERE o.seq = k.seq AND o.collection = ? AND o.path = ? AND ({keys}))"
@@ -51,35 +56,49 @@ _SCANNED = (
 
 @dataclass(frozen=True)
 class Search:
-    """One indexed condition: its path, SQL operator and the (kind, value) keys it may equal (OR)."""
+    """One indexed condition: its path, SQL operator, and per kind of key the values it may equal (OR).
+
+    One SQL term per kind (at most four), whatever the number of values: `value IN (?, ...)` for
+    equality, one bound for a range; SQLite limits compound SELECTs and expression depth, not list sizes.
+    """
 
     path: str
     op: str
-    keys: tuple[tuple[str, Any], ...]
+    groups: tuple[tuple[str, tuple[Any, ...]], ...]
 
     def drives(self) -> bool:
-        return self.op == "=" and len(self.keys) == 1
+        return self.op == "=" and len(self.groups) == 1 and len(self.groups[0][1]) == 1
+
+    def driver_key(self) -> tuple[str, Any]:
+        kind, values = self.groups[0]
+        return kind, values[0]
+
+    def _test(self, values: tuple[Any, ...]) -> str:
+        return f"IN ({', '.join('?' * len(values))})" if self.op == "=" else f"{self.op} ?"
+
+    def _params(self) -> Params:
+        return [part for kind, values in self.groups for part in (kind, *values)]
 
     def holds(self) -> tuple[str, Params]:
         """SQL true when resource `k.seq` satisfies this condition (a lookup by seq, not a scan)."""
-        matches = " OR ".join(_KEY_MATCH.format(op=self.op) for _ in self.keys) or "0"
-        return _HOLDS.format(keys=matches), [self.path, *(part for key in self.keys for part in key)]
+        matches = " OR ".join(_KEY_MATCH.format(test=self._test(values)) for _, values in self.groups)
+        return _HOLDS.format(keys=matches or "0"), [self.path, *self._params()]
 
     def member(self, collection: str) -> tuple[str, Params]:
-        """`seq IN (...)`: a UNION of index searches, one per key (TMF630 `a,b` is OR)."""
-        selects = [_KEY_SELECT.format(op=self.op) for _ in self.keys]
-        params = [part for kind, value in self.keys for part in (collection, self.path, kind, value)]
+        """`seq IN (...)`: a UNION of index searches, one per kind of key."""
+        selects = [_KEY_SELECT.format(test=self._test(values)) for _, values in self.groups]
+        params = [p for kind, values in self.groups for p in (collection, self.path, kind, *values)]
         return f"seq IN ({' UNION '.join(selects) or 'SELECT NULL WHERE 0'})", params
 
 
 def searches(
     paths: Sequence[tuple[str, ...]], conditions: Sequence[Condition]
 ) -> tuple[list[Search], list[Condition]]:
-    """The conditions the index answers, and those left to the predicate."""
+    """The conditions the index answers (at most MAX_SEARCHES), and those left to the predicate."""
     found: list[Search] = []
     rest: list[Condition] = []
     for condition in conditions:
-        search = _search(paths, condition)
+        search = _search(paths, condition) if len(found) < MAX_SEARCHES else None
         if search is None:
             rest.append(condition)
         else:
@@ -90,13 +109,18 @@ def searches(
 def _search(paths: Sequence[tuple[str, ...]], condition: Condition) -> Search | None:
     if condition.path not in paths:
         return None
-    keys = []
-    for key in sorted(condition.keys, key=repr):  # sorted: the same SQL text for the same filter
-        bound = query_value(key)
-        if bound is None:
+    op = _SQL_OPS[condition.op]
+    by_kind: dict[str, list[Any]] = {}
+    for kind, value in condition.keys:
+        by_kind.setdefault(kind, []).append(value)
+    groups = []
+    for kind, values in sorted(by_kind.items()):  # sorted: the same SQL text for the same filter
+        chosen = [_LOOSEST[op](values)] if op in _LOOSEST else sorted(values)
+        bound = [query_value((kind, value)) for value in chosen]
+        if any(value is None for value in bound):
             return None
-        keys.append((key[0], bound))
-    return Search(condition.name, _SQL_OPS[condition.op], tuple(keys))
+        groups.append((kind, tuple(bound)))
+    return Search(condition.name, op, tuple(groups))
 
 
 @dataclass(frozen=True)
@@ -121,10 +145,12 @@ class Plan:
 
 def plan(read: Read, collection: str, found: list[Search]) -> Plan:
     """Drive from the one-value condition with the fewest matches if there is one (see the docstring)."""
-    counted = [(_count(read, _KEY_COUNT, [collection, s.path, *s.keys[0]]), s) for s in found if s.drives()]
+    counted = [
+        (_count(read, _KEY_COUNT, [collection, s.path, *s.driver_key()]), s) for s in found if s.drives()
+    ]
     if counted:
         total, driver = min(counted, key=itemgetter(0))
-        clauses, params = [_DRIVER], [collection, driver.path, *driver.keys[0]]
+        clauses, params = [_DRIVER], [collection, driver.path, *driver.driver_key()]
         for other in found:
             if other is not driver:
                 clause, more = other.holds()

@@ -69,7 +69,9 @@ def test_switched_off_cleanup_keeps_and_lists() -> None:
     orders = CreatedOrders(API)
     orders(exchange("POST", "productOrder", 201, b'{"id": "a"}'))
     report = clean_up(HttpClient.plain(1, 1), orders, enabled=False)
-    assert report.as_json() == {"enabled": False, "deleted": [], "failed": [], "kept": ["a"]}
+    assert report.as_json() == {
+        "enabled": False, "deleted": [], "failed": [], "kept": ["a"], "cancelRequests": [], "created": 1
+    }  # fmt: skip
 
 
 def test_the_mock_deletes_what_the_run_created(
@@ -82,7 +84,7 @@ def test_the_mock_deletes_what_the_run_created(
     assert requests.get(by_id, timeout=5).status_code == 404  # gone after it
     assert summary["cleanup"]["deleted"] == [by_id.rpartition("/")[2]]
     assert summary["totals"] == {"requests": 9, "assertions": 63, "failedAssertions": 0}  # verdicts untouched
-    result.stdout.fnmatch_lines(["cleanup: 1 resource(s) deleted, 0 left on the server"])
+    result.stdout.fnmatch_lines(["cleanup: 1 resource(s) created, 1 deleted, 0 left on the server"])
 
 
 def test_no_cleanup_leaves_the_order(pytester: pytest.Pytester, ctk_file: Path, mock_server_url: str) -> None:
@@ -92,7 +94,7 @@ def test_no_cleanup_leaves_the_order(pytester: pytest.Pytester, ctk_file: Path, 
     assert requests.get(summary["requests"][2]["url"], timeout=5).status_code == 200
     assert summary["cleanup"]["enabled"] is False
     assert len(summary["cleanup"]["kept"]) == 1
-    result.stdout.fnmatch_lines(["cleanup: off; resources the run created are left on the server: *"])
+    result.stdout.fnmatch_lines(["cleanup: 1 resource(s) created (cleanup off), left on the server: *"])
 
 
 def test_a_server_without_delete_is_reported_not_failed(pytester: pytest.Pytester, ctk_file: Path) -> None:
@@ -101,7 +103,7 @@ def test_a_server_without_delete_is_reported_not_failed(pytester: pytest.Pyteste
     assert result.ret == 0  # cleanup is housekeeping, not a conformance verdict
     result.stdout.fnmatch_lines(
         [
-            "cleanup: 0 resource(s) deleted, 1 left on the server",
+            "cleanup: 1 resource(s) created, 0 deleted, 1 left on the server",
             "  not deleted: order-2: DELETE not supported by the server (HTTP 405)",
         ]
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ctk_suite.checks import CheckContext, check_kinds, get_check, validate_assertion
+from ctk_suite.checks import CheckContext, NotRun, check_kinds, get_check, validate_assertion
 from ctk_suite.client import Exchange
 from ctk_suite.failures import render_all
 from ctk_suite.scenario import AssertionSpec, Emit
@@ -223,3 +223,130 @@ def test_validate_assertion_rejects_missing_parameters() -> None:
         validate_assertion(AssertionSpec("attribute_type", "x", {}))
     with pytest.raises(KeyError, match="type must be one of"):
         validate_assertion(AssertionSpec("attribute_type", "x", {"attribute": "a", "type": "strnig"}))
+
+
+# The v5 kit's kinds (ctk_suite/checks_v5.py): strict answer and official verdict --------------------
+
+V5_CREATED = {
+    "id": "7",
+    "href": "http://h/productOrder/7",
+    "@type": "ProductOrder",
+    "state": "acknowledged",
+    "relatedParty": [{"@type": "RelatedPartyRefOrPartyRoleRef", "role": "Customer"}],
+}
+
+
+def v5_context(body: Any, created: dict[str, Any] | None = V5_CREATED, status: int = 200) -> CheckContext:
+    """A response, with `created` kept as the POST response (`createVariableGlobal`)."""
+    exchange = Exchange("GET", URL, {}, None, status, {}, json.dumps(body).encode(), 5.0)
+    variables = Variables()
+    for name, value in (created or {}).items():
+        variables.keep(name, value)
+    return CheckContext(exchange, body, variables, empty_array_empty=True)
+
+
+def v5_verdicts(kind: str, ctx: CheckContext, **params: Any) -> tuple[str, str]:
+    """(strict: '' passed / the rendered failures / 'not run: ...', official: 'passed' or 'failed')."""
+    spec = AssertionSpec(kind, "an assertion", params)
+    validate_assertion(spec)
+    check = get_check(kind)
+    strict = check.run(ctx, spec)
+    official = check.official(ctx, spec) if check.official else strict
+    shown = f"not run: {strict.reason}" if isinstance(strict, NotRun) else render_all(strict or ())
+    return shown, "failed" if official and not isinstance(official, NotRun) else "passed"
+
+
+def test_status_one_of() -> None:
+    assert v5_verdicts("status_one_of", v5_context([], status=206), statuses=[200, 206]) == ("", "passed")
+    assert v5_verdicts("status_one_of", v5_context([], status=201), statuses=[200, 206]) == (
+        "status: expected HTTP 200 or HTTP 206, seen HTTP 201",
+        "failed",
+    )
+
+
+def test_mandatory_keys_compares_with_the_created_order() -> None:
+    keys = ["state", "@type", "id", "href"]
+    assert v5_verdicts("mandatory_keys", v5_context(V5_CREATED), keys=keys) == ("", "passed")
+    moved = {**V5_CREATED, "state": "inProgress"}
+    assert v5_verdicts("mandatory_keys", v5_context(moved), keys=keys) == (
+        '$.state: expected a string "acknowledged" (as created), seen a string "inProgress"',
+        "failed",
+    )
+
+
+def test_mandatory_keys_dotted_keys_are_resolved_strictly_and_flat_officially() -> None:
+    seller = {**V5_CREATED, "relatedParty": [{"@type": "RelatedPartyRefOrPartyRoleRef", "role": "Seller"}]}
+    # Officially `body["relatedParty.role"]` is undefined, as is `Cypress.env("relatedParty.role")`.
+    assert v5_verdicts("mandatory_keys", v5_context(seller), keys=["relatedParty.role"]) == (
+        '$.relatedParty[0].role: expected a string "Customer" (as created), seen a string "Seller"',
+        "passed",
+    )
+    assert v5_verdicts(
+        "mandatory_keys", v5_context(V5_CREATED), keys=["relatedParty.role", "agreement.id"]
+    ) == (
+        "",
+        "passed",
+    )
+
+
+def test_mandatory_keys_on_a_list_checks_only_the_created_order() -> None:
+    other = {**V5_CREATED, "id": "8", "state": "completed", "href": "http://h/productOrder/8"}
+    keys = ["state", "id"]
+    assert v5_verdicts("mandatory_keys", v5_context([other, V5_CREATED]), keys=keys) == ("", "passed")
+    # Officially `instance.id == Cypress.env('id')` is loose: a numeric id 7 is the created "7".
+    numeric = {**V5_CREATED, "id": 7, "state": "held"}
+    assert v5_verdicts("mandatory_keys", v5_context([numeric]), keys=["state"], createdOrder="ifListed") == (
+        "not run: the created order 7 is not in this page of the list: nothing compared",
+        "failed",
+    )
+    assert v5_verdicts("mandatory_keys", v5_context([other]), keys=keys) == (
+        '$: expected the created order (id 7), seen ids a string "8"',
+        "passed",
+    )
+
+
+def test_mandatory_keys_without_a_created_id_is_a_precondition_failure() -> None:
+    no_id = {k: v for k, v in V5_CREATED.items() if k != "id"}
+    assert v5_verdicts("mandatory_keys", v5_context([{"state": "acknowledged"}], no_id), keys=["state"]) == (
+        "id unavailable: never captured",
+        # Officially undefined == undefined: the element without an id is "the created one".
+        "passed",
+    )
+    assert v5_verdicts("mandatory_keys", v5_context([None], no_id), keys=["state"])[1] == "failed"
+
+
+def test_schema_valid_v5_strict_dispatches_on_type_official_does_not() -> None:
+    item = {
+        "@type": "ProductOrderItem",
+        "id": "1",
+        "action": "add",
+        "product": {
+            "@type": "Product",
+            "productCharacteristic": [{"@type": "StringCharacteristic", "name": "speed", "value": 1000}],
+        },
+    }
+    order = {"@type": "ProductOrder", "productOrderItem": [item]}
+    rules = {"oneOf": ["ProductRefOrValue"]}
+    strict, official = v5_verdicts(
+        "schema_valid", v5_context(order), schema="ProductOrder", version="5", officialValidation=rules
+    )
+    assert strict.startswith("$.productOrderItem[0].product: expected valid ProductOrder")
+    assert official == "passed"
+    as_ref = {
+        "@type": "ProductOrder",
+        "productOrderItem": [{**item, "product": {"@type": "ProductRef", "id": "P"}}],
+    }
+    assert v5_verdicts(
+        "schema_valid", v5_context(as_ref), schema="ProductOrder", version="5", officialValidation=rules
+    ) == ("", "failed")
+
+
+def test_mandatory_keys_dotted_values_must_come_back_and_may_be_added_to() -> None:
+    priced = {**V5_CREATED, "orderTotalPrice": [{"@type": "OrderPrice", "priceType": "recurring"}]}
+    keys = ["relatedParty.role", "orderTotalPrice.priceType"]
+    assert v5_verdicts("mandatory_keys", v5_context(priced), keys=keys) == ("", "passed")
+    dropped = {k: v for k, v in V5_CREATED.items() if k != "relatedParty"}
+    assert v5_verdicts("mandatory_keys", v5_context(dropped), keys=keys) == (
+        '$.relatedParty[0].role: expected a string "Customer" (as created), seen undefined',
+        "passed",
+    )

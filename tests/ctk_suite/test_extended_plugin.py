@@ -91,6 +91,7 @@ def test_a_broken_rule_fails_its_items_and_the_reports_say_so(
         "passed": 13,
         "total": 15,
         "officialPassed": 13,
+        "officialTotal": 15,
         "notRun": 0,
     }
     records = {r["scenario"]: r for r in summary["extendedRequests"]}

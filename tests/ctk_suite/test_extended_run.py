@@ -38,14 +38,14 @@ def test_a_crashing_check_fails_and_the_run_goes_on(monkeypatch: pytest.MonkeyPa
     def broken(run: object) -> list[object]:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setitem(registry.CHECKS, "TMF622B-M-GET-200", broken)
+    monkeypatch.setitem(registry.CHECKS._entries, "TMF622B-M-GET-200", broken)
     with serving() as (url, _):
         reasons = failing(run_extended(url))
     assert reasons == {"TMF622B-M-GET-200": "check TMF622B-M-GET-200 crashed: ZeroDivisionError: boom"}
 
 
 def test_a_check_that_reads_no_response_does_not_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(registry.CHECKS, "TMF622B-M-GET-200", lambda run: [])
+    monkeypatch.setitem(registry.CHECKS._entries, "TMF622B-M-GET-200", lambda run: [])
     with serving() as (url, _):
         reasons = failing(run_extended(url))
     assert reasons == {"TMF622B-M-GET-200": "check TMF622B-M-GET-200 examined no response"}

@@ -100,7 +100,7 @@ def test_each_option_round_trips_through_every_layer(option: Option, tmp_path: P
         parent = parent.setdefault(section, {})
     parent[leaf] = in_profile
     if option.name == "payload":
-        document.pop("payload")
+        document.pop("payload", None)
     if option.name == "client_key":
         document["tls"]["client_cert"] = in_profile
     if option.name == "base_url":

@@ -11,7 +11,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_the_readme_profile_example_loads(tmp_path: Path) -> None:
-    section = README.read_text(encoding="utf-8").split("## Certifying a live deployment", 1)[1]
+    section = README.read_text(encoding="utf-8").split("## Certify a deployment", 1)[1]
     example = re.search(r"### Profiles\n\n```yaml\n(?P<yaml>.*?)```", section, re.DOTALL)
     assert example is not None
     (tmp_path / "certs").mkdir()

@@ -24,8 +24,9 @@ import ctk_suite.plugin
 import tmf622_schemas
 from ctk_suite import cli
 from ctk_suite.options.frontends import cli_values
-from ctk_suite.profile import Profile, Target, bundled_profile, load_profile
+from ctk_suite.profile import PAYLOAD_SCHEMAS, Profile, Target, bundled_profile, kit_payload, load_profile
 from ctk_suite.profile_schema import PROFILE_SCHEMA, first_violation
+from tmf622_scenarios import api_versions
 
 #: Imported by the extended level, by schema validation or by other pytest plugins: never by a CTK run.
 HEAVY = (
@@ -86,15 +87,21 @@ def test_the_pytest_command_line_asks_for_plain_asserts_and_no_cache(tmp_path: P
     assert "tmf622_ctk" not in args  # given as a module: `-p NAME` reads every distribution's entry points
 
 
-@pytest.mark.parametrize("name", ["mock", "live-example"])
-def test_bundled_payloads_are_valid_orders(name: str) -> None:
-    """A run does not check a bundled profile's payload again: this test does."""
-    document = yaml.safe_load(bundled_profile(name).read_text(encoding="utf-8"))
+def test_bundled_payloads_are_valid_orders() -> None:
+    """A run does not check a bundled profile's payload again, nor a kit's default body: this test does."""
+    document = yaml.safe_load(bundled_profile("live-example").read_text(encoding="utf-8"))
     assert list(tmf622_schemas.validator_for("ProductOrder_Create").iter_errors(document["payload"])) == []
+    # The mock profile gives none: the chosen version's kit body is sent (scenarios/ctk-<version>.yaml).
+    assert "payload" not in yaml.safe_load(bundled_profile("mock").read_text(encoding="utf-8"))
+    for version in api_versions():
+        major = version.split(".")[0]
+        validator = tmf622_schemas.validator_for(PAYLOAD_SCHEMAS[major], major)
+        assert list(validator.iter_errors(kit_payload(version))) == [], version
 
 
 def test_a_copied_bundled_profile_has_its_payload_checked(tmp_path: Path) -> None:
-    text = bundled_profile("mock").read_text(encoding="utf-8").replace("action: add", "action: bogus")
+    order = 'payload: {productOrderItem: [{id: "1", action: bogus}]}\n'
+    text = bundled_profile("mock").read_text(encoding="utf-8") + order
     (tmp_path / "mock.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=r"payload \$\.productOrderItem\[0\]\.action: 'bogus' is not one of"):
         load_profile(tmp_path / "mock.yaml", env={})

@@ -44,6 +44,11 @@ def test_all_levels_pass_and_the_ctk_level_stays_the_official_one(tmp_path: Path
     assert all(a["passed"] for a in checks.values())
     assert set(checks) >= EVENT_CHECKS  # notifications really went through the hub to the listener
     assert summary["cleanup"]["failed"] == []
+    # The cancel request of TMF622-v4-CANCEL-201 is counted too (TMF622 v4 has no DELETE for it).
+    cancels = len(summary["cleanup"]["cancelRequests"])
+    assert cancels >= 1
+    assert summary["cleanup"]["created"] == len(summary["cleanup"]["deleted"]) + cancels
+    assert any(f"{cancels} cancel request(s) kept" in line for line in lines)
 
     junit = ET.parse(reports / "junit.xml").getroot()
     assert len(junit.findall(".//testcase")) == 63 + 3 + len(CATALOGUE.rules)  # 3: N2 ?fields= answered

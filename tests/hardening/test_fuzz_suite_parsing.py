@@ -273,6 +273,8 @@ EVERY_KIND = (
     AssertionSpec("max_response_time", "fast", {"ms": 1000}),
     AssertionSpec("location_matches_href", "location"),
     AssertionSpec("schema_valid", "schema", {"schema": "ProductOrder"}),
+    AssertionSpec("status_one_of", "status 200 or 206", {"statuses": [200, 206]}),
+    AssertionSpec("mandatory_keys", "as created", {"keys": ["id", "href", "a.b"], "keyVariable": "IDPO01"}),
 )
 
 

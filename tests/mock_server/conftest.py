@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -93,11 +94,16 @@ def make_api(store_kind: str, sqlite_dir: Path, request: pytest.FixtureRequest) 
         if fresh_pg_url is not None and store is None and "sqlite_path" not in settings:
             settings.setdefault("store_url", fresh_pg_url())
         recorder = RecordingEventSink()
-        chosen = replace(Settings(), **settings)
+        sock = socket.create_server(("127.0.0.1", 0))  # bound first, as the CLI does: seed hrefs get its port
+        chosen = replace(Settings(port=sock.getsockname()[1]), **settings)
         if clock is None and not chosen.deterministic:
             clock = StepClock()
-        app = create_app(chosen, store=store, events=events or recorder, clock=clock)
-        server = ServerThread(app)
+        try:
+            app = create_app(chosen, store=store, events=events or recorder, clock=clock)
+        except BaseException:
+            sock.close()
+            raise
+        server = ServerThread(app, sock)
         port = server.start()
         session = requests.Session()
         started.append((server, session))

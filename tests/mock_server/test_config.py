@@ -43,6 +43,7 @@ def every_field(files: dict[str, str]) -> dict[str, Any]:
         "base_path": "/x/v4",
         "public_url": "https://api.example",
         "max_body_bytes": 2048,
+        "body_timeout": 2.5,
         "default_limit": 10,
         "max_limit": 20,
         "sqlite": files["sqlite"],
@@ -56,8 +57,15 @@ def every_field(files: dict[str, str]) -> dict[str, Any]:
         "notify_timeout": 1.5,
         "notify_backoff": 0.05,
         "notify_queue_size": 50,
+        "notify_queue_bytes": 4096,
+        "notify_breaker_failures": 3,
+        "notify_breaker_cooldown": 0.5,
         "faults": files["faults"],
         "faults_enabled": True,
+        "api_key_header": "X-Gateway-Key",
+        "allowed_hosts": "mock.example.com, Orders.Example:8443",
+        "cors_origins": "https://app.example.com, http://localhost:3000",
+        "journal_size": 7,
     }
 
 
@@ -68,6 +76,7 @@ def expected(files: dict[str, str]) -> Settings:
         base_path="/x/v4",
         public_url="https://api.example",
         max_body_bytes=2048,
+        body_timeout_s=2.5,
         default_limit=10,
         max_limit=20,
         sqlite_path=files["sqlite"],
@@ -81,8 +90,15 @@ def expected(files: dict[str, str]) -> Settings:
         notify_timeout_s=1.5,
         notify_backoff_s=0.05,
         notify_queue_size=50,
+        notify_queue_bytes=4096,
+        notify_breaker_failures=3,
+        notify_breaker_cooldown_s=0.5,
         faults_file=files["faults"],
         faults_enabled=True,
+        api_key_header="X-Gateway-Key",
+        allowed_hosts=("mock.example.com", "orders.example:8443"),
+        cors_origins=("https://app.example.com", "http://localhost:3000"),
+        journal_size=7,
     )
 
 
@@ -261,7 +277,8 @@ def test_help_names_every_flag_variable_and_default(capsys: pytest.CaptureFixtur
         build_parser().parse_args(["--help"])
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
     for option in OPTIONS:
-        assert option.flag in text
+        shown = re.search(rf"{option.flag}(?![\w-])", text) is not None
+        assert shown is not option.secret  # a secret has no flag (it would show in `ps`)
         assert option.env in text
     for shown in ("--config FILE", "TMF622_MOCK_CONFIG", "default: 8622", "default: off", "default: none"):
         assert shown in text
@@ -271,7 +288,7 @@ def test_help_names_every_flag_variable_and_default(capsys: pytest.CaptureFixtur
 def test_the_example_config_file_is_valid_and_all_defaults() -> None:
     example = str(EXAMPLES / "mock.example.yaml")
     data = yaml.safe_load(Path(example).read_text(encoding="utf-8"))
-    assert set(data) == {option.name for option in OPTIONS}  # the example documents every key
+    assert set(data) == {option.name for option in OPTIONS if not option.secret}  # every key of a file
     assert parse_settings(["--config", example], environ={}) == Settings()
 
 
@@ -297,3 +314,51 @@ def test_the_real_command_reads_its_environment(tmp_path: Path) -> None:
         process.terminate()
         process.communicate(timeout=TIMEOUT_S)
     assert process.returncode == 0
+
+
+SECRETS = {
+    "TMF622_MOCK_API_TOKEN": "token-1234567",
+    "TMF622_MOCK_API_KEY": "key-12345678",
+    "TMF622_MOCK_CONTROL_TOKEN": "control-12345",
+}
+
+
+def test_secrets_come_from_the_environment_and_stay_out_of_repr() -> None:
+    settings = parse_settings([], environ=SECRETS)
+    assert (settings.api_token, settings.api_key, settings.control_token) == tuple(SECRETS.values())
+    for secret in SECRETS.values():
+        assert secret not in repr(settings)
+
+
+def test_a_secret_is_refused_as_a_flag_or_a_file_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "unrecognized arguments: --api-token" in run_bad(["--api-token", "token-1234567"], {}, capsys)
+    config = write_yaml(tmp_path, {"control_token": "control-12345"})
+    err = run_bad(["--config", config], {}, capsys)
+    assert "'control_token' is a secret; set TMF622_MOCK_CONTROL_TOKEN in the environment instead" in err
+    assert "control-12345" not in err
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "fragment"),
+    [
+        ("TMF622_MOCK_API_TOKEN", "short", "TMF622_MOCK_API_TOKEN: is shorter than 8 characters"),
+        ("TMF622_MOCK_ALLOWED_HOSTS", "a.example/x", "'a.example/x' is not host or host:port"),
+        ("TMF622_MOCK_CORS_ORIGINS", "app.example", "'app.example' is not an origin"),
+        ("TMF622_MOCK_API_KEY_HEADER", "X Key", "'X Key' is not a header name"),
+        ("TMF622_MOCK_JOURNAL_SIZE", "-1", "-1 is not a whole number from 0"),
+    ],
+)
+def test_bad_sharing_values_are_one_line_and_never_echo_a_secret(
+    variable: str, value: str, fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = run_bad([], {variable: value}, capsys)
+    assert fragment in err
+    assert "'short'" not in err
+
+
+def test_list_options_take_a_yaml_list_too(tmp_path: Path) -> None:
+    config = write_yaml(tmp_path, {"allowed_hosts": ["A.example", "b.example:80"], "cors_origins": ["*"]})
+    settings = parse_settings(["--config", config], environ={})
+    assert (settings.allowed_hosts, settings.cors_origins) == (("a.example", "b.example:80"), ("*",))

@@ -119,7 +119,7 @@ def test_without_deterministic_mode_runs_differ(make_api: ApiFactory) -> None:
 def test_reset_restarts_ids_and_clock(make_api: ApiFactory) -> None:
     api = make_api(**DETERMINISTIC)
     before = run_sequence(api)
-    assert api.http.post(f"{api.root}/_mock/reset", timeout=TIMEOUT_S).status_code == 204
+    assert api.http.post(f"{api.root}/_mock/reset", json={}, timeout=TIMEOUT_S).status_code == 204
     assert run_sequence(api) == before
 
 

@@ -244,7 +244,8 @@ def test_bad_header_is_a_400_naming_the_syntax(make_api: ApiFactory) -> None:
 def test_control_endpoints_are_never_faulted(make_api: ApiFactory, tmp_path: Path) -> None:
     api = make_api(faults_file=faults_file(tmp_path, {"route": "/**", "status": 503}))
     assert_error(post_order(api), 503)
-    reset = api.http.post(f"{api.root}/_mock/reset", headers={"X-Mock-Fault": "drop"}, timeout=TIMEOUT_S)
+    drop = {"X-Mock-Fault": "drop"}
+    reset = api.http.post(f"{api.root}/_mock/reset", json={}, headers=drop, timeout=TIMEOUT_S)
     assert reset.status_code == 204
     unknown = api.http.get(f"{api.root}/_mock/nothing", timeout=TIMEOUT_S)
     assert_error(unknown, 404)

@@ -6,7 +6,6 @@ import asyncio
 import itertools
 import socket
 import time
-from collections import deque
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from async_listener import Listener
 
 from mock_server.handlers.control import list_deliveries
 from mock_server.http.paths import CONTROL_PREFIX
@@ -21,7 +21,8 @@ from mock_server.keys import NOTIFIER_KEY
 from mock_server.notify.envelopes import EventFactory, EventType, listener_url
 from mock_server.notify.filters import EventFilter, QueryError
 from mock_server.notify.hub import HubRegistry
-from mock_server.notify.notifier import Notifier, NotifierSettings
+from mock_server.notify.notifier import Notifier
+from mock_server.notify.settings import NotifierSettings
 from tmf622_schemas import load_schema, validator_for
 
 DEADLINE = 10.0
@@ -62,41 +63,6 @@ def run(scenario: Awaitable[None]) -> None:
         await asyncio.wait_for(scenario, timeout=DEADLINE)
 
     asyncio.run(main())
-
-
-class Listener:
-    """A client-side listener served on a free loopback port that records what it receives.
-
-    `statuses` are answered in turn (then 201); with `hang` it waits for `release` before answering.
-    """
-
-    def __init__(self, statuses: tuple[int, ...] = (), *, hang: bool = False) -> None:
-        self.received: asyncio.Queue[tuple[web.Request, Any]] = asyncio.Queue()
-        self.statuses = deque(statuses)
-        self.hang = hang
-        self.release = asyncio.Event()
-        app = web.Application()
-        app.router.add_post("/{tail:.*}", self._handle)
-        self.server = TestServer(app, host="127.0.0.1")
-        self.base = ""
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        await self.received.put((request, await request.json()))
-        if self.hang:
-            await self.release.wait()
-        return web.json_response({}, status=self.statuses.popleft() if self.statuses else 201)
-
-    def url(self, path: str) -> str:
-        return f"{self.base}{path}"
-
-    async def __aenter__(self) -> Listener:
-        await self.server.start_server()
-        self.base = str(self.server.make_url("")).rstrip("/")
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self.release.set()
-        await self.server.close()
 
 
 class RecordingSleep:
@@ -351,13 +317,14 @@ def test_full_queue_refuses_new_events_and_logs_them() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener() as listener:
-            hub.add(listener.url("/cb"))
+            subscription = hub.add(listener.url("/cb"))
             notifier = Notifier(hub, NotifierSettings(queue_size=2), events=deterministic_factory())
             for _ in range(3):
                 notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             assert notifier.pending == 2
             [refused] = notifier.deliveries()
-            assert (refused["eventId"], refused["attempt"], refused["subscriptionId"]) == ("evt-3", 0, None)
+            expected = ("evt-3", 0, subscription.id)
+            assert (refused["eventId"], refused["attempt"], refused["subscriptionId"]) == expected
             assert "queue full" in refused["error"]
 
             await notifier.start()

@@ -57,8 +57,8 @@ def test_create_accepts_json_with_charset(api: Api) -> None:
     assert response.status_code == 201
 
 
-def test_href_uses_the_request_host_or_the_public_url(make_api) -> None:
-    derived = make_api()
+def test_href_uses_an_allowed_request_host_or_the_public_url(make_api) -> None:
+    derived = make_api(allowed_hosts=("api.example",))
     order = derived.http.post(
         derived.url("productOrder"), json={"productOrderItem": [ITEM]}, headers={"Host": "api.example:8443"}
     ).json()

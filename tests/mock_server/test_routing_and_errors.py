@@ -15,7 +15,8 @@ BASE = "/tmf-api/productOrderingManagement/v4"
 def test_health_at_the_root(api: Api, store_kind: str) -> None:
     response = api.http.get(f"{api.root}/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "store": store_kind, "orders": 0}
+    health = response.json()
+    assert (health["status"], health["store"], health["orders"]) == ("ok", store_kind, 0)
 
 
 @pytest.mark.parametrize(

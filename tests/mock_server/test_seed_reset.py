@@ -59,7 +59,7 @@ def listed(api: Api, collection: str = "productOrder") -> list[dict[str, Any]]:
 
 
 def reset(api: Api) -> None:
-    response = api.http.post(f"{api.root}/_mock/reset", timeout=TIMEOUT_S)
+    response = api.http.post(f"{api.root}/_mock/reset", json={}, timeout=TIMEOUT_S)
     assert (response.status_code, response.content) == (204, b"")
 
 
@@ -70,7 +70,7 @@ def test_seed_files_are_stored_with_server_fields_filled_in(
     third, second, first = listed(api)  # newest first: file order is creation order
     assert first == {
         "id": "seeded-1",
-        "href": f"{BASE_PATH}/productOrder/seeded-1",  # relative: no public URL, no request yet
+        "href": f"{api.base}/productOrder/seeded-1",  # absolute, as a created order's (listening address)
         "orderDate": "2026-02-01T09:00:00Z",
         "state": "completed",
         "productOrderItem": [{"id": "1", "action": "add", "state": "completed"}],
@@ -79,7 +79,7 @@ def test_seed_files_are_stored_with_server_fields_filled_in(
         "completionDate": "2026-02-01T09:00:00Z",  # TMF622B: filled once completed
     }
     assert second["state"] == "acknowledged"
-    assert second["href"] == f"{BASE_PATH}/productOrder/{second['id']}"
+    assert second["href"] == f"{api.base}/productOrder/{second['id']}"
     assert len(second["id"]) == 36
     assert "orderDate" in second
     assert third["externalId"] == "ext-3"
@@ -87,7 +87,7 @@ def test_seed_files_are_stored_with_server_fields_filled_in(
     [task] = listed(api, "cancelProductOrder")
     assert task == {
         "id": "task-1",
-        "href": f"{BASE_PATH}/cancelProductOrder/task-1",
+        "href": f"{api.base}/cancelProductOrder/task-1",
         "productOrder": {"id": "seeded-3"},
         "state": "done",
         "@type": "CancelProductOrder",

@@ -1,0 +1,1 @@
+"""Who may use a shared mock, and what it trusts: credentials, Host names, browser origins."""

@@ -1,0 +1,135 @@
+"""How big and how deep a patched resource may get, enforced while a JSON Patch is applied.
+
+A PATCH result is bounded like a request body: a few `copy` operations can double a resource each
+time (a 1.2 KB patch once built a 120 MB order), so each RFC 6902 operation is weighed before it is
+applied. The budget keeps upper bounds of the document's encoded size and nesting depth; an
+operation that would push a bound past its limit is refused (413 for size, 400 for nesting) unless
+a fresh measurement of the document shows room. Measurements cost a pass over the document, so
+only a few are allowed per patch: the work stays proportional to the limit, never to the patch.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import jsonpatch
+import jsonpointer
+
+from mock_server.http.bodies import MAX_DEPTH, nesting_depth
+from mock_server.http.errors import ApiError, bad_request
+from mock_server.http.responses import dump_json
+
+#: What a stored resource may carry beyond a request body's size: the server's own fields
+#: (id, href, orderDate, state, completionDate, ...). A PATCH result may be this much larger too.
+SERVER_FIELDS_BYTES = 4096
+#: Fresh measurements of the whole document one patch may ask for (each is a pass over it).
+MEASUREMENTS = 4
+
+
+def resource_limit(max_body_bytes: int) -> int:
+    """The largest encoded resource the server keeps: a body's worth plus the server's fields."""
+    return max_body_bytes + SERVER_FIELDS_BYTES
+
+
+def too_large(limit: int) -> ApiError:
+    return ApiError(413, f"The patched resource would exceed {limit} bytes (max_body_bytes + server fields)")
+
+
+def too_deep() -> ApiError:
+    return bad_request(f"The patched resource would nest deeper than {MAX_DEPTH} levels")
+
+
+def depth_bound(value: Any, encoded: bytes) -> int:
+    """`value`'s depth, from a cheap count of its brackets when that is small enough to decide."""
+    brackets = encoded.count(b"[") + encoded.count(b"{")
+    return brackets + 1 if brackets < MAX_DEPTH else nesting_depth(value)
+
+
+def _parts(pointer: Any) -> int:
+    """How many levels below the root a JSON Pointer points (its own errors are the caller's 400)."""
+    return len(jsonpointer.JsonPointer(pointer).parts)
+
+
+@dataclass
+class Budget:
+    """Upper bounds of one document's encoded size and depth (at most MAX_DEPTH, so encoding the
+    document is always safe), and the size limit."""
+
+    max_bytes: int
+    size: int
+    depth: int
+    measurements: int = MEASUREMENTS
+
+    @classmethod
+    def of(cls, document: Any, max_bytes: int) -> Budget:
+        """Every stored resource nests at most MAX_DEPTH levels (bodies, seeds and patches are held
+        to it), so that bound is used until a change needs the real figure."""
+        encoded = dump_json(document)
+        brackets = encoded.count(b"[") + encoded.count(b"{")
+        return cls(max_bytes, len(encoded), min(brackets + 1, MAX_DEPTH))
+
+    def allow(self, document: Any, extra_bytes: int, *, placed: int = 0, lift: int = 0) -> None:
+        """Record a change adding up to `extra_bytes`, placing a value `placed` levels deep or
+        moving a subtree `lift` levels further down; or refuse it."""
+        if self.size + extra_bytes > self.max_bytes and self._measurement():
+            self.size = len(dump_json(document))
+        if self.size + extra_bytes > self.max_bytes:
+            raise too_large(self.max_bytes)
+        if max(self.depth + lift, placed) > MAX_DEPTH and self._measurement():
+            self.depth = nesting_depth(document)
+        if max(self.depth + lift, placed) > MAX_DEPTH:
+            raise too_deep()
+        self.size += extra_bytes
+        self.depth = max(self.depth + lift, placed)
+
+    def _measurement(self) -> bool:
+        """Whether a fresh measurement (a pass over the document) is still allowed; spends one."""
+        self.measurements -= 1
+        return self.measurements >= 0
+
+
+def weigh(budget: Budget, document: Any, operation: dict[str, Any]) -> None:
+    """Refuse `operation` if its result could break the budget; removals and tests never grow it.
+
+    `add`/`replace` bring a value from the body; `copy` duplicates a subtree (its size is what
+    it adds); `move` only renames. Each may add a member name (at most its path) with its quotes,
+    colon and comma. A subtree taken from `from` goes as many levels down as `path` is deeper.
+    """
+    name, path = operation.get("op"), operation.get("path")
+    member = len(str(path)) + 4
+    if name in {"add", "replace"} and "value" in operation:
+        encoded = dump_json(operation["value"])
+        placed = _parts(path) + depth_bound(operation["value"], encoded)
+        budget.allow(document, member + len(encoded), placed=placed)
+    elif name in {"copy", "move"}:
+        source = operation["from"]  # jsonpatch has checked that copy and move name one
+        added = len(dump_json(jsonpointer.resolve_pointer(document, source))) if name == "copy" else 0
+        budget.allow(document, member + added, lift=max(_parts(path) - _parts(source), 0))
+
+
+def apply_json_patch(document: dict[str, Any], operations: list[Any], max_bytes: int) -> Any:
+    """RFC 6902 on a copy of `document`, each operation checked by jsonpatch, then weighed, then
+    applied; jsonpatch's errors, and jsonpointer's, are the caller's to turn into a 400.
+    """
+    result: Any = copy.deepcopy(document)
+    budget = Budget.of(result, max_bytes)
+    for operation in operations:
+        step = jsonpatch.JsonPatch([operation])
+        weigh(budget, result, step.patch[0])
+        result = step.apply(result, in_place=True)
+    return result
+
+
+def bounded_json(resource: dict[str, Any], max_bytes: int) -> bytes:
+    """The resource as the JSON the store keeps and the response carries, or 413 past `max_bytes`.
+
+    Run before anything is written: nothing after the write then needs to encode (or can fail on)
+    it. Nesting needs no check here: stored resources and bodies nest at most MAX_DEPTH levels, a
+    merge patch result no deeper than either, and a JSON Patch is held to it operation by operation.
+    """
+    encoded = dump_json(resource)
+    if len(encoded) > max_bytes:
+        raise too_large(max_bytes)
+    return encoded

@@ -1,0 +1,212 @@
+"""A small TMF622 v5 server on loopback, correct by default, that breaks on purpose (faults).
+
+Independent of mock_server: just what the v5 kit's 14 requests touch (create, list with `fields` and
+the three filters, retrieve), answering both `/productOrder` and the `/productOrder/` the official kit
+sends. It logs every request line so tests can see the URLs the kit built.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from aiohttp import web
+
+BASE_PATH = "/tmf-api/productOrderingManagement/v5"
+
+#: Every fault the server knows; a test switches some on.
+FAULTS = frozenset(
+    {
+        "create_status_200",  # POST answers 200 instead of 201
+        "create_without_id",  # the create's answer has no id (the order exists, under an id nobody knows)
+        "state_not_a_string",  # `state` is a number everywhere (invalid for both verdicts)
+        "creation_date_not_a_date",  # `creationDate` is "yesterday": only formats catch it
+        "characteristic_value_mismatch",  # a StringCharacteristic's value is a number: only dispatch sees it
+        "product_as_ref",  # items carry their product as a ProductRef (id): valid, ambiguous without dispatch
+        "state_progresses",  # reads show state inProgress although the create said acknowledged
+        "related_party_role_changes",  # reads show another relatedParty role (a dotted mandatory key)
+        "filters_return_nothing",  # every filter (?state=, ?creationDate=, ...) answers []
+        "list_hides_created",  # the unfiltered list (with or without fields) leaves the created order out
+        "no_trailing_slash",  # `/productOrder/` is not found (only `/productOrder`)
+        "bad_filter_value_400",  # a filter value that is not a date is refused with 400
+        "completion_date_set",  # the create already sets completionDate (so the filter on it has a value)
+        "retrieve_not_json",  # GET by id (no query) answers text/plain
+        "retrieve_other_order",  # GET by id answers the seeded order, whatever the id
+    }
+)
+#: Query parameters that filter the list by equality (TMF630), as the kit sends them.
+FILTERS = ("completionDate", "creationDate", "state")
+DATE_FILTERS = frozenset({"completionDate", "creationDate"})
+#: The order already there before the kit runs, as on any live deployment.
+SEEDED = {
+    "@type": "ProductOrder",
+    "state": "completed",
+    "productOrderItem": [{"@type": "ProductOrderItem", "id": "1", "action": "add"}],
+}
+
+
+class FakeTmf622V5:
+    """The application's state and its handlers."""
+
+    def __init__(self, faults: frozenset[str]) -> None:
+        unknown = faults - FAULTS
+        if unknown:
+            raise ValueError(f"unknown faults {sorted(unknown)}")
+        self.faults = faults
+        self.orders: dict[str, dict[str, Any]] = {}
+        self._ids = itertools.count(1)
+        self.requests: list[str] = []
+        self.bodies_seen: list[Any] = []
+        self._new_order("http://fake", SEEDED)
+
+    def _new_order(self, origin: str, payload: dict[str, Any]) -> dict[str, Any]:
+        number = next(self._ids)
+        order_id = f"order-{number}"
+        order = {
+            **copy.deepcopy(payload),
+            "id": order_id,
+            "href": f"{origin}{BASE_PATH}/productOrder/{order_id}",
+            "creationDate": f"2026-12-02T10:00:0{number % 10}.000Z",
+            "state": payload.get("state", "acknowledged"),
+        }
+        if "completion_date_set" in self.faults:
+            order["completionDate"] = order["creationDate"]
+        self.orders[order_id] = order
+        return order
+
+    def app(self) -> web.Application:
+        """The aiohttp application: each route with and without the trailing slash, unless faulty."""
+        app = web.Application()
+        slashes = ("",) if "no_trailing_slash" in self.faults else ("", "/")
+        for slash in slashes:
+            app.router.add_post(f"{BASE_PATH}/productOrder{slash}", self.create)
+            app.router.add_get(f"{BASE_PATH}/productOrder{slash}", self.list)
+            app.router.add_get(f"{BASE_PATH}/productOrder/{{id}}{slash}", self.retrieve)
+            app.router.add_delete(f"{BASE_PATH}/productOrder/{{id}}{slash}", self.delete)
+        return app
+
+    def _log(self, request: web.Request) -> None:
+        self.requests.append(f"{request.method} {request.raw_path}")
+
+    async def create(self, request: web.Request) -> web.Response:
+        self._log(request)
+        payload = await request.json()
+        self.bodies_seen.append(payload)
+        order = self._new_order(f"{request.scheme}://{request.host}", payload)
+        status = 200 if "create_status_200" in self.faults else 201
+        shown = self._shown(order, created=True)
+        if "create_without_id" in self.faults:
+            del shown["id"]
+        return web.json_response(shown, status=status)
+
+    async def list(self, request: web.Request) -> web.Response:
+        self._log(request)
+        if refused := self._bad_filter(request):
+            return refused
+        orders = list(self.orders.values())
+        if "list_hides_created" in self.faults and not set(FILTERS) & set(request.query):
+            orders = orders[:1]
+        orders = [o for o in orders if self._matches(o, request.query)]
+        shown = [self._selected(self._shown(o), request.query.get("fields")) for o in orders]
+        return web.json_response(shown)
+
+    def _bad_filter(self, request: web.Request) -> web.Response | None:
+        if "bad_filter_value_400" not in self.faults:
+            return None
+        if any(not request.query[name][:1].isdigit() for name in DATE_FILTERS & set(request.query)):
+            return web.json_response({"@type": "Error", "code": "400", "reason": "not a date"}, status=400)
+        return None
+
+    def _matches(self, order: dict[str, Any], query: Any) -> bool:
+        wanted = {name: query[name] for name in FILTERS if name in query}
+        if wanted and "filters_return_nothing" in self.faults:
+            return False
+        shown = self._shown(order)
+        return all(str(shown.get(name)) == value for name, value in wanted.items())
+
+    async def retrieve(self, request: web.Request) -> web.Response:
+        self._log(request)
+        order = self.orders.get(request.match_info["id"])
+        if "retrieve_other_order" in self.faults:
+            order = next(iter(self.orders.values()))
+        if order is None:
+            return web.json_response({"@type": "Error", "code": "404", "reason": "not found"}, status=404)
+        if "retrieve_not_json" in self.faults and not request.query:
+            return web.Response(text="order " + order["id"], content_type="text/plain")
+        return web.json_response(self._selected(self._shown(order), request.query.get("fields")))
+
+    async def delete(self, request: web.Request) -> web.Response:
+        self._log(request)
+        found = self.orders.pop(request.match_info["id"], None)
+        return web.Response(status=204 if found else 404)
+
+    def _shown(self, order: dict[str, Any], created: bool = False) -> dict[str, Any]:
+        """The order as the server represents it, faults applied (reads may differ from the create)."""
+        shown = copy.deepcopy(order)
+        if "state_not_a_string" in self.faults:
+            shown["state"] = 1
+        if "creation_date_not_a_date" in self.faults:
+            shown["creationDate"] = "yesterday"
+        if not created and "state_progresses" in self.faults and shown["state"] == "acknowledged":
+            shown["state"] = "inProgress"
+        if not created and "related_party_role_changes" in self.faults:
+            for party in shown.get("relatedParty", []):
+                party["role"] = "Seller"
+        for item in shown.get("productOrderItem", []):
+            self._item(item)
+        return shown
+
+    def _item(self, item: dict[str, Any]) -> None:
+        if "characteristic_value_mismatch" in self.faults:
+            for characteristic in item.get("product", {}).get("productCharacteristic", []):
+                characteristic["value"] = 1000
+        if "product_as_ref" in self.faults and "product" in item:
+            item["product"] = {"@type": "ProductRef", "id": "P-1", "name": "Fibre access line"}
+
+    @staticmethod
+    def _selected(order: dict[str, Any], fields: str | None) -> dict[str, Any]:
+        """TMF630 attribute selection: the fields asked for, and id, href, @type always."""
+        if not fields:
+            return order
+        keep = {*fields.split(","), "id", "href", "@type"}
+        return {key: value for key, value in order.items() if key in keep}
+
+
+@contextmanager
+def serving_v5(*faults: str, timeout_s: float = 10.0) -> Iterator[tuple[str, FakeTmf622V5]]:
+    """Serve the fake with `faults` on a free loopback port in a thread; yield (API root URL, the fake)."""
+    fake = FakeTmf622V5(frozenset(faults))
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(fake.app(), access_log=None)
+    ready = threading.Event()
+    port: list[int] = []
+
+    async def start() -> None:
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port.append(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        ready.set()
+
+    thread = threading.Thread(target=_serve, args=(loop, start()), daemon=True)
+    thread.start()
+    if not ready.wait(timeout_s):
+        raise RuntimeError("fake TMF622 v5 server did not start")
+    try:
+        yield f"http://127.0.0.1:{port[0]}{BASE_PATH}/", fake
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout_s)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout_s)
+        loop.close()
+
+
+def _serve(loop: asyncio.AbstractEventLoop, start: Any) -> None:
+    asyncio.set_event_loop(loop)
+    loop.run_until_complete(start)
+    loop.run_forever()
