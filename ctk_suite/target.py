@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from ctk_suite.options.layers import Given, as_profile_value
 from ctk_suite.options.table import BY_NAME
@@ -39,6 +40,8 @@ def profile_overrides(given: Mapping[str, Given]) -> dict[str, Any]:
     return keys
 
 
-def aimed_at(profile: Profile, api_root: str) -> Profile:
-    """`profile` pointed at the embedded mock, whose ready line gives the whole API root."""
-    return merge_cli_overrides(profile, {"target.base_url": api_root, "target.api_path": ""})
+def aimed_at(profile: Profile, ready_url: str) -> Profile:
+    """`profile` pointed at the embedded mock: the origin of its ready line, and the profile's API path
+    (the mock serves every version under its default base path; the profile's follows `api_version`)."""
+    parts = urlsplit(ready_url)
+    return merge_cli_overrides(profile, {"target.base_url": f"{parts.scheme}://{parts.netloc}"})

@@ -55,6 +55,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return socket.create_server((host, port), family=family)
 
 
+def announced_base_path(settings: Settings) -> str:
+    """The v4 base path, or the v5 one when only v5 is served."""
+    return settings.v5_base_path if settings.serve_v5 and not settings.serve_v4 else settings.base_path
+
+
 async def serve(
     settings: Settings, sock: socket.socket | None = None, ready: Callable[[], None] | None = None
 ) -> None:
@@ -81,7 +86,7 @@ async def serve(
         port = runner.addresses[0][1]
         tune_gc()
         if ready is None:
-            print(ready_line(settings.host, port, settings.base_path), flush=True)
+            print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
         else:
             ready()
         await stop.wait()
@@ -102,6 +107,15 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+def announcer(settings: Settings) -> Callable[[int], None]:
+    """Prints the ready line of `--workers` once every worker listens on `port`."""
+
+    def announce(port: int) -> None:
+        print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
+
+    return announce
+
+
 def serve_worker(settings: Settings, sock: socket.socket, ready: Callable[[], None]) -> int:
     """One process of `--workers N` (see mock_server.workers)."""
     try:
@@ -116,8 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_settings(argv)
     try:
         if settings.workers > 1:
-            announce = lambda port: print(ready_line(settings.host, port, settings.base_path), flush=True)  # noqa: E731
-            return run_workers(settings, serve_worker, announce)
+            return run_workers(settings, serve_worker, announcer(settings))
         run_loop(serve(settings))
     except ConfigError as exc:
         print(f"tmf622-mock: error: {exc}", file=sys.stderr)

@@ -39,6 +39,7 @@ from mock_server.keys import (
     SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
+    V5_SEED_KEY,
 )
 from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry
@@ -50,6 +51,8 @@ from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.sqlite import SqliteStore
+from mock_server.v5.seed import load_v5_seed
+from mock_server.v5.setup import install_v5_events
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
@@ -133,8 +136,11 @@ def install_lifecycle(app: web.Application, clock: Clock) -> None:
 def install_seed(app: web.Application) -> None:
     """Read the seed files (SeedError before anything listens) and fill an empty store with them."""
     app[SEED_KEY] = load_seed(app[SETTINGS_KEY].seed_files)
+    if app[SETTINGS_KEY].serve_v5:
+        app[V5_SEED_KEY] = load_v5_seed(app[SETTINGS_KEY].seed_files)
+    v5_entries = V5_SEED_KEY in app and app[V5_SEED_KEY].entries
     with app[STORE_KEY].bulk():  # replicas starting together: the first seeds, the others find it done
-        if app[SEED_KEY].entries and is_empty(app[STORE_KEY]):
+        if (app[SEED_KEY].entries or v5_entries) and is_empty(app[STORE_KEY]):
             apply_seed(app)
 
 
@@ -157,7 +163,10 @@ def create_app(
     app[STORE_KEY] = store if store is not None else default_store(app, settings)
     clock, new_id = install_time_and_ids(app, clock)
     install_events(app, clock, new_id, events)
+    if settings.serve_v5:
+        install_v5_events(app, clock, new_id)
     install_lifecycle(app, clock)
     install_seed(app)
-    add_routes(app, settings.base_path)
+    v5_base_path = settings.v5_base_path if settings.serve_v5 else None
+    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, v5_base_path=v5_base_path)
     return app

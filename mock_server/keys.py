@@ -15,6 +15,7 @@ from mock_server.journal.entries import RequestJournal
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.store.base import Store
+from mock_server.v5.seed import V5Seed
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey[Store]("store")
@@ -34,3 +35,7 @@ DETERMINISM_KEY = web.AppKey("determinism", Determinism)
 JOURNAL_KEY = web.AppKey("journal", RequestJournal)
 #: Present only with fault injection on (reset restarts the rules' `times` counts).
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
+#: The v5 hub and its notifier (v5 envelopes); present only when v5 is served.
+V5_HUB_KEY = web.AppKey("v5_hub", HubRegistry)
+V5_NOTIFIER_KEY = web.AppKey("v5_notifier", Notifier)
+V5_SEED_KEY = web.AppKey("v5_seed", V5Seed)

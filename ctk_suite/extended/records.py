@@ -20,6 +20,11 @@ class Blocked(Exception):
     """A probe could not gather its evidence (a request it depends on failed); the message says why."""
 
 
+class NotApplicable(Exception):
+    """The check cannot judge this server: what it needs is absent (an optional feature the server says it
+    does not support, an attribute no response carried). The message says why: the check is not run."""
+
+
 @dataclass(frozen=True)
 class BodySchema:
     """The TMF622 v4 schema a 2xx body must match: one resource, a list of them, or a `?fields=` subset."""
@@ -27,6 +32,7 @@ class BodySchema:
     name: str
     many: bool = False
     partial: bool = False  # ?fields= answers legitimately lack required attributes
+    version: str = "4"  # the TMF622 major version whose schemas apply (tmf622_schemas)
 
 
 @dataclass(frozen=True)
@@ -100,10 +106,11 @@ class CheckResult:
     rule: Rule
     failures: tuple[Failure, ...]
     sent: tuple[Sent, ...] = ()
+    not_run: str | None = None  # why the check could not judge (NotApplicable): neither pass nor fail
 
     @property
     def passed(self) -> bool:
-        """True when nothing failed."""
+        """True when nothing failed (a check not run did not fail)."""
         return not self.failures
 
     @property

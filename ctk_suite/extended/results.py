@@ -18,7 +18,9 @@ def unit_result(result: CheckResult, api_url: str, kit: KitInfo) -> UnitResult:
     failures = tuple(
         Failure(request=f.request, note=describe_failure(f), kind=f.kind) for f in result.failures
     )
-    assertion = AssertionResult(rule.title, failures, key=rule.id, rule=f"{rule.source}: {rule.rule}")
+    assertion = AssertionResult(
+        rule.title, failures, key=rule.id, rule=f"{rule.source}: {rule.rule}", not_run=result.not_run
+    )
     return UnitResult(
         kit=kit,
         level=rule.level.label,
@@ -28,6 +30,6 @@ def unit_result(result: CheckResult, api_url: str, kit: KitInfo) -> UnitResult:
         url=api_url + (main.path if main else ""),
         exchange=main.exchange if main else None,
         assertions=(assertion,),
-        not_sent=None if main else (result.reason or "no request was needed"),
+        not_sent=None if main else (result.reason or result.not_run or "no request was needed"),
         more=tuple((f"{s.exchange.method} /{s.path} ({s.label})", s.exchange) for s in result.sent[1:]),
     )

@@ -12,12 +12,13 @@ from typing import Any
 import ctk_suite.extended.probes
 import ctk_suite.extended.probes_optional
 import ctk_suite.extended.rules_mandatory
-import ctk_suite.extended.rules_optional  # noqa: F401 - importing registers the probes and the checks
+import ctk_suite.extended.rules_optional
+import ctk_suite.extended.v5  # noqa: F401 - importing registers the probes and the checks
 from ctk_suite.client import Exchange
 from ctk_suite.extended.catalogue import Rule
 from ctk_suite.extended.listener import EventListener, ListenerError, ListenerSettings
-from ctk_suite.extended.records import Blocked, BodySchema, CheckResult, Evidence, Sent
-from ctk_suite.extended.registry import CHECKS, PROBES
+from ctk_suite.extended.records import Blocked, BodySchema, CheckResult, Evidence, NotApplicable, Sent
+from ctk_suite.extended.registry import CHECKS, PROBES, ProbeFn
 from ctk_suite.failures import Failure
 from ctk_suite.variables import url_encode
 
@@ -52,6 +53,7 @@ class ExtendedRun:
         self._seen: list[tuple[int, Sent]] | None = None  # (rank, request) of the running check
         self._depth = 0
         self._listener: EventListener | None = None
+        self.rule: Rule | None = None  # the rule being evaluated: a shared check reads its params
 
     @property
     def duration_ms(self) -> float:
@@ -85,11 +87,16 @@ class ExtendedRun:
         A check's result lists first the requests it read, then the rest of the probes it asked
         for, then those of the probes they depend on: the first is the request the check is about.
         """
+        return self.gathered(name, PROBES.get(name))
+
+    def gathered(self, name: str, gather: ProbeFn) -> Evidence:
+        """The evidence `gather` collects, once per run under `name`: a probe with a parameter (the
+        attribute a conformance-profile check leaves out) is gathered this way, shared like any probe."""
         self._depth += 1
         try:
             if name not in self._evidence:
                 try:
-                    self._evidence[name] = PROBES.get(name)(self)
+                    self._evidence[name] = gather(self)
                 except Blocked as exc:
                     self._evidence[name] = exc
                 except Exception as exc:  # a probe bug blocks its checks once, never the run
@@ -119,19 +126,21 @@ class ExtendedRun:
     def evaluate(self, rule: Rule) -> CheckResult:
         """Run the check of `rule`; a blocked probe or a crashing check fails it, never passes it."""
         seen: list[tuple[int, Sent]] = []
-        self._seen = seen
+        self._seen, self.rule, not_run = seen, rule, None
         try:
-            failures = tuple(CHECKS.get(rule.id)(self))
+            failures = tuple(CHECKS.get(rule.check_name)(self))
+        except NotApplicable as exc:
+            failures, not_run = (), str(exc)
         except Blocked as exc:
             failures = (Failure(request="", note=f"not checked: {exc}"),)
         except Exception as exc:  # a bug in one check fails that check, never the whole run
             failures = (Failure(request="", note=f"check {rule.id} crashed: {type(exc).__name__}: {exc}"),)
         finally:
-            self._seen = None
-        if not seen and not failures:  # a check that looked at nothing must not pass
+            self._seen, self.rule = None, None
+        if not seen and not failures and not_run is None:  # a check that looked at nothing must not pass
             failures = (Failure(request="", note=f"check {rule.id} examined no response"),)
         ordered = [sent for _, sent in sorted(seen, key=lambda ranked: ranked[0])]  # stable: keeps run order
-        result = CheckResult(rule, failures, tuple({id(s): s for s in ordered}.values()))
+        result = CheckResult(rule, failures, tuple({id(s): s for s in ordered}.values()), not_run)
         self.results.append(result)
         self._finished = time.perf_counter()
         return result

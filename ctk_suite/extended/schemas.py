@@ -10,27 +10,29 @@ from jsonschema import Draft202012Validator
 
 from ctk_suite.extended.records import BodySchema
 from ctk_suite.failures import clip
-from tmf622_schemas import load_registry, load_schema, validator_for
+from tmf622_schemas import fast_validator_for, load_registry, load_schema, validator_for
 
 #: One violation: (JSON path, the violated rule, the validator's message).
 Violation = tuple[str, str, str]
 
 
 @cache
-def _partial_validator(name: str) -> Draft202012Validator:
+def _partial_validator(name: str, version: str) -> Draft202012Validator:
     """`name` without its top-level `required`: a `?fields=` answer holds only the selected attributes.
 
     Everything it does hold is still checked (types, formats, nested required members).
     """
-    schema = load_schema(name)
+    schema = load_schema(name, version)
     schema.pop("required", None)
     return Draft202012Validator(
-        schema, registry=load_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        schema, registry=load_registry(version), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
 
 
-def _validator(name: str, partial: bool) -> Draft202012Validator:
-    return _partial_validator(name) if partial else validator_for(name)
+def _validator(expected: BodySchema) -> Draft202012Validator:
+    if expected.partial:
+        return _partial_validator(expected.name, expected.version)
+    return validator_for(expected.name, expected.version)
 
 
 def violations(body: Any, expected: BodySchema) -> Iterator[Violation]:
@@ -39,8 +41,12 @@ def violations(body: Any, expected: BodySchema) -> Iterator[Violation]:
         yield "$", f"{expected.name} list (type)", "the body is not an array"
         return
     instances = [(f"$[{i}]", item) for i, item in enumerate(body)] if expected.many else [("$", body)]
-    validator = _validator(expected.name, expected.partial)
+    validator = _validator(expected)
+    fast = None if expected.partial else fast_validator_for(expected.name, expected.version)
     for where, instance in instances:
+        if fast is not None and fast.is_valid(instance):
+            continue  # the compiled validator agrees with this one on valid/invalid; it only words less
+
         try:
             errors = list(validator.iter_errors(instance))
         except RecursionError:  # nested deeper than the validator can follow: unverified is never valid

@@ -49,7 +49,7 @@ class ExtendedKit(Kit):
             catalogue = load_catalogue(path)
         except CatalogueError as exc:
             raise KitError(str(exc)) from None
-        if unchecked := [rule.id for rule in catalogue.rules if rule.id not in CHECKS]:
+        if unchecked := [rule.id for rule in catalogue.rules if rule.check_name not in CHECKS]:
             raise KitError(f"{path}: no check implements {', '.join(unchecked)}")
         return cls(catalogue, path.stem)
 

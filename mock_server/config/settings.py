@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 #: TMF622 v4 swagger `basePath` (without its trailing slash; routes are joined to it).
 DEFAULT_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
+#: Where TMF622 v5.0.0 is served beside v4 (the v5 OAS server URL `.../productOrderingManagement/v5`).
+DEFAULT_V5_BASE_PATH = "/tmf-api/productOrderingManagement/v5"
 DEFAULT_PORT = 8622
 MIB = 1024 * 1024
 #: Seconds a client has to send a whole request body (a stalled upload must not hold a connection).
@@ -100,6 +102,10 @@ class Settings:
     #: Browser origins allowed by CORS (`*` for any); empty: CORS off.
     cors_origins: tuple[str, ...] = ()
     journal_size: int = JOURNAL_SIZE
+    # API versions: v4 under `base_path`, v5 under `v5_base_path`; either can be switched off.
+    serve_v4: bool = True
+    serve_v5: bool = True
+    v5_base_path: str = DEFAULT_V5_BASE_PATH
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -112,6 +118,10 @@ class Settings:
             raise ValueError("max_body_bytes must be positive")
         if not self.body_timeout_s > 0:
             raise ValueError("body_timeout_s must be positive")
+        if self.v5_base_path != normalize_base_path(self.v5_base_path):
+            raise ValueError(f"v5 base path {self.v5_base_path!r} is not normalized")
+        if self.serve_v4 and self.serve_v5 and self.base_path == self.v5_base_path:
+            raise ValueError(f"v4 and v5 cannot share the base path {self.base_path!r}")
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("need 1 <= default_limit <= max_limit")
         if self.journal_size < 0:

@@ -1,7 +1,8 @@
 """Seed data: orders and cancel tasks read from YAML or JSON files, stored at start and after each reset.
 
 A seed file holds either a list of productOrder objects, or a mapping
-``{productOrder: [...], cancelProductOrder: [...]}`` (either key may be left out). `.json` files
+``{productOrder: [...], cancelProductOrder: [...]}`` (either key may be left out; a `v5` key holds
+TMF622 v5 resources the same way, see mock_server/v5/seed.py). `.json` files
 are read as JSON, any other name as YAML (timestamps stay strings: no YAML date conversion).
 
 Each entry is a resource as the server would return it. Server-owned fields may be given or left
@@ -45,6 +46,8 @@ from mock_server.store.base import COLLECTIONS, Resource, Store
 from mock_server.store.query import Query
 
 KINDS = {kind.collection: kind for kind in (PRODUCT_ORDER, CANCEL_PRODUCT_ORDER)}
+#: The key of a seed file's mapping that holds TMF622 v5 resources (`{v5: {productOrder: [...]}}`).
+V5_SECTION = "v5"
 INITIAL_STATE = {
     "productOrder": OrderState.ACKNOWLEDGED.value,
     "cancelProductOrder": TaskState.ACKNOWLEDGED.value,
@@ -133,6 +136,11 @@ def load_seed(paths: Sequence[str]) -> Seed:
     return Seed(entries)
 
 
+def read_document(path: str) -> Any:
+    """A seed file's content (JSON or YAML, timestamps kept as strings); SeedError if unreadable."""
+    return _read(path)
+
+
 def _read(path: str) -> Any:
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -162,6 +170,8 @@ def _entries(path: str, document: Any) -> Iterator[SeedEntry]:
     if not isinstance(document, dict):
         raise SeedError(f"{path}: $: expected a list of productOrder or a mapping of collections")
     for name, items in document.items():
+        if name == V5_SECTION:  # v5 resources: read by mock_server/v5/seed.py
+            continue
         if name not in KINDS:
             raise SeedError(f"{path}: $: unknown key {name!r}; use productOrder and/or cancelProductOrder")
         if not isinstance(items, list):

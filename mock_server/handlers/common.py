@@ -22,10 +22,14 @@ from mock_server.store.base import Resource, Stored, WriteConflict, rewrite
 from mock_server.store.query import count_headers, parse_fields, select_fields
 
 
+def root_url(request: web.Request) -> str:
+    """`<public URL>`, or `scheme://host[:port]` of an allowed Host header (see `access.hosts`)."""
+    return request_root(request, request.app[SETTINGS_KEY])
+
+
 def api_url(request: web.Request, segment: str) -> str:
     """`<public URL or allowed Host><base path>/<segment>` (see `access.hosts`)."""
-    settings = request.app[SETTINGS_KEY]
-    return f"{request_root(request, settings)}{settings.base_path}/{segment}"
+    return f"{root_url(request)}{request.app[SETTINGS_KEY].base_path}/{segment}"
 
 
 def collection_url(request: web.Request, kind: ResourceKind) -> str:

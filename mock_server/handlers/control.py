@@ -41,6 +41,9 @@ from mock_server.keys import (
     SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
+    V5_HUB_KEY,
+    V5_NOTIFIER_KEY,
+    V5_SEED_KEY,
 )
 
 
@@ -48,6 +51,9 @@ def apply_seed(app: web.Application) -> None:
     """Store the seed files' entries (into an empty store: at start and after a reset)."""
     root = start_root(app[SETTINGS_KEY]) + app[SETTINGS_KEY].base_path
     app[SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root)
+    if V5_SEED_KEY in app:  # the seed files' v5 sections, under the v5 base path
+        v5_root = f"{app[SETTINGS_KEY].public_url or ''}{app[SETTINGS_KEY].v5_base_path}"
+        app[V5_SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], v5_root)
 
 
 def reset_app(app: web.Application) -> None:
@@ -55,6 +61,9 @@ def reset_app(app: web.Application) -> None:
     app[HUB_KEY].clear()
     app[NOTIFIER_KEY].reset()
     app[JOURNAL_KEY].clear()
+    if V5_HUB_KEY in app:  # v5 served: its subscriptions and queued events go too
+        app[V5_HUB_KEY].clear()
+        app[V5_NOTIFIER_KEY].reset()
     if DETERMINISM_KEY in app:
         app[DETERMINISM_KEY].reset()
     if FAULTS_KEY in app:
@@ -120,3 +129,8 @@ async def list_requests(request: web.Request) -> web.Response:
 async def clear_requests(request: web.Request) -> web.Response:
     request.app[JOURNAL_KEY].clear()
     return web.Response(status=204)
+
+
+async def list_v5_deliveries(request: web.Request) -> web.Response:
+    """GET /_mock/v5/deliveries: the v5 notifier's delivery log, oldest first."""
+    return json_response(request.app[V5_NOTIFIER_KEY].deliveries())

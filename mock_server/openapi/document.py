@@ -5,7 +5,8 @@ paths are absolute (base path included) and `servers` is `/` (or --public-url), 
 health check and the alias are described too. Operations come from one table keyed by method and
 path relative to the base path (`OPERATIONS`); the document lists a route only when the app
 really has it, so what is described is what is implemented. Control endpoints (`/_mock/...`)
-are left out on purpose: they reset and steer the mock and are not part of TMF622.
+are left out on purpose: they reset and steer the mock and are not part of TMF622. So are the v5
+routes: TM Forum's v5 OAS describes them (it is what the tests run Schemathesis with).
 """
 
 from __future__ import annotations
@@ -27,14 +28,18 @@ OPENAPI_VERSION = "3.1.0"
 DOCUMENT_NAME = "openapi.json"
 #: Methods aiohttp adds by itself (HEAD next to every GET) or that match anything.
 _IMPLICIT_METHODS = frozenset({"HEAD", "*"})
+#: Handlers of the v5 API (described by TM Forum's v5 OAS, not by this document).
+_V5_PACKAGE = "mock_server.v5."
 
 
 def app_routes(app: web.Application) -> Iterator[tuple[str, str]]:
-    """(method, path template) of every API route of the app, control endpoints excluded."""
+    """(method, path template) of every v4 API route of the app, control endpoints excluded."""
     base_path = app[SETTINGS_KEY].base_path
     for route in app.router.routes():
         resource = route.resource
         if resource is None or route.method in _IMPLICIT_METHODS:
+            continue
+        if getattr(route.handler, "__module__", "").startswith(_V5_PACKAGE):
             continue
         if not is_control(resource.canonical, base_path):
             yield route.method, resource.canonical

@@ -9,8 +9,14 @@ from typing import Any, Literal, NamedTuple, Protocol
 
 from mock_server.store.query import Query
 
-Collection = Literal["productOrder", "cancelProductOrder"]
-COLLECTIONS: tuple[Collection, ...] = ("productOrder", "cancelProductOrder")
+#: The v5 resources are kept apart from the v4 ones: same names in the URL, other collections.
+Collection = Literal["productOrder", "cancelProductOrder", "productOrderV5", "cancelProductOrderV5"]
+COLLECTIONS: tuple[Collection, ...] = (
+    "productOrder",
+    "cancelProductOrder",
+    "productOrderV5",
+    "cancelProductOrderV5",
+)
 Resource = dict[str, Any]
 #: A read-modify-write step: the new resource from the current one, or None to leave it as it is.
 Change = Callable[[Resource], "Resource | None"]
@@ -137,8 +143,12 @@ def rewrite(
 HASH_INDEXED: Mapping[Collection, tuple[tuple[str, ...], ...]] = {
     "productOrder": (("id",), ("state",), ("relatedParty", "id"), ("externalId",)),
     "cancelProductOrder": (("id",), ("state",), ("productOrder", "id")),
+    "productOrderV5": (("id",), ("state",), ("relatedParty", "partyOrPartyRole", "id"), ("externalId", "id")),
+    "cancelProductOrderV5": (("id",), ("state",), ("productOrder", "id")),
 }
 SORTED_INDEXED: Mapping[Collection, tuple[tuple[str, ...], ...]] = {
     "productOrder": (("orderDate",),),
     "cancelProductOrder": (("requestedCancellationDate",),),
+    "productOrderV5": (("creationDate",),),
+    "cancelProductOrderV5": (("creationDate",),),
 }

@@ -1,0 +1,144 @@
+"""Thin aiohttp handlers of the v5 productOrder and cancelProductOrder operations.
+
+The shared machinery does the work: the store (v5 collections), TMF630 queries and paging
+(`store.query`), ids and clock (deterministic mode), the TMF `Error` middleware; the v5 rules
+live in `orders`, `patching`, `cancellation` and `events`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from mock_server.domain.resources import MAX_ID_LENGTH
+from mock_server.handlers.common import now_text
+from mock_server.http.bodies import read_json, read_object
+from mock_server.http.errors import bad_request, not_found
+from mock_server.http.responses import json_bytes_response, json_response
+from mock_server.keys import LIFECYCLE_KEY, NEW_ID_KEY, SETTINGS_KEY, STORE_KEY, V5_NOTIFIER_KEY
+from mock_server.store.base import Stored, read
+from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
+from mock_server.v5 import events, orders
+from mock_server.v5.cancellation import Cancellation, new_cancel_task
+from mock_server.v5.patching import PATCH_MEDIA_TYPES, patched
+from mock_server.v5.progression import Progression
+from mock_server.v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, Kind
+from mock_server.v5.states import OrderState
+from mock_server.v5.urls import v5_url
+from mock_server.v5.validation import require_valid
+
+Resource = dict[str, Any]
+
+
+def find(request: web.Request, kind: Kind) -> Stored:
+    """The resource named in the path, or a 404 naming that id."""
+    resource_id = request.match_info["id"]
+    found = None
+    if len(resource_id) <= MAX_ID_LENGTH:
+        found = request.app[STORE_KEY].get(kind.collection, resource_id)
+    if found is None:
+        raise not_found(f"No {kind.segment} with id {resource_id[:MAX_ID_LENGTH]!r}")
+    return found
+
+
+def progression(request: web.Request) -> Progression:
+    """The app's background steps, for a v5 order."""
+    app = request.app
+    return Progression(app[LIFECYCLE_KEY], app[STORE_KEY], app[V5_NOTIFIER_KEY], app[LIFECYCLE_KEY].steps.now)
+
+
+def project(resource: Resource, fields: frozenset[str]) -> Resource:
+    """TMF630 `?fields=`: the named attributes, with `id` and `href`, and `@type`, which v5 requires
+    of every entity (`Extensible`), so a projection stays a valid (partial) v5 resource.
+    """
+    selected = select_fields(resource, fields)
+    if "@type" in resource:
+        selected["@type"] = resource["@type"]
+    return selected
+
+
+def answer(request: web.Request, resource: Resource, **extra: Any) -> web.Response:
+    """The resource, reduced to `?fields=` when asked."""
+    fields = request.query.get("fields")
+    body = resource if fields is None else project(resource, parse_fields(fields))
+    return json_response(body, **extra)
+
+
+class ReadHandlers:
+    """List and retrieve, bound to one v5 kind."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+
+    async def list(self, request: web.Request) -> web.Response:
+        settings = request.app[SETTINGS_KEY]
+        query = parse_query(request.query.items(), settings.default_limit, settings.max_limit)
+        page = request.app[STORE_KEY].query(self.kind.collection, query)
+        headers = count_headers(page.total, len(page))
+        if query.fields is None:
+            return json_bytes_response(b"[" + b",".join(page.json_rows()) + b"]", headers=headers)
+        return json_response([project(r, query.fields) for r in page.resources()], headers=headers)
+
+    async def retrieve(self, request: web.Request) -> web.Response:
+        if "fields" not in request.query:
+            return json_bytes_response(find(request, self.kind).json())
+        return answer(request, find(request, self.kind).resource())
+
+
+async def create_product_order(request: web.Request) -> web.Response:
+    """201 with the order (`draft` or `acknowledged`, as `requestedInitialState` asks) and Location."""
+    body = await read_object(request)
+    require_valid(PRODUCT_ORDER.create_schema, body)
+    orders.check_type(PRODUCT_ORDER, body)
+    app = request.app
+    order_id = app[NEW_ID_KEY]()
+    href = f"{v5_url(request, PRODUCT_ORDER.segment)}/{order_id}"
+    order = orders.new_product_order(body, order_id=order_id, href=href, now=now_text(request))
+    require_valid(PRODUCT_ORDER.schema, order)
+    app[STORE_KEY].add(PRODUCT_ORDER.collection, order)
+    events.publish_created(app[V5_NOTIFIER_KEY], PRODUCT_ORDER, order)
+    progression(request).start(order)  # no-op unless auto progression is on
+    return answer(request, order, status=201, headers={"Location": href})
+
+
+async def patch_product_order(request: web.Request) -> web.Response:
+    """200 with the patched order; nothing is stored unless every rule holds."""
+    media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
+    before = find(request, PRODUCT_ORDER).resource()
+    after = patched(before, media_type, body)
+    orders.check_read_only(PRODUCT_ORDER, before, after)
+    require_valid(PRODUCT_ORDER.schema, after)
+    orders.check_state(PRODUCT_ORDER, before, after)
+    after = orders.on_order_updated(before, after, now_text(request))
+    request.app[STORE_KEY].replace(PRODUCT_ORDER.collection, after)
+    events.publish_update(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, before, after)
+    if before.get("state") == OrderState.DRAFT:  # a submitted draft starts its walk
+        progression(request).start(after)
+    return answer(request, after)
+
+
+async def delete_product_order(request: web.Request) -> web.Response:
+    order = find(request, PRODUCT_ORDER).resource()
+    request.app[STORE_KEY].delete(PRODUCT_ORDER.collection, order["id"])
+    events.publish_deleted(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, order)
+    return web.Response(status=204)
+
+
+async def create_cancel_product_order(request: web.Request) -> web.Response:
+    """201 with the task in its final state: `done`, or `rejected` when the order cannot be cancelled."""
+    body = await read_object(request)
+    require_valid(CANCEL_PRODUCT_ORDER.create_schema, body)
+    orders.check_type(CANCEL_PRODUCT_ORDER, body)
+    app = request.app
+    order_id = str(body["productOrder"]["id"])
+    order = (
+        read(app[STORE_KEY], PRODUCT_ORDER.collection, order_id) if len(order_id) <= MAX_ID_LENGTH else None
+    )
+    if order is None:
+        raise bad_request(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
+    task_id = app[NEW_ID_KEY]()
+    href = f"{v5_url(request, CANCEL_PRODUCT_ORDER.segment)}/{task_id}"
+    task = new_cancel_task(body, task_id=task_id, href=href, now=now_text(request))
+    steps = Cancellation(app[STORE_KEY], app[V5_NOTIFIER_KEY], lambda: now_text(request))
+    return answer(request, steps.run(task, order), status=201, headers={"Location": href})

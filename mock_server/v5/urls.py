@@ -1,0 +1,12 @@
+"""URLs of v5 resources: `<public URL or request host><v5 base path>/<segment>`."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mock_server.handlers.common import root_url
+from mock_server.keys import SETTINGS_KEY
+
+
+def v5_url(request: web.Request, segment: str) -> str:
+    return f"{root_url(request)}{request.app[SETTINGS_KEY].v5_base_path}/{segment}"

@@ -1,0 +1,54 @@
+"""Run the v5 extended checks directly (no pytest session) against a server, as the sensitivity tests do."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any
+
+from ctk_suite.client import HttpClient
+from ctk_suite.extended.catalogue import Catalogue, load_catalogue
+from ctk_suite.extended.listener import ListenerSettings
+from ctk_suite.extended.records import CheckResult
+from ctk_suite.extended.run import ExtendedRun, Target
+from ctk_suite.profile import kit_payload
+from tmf622_scenarios import scenario_path
+
+HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+
+
+def catalogue_v5() -> Catalogue:
+    """The shipped v5 extended catalogue."""
+    return load_catalogue(scenario_path("extended-5.0.0.yaml"))
+
+
+@cache
+def _kit_payload() -> dict[str, Any]:
+    body: dict[str, Any] = kit_payload("5.0.0")
+    return body
+
+
+def payload() -> dict[str, Any]:
+    """The v5 kit's default create body (a fresh copy)."""
+    return copy.deepcopy(_kit_payload())
+
+
+def run_v5(url: str, event_timeout_s: float = 5.0) -> dict[str, CheckResult]:
+    """Every check of the v5 catalogue, in order, against `url`; results by rule id."""
+    client = HttpClient.plain(5.0, 5.0)
+    run = ExtendedRun(Target(url, HEADERS, payload, client.send), ListenerSettings(timeout_s=event_timeout_s))
+    try:
+        return {rule.id: run.evaluate(rule) for rule in catalogue_v5().rules}
+    finally:
+        run.close()
+        client.close()
+
+
+def failing(results: dict[str, CheckResult]) -> dict[str, str]:
+    """The failed checks with their reasons."""
+    return {rule_id: r.reason or "" for rule_id, r in results.items() if not r.passed}
+
+
+def not_run(results: dict[str, CheckResult]) -> dict[str, str]:
+    """The checks not run, with why."""
+    return {rule_id: r.not_run for rule_id, r in results.items() if r.not_run is not None}
