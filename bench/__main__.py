@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import chart, loadgen, metrics, procs, report, scale, servers, suite_timing, throughput
+from bench import chart, loadgen, metrics, procs, report, scale, servers, stores, suite_timing, throughput
 from bench.cases import Run
 from bench.config import MODES, Mode
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PHASES = ("throughput", "scale", "memory", "suite")
+PHASES = ("throughput", "scale", "memory", "suite", "stores")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -74,6 +74,7 @@ def run_phases(phases: list[str], run: Run) -> dict[str, Any]:
         "scale": lambda: scale.run(run),
         "memory": lambda: _memory(run.mode),
         "suite": lambda: suite_timing.run(run.mode.suite_repeats, run.workdir),
+        "stores": lambda: stores.run(run),
     }
     raw: dict[str, Any] = {}
     for phase in phases:
@@ -115,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     report.print_throughput(found)
     report.print_others(found, keys)
     report.print_targets(rows, absent | errors)
+    if "stores" in raw:
+        print("\n" + "\n".join(stores.summary(raw["stores"])))
     if mode.name == "tiny":
         print("\n(tiny mode checks the harness; its figures mean nothing)")
     print(f"\nresults: {json_path}\nchart:   {png_path}")

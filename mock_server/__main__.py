@@ -8,7 +8,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from aiohttp import web
@@ -18,6 +18,7 @@ from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from mock_server.config.sources import ConfigError, build_parser, resolve
 from mock_server.http.server import TmfAppRunner
+from mock_server.workers import run_workers
 
 if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
     from asyncio import run as run_loop
@@ -59,9 +60,12 @@ def announced_base_path(settings: Settings) -> str:
     return settings.v5_base_path if settings.serve_v5 and not settings.serve_v4 else settings.base_path
 
 
-async def serve(settings: Settings) -> None:
-    """Listen, announce the real port, then wait for SIGTERM/SIGINT and shut down cleanly."""
-    sock = listening_socket(settings.host, settings.port)
+async def serve(
+    settings: Settings, sock: socket.socket | None = None, ready: Callable[[], None] | None = None
+) -> None:
+    """Listen, announce the real port, then wait for SIGTERM/SIGINT and shut down cleanly.
+    A worker of `--workers` serves the inherited `sock` and calls `ready` instead of announcing."""
+    sock = sock or listening_socket(settings.host, settings.port)
     settings = replace(settings, port=sock.getsockname()[1])
     warning = exposure_warning(settings)
     if warning is not None:
@@ -81,7 +85,10 @@ async def serve(settings: Settings) -> None:
             loop.add_signal_handler(signum, stop.set)  # must still shut down cleanly
         port = runner.addresses[0][1]
         tune_gc()
-        print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
+        if ready is None:
+            print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
+        else:
+            ready()
         await stop.wait()
     finally:
         await runner.cleanup()
@@ -100,9 +107,30 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+def announcer(settings: Settings) -> Callable[[int], None]:
+    """Prints the ready line of `--workers` once every worker listens on `port`."""
+
+    def announce(port: int) -> None:
+        print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
+
+    return announce
+
+
+def serve_worker(settings: Settings, sock: socket.socket, ready: Callable[[], None]) -> int:
+    """One process of `--workers N` (see mock_server.workers)."""
+    try:
+        run_loop(serve(settings, sock, ready))
+    except ConfigError as exc:
+        print(f"tmf622-mock: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_settings(argv)
     try:
+        if settings.workers > 1:
+            return run_workers(settings, serve_worker, announcer(settings))
         run_loop(serve(settings))
     except ConfigError as exc:
         print(f"tmf622-mock: error: {exc}", file=sys.stderr)

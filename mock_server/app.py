@@ -45,25 +45,30 @@ from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
+from mock_server.notify.shared import OutboxPump, OutboxSink, SharedHub
 from mock_server.routes import add_routes
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
+from mock_server.store.postgres import PostgresStore
 from mock_server.store.sqlite import SqliteStore
 from mock_server.v5.seed import load_v5_seed
 from mock_server.v5.setup import install_v5_events
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
-    """In memory, or the SQLite file `settings.sqlite_path` (closed with the app)."""
-    if settings.sqlite_path is None:
+    """In memory, the SQLite file `settings.sqlite_path` or the PostgreSQL database `settings.store_url`
+    (closed with the app)."""
+    if settings.sqlite_path is None and settings.store_url is None:
         return MemoryStore()
-    sqlite = SqliteStore(settings.sqlite_path)
+    chosen = (
+        PostgresStore(settings.store_url) if settings.store_url else SqliteStore(str(settings.sqlite_path))
+    )
 
     async def close(_: web.Application) -> None:
-        sqlite.close()
+        chosen.close()
 
     app.on_cleanup.append(close)
-    return sqlite
+    return chosen
 
 
 def middlewares(
@@ -104,13 +109,19 @@ def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clo
 
 def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
     """The hub and its notifier (worker started and stopped with the app); `observer` sees every event too."""
-    hub = HubRegistry(new_id=new_id)
+    store = app[STORE_KEY]
+    shared = store if isinstance(store, PostgresStore) else None  # replicas share hub and events
+    hub = HubRegistry(new_id=new_id) if shared is None else SharedHub(shared.pool, new_id=new_id)
     notifier = Notifier(
         hub, NotifierSettings.of(app[SETTINGS_KEY]), events=EventFactory(new_id=new_id, clock=clock)
     )
     app[HUB_KEY], app[NOTIFIER_KEY] = hub, notifier
     app.cleanup_ctx.append(notifier.lifetime)
-    sink = notifier if observer is None else FanOutSink(notifier, observer)
+    sink: EventSink = notifier
+    if shared is not None:
+        sink = OutboxSink(shared.pool)
+        app.cleanup_ctx.append(OutboxPump(shared.conninfo, notifier).lifetime)
+    sink = sink if observer is None else FanOutSink(sink, observer)
     app[EVENTS_KEY] = GuardedSink(sink)  # a failing publish never fails the request that made the change
 
 
@@ -128,8 +139,9 @@ def install_seed(app: web.Application) -> None:
     if app[SETTINGS_KEY].serve_v5:
         app[V5_SEED_KEY] = load_v5_seed(app[SETTINGS_KEY].seed_files)
     v5_entries = V5_SEED_KEY in app and app[V5_SEED_KEY].entries
-    if (app[SEED_KEY].entries or v5_entries) and is_empty(app[STORE_KEY]):
-        apply_seed(app)
+    with app[STORE_KEY].bulk():  # replicas starting together: the first seeds, the others find it done
+        if (app[SEED_KEY].entries or v5_entries) and is_empty(app[STORE_KEY]):
+            apply_seed(app)
 
 
 def create_app(

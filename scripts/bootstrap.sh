@@ -82,5 +82,19 @@ bootstrap_node() {
     touch "$NODE_STAMP"
 }
 
+# The PostgreSQL store's tests start a throwaway cluster with the server binaries of Debian's package;
+# without root or apt-get they skip (CI sets TMF622_REQUIRE_POSTGRES=1 and fails instead).
+bootstrap_postgresql() {
+    if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null; then
+        return
+    fi
+    if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+        log "PostgreSQL is missing: its store tests will skip (install Debian's postgresql package to run them)"
+        return
+    fi
+    apt_install postgresql
+}
+
 bootstrap_python
 bootstrap_node
+bootstrap_postgresql

@@ -35,6 +35,15 @@ def _validator(expected: BodySchema) -> Draft202012Validator:
     return validator_for(expected.name, expected.version)
 
 
+def _fast_valid(fast: Any, instance: Any) -> bool:
+    """The compiled validator's answer; False (let the reference validator word it) when it cannot take
+    the instance: a lone surrogate (`"\\ud800"`, valid JSON) is no UTF-8 string for jsonschema-rs."""
+    try:
+        return bool(fast.is_valid(instance))
+    except (ValueError, OverflowError):  # UnicodeEncodeError is a ValueError; huge ints overflow
+        return False
+
+
 def violations(body: Any, expected: BodySchema) -> Iterator[Violation]:
     """Every violation of `expected` by `body`: each list element for a list, else the body itself."""
     if expected.many and not isinstance(body, list):
@@ -44,7 +53,7 @@ def violations(body: Any, expected: BodySchema) -> Iterator[Violation]:
     validator = _validator(expected)
     fast = None if expected.partial else fast_validator_for(expected.name, expected.version)
     for where, instance in instances:
-        if fast is not None and fast.is_valid(instance):
+        if fast is not None and _fast_valid(fast, instance):
             continue  # the compiled validator agrees with this one on valid/invalid; it only words less
 
         try:

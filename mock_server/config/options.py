@@ -69,6 +69,13 @@ OPTIONS: tuple[Option, ...] = (
         metavar="URL",
     ),
     _o(
+        "workers",
+        "workers",
+        cv.integer(1, 64),
+        "processes serving the one port (pre-forked); more than 1 needs --store postgresql://...",
+        metavar="N",
+    ),
+    _o(
         "v5_base_path",
         "v5_base_path",
         normalize_base_path,
@@ -93,6 +100,15 @@ OPTIONS: tuple[Option, ...] = (
         cv.writable_path,
         "keep resources in this SQLite file (created if missing) instead of memory",
         metavar="PATH",
+        group="data",
+    ),
+    _o(
+        "store_url",
+        "store",
+        cv.database_url,
+        "keep resources, hub subscriptions and undelivered events in this PostgreSQL database "
+        "(postgresql://user:password@host:port/db); several mocks may share it",
+        metavar="URL",
         group="data",
     ),
     _o(

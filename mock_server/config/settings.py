@@ -68,6 +68,10 @@ class Settings:
     max_limit: int = DEFAULT_LIMIT
     # Persistence: None keeps orders in memory; a file path selects the SQLite store.
     sqlite_path: str | None = None
+    #: A postgresql:// URL selects the PostgreSQL store, which several processes (replicas) may share.
+    store_url: str | None = None
+    #: Processes serving the one port; more than one needs the PostgreSQL store.
+    workers: int = 1
     #: YAML/JSON files of orders (and cancel tasks) loaded at start.
     seed_files: tuple[str, ...] = ()
     # Deterministic mode: predictable ids and an injectable clock, so two runs give identical bodies.
@@ -122,3 +126,17 @@ class Settings:
             raise ValueError("need 1 <= default_limit <= max_limit")
         if self.journal_size < 0:
             raise ValueError("journal_size must be 0 or more")
+        self._check_replicas()
+
+    def _check_replicas(self) -> None:
+        """What several processes cannot share is refused with one line saying why."""
+        if self.store_url is not None and self.sqlite_path is not None:
+            raise ValueError("choose one store: --sqlite PATH or --store postgresql://...")
+        if self.workers > 1 and self.store_url is None:
+            store = "a SQLite file has one writer process" if self.sqlite_path else "memory is per process"
+            raise ValueError(f"--workers {self.workers} needs --store postgresql://...: {store}")
+        if self.deterministic and self.store_url is not None:
+            raise ValueError(
+                "--deterministic needs one process (its ids and clock are counters in it): "
+                "use the memory or SQLite store, not --store postgresql://..."
+            )

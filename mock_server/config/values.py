@@ -89,6 +89,16 @@ def writable_path(text: str) -> str:
     return path
 
 
+def database_url(text: str) -> str:
+    """A PostgreSQL connection URL (libpq form: postgresql://user:password@host:port/database?options)."""
+    url = text.strip()
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError(
+            f"{url[:40]!r} is not a postgresql://... URL (the memory and SQLite stores need no URL)"
+        )
+    return url
+
+
 def date_time(text: str) -> str:
     """An ISO 8601 date-time with an offset; kept as written (the deterministic clock parses it)."""
     try:

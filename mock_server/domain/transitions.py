@@ -15,7 +15,7 @@ from mock_server.domain.events import EventSink, publish_state_change
 from mock_server.domain.order_items import move_items
 from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 from mock_server.domain.state_machine import OrderState
-from mock_server.store.base import Collection, Store, read
+from mock_server.store.base import Collection, Store, WriteConflict, rewrite
 
 Resource = dict[str, Any]
 Change = Callable[[Resource], Resource]
@@ -56,12 +56,18 @@ class Transitions:
 
         The state table is checked again, so no background step can make a move a client could not.
         """
-        current = read(self.store, collection, resource_id)
-        if current is None or current.get("state") != expected:
+
+        def step(current: Resource) -> Resource | None:
+            if current.get("state") != expected:
+                return None
+            after = change(current)
+            return after if _MACHINES[collection].allows(expected, str(after.get("state"))) else None
+
+        try:
+            changed = rewrite(self.store, collection, lambda: self.store.get(collection, resource_id), step)
+        except WriteConflict:  # clients kept changing it: like a client's change between two steps
             return None
-        after = change(current)
-        if not _MACHINES[collection].allows(expected, str(after.get("state"))):
+        if changed is None:
             return None
-        self.store.replace(collection, after)
-        publish_state_change(self.events, collection, current, after)
-        return after
+        publish_state_change(self.events, collection, *changed)
+        return changed[1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 
 from mock_server.access.hosts import request_root
@@ -12,11 +14,11 @@ from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
 from mock_server.http.bodies import read_json
-from mock_server.http.errors import not_found
+from mock_server.http.errors import ApiError, not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.store.attributes import attributes_of, parse_checked_query
-from mock_server.store.base import Stored
+from mock_server.store.base import Resource, Stored, WriteConflict, rewrite
 from mock_server.store.query import count_headers, parse_fields, select_fields
 
 
@@ -74,15 +76,34 @@ class ResourceHandlers:
         return json_response(select_fields(find(request, self.kind).resource(), parse_fields(fields)))
 
     async def patch(self, request: web.Request) -> web.Response:
-        """Everything that can refuse the change (rules, limits, encoding) runs before the write."""
+        """Everything that can refuse the change (rules, limits, encoding) runs before the write; the
+        change is re-done on the current resource if another replica wrote in between (`rewrite`)."""
         media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
-        before = find(request, self.kind).resource()
         limit = resource_limit(request.app[SETTINGS_KEY].max_body_bytes)
-        after = updated(self.kind, before, media_type, body, now=now_text(request), max_bytes=limit)
-        encoded = bounded_json(after, limit)
-        request.app[STORE_KEY].replace(self.kind.collection, after)
+        encoded: list[bytes] = []
+
+        def change(before: Resource) -> Resource:
+            after = updated(self.kind, before, media_type, body, now=now_text(request), max_bytes=limit)
+            encoded[:] = [bounded_json(after, limit)]
+            return after
+
+        before, after = self._rewrite(request, change)
         publish_update(request.app[EVENTS_KEY], self.kind.collection, before, after)
-        return json_bytes_response(encoded)
+        return json_bytes_response(encoded[0])
+
+    def _rewrite(
+        self, request: web.Request, change: Callable[[Resource], Resource]
+    ) -> tuple[Resource, Resource]:
+        """(before, after) of the resource in the path; 404 if it is gone, 409 after too many races."""
+        try:
+            changed = rewrite(
+                request.app[STORE_KEY], self.kind.collection, lambda: find(request, self.kind), change
+            )
+        except WriteConflict as exc:
+            raise ApiError(409, f"{exc}: try again") from None
+        if changed is None:  # deleted between the read and the write
+            raise not_found(f"No {self.kind.collection} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
+        return changed
 
     async def delete(self, request: web.Request) -> web.Response:
         resource = find(request, self.kind).resource()

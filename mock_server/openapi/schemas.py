@@ -49,7 +49,7 @@ EXTRA_SCHEMAS: dict[str, Any] = {
         "required": ["status", "store", "orders"],
         "properties": {
             "status": {"const": "ok"},
-            "store": {"enum": ["memory", "sqlite"], "description": "where resources are kept"},
+            "store": {"enum": ["memory", "sqlite", "postgresql"], "description": "where resources are kept"},
             "orders": {"type": "integer", "minimum": 0, "description": "productOrders stored"},
             "notifications": {"$ref": f"{COMPONENTS}NotificationQueue"},
         },

@@ -18,10 +18,20 @@ COLLECTIONS: tuple[Collection, ...] = (
     "cancelProductOrderV5",
 )
 Resource = dict[str, Any]
+#: A read-modify-write step: the new resource from the current one, or None to leave it as it is.
+Change = Callable[[Resource], "Resource | None"]
 
 
 class DuplicateIdError(ValueError):
     """`add` of an id the collection already holds."""
+
+
+class WriteConflict(RuntimeError):
+    """`replace(..., expected=)` found the resource changed since it was read (another replica wrote)."""
+
+
+#: Reads and re-applications `rewrite` tries before giving up (each conflict means another write won).
+CONFLICT_RETRIES = 50
 
 
 class Codec(NamedTuple):
@@ -37,6 +47,8 @@ class Stored:
 
     raw: Any
     codec: Codec
+    #: The row's version where the backend keeps one (PostgreSQL), for `replace(..., expected=)`.
+    version: int | None = None
 
     def resource(self) -> Resource:
         """A fresh dict the caller owns."""
@@ -77,13 +89,18 @@ class Store(Protocol):
 
     Each write is durable when it returns (SQLite: committed and synced). `bulk()` groups many
     writes (seeding, bulk loads) into one all-or-nothing transaction with a single sync.
+
+    `replace(..., expected=<the Stored read>)` is a compare-and-swap where several processes share
+    the data (PostgreSQL): it raises `WriteConflict` if another one wrote in between. A backend
+    with one writer process (memory, SQLite) cannot see that between two synchronous calls and
+    ignores `expected`. Read-modify-write goes through `rewrite`, which retries on conflict.
     """
 
     def add(self, collection: Collection, resource: Resource) -> None: ...
 
     def get(self, collection: Collection, resource_id: str) -> Stored | None: ...
 
-    def replace(self, collection: Collection, resource: Resource) -> bool: ...
+    def replace(self, collection: Collection, resource: Resource, expected: Stored | None = None) -> bool: ...
 
     def delete(self, collection: Collection, resource_id: str) -> bool: ...
 
@@ -98,6 +115,28 @@ def read(store: Store, collection: Collection, resource_id: str) -> Resource | N
     """The resource as a dict the caller owns, or None."""
     found = store.get(collection, resource_id)
     return None if found is None else found.resource()
+
+
+def rewrite(
+    store: Store, collection: Collection, current: Callable[[], Stored | None], change: Change
+) -> tuple[Resource, Resource] | None:
+    """Read with `current`, write `change(resource)`; (before, after), or None when `current` or
+    `change` gives None. Re-reads and re-applies `change` when another process wrote in between,
+    so concurrent changes through different replicas are all applied, none lost."""
+    for _ in range(CONFLICT_RETRIES):
+        found = current()
+        if found is None:
+            return None
+        after = change(found.resource())
+        if after is None:
+            return None
+        try:
+            if not store.replace(collection, after, expected=found):
+                return None
+        except WriteConflict:
+            continue
+        return found.resource(), after
+    raise WriteConflict(f"{collection}: {CONFLICT_RETRIES} concurrent writes in a row won over this one")
 
 
 #: Which paths each collection indexes (TMF622 lookups the CTK and clients use most).

@@ -129,8 +129,10 @@ class MemoryStore:
         seq = table.seqs.get(resource_id)
         return None if seq is None else table.rows[seq]
 
-    def replace(self, collection: Collection, resource: Resource) -> bool:
-        """Same seq: the resource keeps its place in creation order."""
+    def replace(self, collection: Collection, resource: Resource, expected: Stored | None = None) -> bool:
+        """Same seq: the resource keeps its place in creation order. One writer process and no await
+        between a handler's read and write: `expected` cannot be stale here (see `Store`)."""
+        del expected
         table = self._tables[collection]
         seq = table.seqs.get(resource["id"])
         if seq is None:

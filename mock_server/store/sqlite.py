@@ -15,7 +15,9 @@ power loss). One connection, shared by threads under a lock (the app uses it fro
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -50,6 +52,30 @@ _DROP_KEY = "DELETE FROM key_count WHERE collection = ? AND path = ? AND kind = 
 _UNCOUNT_KEY = "UPDATE key_count SET n = n - 1 WHERE collection = ? AND path = ? AND kind = ? AND value = ?"
 _COUNT_RESOURCE = "INSERT INTO resource_count VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"
 
+
+def _claim_writer(path: str) -> int:
+    """An exclusive lock on `<path>.writer`, held while the store is open: a second process (or store)
+    on the same file would keep its own seq and counts and lose acknowledged updates, so it is refused."""
+    if sys.platform == "win32":  # no flock there; SQLite's own locking still serialises writes
+        return -1
+    import fcntl  # noqa: PLC0415 (POSIX only)
+
+    lock_path = f"{path}.writer"
+    try:
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ValueError(f"cannot use {path!r} as the SQLite store: {exc}") from None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        raise ValueError(
+            f"the SQLite store {path!r} is open in another mock process (one writer per file): "
+            "stop it, or share a database between processes with --store postgresql://..."
+        ) from None
+    return descriptor
+
+
 #: A row's `body` column (JSON text or bytes) read back.
 CODEC = Codec(decoded, body_json)
 #: (path, kind, value) of one resource_key row, value as bound.
@@ -61,13 +87,21 @@ class SqliteStore:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._db = open_database(path)
+        self._writer = _claim_writer(path)
+        try:
+            self._db = open_database(path)
+        except ValueError:
+            if self._writer >= 0:
+                os.close(self._writer)
+            raise
         self._lock = threading.RLock()  # re-entered by the writes inside bulk()
         self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._writer >= 0:
+                os.close(self._writer)
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -141,8 +175,10 @@ class SqliteStore:
         rows = self._read(_BY_ID.format(column="body"), (collection, resource_id))
         return rows[0][0] if rows else None
 
-    def replace(self, collection: Collection, resource: Resource) -> bool:
-        """Same seq: the resource keeps its place in creation order."""
+    def replace(self, collection: Collection, resource: Resource, expected: Stored | None = None) -> bool:
+        """Same seq: the resource keeps its place in creation order. One writer process and no await
+        between a handler's read and write: `expected` cannot be stale here (see `Store`)."""
+        del expected
         resource_id = resource["id"]
         if not storable_text(resource_id):
             return False

@@ -170,10 +170,16 @@ def _count(read: Read, sql: str, params: Params) -> int:
 
 
 def filtered(
-    bodies: Bodies, rest: Sequence[Condition], sort: Sequence[SortKey], offset: int, limit: int
+    bodies: Bodies,
+    rest: Sequence[Condition],
+    sort: Sequence[SortKey],
+    offset: int,
+    limit: int,
+    *,
+    decode: Callable[[Any], dict[str, Any]] = decoded,
 ) -> tuple[Bodies, int]:
     """The page of `bodies` (newest first) passing the predicate, sorted if asked, and the total."""
-    pairs = [(body, decoded(body)) for body in bodies]
+    pairs = [(body, decode(body)) for body in bodies]
     if rest:
         pairs = [(body, resource) for body, resource in pairs if matches_all(resource, rest)]
     if not sort:

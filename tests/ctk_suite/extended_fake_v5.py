@@ -134,7 +134,9 @@ class ExtendedFakeV5:
         for item in out.get("productOrderItem", []):
             if "item_no_type" in self.on:
                 item.pop("@type", None)
-        if "ref_no_href" not in self.on:
+        if "ref_no_href" in self.on:
+            drop_hrefs(out)  # even those the client sent
+        else:
             add_hrefs(out, self.origin)
         if fields and "fields_ignored" not in self.on:
             keep = {*fields.split(","), "id", "href", "@type"}
@@ -241,7 +243,9 @@ class ExtendedFakeV5:
         task_id = f"cpo-{next(self._ids)}"
         href = f"{self.origin}{BASE_PATH}/cancelProductOrder/{task_id}"
         self.tasks[task_id] = task = {**body, "id": task_id, "href": href, "state": "acknowledged"}
-        if "ref_no_href" not in self.on:
+        if "ref_no_href" in self.on:
+            drop_hrefs(task)
+        else:
             add_hrefs(task, self.origin)
         if {"async", "async_no_location"} & self.on:
             return web.Response(
@@ -310,6 +314,15 @@ def add_hrefs(value: Any, origin: str) -> None:
         if isinstance(child, dict) and "id" in child and "href" not in child:
             child["href"] = f"{origin}/ref/{child['id']}"
         add_hrefs(child, origin)
+
+
+def drop_hrefs(value: Any) -> None:
+    """Remove the href of every nested reference (the `ref_no_href` fault)."""
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    for child in children:
+        if isinstance(child, dict):
+            child.pop("href", None)
+        drop_hrefs(child)
 
 
 def apply_patch(order: dict[str, Any], operations: Any) -> dict[str, Any]:

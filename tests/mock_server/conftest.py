@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 from mock_helpers import Api, ServerThread, StepClock
+from pg_helpers import Cluster
 
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
@@ -24,7 +25,30 @@ ApiFactory = Callable[..., Api]
 
 
 #: Every test using `make_api`/`api` runs once per store: one interface, the same behaviour.
-STORE_KINDS = ("memory", "sqlite")
+STORE_KINDS = ("memory", "sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the whole session (skips, or fails in CI, without one)."""
+    cluster = Cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """`pg_url()` is the URL of a fresh schema of the session's cluster, dropped after the test."""
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    made: list[str] = []
+
+    def fresh() -> str:
+        made.append(cluster.new_schema())
+        return cluster.url(made[-1])
+
+    yield fresh
+    for name in made:
+        cluster.drop_schema(name)
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -48,19 +72,27 @@ def sqlite_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def make_api(store_kind: str, sqlite_dir: Path) -> Iterator[ApiFactory]:
+def make_api(store_kind: str, sqlite_dir: Path, request: pytest.FixtureRequest) -> Iterator[ApiFactory]:
     """`make_api(max_body_bytes=2048, store=..., clock=...)` starts a mock with those settings.
 
     Without an explicit `store` (or `sqlite_path`), the [sqlite] run gives each mock a fresh file in
     `sqlite_dir`. Without an explicit `clock`, a StepClock, except in deterministic mode (its own clock).
     """
     started: list[tuple[ServerThread, requests.Session]] = []
+    # Asked for now, so its schemas are dropped after these servers stopped (not under them).
+    fresh_pg_url = request.getfixturevalue("pg_url") if store_kind == "postgresql" else None
 
     def start(
         *, store: Store | None = None, events: EventSink | None = None, clock: Any = None, **settings: Any
     ) -> Api:
         if store is None and store_kind == "sqlite":
             settings.setdefault("sqlite_path", str(sqlite_dir / f"mock-{len(started)}.sqlite3"))
+        if fresh_pg_url is not None and settings.get("deterministic"):
+            pytest.skip(
+                "deterministic mode is refused with the PostgreSQL store (test_replicas.py checks that)"
+            )
+        if fresh_pg_url is not None and store is None and "sqlite_path" not in settings:
+            settings.setdefault("store_url", fresh_pg_url())
         recorder = RecordingEventSink()
         sock = socket.create_server(("127.0.0.1", 0))  # bound first, as the CLI does: seed hrefs get its port
         chosen = replace(Settings(port=sock.getsockname()[1]), **settings)

@@ -17,20 +17,25 @@ from mock_server.store import memory as store_module
 from mock_server.store.base import Store
 from mock_server.store.indexes import BucketUnion
 from mock_server.store.memory import MemoryStore
+from mock_server.store.postgres import PostgresStore
 from mock_server.store.query import Condition, Query, matches_all, parse_condition
 from mock_server.store.sqlite import SqliteStore
 
 STATES = ("acknowledged", "inProgress", "completed")
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Store]:
-    chosen: Any = MemoryStore() if request.param == "memory" else SqliteStore(str(sqlite_dir / "p.sqlite3"))
+    chosen: Any = MemoryStore()
+    if request.param == "sqlite":
+        chosen = SqliteStore(str(sqlite_dir / "p.sqlite3"))
+    elif request.param == "postgresql":
+        chosen = PostgresStore(request.getfixturevalue("pg_url")())
     with chosen.bulk():
         for n in range(N):
             chosen.add("productOrder", order(n))
     yield chosen
-    if isinstance(chosen, SqliteStore):
+    if isinstance(chosen, SqliteStore | PostgresStore):
         chosen.close()
 
 
