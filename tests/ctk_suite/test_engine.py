@@ -65,3 +65,28 @@ def test_the_containerfile_installs_as_the_wheel_smoke_test_does() -> None:
     assert "-m build -q --sdist --wheel" in smoke
     assert "pip install --no-cache-dir /tmp/*.whl" in containerfile
     assert "scripts/wheel_smoke.sh" in (root / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_embedded_mock_start_is_not_the_first_request_s_time(
+    pytester: pytest.Pytester, ctk_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session opens in the first item's setup phase: Allure times the call phase only."""
+    import json
+    import time
+
+    from ctk_suite.mock_process import EmbeddedMock
+
+    start = EmbeddedMock.start
+
+    def slow_start(self: EmbeddedMock) -> str:
+        time.sleep(1.5)  # a slow machine: the mock takes its time to come up
+        return start(self)
+
+    monkeypatch.setattr(EmbeddedMock, "start", slow_start)
+    result = pytester.runpytest(ctk_file.name, "-q", "--alluredir", "allure")
+    assert result.ret == 0
+    results = [
+        json.loads(p.read_text(encoding="utf-8")) for p in (pytester.path / "allure").glob("*-result.json")
+    ]
+    post = next(r for r in results if r["name"] == "N1 /ProductOrder [POST]")
+    assert post["stop"] - post["start"] < 1000  # milliseconds: the request, not the mock's 1.5 s start
