@@ -1,9 +1,9 @@
 """Test control endpoints under `/_mock/` (outside the TMF base path): reset, delivery log, clock.
 
 - ``POST /_mock/reset`` -> 204. Test isolation in one call: empties both collections, drops every
-  hub subscription and the notifier's queued events and delivery log (when the app has a hub and a
-  notifier), restarts the id counter and the clock in deterministic mode, then stores the seed
-  files' entries again. After a reset the mock answers exactly as right after its start.
+  hub subscription and the notifier's queued events and delivery log, restarts the id counter and
+  the clock in deterministic mode, then stores the seed files' entries again. After a reset the
+  mock answers exactly as right after its start.
 - ``GET /_mock/deliveries`` -> 200: every hub delivery attempt (and refused event), oldest first.
 - ``GET /_mock/requests`` -> 200: the request journal, oldest first (secrets masked; bounded by
   ``--journal-size``), ``?method=POST&path=/x`` keeps the matching entries;

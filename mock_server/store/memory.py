@@ -184,11 +184,7 @@ def _decoded(stored: Frozen) -> Resource:
     return thawed(stored)  # looked up at each call (tests count the decodes)
 
 
-def _encoded(stored: Frozen) -> bytes:
-    return as_json(stored)
-
-
-CODEC = Codec(_decoded, _encoded)
+CODEC = Codec(_decoded, as_json)
 
 
 def _keys(resource: Resource | None, path: tuple[str, ...]) -> set[Key]:
