@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from mock_server.domain import product_orders
 from mock_server.domain.patching import apply_patch
 from mock_server.domain.resources import PRODUCT_ORDER, ResourceKind
+from mock_server.domain.state_machine import Machine
 from mock_server.http.errors import bad_request, conflict
 from mock_server.http.validation import require_valid
 
@@ -20,7 +21,14 @@ def check_read_only(kind: ResourceKind, before: Resource, after: Resource) -> No
             raise bad_request(f"$.{name}: {name} is set by the server and cannot be patched")
 
 
-def check_state(kind: ResourceKind, before: Resource, after: Resource) -> None:
+class Governed(Protocol):
+    """A kind of resource whose `state` a transition table governs (v4's and v5's kinds alike)."""
+
+    @property
+    def machine(self) -> Machine: ...
+
+
+def check_state(kind: Governed, before: Resource, after: Resource) -> None:
     """A `state` change outside the transition table is a conflict with the current state (409)."""
     old, new = before.get("state"), after.get("state")
     if old is not None and new is None:

@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from mock_server.domain.resources import MAX_ID_LENGTH
+from mock_server.domain.updates import check_state
 from mock_server.handlers.common import now_text
 from mock_server.http.bodies import read_json, read_object
 from mock_server.http.errors import bad_request, not_found
@@ -109,7 +110,7 @@ async def patch_product_order(request: web.Request) -> web.Response:
     after = patched(before, media_type, body)
     orders.check_read_only(PRODUCT_ORDER, before, after)
     require_valid(PRODUCT_ORDER.schema, after)
-    orders.check_state(PRODUCT_ORDER, before, after)
+    check_state(PRODUCT_ORDER, before, after)
     after = orders.on_order_updated(before, after, now_text(request))
     request.app[STORE_KEY].replace(PRODUCT_ORDER.collection, after)
     events.publish_update(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, before, after)

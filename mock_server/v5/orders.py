@@ -79,17 +79,6 @@ def check_read_only(kind: Kind, before: Resource, after: Resource) -> None:
             raise bad_request(f"$.{name}: {name} cannot be changed by a PATCH")
 
 
-def check_state(kind: Kind, before: Resource, after: Resource) -> None:
-    """A `state` move outside the table is a conflict with the current state (409)."""
-    old, new = before.get("state"), after.get("state")
-    if old is not None and new is None:
-        raise bad_request("$.state: state is required and cannot be removed")
-    if isinstance(old, str) and isinstance(new, str):
-        refusal = kind.machine.refusal(old, new)
-        if refusal is not None:
-            raise conflict(refusal)
-
-
 def _items_by_id(order: Resource) -> dict[Any, Resource]:
     items = order.get("productOrderItem")
     if not isinstance(items, list):

@@ -22,7 +22,7 @@ import jsonpatch
 import jsonpointer
 
 from mock_server.domain.patching import apply_patch
-from mock_server.http.bodies import JSON, JSON_PATCH, MAX_DEPTH, MERGE_PATCH, json_type
+from mock_server.http.bodies import JSON, JSON_PATCH, MAX_DEPTH, MERGE_PATCH, json_type, nesting_depth
 from mock_server.http.errors import bad_request
 from mock_server.http.responses import dump_json
 from mock_server.v5.patch_query import plain_operations
@@ -58,7 +58,7 @@ def patched(document: Resource, media_type: str, body: Any) -> Resource:
     result = _apply_all(document, body, expand)
     if not isinstance(result, dict):
         raise bad_request(f"$: the patched resource must stay a JSON object, got {json_type(result)}")
-    if _depth(result) > MAX_DEPTH:
+    if nesting_depth(result) > MAX_DEPTH:
         raise bad_request(f"$: the patched resource would nest deeper than {MAX_DEPTH} levels")
     return result
 
@@ -99,14 +99,3 @@ def _apply_one(document: Any, operation: Operation) -> Any:
         return jsonpatch.JsonPatch([operation]).apply(document, in_place=True)
     except _PATCH_ERRORS as exc:
         raise bad_request(f"JSON Patch cannot be applied: {str(exc)[:300]}") from None
-
-
-def _depth(value: Any) -> int:
-    """Nesting depth, iteratively (the document may be deeper than Python's recursion allows)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, level + 1) for child in children)
-    return deepest
