@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+from app_thread import serving_app
 
 BASE = "/tmf-api/productOrderingManagement/v4"
 ACTIONS = {"add", "modify", "delete", "noChange"}
@@ -323,38 +323,5 @@ class ExtendedFake:
 def serving(*faults: str, timeout_s: float = 10.0) -> Iterator[tuple[str, ExtendedFake]]:
     """Serve the fake on a free loopback port in a thread; yield (API root with "/", the fake)."""
     fake = ExtendedFake(frozenset(faults))
-    with serving_app(fake.app(), timeout_s) as url:
+    with serving_app(fake.app(), BASE, timeout_s) as url:
         yield url, fake
-
-
-@contextmanager
-def serving_app(app: web.Application, timeout_s: float = 10.0) -> Iterator[str]:
-    """Serve any aiohttp application on a free loopback port in a thread; yield its API root."""
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app, access_log=None)
-    ready = threading.Event()
-    port: list[int] = []
-
-    async def start() -> None:
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port.append(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
-        ready.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    if not ready.wait(timeout_s):
-        raise RuntimeError("test server did not start")
-    try:
-        yield f"http://127.0.0.1:{port[0]}{BASE}/"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout_s)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout_s)
-        loop.close()

@@ -7,15 +7,14 @@ sends. It logs every request line so tests can see the URLs the kit built.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import itertools
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import web
+from app_thread import serving_app
 
 BASE_PATH = "/tmf-api/productOrderingManagement/v5"
 
@@ -181,32 +180,5 @@ class FakeTmf622V5:
 def serving_v5(*faults: str, timeout_s: float = 10.0) -> Iterator[tuple[str, FakeTmf622V5]]:
     """Serve the fake with `faults` on a free loopback port in a thread; yield (API root URL, the fake)."""
     fake = FakeTmf622V5(frozenset(faults))
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(fake.app(), access_log=None)
-    ready = threading.Event()
-    port: list[int] = []
-
-    async def start() -> None:
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port.append(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
-        ready.set()
-
-    thread = threading.Thread(target=_serve, args=(loop, start()), daemon=True)
-    thread.start()
-    if not ready.wait(timeout_s):
-        raise RuntimeError("fake TMF622 v5 server did not start")
-    try:
-        yield f"http://127.0.0.1:{port[0]}{BASE_PATH}/", fake
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout_s)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout_s)
-        loop.close()
-
-
-def _serve(loop: asyncio.AbstractEventLoop, start: Any) -> None:
-    asyncio.set_event_loop(loop)
-    loop.run_until_complete(start)
-    loop.run_forever()
+    with serving_app(fake.app(), BASE_PATH, timeout_s) as url:
+        yield url, fake

@@ -7,14 +7,13 @@ collection against it. Everything a mode does not change is a plain, conformant 
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import web
+from app_thread import serving_app
 
 BASE_PATH = "/tmf-api/productOrderingManagement/v4"
 HTML = "<html><body>Service Unavailable</body></html>"
@@ -112,31 +111,5 @@ def _matches(order: dict[str, Any], query: Any) -> bool:
 def serving(mode: str, timeout_s: float = 10.0) -> Iterator[tuple[str, OfficialFake]]:
     """Serve `mode` on a free loopback port in a thread; yield (API root ending in '/', the fake)."""
     fake = OfficialFake(mode)
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(fake.app(), access_log=None)
-    ready = threading.Event()
-    port: list[int] = []
-
-    async def start() -> None:
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port.append(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
-        ready.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    if not ready.wait(timeout_s):
-        raise RuntimeError("official fake did not start")
-    try:
-        yield f"http://127.0.0.1:{port[0]}{BASE_PATH}/", fake
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout_s)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout_s)
-        loop.close()
+    with serving_app(fake.app(), BASE_PATH, timeout_s) as url:
+        yield url, fake
