@@ -8,10 +8,7 @@ reads them (hub, notifier, server-driven steps, seed); then the routes.
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.typedefs import Middleware
 
-from mock_server.access.auth import auth_middleware
-from mock_server.access.cors import cors_middleware
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource, new_uuid, utc_now
 from mock_server.domain.determinism import Determinism
@@ -19,13 +16,10 @@ from mock_server.domain.events import EventSink, FanOutSink, GuardedSink
 from mock_server.domain.progression import Lifecycle, scenario_for
 from mock_server.domain.seed import is_empty, load_seed
 from mock_server.domain.transitions import Transitions
-from mock_server.faults.middleware import FaultInjector, fault_injector, fault_middleware
+from mock_server.faults.injector import fault_injector
 from mock_server.handlers.control import apply_seed
-from mock_server.http.errors import error_middleware
-from mock_server.http.negotiation import accept_middleware
-from mock_server.http.uploads import upload_middleware
+from mock_server.http.front_door import front_door
 from mock_server.journal.entries import RequestJournal
-from mock_server.journal.middleware import journal_middleware
 from mock_server.keys import (
     CLOCK_KEY,
     DETERMINISM_KEY,
@@ -69,27 +63,6 @@ def default_store(app: web.Application, settings: Settings) -> Store:
 
     app.on_cleanup.append(close)
     return chosen
-
-
-def middlewares(
-    settings: Settings, journal: RequestJournal, faults: FaultInjector | None
-) -> list[Middleware]:
-    """Outermost first; the optional ones are None when off. The journal sees every request and its
-    final status; CORS marks every answer (errors too) and answers preflights before credentials are
-    asked; nothing inside the error middleware escapes it: a 401 or a forced fault status becomes a
-    TMF Error like any other. A client that accepts no JSON is refused (406) before credentials are asked;
-    bodies are read (bounded in size and time) once the request is authenticated, before any handler.
-    """
-    chain = [
-        journal_middleware(journal, settings.base_path),
-        cors_middleware(settings),
-        error_middleware,
-        accept_middleware,
-        auth_middleware(settings),
-        upload_middleware(settings.max_body_bytes, settings.body_timeout_s),
-        fault_middleware(faults),
-    ]
-    return [middleware for middleware in chain if middleware is not None]
 
 
 def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clock, IdSource]:
@@ -155,8 +128,8 @@ def create_app(
     event too; `clock`, if given, replaces the server's clock (tests).
     """
     journal, faults = RequestJournal(settings.journal_size, settings.api_key_header), fault_injector(settings)
-    chain = middlewares(settings, journal, faults)
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=chain)
+    door = front_door(settings, journal, faults)  # journal, CORS, checks, TMF errors: see http.front_door
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[door])
     app[SETTINGS_KEY], app[JOURNAL_KEY] = settings, journal
     if faults is not None:
         app[FAULTS_KEY] = faults

@@ -10,7 +10,7 @@ from mock_server.domain.determinism import Determinism
 from mock_server.domain.events import EventSink
 from mock_server.domain.progression import Lifecycle
 from mock_server.domain.seed import Seed
-from mock_server.faults.middleware import FaultInjector
+from mock_server.faults.injector import FaultInjector
 from mock_server.journal.entries import RequestJournal
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier

@@ -10,10 +10,9 @@ time and never written to a message or the log.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
 
 from mock_server.access.hosts import is_loopback
 from mock_server.config.settings import Settings
@@ -66,17 +65,15 @@ def refusal(settings: Settings, control: bool) -> ApiError:
     return ApiError(401, f"The {part} of this mock needs credentials: send {wanted}", _CHALLENGE)
 
 
-def auth_middleware(settings: Settings) -> Middleware | None:
-    """The middleware for these settings, or None while neither part has a secret (the default)."""
+def credential_check(settings: Settings) -> Callable[[web.Request], None] | None:
+    """The check for these settings (it raises the 401), or None while no part has a secret (the default)."""
     if not api_protected(settings) and settings.control_token is None:
         return None
 
-    @web.middleware
-    async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    def authenticate(request: web.Request) -> None:
         control = is_control(request.path, settings.base_path)
         if not admitted(settings, request, control):
             raise refusal(settings, control)
-        return await handler(request)
 
     return authenticate
 

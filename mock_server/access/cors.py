@@ -1,14 +1,14 @@
 """Optional CORS (Fetch standard) for browser clients of the mock: off unless origins are configured.
 
 Hand-written rather than aiohttp-cors: that library wants every route wrapped one by one and adds
-its own OPTIONS routes beside the routes table; here one middleware, outside the error middleware,
-answers preflights and marks the answers (errors included) for the allowed origins.
+its own OPTIONS routes beside the routes table; here the front door (`http.front_door`) answers
+preflights before credentials are asked and marks every answer (errors included) for the allowed
+origins.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
 
 from mock_server.config.settings import Settings
 from mock_server.http.errors import error_response
@@ -52,21 +52,10 @@ class CorsPolicy:
         response.headers["Vary"] = "Origin" if not vary else f"{vary}, Origin"
 
 
-def cors_middleware(settings: Settings) -> Middleware | None:
-    """The middleware for these settings, or None when no origin is configured (the default)."""
-    if not settings.cors_origins:
-        return None
-    policy = CorsPolicy(settings.cors_origins)
+def cors_policy(settings: Settings) -> CorsPolicy | None:
+    """The policy for these settings, or None when no origin is configured (the default)."""
+    return CorsPolicy(settings.cors_origins) if settings.cors_origins else None
 
-    @web.middleware
-    async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
-        origin = request.headers.get("Origin")
-        if origin is None:
-            return await handler(request)
-        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-            return policy.preflight(request, origin)
-        response = await handler(request)
-        policy.mark(response, origin)
-        return response
 
-    return cors
+def is_preflight(request: web.Request) -> bool:
+    return request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers

@@ -1,4 +1,4 @@
-"""TMF `Error` bodies, and the one middleware that turns every exception into one."""
+"""TMF `Error` bodies, and the one function that turns every exception into one (`answer_for`)."""
 
 from __future__ import annotations
 
@@ -111,17 +111,26 @@ def _unreadable_body(request: web.Request, exc: Exception) -> web.StreamResponse
     return response
 
 
-@web.middleware
-async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Outermost middleware: no exception leaves the app as a stack trace or a non-TMF body."""
+def answer_for(request: web.Request, exc: Exception) -> web.StreamResponse:
+    """The TMF `Error` answer to what a handler raised; a redirect (an HTTPException under 400) goes on."""
+    if isinstance(exc, ApiError):
+        return error_response(exc.status, exc.message, exc.headers)
+    if isinstance(exc, web.HTTPException):
+        return _from_http_exception(request, exc)
+    if isinstance(exc, HttpProcessingError | RequestPayloadError | ConnectionResetError):
+        return _unreadable_body(request, exc)
+    LOG.error("unexpected error on %s %s", request.method, request.path, exc_info=exc)
+    return error_response(500, "The server failed to handle the request; see its log.")
+
+
+async def answered(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The handler's answer, or the TMF `Error` for what it raised: no exception leaves as a stack
+    trace or a non-TMF body."""
     try:
         return await handler(request)
-    except ApiError as exc:
-        return error_response(exc.status, exc.message, exc.headers)
-    except web.HTTPException as exc:
-        return _from_http_exception(request, exc)
-    except (HttpProcessingError, RequestPayloadError, ConnectionResetError) as exc:
-        return _unreadable_body(request, exc)
-    except Exception:
-        LOG.exception("unexpected error on %s %s", request.method, request.path)
-        return error_response(500, "The server failed to handle the request; see its log.")
+    except Exception as exc:
+        return answer_for(request, exc)
+
+
+#: `answered` as a middleware, for an app without the front door (tests of one part).
+error_middleware = web.middleware(answered)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from mock_server.http.errors import ApiError, shown
 
@@ -53,10 +52,11 @@ def accepts_json(accept: str) -> bool:
     return False
 
 
-@web.middleware
-async def accept_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def refuse_unacceptable(request: web.Request) -> None:
     """406 before any work when the client accepts no JSON (the Error body is JSON regardless)."""
-    accept = ", ".join(request.headers.getall("Accept", ()))
+    values = request.headers.getall("Accept", ())
+    if not values:
+        return
+    accept = values[0] if len(values) == 1 else ", ".join(values)
     if not accepts_json(accept):
         raise ApiError(406, f"Every answer here is application/json, which Accept {shown(accept)} excludes")
-    return await handler(request)

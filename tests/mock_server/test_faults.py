@@ -12,7 +12,7 @@ import requests
 import yaml
 from mock_helpers import TIMEOUT_S, Api, assert_error
 
-from mock_server.faults.middleware import FaultInjector
+from mock_server.faults.injector import FaultInjector
 from mock_server.faults.plan import Fault, FaultSpecError, RoutePattern, load_plan, parse_header, parse_plan
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only

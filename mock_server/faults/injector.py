@@ -1,9 +1,10 @@
-"""Fault injection middleware: latency, a forced error status, a dropped connection, a malformed body.
+"""Fault injection: latency, a forced error status, a dropped connection, a malformed body.
 
-Off unless `Settings.faults_file` or `Settings.faults_enabled` is set; then `middlewares()` puts this
-middleware just inside the error middleware, so a forced status leaves as a TMF `Error` like any
-other. Per request, an `X-Mock-Fault` header wins over the file's rules; otherwise the rules are
-tried in file order and the first whose route matches and whose probability draw succeeds applies.
+Off unless `Settings.faults_file` or `Settings.faults_enabled` is set; then the front door
+(`http.front_door`) hands each request to `FaultInjector.handle` inside its error answer, so a forced
+status leaves as a TMF `Error` like any other. Per request, an `X-Mock-Fault` header wins over the
+file's rules; otherwise the rules are tried in file order and the first whose route matches and
+whose probability draw succeeds applies.
 Control endpoints (`/_mock/...`) are never faulted: a test must always be able to reset the mock.
 """
 
@@ -15,11 +16,11 @@ import random
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp.typedefs import Handler
 
 from mock_server.config.settings import Settings
 from mock_server.faults.plan import Fault, FaultPlan, FaultSpecError, load_plan, parse_header
-from mock_server.http.errors import ApiError, error_middleware
+from mock_server.http.errors import ApiError, answered
 from mock_server.http.paths import is_control, relative_path
 from mock_server.http.responses import JSON_CONTENT_TYPE
 
@@ -91,7 +92,7 @@ class FaultInjector:
         if fault.drop:
             return drop_connection(request)
         if fault.malformed is not None:
-            return malformed(await error_middleware(request, handler), fault.malformed)
+            return malformed(await answered(request, handler), fault.malformed)
         return await handler(request)
 
 
@@ -127,14 +128,3 @@ def fault_injector(settings: Settings) -> FaultInjector | None:
         return None
     plan = load_plan(settings.faults_file) if settings.faults_file is not None else FaultPlan()
     return FaultInjector(plan, settings.base_path)
-
-
-def fault_middleware(injector: FaultInjector | None) -> Middleware | None:
-    if injector is None:
-        return None
-
-    @web.middleware
-    async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
-        return await injector.handle(request, handler)
-
-    return inject_faults
