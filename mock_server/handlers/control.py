@@ -56,13 +56,13 @@ def apply_seed(app: web.Application) -> None:
         app[V5_SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], v5_root)
 
 
-def reset_app(app: web.Application) -> None:
+async def reset_app(app: web.Application) -> None:
     """Back to the state right after start (see the module docstring)."""
-    app[HUB_KEY].clear()
+    await app[HUB_KEY].clear()
     app[NOTIFIER_KEY].reset()
     app[JOURNAL_KEY].clear()
     if V5_HUB_KEY in app:  # v5 served: its subscriptions and queued events go too
-        app[V5_HUB_KEY].clear()
+        await app[V5_HUB_KEY].clear()
         app[V5_NOTIFIER_KEY].reset()
     if DETERMINISM_KEY in app:
         app[DETERMINISM_KEY].reset()
@@ -86,7 +86,7 @@ def json_only(handler: Handler) -> Handler:
 
 @json_only
 async def reset(request: web.Request) -> web.StreamResponse:
-    reset_app(request.app)
+    await reset_app(request.app)
     return web.Response(status=204)
 
 

@@ -56,9 +56,9 @@ class SharedHub(HubRegistry):
         self._pool = pool
         self._filters: dict[str | None, EventFilter] = {}
 
-    def add(self, callback: str, query: str | None = None) -> Subscription:
-        subscription = super().add(callback, query)  # InvalidSubscription for a bad one
-        super().remove(subscription.id)
+    async def add(self, callback: str, query: str | None = None) -> Subscription:
+        subscription = await super().add(callback, query)  # InvalidSubscription for a bad one
+        await super().remove(subscription.id)
         with self._pool.connection() as conn:
             conn.execute(
                 "INSERT INTO tmf622_subscription (id, callback, query) VALUES (%s, %s, %s)",
@@ -72,19 +72,19 @@ class SharedHub(HubRegistry):
             self._filters[query] = EventFilter.parse(query)  # checked when it was added
         return Subscription(subscription_id, callback, query, self._filters[query])
 
-    def get(self, subscription_id: str) -> Subscription | None:
+    async def get(self, subscription_id: str) -> Subscription | None:
         with self._pool.connection() as conn:
             row = conn.execute(
                 "SELECT id, callback, query FROM tmf622_subscription WHERE id = %s", (subscription_id,)
             ).fetchone()
         return None if row is None else self._subscription(row)
 
-    def remove(self, subscription_id: str) -> bool:
+    async def remove(self, subscription_id: str) -> bool:
         with self._pool.connection() as conn:
             cursor = conn.execute("DELETE FROM tmf622_subscription WHERE id = %s", (subscription_id,))
         return cursor.rowcount == 1
 
-    def clear(self) -> None:
+    async def clear(self) -> None:
         """Every subscription, and the events still waiting for them (`POST /_mock/reset`)."""
         with self._pool.connection() as conn, conn.transaction():
             conn.execute("DELETE FROM tmf622_subscription")
