@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 import orjson
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool
 
 from mock_server.store.codec import Resource, encoded
 from mock_server.store.query import Key
@@ -66,19 +66,34 @@ def is_postgres_url(text: str) -> bool:
     return text.startswith(URL_SCHEMES)
 
 
-def open_pool(url: str, max_size: int = 4) -> ConnectionPool:
-    """An open pool of autocommit connections, tables created; ValueError naming the database if unusable."""
-    pool = ConnectionPool(
-        url, min_size=1, max_size=max_size, kwargs={"autocommit": True}, open=False, name="tmf622-store"
+#: Connections each process keeps at least, and at most (grown under load): enough for the commits
+#: of concurrent requests to share WAL flushes (group commit) at the bench's 64 connections.
+POOL_MIN = 2
+POOL_MAX = 16
+
+
+def new_pool(url: str, max_size: int = POOL_MAX) -> AsyncConnectionPool:
+    """A pool of autocommit connections, not yet open: it opens in the running event loop
+    (`open_pool`, at the app's start)."""
+    return AsyncConnectionPool(
+        url,
+        min_size=min(POOL_MIN, max_size),
+        max_size=max_size,
+        kwargs={"autocommit": True},
+        open=False,
+        name="tmf622-store",
     )
+
+
+async def open_pool(pool: AsyncConnectionPool, url: str) -> None:
+    """Open `pool` and create the tables; ValueError naming the database if it is unusable."""
     try:
-        pool.open(wait=True, timeout=10)
-        with pool.connection() as conn, conn.transaction():
-            conn.execute(DDL)
+        await pool.open(wait=True, timeout=10)
+        async with pool.connection() as conn, conn.transaction():
+            await conn.execute(DDL, prepare=False)
     except (psycopg.Error, TimeoutError, OSError) as exc:
-        pool.close()
+        await pool.close()
         raise ValueError(f"cannot use {redacted(url)!r} as the PostgreSQL store: {exc}") from None
-    return pool
 
 
 def redacted(url: str) -> str:
