@@ -26,11 +26,11 @@ counts only when the page does not tell the total. Other conditions (ranges, uni
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from types import TracebackType
 from typing import Any
 
 import psycopg
@@ -52,8 +52,9 @@ from mock_server.store.base import (
     WriteConflict,
 )
 from mock_server.store.indexes import keys_at
+from mock_server.store.postgres_lender import ConnectionLender
 from mock_server.store.postgres_schema import (
-    POOL_MAX,
+    POOL_SIZE,
     body_json,
     body_of,
     decoded,
@@ -112,10 +113,11 @@ def _event_params(events: Sequence[Event]) -> list[Any]:
 class PostgresStore:
     """Same behaviour as `MemoryStore` (the shared tests run on all three stores), kept in PostgreSQL."""
 
-    def __init__(self, url: str, pool_size: int = POOL_MAX) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
         self.url = redacted(url)
         self.conninfo = url  # with its password: for the outbox pump's own connections
         self.pool = new_pool(url, pool_size)
+        self.lender = ConnectionLender(self.pool, pool_size)
         #: The connection of the `bulk()` transaction the current task (and only it) is in.
         self._bulk: ContextVar[Connection | None] = ContextVar(f"tmf622-bulk-{id(self)}", default=None)
         self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
@@ -123,8 +125,10 @@ class PostgresStore:
     async def open(self) -> None:
         """Connect and create the tables; ValueError naming the database if it is unusable."""
         await open_pool(self.pool, self.conninfo)
+        await self.lender.open(UNAVAILABLE_AFTER_S)
 
     async def close(self) -> None:
+        await self.lender.close()
         await self.pool.close()
 
     async def lifetime(self, _app: web.Application) -> AsyncIterator[None]:
@@ -139,24 +143,12 @@ class PostgresStore:
         reason = text.splitlines()[0][:200] if text else type(exc).__name__
         return ApiError(503, f"the PostgreSQL store {self.url} is unavailable: {reason}")
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[Connection]:
-        """The connection of this task's `bulk()` transaction, else one from the pool. A lost database
-        is a 503 naming it, not a 500; the pool then drops every broken connection, so the next call
-        gets a working one once the database is back."""
-        held = self._bulk.get()
-        try:
-            if held is not None:
-                yield held
-                return
-            async with self.pool.connection(timeout=UNAVAILABLE_AFTER_S) as conn:
-                yield conn
-        except PoolTimeout as exc:
-            raise self.unavailable(exc) from None
-        except psycopg.OperationalError as exc:
-            with contextlib.suppress(psycopg.Error):  # the other idle ones likely broke too (a restart)
-                await self.pool.check()
-            raise self.unavailable(exc) from None
+    def connection(self) -> _Lease:
+        """`async with store.connection() as conn`: the connection of this task's `bulk()`
+        transaction, else one lent for the block. A lost database (or no connection free within
+        `UNAVAILABLE_AFTER_S`) is a 503 naming it, not a 500; the lender then replaces every broken
+        connection, so the next call gets a working one once the database is back."""
+        return _Lease(self)
 
     async def _one(self, query: str | sql.Composed, params: Sequence[Any]) -> tuple[Any, ...]:
         """The one row a statement answers."""
@@ -277,6 +269,38 @@ class PostgresStore:
     async def reset(self) -> None:
         async with self.connection() as conn:
             await conn.execute("DELETE FROM tmf622_resource")
+
+
+class _Lease:
+    """The async context manager of `PostgresStore.connection` (a class: cheaper than a generator)."""
+
+    __slots__ = ("_conn", "_in_bulk", "_store")
+
+    def __init__(self, store: PostgresStore) -> None:
+        self._store = store
+        self._conn: Connection | None = None
+        self._in_bulk = False
+
+    async def __aenter__(self) -> Connection:
+        held = self._store._bulk.get()
+        if held is not None:
+            self._conn, self._in_bulk = held, True
+            return held
+        try:
+            self._conn = await self._store.lender.take(UNAVAILABLE_AFTER_S)
+        except PoolTimeout as exc:
+            raise self._store.unavailable(exc) from None
+        return self._conn
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if not self._in_bulk and self._conn is not None:
+            self._store.lender.give(self._conn)
+        if isinstance(exc, psycopg.OperationalError):
+            if not self._in_bulk:
+                await self._store.lender.check()
+            raise self._store.unavailable(exc) from None
 
 
 def _where(collection: Collection, indexed: list[list[bytes]]) -> tuple[sql.Composed, list[Any]]:

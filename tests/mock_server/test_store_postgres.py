@@ -7,6 +7,7 @@ in this module their `sqlite_store` fixture is the PostgreSQL store under test.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from test_store_sqlite import (
 )
 
 from mock_server.http.errors import ApiError
+from mock_server.store import postgres as postgres_module
 from mock_server.store.base import WriteConflict, read, rewrite
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.postgres_schema import encoded_key, redacted
@@ -98,7 +100,7 @@ async def test_filters_are_answered_by_the_jsonb_and_key_indexes(sqlite_store: P
             await sqlite_store.add(
                 "productOrder", {"id": f"o{n}", "state": "held" if n % 7 else "x", "relatedParty": party}
             )
-    async with sqlite_store.pool.connection() as conn:
+    async with sqlite_store.connection() as conn:
         await conn.execute("ANALYZE tmf622_resource")
         await conn.execute(
             "SET enable_seqscan = off"
@@ -143,3 +145,18 @@ async def test_a_lost_connection_is_a_503_then_the_pool_reconnects(
     assert "PostgreSQL store postgresql://postgres@" in str(refused.value)
     assert redacted("postgresql://u:secret@h/db") == "postgresql://u:***@h/db"
     assert await read(sqlite_store, "productOrder", "kept") == {"id": "kept"}
+
+
+async def test_no_connection_free_in_time_is_a_503_and_the_next_one_is_served(
+    sqlite_store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres_module, "UNAVAILABLE_AFTER_S", 0.05)
+    await sqlite_store.add("productOrder", {"id": "kept"})
+    async with contextlib.AsyncExitStack() as held:
+        for _ in range(sqlite_store.lender.size):  # every connection busy (slow requests)
+            await held.enter_async_context(sqlite_store.connection())
+        with pytest.raises(ApiError) as refused:
+            await read(sqlite_store, "productOrder", "kept")
+    assert refused.value.status == 503
+    assert "no connection free" in str(refused.value)
+    assert await read(sqlite_store, "productOrder", "kept") == {"id": "kept"}  # given back, lent again
