@@ -6,7 +6,8 @@ PostgreSQL has committed, so it outlives the replica that answered (kill -9 of a
 nothing it acknowledged). The write's events go to `tmf622_outbox` in that same statement (while some
 subscription exists) with a NOTIFY: an acknowledged change always has its events, a failed one none.
 
-Asynchronous: psycopg's `AsyncConnectionPool`, opened when the app starts (`lifetime`). A request
+Asynchronous: psycopg's `AsyncConnectionPool`, opened when the app starts (`lifetime`), its
+connections lent to requests by `postgres_lender` (cheaper than the pool's own check-out). A request
 waiting for its round trip, or for its commit's WAL flush, leaves the event loop to the others, so
 concurrent writes share their flushes (PostgreSQL's group commit) instead of queuing one behind the
 other. A lost database, or no free connection within `UNAVAILABLE_AFTER_S`, is a 503 naming it.
