@@ -92,9 +92,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     app = create_app(f"http://{args.host}{BASE_PATH}")
     store = app[STORE]
-    seeder = seeding.Seeder(
-        lambda: lambda i: str(store.create(orders.create_body(i))["id"]), lambda: "BareStore"
-    )
+
+    async def insert(index: int) -> str:
+        return str(store.create(orders.create_body(index))["id"])
+
+    seeder = seeding.Seeder(lambda: insert, lambda: "BareStore")
     seeding.add_seed_route(app, seeder)
     serving.run(serving.serve(app, args.host, args.port, "bare-bench", BASE_PATH), args.loop)
 

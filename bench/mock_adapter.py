@@ -11,7 +11,7 @@ import dataclasses
 import importlib
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +75,13 @@ def settings(backend: str, host: str, port: int, sqlite_file: Path) -> Any:
     return settings_class(host=host, port=port, **extra)
 
 
-def order_inserter(store: Any, base_url: str) -> Callable[[int], str]:
-    """`insert(index) -> id`: build a CTK-shaped order with the mock's own rules and add it."""
+def order_inserter(store: Any, base_url: str) -> Callable[[int], Awaitable[str]]:
+    """`await insert(index) -> id`: build a CTK-shaped order with the mock's own rules and add it
+    (the store's calls are coroutines; memory and SQLite never suspend in them)."""
     new_product_order = _module("mock_server.domain.product_orders").new_product_order
     clock = _module("mock_server.domain.clock")
 
-    def insert(index: int) -> str:
+    async def insert(index: int) -> str:
         order_id = str(uuid.uuid4())
         order = new_product_order(
             orders.create_body(index),
@@ -88,7 +89,7 @@ def order_inserter(store: Any, base_url: str) -> Callable[[int], str]:
             href=f"{base_url}/productOrder/{order_id}",
             order_date=clock.timestamp(clock.utc_now()),
         )
-        store.add("productOrder", order)
+        await store.add("productOrder", order)
         return order_id
 
     return insert

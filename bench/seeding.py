@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -20,7 +20,7 @@ SEED_ROUTE = "/__bench/seed"
 #: Uniform sample of stored ids (reservoir) returned to the harness, for GET-by-id scripts.
 SAMPLE_IDS = 2000
 
-Insert = Callable[[int], str]  # insert(index) -> id of the stored order
+Insert = Callable[[int], Awaitable[str]]  # await insert(index) -> id of the stored order
 
 
 def rss_bytes() -> int:
@@ -40,12 +40,12 @@ class Seeder:
         self.count = 0
         self.sample: list[str] = []
 
-    def grow(self, total: int) -> dict[str, object]:
+    async def grow(self, total: int) -> dict[str, object]:
         """Insert orders until `total` are stored; report the cost of this step."""
         insert = self._insert = self._insert or self._make_insert()
         before, started, added = rss_bytes(), time.perf_counter(), max(0, total - self.count)
         for index in range(self.count, self.count + added):
-            self._keep(index, insert(index))
+            self._keep(index, await insert(index))
         self.count += added
         return {
             "store": self._describe(),
@@ -73,6 +73,6 @@ def add_seed_route(app: web.Application, seeder: Seeder) -> None:
             total = int(request.query["total"])
         except (KeyError, ValueError):
             return web.json_response({"reason": "total=<int> is required"}, status=400)
-        return web.json_response(seeder.grow(total))
+        return web.json_response(await seeder.grow(total))
 
     app.router.add_post(SEED_ROUTE, seed)

@@ -76,7 +76,11 @@ async def serve(
         sock.close()
         raise ConfigError(str(exc)) from None
     runner = TmfAppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
+    try:
+        await runner.setup()
+    except ValueError as exc:  # a PostgreSQL store it cannot use (it connects when the app starts)
+        sock.close()
+        raise ConfigError(str(exc)) from None
     try:
         await web.SockSite(runner, sock).start()
         stop = asyncio.Event()

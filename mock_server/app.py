@@ -1,18 +1,22 @@
 """The application factory: the one place that wires settings, store, clock, events and routes together.
 
 `create_app` reads top to bottom in dependency order: settings and the store; the clock and the id
-source (deterministic mode decides them, skipping ids the store already holds); then everything that
-reads them (hub, notifier, server-driven steps, seed); then the routes.
+source (deterministic mode decides them); then everything that reads them (hub, notifier,
+server-driven steps, seed); then the routes. What needs the running event loop happens when the app
+starts, in the same order (`app.cleanup_ctx`): the PostgreSQL store connects, the notifier and the
+outbox pump start, then the seed fills an empty store (and deterministic ids skip what it holds).
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource, new_uuid, utc_now
 from mock_server.domain.determinism import Determinism
-from mock_server.domain.events import EventSink, FanOutSink, GuardedSink
+from mock_server.domain.events import EventSink, FanOutSink, GuardedSink, NullEventSink
 from mock_server.domain.progression import Lifecycle, scenario_for
 from mock_server.domain.seed import is_empty, load_seed
 from mock_server.domain.transitions import Transitions
@@ -39,7 +43,7 @@ from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
-from mock_server.notify.shared import OutboxPump, OutboxSink, SharedHub
+from mock_server.notify.shared import OutboxPump, SharedHub
 from mock_server.routes import add_routes
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
@@ -50,19 +54,21 @@ from mock_server.v5.setup import install_v5_events
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
-    """In memory, the SQLite file `settings.sqlite_path` or the PostgreSQL database `settings.store_url`
-    (closed with the app)."""
-    if settings.sqlite_path is None and settings.store_url is None:
+    """In memory, the SQLite file `settings.sqlite_path` (opened now, closed with the app) or the
+    PostgreSQL database `settings.store_url` (connected when the app starts, closed with it)."""
+    if settings.store_url is not None:
+        shared = PostgresStore(settings.store_url)
+        app.cleanup_ctx.append(shared.lifetime)
+        return shared
+    if settings.sqlite_path is None:
         return MemoryStore()
-    chosen = (
-        PostgresStore(settings.store_url) if settings.store_url else SqliteStore(str(settings.sqlite_path))
-    )
+    kept = SqliteStore(str(settings.sqlite_path))
 
     async def close(_: web.Application) -> None:
-        chosen.close()
+        kept.close()
 
     app.on_cleanup.append(close)
-    return chosen
+    return kept
 
 
 def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clock, IdSource]:
@@ -72,7 +78,7 @@ def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clo
     settings, new_id = app[SETTINGS_KEY], new_uuid
     chosen: Clock = utc_now
     if settings.deterministic:
-        determinism = Determinism.over(app[STORE_KEY], settings.clock_start)
+        determinism = Determinism(settings.clock_start)
         app[DETERMINISM_KEY] = determinism
         chosen, new_id = determinism.clock, determinism.ids
     app[CLOCK_KEY] = clock or chosen
@@ -81,19 +87,25 @@ def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clo
 
 
 def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
-    """The hub and its notifier (worker started and stopped with the app); `observer` sees every event too."""
-    store = app[STORE_KEY]
-    shared = store if isinstance(store, PostgresStore) else None  # replicas share hub and events
-    hub = HubRegistry(new_id=new_id) if shared is None else SharedHub(shared.pool, new_id=new_id)
-    notifier = Notifier(
-        hub, NotifierSettings.of(app[SETTINGS_KEY]), events=EventFactory(new_id=new_id, clock=clock)
-    )
+    """The hub and its notifier (worker started and stopped with the app); `observer` sees every event too.
+    Replicas on PostgreSQL share the hub, and each change's events reach the notifier through the
+    outbox (the store writes them with the change; the pump takes them), not directly."""
+    store, settings = app[STORE_KEY], NotifierSettings.of(app[SETTINGS_KEY])
+    events = EventFactory(new_id=new_id, clock=clock)
+    hub: HubRegistry
+    pump: OutboxPump | None = None
+    if isinstance(store, PostgresStore):
+        shared = SharedHub(store, new_id=new_id)
+        notifier = Notifier(shared, settings, events=events)
+        hub, pump = shared, OutboxPump(store.conninfo, shared, notifier)
+    else:
+        hub = HubRegistry(new_id=new_id)
+        notifier = Notifier(hub, settings, events=events)
     app[HUB_KEY], app[NOTIFIER_KEY] = hub, notifier
     app.cleanup_ctx.append(notifier.lifetime)
-    sink: EventSink = notifier
-    if shared is not None:
-        sink = OutboxSink(shared.pool)
-        app.cleanup_ctx.append(OutboxPump(shared.conninfo, notifier).lifetime)
+    if pump is not None:
+        app.cleanup_ctx.append(pump.lifetime)
+    sink: EventSink = notifier if pump is None else NullEventSink()
     sink = sink if observer is None else FanOutSink(sink, observer)
     app[EVENTS_KEY] = GuardedSink(sink)  # a failing publish never fails the request that made the change
 
@@ -107,14 +119,24 @@ def install_lifecycle(app: web.Application, clock: Clock) -> None:
 
 
 def install_seed(app: web.Application) -> None:
-    """Read the seed files (SeedError before anything listens) and fill an empty store with them."""
+    """Read the seed files (SeedError before anything listens); they fill an empty store at start."""
     app[SEED_KEY] = load_seed(app[SETTINGS_KEY].seed_files)
     if app[SETTINGS_KEY].serve_v5:
         app[V5_SEED_KEY] = load_v5_seed(app[SETTINGS_KEY].seed_files)
-    v5_entries = V5_SEED_KEY in app and app[V5_SEED_KEY].entries
-    with app[STORE_KEY].bulk():  # replicas starting together: the first seeds, the others find it done
-        if (app[SEED_KEY].entries or v5_entries) and is_empty(app[STORE_KEY]):
-            apply_seed(app)
+    app.cleanup_ctx.append(fill_store)
+
+
+async def fill_store(app: web.Application) -> AsyncIterator[None]:
+    """An `app.cleanup_ctx` entry: the seed into an empty store (replicas starting together: the
+    first seeds, the others find it done), then deterministic ids skip every id the store holds."""
+    store = app[STORE_KEY]
+    if app[SEED_KEY].entries or (V5_SEED_KEY in app and app[V5_SEED_KEY].entries):
+        async with store.bulk():
+            if await is_empty(store):
+                await apply_seed(app)
+    if DETERMINISM_KEY in app:
+        await app[DETERMINISM_KEY].skip_held(store)
+    yield
 
 
 def create_app(

@@ -20,9 +20,10 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from mock_server.domain.events import publish_created
+from mock_server.domain.events import created_events, publish_all
 from mock_server.domain.progression import Lifecycle
 from mock_server.domain.state_machine import ORDER, OrderState, TaskState
 from mock_server.domain.transitions import Change, Transitions, order_at
@@ -80,46 +81,47 @@ class Cancellation:
         self.moves = deque(cancellation_plan(order))
         self.cancelled_at: str | None = None
 
-    def step(self) -> bool:
+    async def step(self) -> bool:
         """Apply the next move; False when the cancellation is over (finished or overtaken by the client)."""
         move = self.moves.popleft()
-        if self._apply(move.collection, move.target, self._change(move)):
+        if await self._apply(move.collection, move.target, await self._change(move)):
             return bool(self.moves)
         self.moves.clear()
         if move.collection == ORDER_COLLECTION:  # the order changed under us: the task fails
-            self._apply(
+            await self._apply(
                 TASK_COLLECTION,
                 TaskState.TERMINATED_WITH_ERROR,
                 self._task_to(TaskState.TERMINATED_WITH_ERROR),
             )
         return False
 
-    def begin(self) -> None:
+    async def begin(self) -> None:
         """The steps a POST applies at once when paced: up to the task's first move."""
-        while self.moves and self.moves[0].collection == ORDER_COLLECTION and self.step():
+        while self.moves and self.moves[0].collection == ORDER_COLLECTION and await self.step():
             pass
 
-    def finish(self) -> None:
-        while self.moves and self.step():
+    async def finish(self) -> None:
+        while self.moves and await self.step():
             pass
 
     async def finish_paced(self, delay: float) -> None:
         while self.moves:
             await asyncio.sleep(delay)
-            if not self.step():
+            if not await self.step():
                 return
 
-    def _apply(self, collection: Collection, target: str, change: Change) -> bool:
-        moved = self.steps.advance(collection, self.ids[collection], self.states[collection], change)
+    async def _apply(self, collection: Collection, target: str, change: Change) -> bool:
+        moved = await self.steps.advance(collection, self.ids[collection], self.states[collection], change)
         if moved is not None:
             self.states[collection] = target
         return moved is not None
 
-    def _change(self, move: Move) -> Change:
+    async def _change(self, move: Move) -> Change:
         if move.collection == TASK_COLLECTION:
             return self._task_to(TaskState(move.target))
-        if move.target == OrderState.CANCELLED:
-            return self._cancelled
+        if move.target == OrderState.CANCELLED:  # the task's reason as it is now (the client may change it)
+            task = await read(self.steps.store, TASK_COLLECTION, self.ids[TASK_COLLECTION]) or {}
+            return partial(self._cancelled, task)
         return lambda order: order_at(order, OrderState(move.target), self._now)
 
     def _task_to(self, target: TaskState) -> Change:
@@ -131,10 +133,9 @@ class Cancellation:
 
         return change
 
-    def _cancelled(self, order: Resource) -> Resource:
+    def _cancelled(self, task: Resource, order: Resource) -> Resource:
         cancelled = order_at(order, OrderState.CANCELLED, self._now)
         cancelled["cancellationDate"] = self.cancelled_at = self._now()
-        task = read(self.steps.store, TASK_COLLECTION, self.ids[TASK_COLLECTION]) or {}
         if "cancellationReason" in task:
             cancelled["cancellationReason"] = task["cancellationReason"]
         return cancelled
@@ -143,15 +144,16 @@ class Cancellation:
         return self.steps.now()
 
 
-def start_cancellation(lifecycle: Lifecycle, task: Resource, order: Resource) -> Resource:
+async def start_cancellation(lifecycle: Lifecycle, task: Resource, order: Resource) -> Resource:
     """Store the task, publish, and run (or start) its steps; returns the task as it stands now."""
     steps = lifecycle.steps
-    steps.store.add(TASK_COLLECTION, task)
-    publish_created(steps.events, TASK_COLLECTION, task)
+    announced = created_events(TASK_COLLECTION, task)
+    await steps.store.add(TASK_COLLECTION, task, announced)
+    publish_all(steps.events, task, announced)
     cancellation = Cancellation(steps, task, order)
     if lifecycle.paced:
-        cancellation.begin()
+        await cancellation.begin()
         lifecycle.spawn(cancellation.finish_paced(lifecycle.delay))
     else:
-        cancellation.finish()
-    return read(steps.store, TASK_COLLECTION, task["id"]) or task
+        await cancellation.finish()
+    return await read(steps.store, TASK_COLLECTION, task["id"]) or task

@@ -3,7 +3,9 @@
 - Ids are `00000000-0000-4000-8000-000000000001`, `...002`, ...: the shape of a version 4 UUID
   (version nibble 4, variant 8), so clients that check the format still accept them, with a
   decimal counter in the last group. An id a resource already holds (a seeded one, or one kept
-  in a SQLite file from an earlier run) is skipped, never handed out twice.
+  in a SQLite file from an earlier run) is skipped, never handed out twice: the ids the store holds
+  are read once the store is filled (at start and after each reset); every later one is the
+  counter's own.
 - The clock starts at `Settings.clock_start` and every reading advances it by exactly 1 ms:
   each server-made timestamp (orderDate, completionDate, ...) is distinct and predictable.
   `POST /_mock/clock` sets the next reading; `POST /_mock/reset` restarts ids and clock.
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from mock_server.store.base import COLLECTIONS, Store
+from mock_server.store.query import Query
 
 #: Every reading of the deterministic clock moves it on by this much.
 CLOCK_STEP = timedelta(milliseconds=1)
@@ -84,17 +87,21 @@ class SteppingClock:
 class Determinism:
     """The id factory and clock of a deterministic app, reset together by `POST /_mock/reset`."""
 
-    def __init__(self, clock_start: str, taken: Callable[[str], bool]) -> None:
-        self.ids = CounterIds(taken)
+    def __init__(self, clock_start: str) -> None:
+        self.held: set[str] = set()
+        self.ids = CounterIds(self.held.__contains__)
         self.clock = SteppingClock(parse_moment(clock_start))
 
-    @classmethod
-    def over(cls, store: Store, clock_start: str) -> Determinism:
-        """Ids skip those `store` already holds (seeded, or kept in a SQLite file from an earlier run)."""
-        return cls(
-            clock_start, lambda candidate: any(store.get(c, candidate) is not None for c in COLLECTIONS)
-        )
+    async def skip_held(self, store: Store) -> None:
+        """Ids skip those `store` holds now (seeded, or kept in a SQLite file from an earlier run):
+        read once, at start and after a reset (deterministic mode is one process, on memory or SQLite)."""
+        self.held.clear()
+        for collection in COLLECTIONS:
+            total = (await store.query(collection, Query(limit=0))).total
+            page = await store.query(collection, Query(limit=total))
+            self.held.update(str(resource.get("id")) for resource in page.resources())
 
     def reset(self) -> None:
+        self.held.clear()
         self.ids.reset()
         self.clock.reset()

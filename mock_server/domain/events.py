@@ -13,7 +13,9 @@ The rules, one place for handlers and background steps alike:
   party (TMF622B: an order must "at least specify the customer"), else without `fieldPath`; and when a
   cancelProductOrder is created without `cancellationReason`, with `fieldPath` "cancellationReason".
   The request is informative: the cancellation goes on without waiting for an answer.
-Events follow a change already stored: `GuardedSink` logs a failing publish instead of failing the request.
+Each change's events are decided before its write and go with it (`Store` keeps them in the write's
+transaction where replicas share an outbox), then to the app's sink: `GuardedSink` logs a failing
+publish instead of failing the request, whose change is already stored.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, Protocol
 
 from mock_server.domain.order_items import move_items
 from mock_server.domain.state_machine import OrderState
+from mock_server.store.base import Event
 
 LOG = logging.getLogger(__name__)
 Resource = Mapping[str, Any]
@@ -38,7 +41,7 @@ _ORDER_STATES = frozenset(OrderState)
 class EventSink(Protocol):
     """Receives `productOrderCreateEvent`, `...StateChangeEvent`, ... with the resource as it is now.
 
-    Called synchronously right after the store changed; an implementation must not block
+    Called right after the store changed, without awaiting; an implementation must not block
     (a hub enqueues and delivers elsewhere). `field_path` names the changed or missing
     first-level fields of the AttributeValueChange and InformationRequired events.
     """
@@ -102,21 +105,27 @@ def missing_information(order: Resource) -> list[str]:
     return [] if order.get("relatedParty") else ["relatedParty"]
 
 
-def publish_created(events: EventSink, collection: str, resource: Resource) -> None:
-    events.publish(f"{collection}CreateEvent", resource)
+def publish_all(events: EventSink, resource: Resource, announced: Sequence[Event]) -> None:
+    """Publish the events a write announced about `resource` (the one written, or deleted), in order."""
+    for event in announced:
+        events.publish(event.type, resource, field_path=event.field_path)
+
+
+def created_events(collection: str, resource: Resource) -> list[Event]:
+    announced = [Event(f"{collection}CreateEvent")]
     if collection == "cancelProductOrder" and "cancellationReason" not in resource:
-        events.publish(
-            "cancelProductOrderInformationRequiredEvent", resource, field_path=["cancellationReason"]
-        )
+        announced.append(Event("cancelProductOrderInformationRequiredEvent", ("cancellationReason",)))
+    return announced
 
 
-def publish_state_change(events: EventSink, collection: str, before: Resource, after: Resource) -> None:
+def state_change_events(collection: str, before: Resource, after: Resource) -> list[Event]:
     """The state change event, and the information request when an order starts waiting."""
     if before.get("state") == after.get("state"):
-        return
-    events.publish(f"{collection}StateChangeEvent", after)
+        return []
+    announced = [Event(f"{collection}StateChangeEvent")]
     if collection == "productOrder" and after.get("state") in WAITING_STATES:
-        events.publish(f"{collection}InformationRequiredEvent", after, field_path=missing_information(after))
+        announced.append(Event(f"{collection}InformationRequiredEvent", tuple(missing_information(after))))
+    return announced
 
 
 def _items_moved(before: Resource, after: Resource) -> Resource:
@@ -128,14 +137,14 @@ def _items_moved(before: Resource, after: Resource) -> Resource:
     return {**before, "productOrderItem": move_items(before.get("productOrderItem"), OrderState(state))}
 
 
-def publish_update(events: EventSink, collection: str, before: Resource, after: Resource) -> None:
+def update_events(collection: str, before: Resource, after: Resource) -> list[Event]:
     """After a PATCH: state events first, then one attribute change event naming the other fields."""
-    publish_state_change(events, collection, before, after)
+    announced = state_change_events(collection, before, after)
     fields = changed_fields(_items_moved(before, after), after)
     if fields and collection == "productOrder":
-        events.publish(f"{collection}AttributeValueChangeEvent", after, field_path=fields)
+        announced.append(Event(f"{collection}AttributeValueChangeEvent", tuple(fields)))
+    return announced
 
 
-def publish_deleted(events: EventSink, collection: str, resource: Resource) -> None:
-    if collection == "productOrder":
-        events.publish(f"{collection}DeleteEvent", resource)
+def deleted_events(collection: str) -> list[Event]:
+    return [Event(f"{collection}DeleteEvent")] if collection == "productOrder" else []

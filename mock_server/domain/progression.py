@@ -195,7 +195,7 @@ class Lifecycle:
         current = OrderState.ACKNOWLEDGED.value
         for step in path:
             await asyncio.sleep(step.delay)
-            if self.steps.advance("productOrder", order_id, current, self._to(step.state)) is None:
+            if await self.steps.advance("productOrder", order_id, current, self._to(step.state)) is None:
                 return
             current = step.state.value
 

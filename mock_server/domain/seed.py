@@ -88,7 +88,7 @@ class Seed:
 
     entries: tuple[SeedEntry, ...] = ()
 
-    def apply(self, store: Store, new_id: IdSource, clock: Clock, root: str) -> None:
+    async def apply(self, store: Store, new_id: IdSource, clock: Clock, root: str) -> None:
         """Add every entry, completed with server-owned fields; `root` is `<public URL><base path>`."""
         given = {entry.body["id"] for entry in self.entries if "id" in entry.body}
 
@@ -97,9 +97,11 @@ class Seed:
                 pass
             return candidate
 
-        with store.bulk():
+        async with store.bulk():
             for entry in self.entries:
-                store.add(entry.kind.collection, complete(entry.kind, entry.body, fresh_id, clock, root))
+                await store.add(
+                    entry.kind.collection, complete(entry.kind, entry.body, fresh_id, clock, root)
+                )
 
 
 def complete(
@@ -123,8 +125,11 @@ def complete(
     return resource
 
 
-def is_empty(store: Store) -> bool:
-    return all(store.query(collection, Query(limit=0)).total == 0 for collection in COLLECTIONS)
+async def is_empty(store: Store) -> bool:
+    for collection in COLLECTIONS:
+        if (await store.query(collection, Query(limit=0))).total:
+            return False
+    return True
 
 
 def load_seed(paths: Sequence[str]) -> Seed:

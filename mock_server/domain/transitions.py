@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from mock_server.domain.clock import Clock, timestamp
-from mock_server.domain.events import EventSink, publish_state_change
+from mock_server.domain.events import EventSink, publish_all, state_change_events
 from mock_server.domain.order_items import move_items
 from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 from mock_server.domain.state_machine import OrderState
@@ -49,7 +50,7 @@ class Transitions:
         """One reading of the clock, as a TMF timestamp (deterministic mode and tests inject the clock)."""
         return timestamp(self.clock())
 
-    def advance(
+    async def advance(
         self, collection: Collection, resource_id: str, expected: str, change: Change
     ) -> Resource | None:
         """Apply `change` if the resource still exists in state `expected`; the new version, or None.
@@ -63,11 +64,14 @@ class Transitions:
             after = change(current)
             return after if _MACHINES[collection].allows(expected, str(after.get("state"))) else None
 
+        announce = partial(state_change_events, collection)
         try:
-            changed = rewrite(self.store, collection, lambda: self.store.get(collection, resource_id), step)
+            changed = await rewrite(
+                self.store, collection, lambda: self.store.get(collection, resource_id), step, announce
+            )
         except WriteConflict:  # clients kept changing it: like a client's change between two steps
             return None
         if changed is None:
             return None
-        publish_state_change(self.events, collection, *changed)
-        return changed[1]
+        publish_all(self.events, changed.after, changed.events)
+        return changed.after

@@ -20,12 +20,16 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
     body = await read_object(request)
     require_valid(CANCEL_PRODUCT_ORDER.create_schema, body)
     order_id = body["productOrder"]["id"]
-    order = read(request.app[STORE_KEY], "productOrder", order_id) if len(order_id) <= MAX_ID_LENGTH else None
+    order = (
+        await read(request.app[STORE_KEY], "productOrder", order_id)
+        if len(order_id) <= MAX_ID_LENGTH
+        else None
+    )
     if order is None:
         raise bad_request(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
     task_id = request.app[NEW_ID_KEY]()
     href = f"{collection_url(request, CANCEL_PRODUCT_ORDER)}/{task_id}"
-    task = start_cancellation(
+    task = await start_cancellation(
         request.app[LIFECYCLE_KEY], new_cancel_task(body, task_id=task_id, href=href), order
     )
     return json_response(task, status=201, headers={"Location": href})

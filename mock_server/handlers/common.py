@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from aiohttp import web
 
 from mock_server.access.hosts import request_root
 from mock_server.domain.clock import timestamp
-from mock_server.domain.events import publish_deleted, publish_update
+from mock_server.domain.events import deleted_events, publish_all, update_events
 from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
@@ -18,7 +19,7 @@ from mock_server.http.errors import ApiError, not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.store.attributes import attributes_of, parse_checked_query
-from mock_server.store.base import Resource, Stored, WriteConflict, rewrite
+from mock_server.store.base import Resource, Rewritten, Stored, WriteConflict, rewrite
 from mock_server.store.query import count_headers, parse_fields, select_fields
 
 
@@ -40,11 +41,13 @@ def now_text(request: web.Request) -> str:
     return timestamp(request.app[CLOCK_KEY]())
 
 
-def find(request: web.Request, kind: ResourceKind) -> Stored:
+async def find(request: web.Request, kind: ResourceKind) -> Stored:
     """The resource named in the path, or a 404 naming that id (ids are opaque: never a 500)."""
     resource_id = request.match_info["id"]
     found = (
-        None if len(resource_id) > MAX_ID_LENGTH else request.app[STORE_KEY].get(kind.collection, resource_id)
+        None
+        if len(resource_id) > MAX_ID_LENGTH
+        else await request.app[STORE_KEY].get(kind.collection, resource_id)
     )
     if found is None:
         raise not_found(f"No {kind.collection} with id {resource_id[:MAX_ID_LENGTH]!r}")
@@ -63,7 +66,7 @@ class ResourceHandlers:
         query = parse_checked_query(
             request.query.items(), settings.default_limit, settings.max_limit, attributes_of(self.kind.schema)
         )
-        page = store.query(self.kind.collection, query)
+        page = await store.query(self.kind.collection, query)
         headers = count_headers(page.total, len(page))
         if query.fields is None:
             return json_bytes_response(b"[" + b",".join(page.json_rows()) + b"]", headers=headers)
@@ -72,8 +75,9 @@ class ResourceHandlers:
     async def retrieve(self, request: web.Request) -> web.Response:
         fields = request.query.get("fields")
         if fields is None:
-            return json_bytes_response(find(request, self.kind).json())
-        return json_response(select_fields(find(request, self.kind).resource(), parse_fields(fields)))
+            return json_bytes_response((await find(request, self.kind)).json())
+        found = await find(request, self.kind)
+        return json_response(select_fields(found.resource(), parse_fields(fields)))
 
     async def patch(self, request: web.Request) -> web.Response:
         """Everything that can refuse the change (rules, limits, encoding) runs before the write; the
@@ -87,17 +91,20 @@ class ResourceHandlers:
             encoded[:] = [bounded_json(after, limit)]
             return after
 
-        before, after = self._rewrite(request, change)
-        publish_update(request.app[EVENTS_KEY], self.kind.collection, before, after)
+        changed = await self._rewrite(request, change)
+        publish_all(request.app[EVENTS_KEY], changed.after, changed.events)
         return json_bytes_response(encoded[0])
 
-    def _rewrite(
-        self, request: web.Request, change: Callable[[Resource], Resource]
-    ) -> tuple[Resource, Resource]:
-        """(before, after) of the resource in the path; 404 if it is gone, 409 after too many races."""
+    async def _rewrite(self, request: web.Request, change: Callable[[Resource], Resource]) -> Rewritten:
+        """The resource in the path before and after, and its events; 404 if it is gone, 409 after too
+        many races."""
         try:
-            changed = rewrite(
-                request.app[STORE_KEY], self.kind.collection, lambda: find(request, self.kind), change
+            changed = await rewrite(
+                request.app[STORE_KEY],
+                self.kind.collection,
+                lambda: find(request, self.kind),
+                change,
+                partial(update_events, self.kind.collection),
             )
         except WriteConflict as exc:
             raise ApiError(409, f"{exc}: try again") from None
@@ -106,7 +113,8 @@ class ResourceHandlers:
         return changed
 
     async def delete(self, request: web.Request) -> web.Response:
-        resource = find(request, self.kind).resource()
-        request.app[STORE_KEY].delete(self.kind.collection, resource["id"])
-        publish_deleted(request.app[EVENTS_KEY], self.kind.collection, resource)
+        resource = (await find(request, self.kind)).resource()
+        announced = deleted_events(self.kind.collection)
+        if await request.app[STORE_KEY].delete(self.kind.collection, resource["id"], announced):
+            publish_all(request.app[EVENTS_KEY], resource, announced)
         return web.Response(status=204)

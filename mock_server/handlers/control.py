@@ -47,30 +47,32 @@ from mock_server.keys import (
 )
 
 
-def apply_seed(app: web.Application) -> None:
+async def apply_seed(app: web.Application) -> None:
     """Store the seed files' entries (into an empty store: at start and after a reset)."""
     root = start_root(app[SETTINGS_KEY]) + app[SETTINGS_KEY].base_path
-    app[SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root)
+    await app[SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root)
     if V5_SEED_KEY in app:  # the seed files' v5 sections, under the v5 base path
         v5_root = f"{app[SETTINGS_KEY].public_url or ''}{app[SETTINGS_KEY].v5_base_path}"
-        app[V5_SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], v5_root)
+        await app[V5_SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], v5_root)
 
 
-def reset_app(app: web.Application) -> None:
+async def reset_app(app: web.Application) -> None:
     """Back to the state right after start (see the module docstring)."""
-    app[HUB_KEY].clear()
+    await app[HUB_KEY].clear()
     app[NOTIFIER_KEY].reset()
     app[JOURNAL_KEY].clear()
     if V5_HUB_KEY in app:  # v5 served: its subscriptions and queued events go too
-        app[V5_HUB_KEY].clear()
+        await app[V5_HUB_KEY].clear()
         app[V5_NOTIFIER_KEY].reset()
     if DETERMINISM_KEY in app:
         app[DETERMINISM_KEY].reset()
     if FAULTS_KEY in app:
         app[FAULTS_KEY].reset()
-    with app[STORE_KEY].bulk():  # emptied and re-seeded in one transaction
-        app[STORE_KEY].reset()
-        apply_seed(app)
+    async with app[STORE_KEY].bulk():  # emptied and re-seeded in one transaction
+        await app[STORE_KEY].reset()
+        await apply_seed(app)
+    if DETERMINISM_KEY in app:  # ids skip the seeded ones
+        await app[DETERMINISM_KEY].skip_held(app[STORE_KEY])
 
 
 def json_only(handler: Handler) -> Handler:
@@ -86,7 +88,7 @@ def json_only(handler: Handler) -> Handler:
 
 @json_only
 async def reset(request: web.Request) -> web.StreamResponse:
-    reset_app(request.app)
+    await reset_app(request.app)
     return web.Response(status=204)
 
 

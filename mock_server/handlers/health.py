@@ -23,7 +23,7 @@ def store_kind(store: Store) -> str:
 async def health(request: web.Request) -> web.Response:
     """Liveness for orchestrators and test fixtures; the count is a zero-length page's total."""
     store = request.app[STORE_KEY]
-    orders = store.query("productOrder", Query(limit=0)).total
+    orders = (await store.query("productOrder", Query(limit=0))).total
     notifications = request.app[NOTIFIER_KEY].stats()
     return json_response(
         {"status": "ok", "store": store_kind(store), "orders": orders, "notifications": notifications}

@@ -36,7 +36,7 @@ async def register_listener(request: web.Request) -> web.Response:
     """POST /hub: 201 with the subscription and its Location, or 400."""
     body = await _subscription_input(request)
     try:
-        subscription = request.app[HUB_KEY].add(body["callback"], body.get("query"))
+        subscription = await request.app[HUB_KEY].add(body["callback"], body.get("query"))
     except InvalidSubscription as exc:
         raise bad_request(str(exc)) from None
     location = api_url(request, f"hub/{subscription.id}")
@@ -45,7 +45,7 @@ async def register_listener(request: web.Request) -> web.Response:
 
 async def retrieve_listener(request: web.Request) -> web.Response:
     """GET /hub/{id}: 200 with the subscription, or 404."""
-    subscription = request.app[HUB_KEY].get(request.match_info["id"])
+    subscription = await request.app[HUB_KEY].get(request.match_info["id"])
     if subscription is None:
         raise _not_found(request.match_info["id"])
     return json_response(subscription.to_json())
@@ -53,7 +53,7 @@ async def retrieve_listener(request: web.Request) -> web.Response:
 
 async def unregister_listener(request: web.Request) -> web.Response:
     """DELETE /hub/{id}: 204 without a body, or 404."""
-    if not request.app[HUB_KEY].remove(request.match_info["id"]):
+    if not await request.app[HUB_KEY].remove(request.match_info["id"]):
         raise _not_found(request.match_info["id"])
     return web.Response(status=204)
 

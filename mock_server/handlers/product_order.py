@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mock_server.domain.events import publish_created
+from mock_server.domain.events import created_events, publish_all
 from mock_server.domain.product_orders import new_product_order
 from mock_server.domain.resources import PRODUCT_ORDER
 from mock_server.handlers.common import collection_url, now_text
@@ -24,8 +24,9 @@ async def create_product_order(request: web.Request) -> web.Response:
     # (tests/mock_server/test_product_order_invariants.py), so it is not validated again.
     order = new_product_order(body, order_id=order_id, href=href, order_date=now_text(request))
     encoded = dump_json(order)  # before the write: nothing after it can fail the request
-    app[STORE_KEY].add(PRODUCT_ORDER.collection, order)
-    publish_created(app[EVENTS_KEY], PRODUCT_ORDER.collection, order)
+    announced = created_events(PRODUCT_ORDER.collection, order)
+    await app[STORE_KEY].add(PRODUCT_ORDER.collection, order, announced)  # with its events (see Store)
+    publish_all(app[EVENTS_KEY], order, announced)
     app[LIFECYCLE_KEY].start_order(order)  # no-op unless auto progression is on
     # TMF622B: href "must be the same as the one set in Location header".
     return json_bytes_response(encoded, status=201, headers={"Location": href})

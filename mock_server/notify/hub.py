@@ -34,13 +34,18 @@ class Subscription:
 
 
 class HubRegistry:
-    """In-memory subscriptions, keyed by id; the id factory is injectable for tests."""
+    """In-memory subscriptions, keyed by id; the id factory is injectable for tests.
+
+    The handlers' operations (`add`, `get`, `remove`, `clear`) are coroutines, as `SharedHub` keeps
+    subscriptions in PostgreSQL; here they never suspend. The notifier's questions (`matching`,
+    `len`, `in`) are answered at once, from memory (`SharedHub` keeps a copy it refreshes).
+    """
 
     def __init__(self, new_id: IdSource = new_uuid) -> None:
         self._new_id = new_id
         self._subscriptions: dict[str, Subscription] = {}
 
-    def add(self, callback: str, query: str | None = None) -> Subscription:
+    async def add(self, callback: str, query: str | None = None) -> Subscription:
         """Register a listener; raises `InvalidSubscription` for a bad callback or query."""
         _check_callback(callback)
         try:
@@ -51,14 +56,14 @@ class HubRegistry:
         self._subscriptions[subscription.id] = subscription
         return subscription
 
-    def get(self, subscription_id: str) -> Subscription | None:
+    async def get(self, subscription_id: str) -> Subscription | None:
         return self._subscriptions.get(subscription_id)
 
-    def remove(self, subscription_id: str) -> bool:
+    async def remove(self, subscription_id: str) -> bool:
         """Unregister; False when the id is unknown."""
         return self._subscriptions.pop(subscription_id, None) is not None
 
-    def clear(self) -> None:
+    async def clear(self) -> None:
         """Unregister every listener (`POST /_mock/reset`)."""
         self._subscriptions.clear()
 

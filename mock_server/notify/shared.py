@@ -1,37 +1,42 @@
 """Hub subscriptions and event delivery shared by every mock process on one PostgreSQL database.
 
 - `SharedHub`: subscriptions live in `tmf622_subscription`, so one made through any replica is seen
-  (and matched, and removable) through all of them.
-- `OutboxSink`: a changed resource's event is one `tmf622_outbox` row (written only while some
-  subscription exists), then `NOTIFY tmf622_outbox` wakes every replica.
+  (and matched, and removable) through all of them. The notifier's questions (which subscriptions
+  match, how many are there) are answered from a copy the pump refreshes before each batch it takes.
+- The outbox: `PostgresStore` writes a changed resource's events as `tmf622_outbox` rows in the
+  write's own statement (only while some subscription exists) and `NOTIFY tmf622_outbox` wakes every
+  replica once it commits.
 - `OutboxPump` (one per replica): takes rows oldest first (`DELETE ... WHERE seq IN (SELECT ... FOR
   UPDATE SKIP LOCKED) RETURNING`) and hands them to the replica's own `Notifier` (matching, envelope,
   one lane per subscription with its retries and circuit breaker, delivery log).
 
-Delivery guarantee: a take is exclusive, so each event reaches each subscription matching it when it
-is taken once, through exactly one replica: never twice. Once taken, an event is in that replica's
-lanes, as in a single mock: if that replica dies before delivering it, it is lost (a lease kept until
-the delivery ended would redeliver it instead, but would make one hanging listener hold up every other
-listener's events, which the lanes exist to prevent). Order: each replica delivers what it took in
-outbox order; replicas deliver in parallel, so a listener may see events of different orders interleaved.
+Delivery guarantee: an event is written in the same transaction as the change it reports, so a
+change acknowledged to a client always has its events queued (a replica killed right after its write
+loses none), and a change that failed has none. A take is exclusive, so each event reaches each
+subscription matching it when it is taken once, through exactly one replica: never twice. Once
+taken, an event is in that replica's lanes, as in a single mock: if that replica dies before
+delivering it, it is lost (a lease kept until the delivery ended would redeliver it instead, but would
+make one hanging listener hold up every other listener's events, which the lanes exist to prevent).
+Order: each replica delivers what it took in outbox order; replicas deliver in parallel, so a listener
+may see events of different orders interleaved.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
 import psycopg
 from aiohttp import web
-from psycopg_pool import ConnectionPool
 
 from mock_server.domain.clock import IdSource, new_uuid
 from mock_server.notify.filters import EventFilter
 from mock_server.notify.hub import HubRegistry, Subscription
 from mock_server.notify.notifier import Notifier
-from mock_server.store.postgres_schema import body_of, decoded
+from mock_server.store.postgres import PostgresStore
+from mock_server.store.postgres_schema import decoded
 
 #: Seconds between looks at the outbox without a NOTIFY (one sent while the listener reconnected).
 IDLE_S = 1.0
@@ -40,93 +45,74 @@ DELETE FROM tmf622_outbox WHERE seq IN (
     SELECT seq FROM tmf622_outbox ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED
 ) RETURNING seq, event_type, resource, field_path
 """
-_PUBLISH = """
-WITH queued AS (
-    INSERT INTO tmf622_outbox (event_type, resource, field_path)
-    SELECT %s, %s, %s WHERE EXISTS (SELECT 1 FROM tmf622_subscription) RETURNING 1
-) SELECT pg_notify('tmf622_outbox', '') FROM queued
-"""
+_EVERY = "SELECT id, callback, query FROM tmf622_subscription ORDER BY seq"
+Row = tuple[str, str, str | None]
 
 
 class SharedHub(HubRegistry):
-    """`HubRegistry` over `tmf622_subscription`: the base class only checks and compiles a new one."""
+    """`HubRegistry` over `tmf622_subscription`, through the store's pool (a lost database is a 503).
 
-    def __init__(self, pool: ConnectionPool, new_id: IdSource = new_uuid) -> None:
+    The base class checks and compiles a new subscription, and its dict is this replica's copy of
+    the table: `add` and `remove` keep it current at once, `refresh` catches up with other replicas.
+    """
+
+    def __init__(self, store: PostgresStore, new_id: IdSource = new_uuid) -> None:
         super().__init__(new_id)
-        self._pool = pool
+        self._store = store
         self._filters: dict[str | None, EventFilter] = {}
 
-    def add(self, callback: str, query: str | None = None) -> Subscription:
-        subscription = super().add(callback, query)  # InvalidSubscription for a bad one
-        super().remove(subscription.id)
-        with self._pool.connection() as conn:
-            conn.execute(
-                "INSERT INTO tmf622_subscription (id, callback, query) VALUES (%s, %s, %s)",
-                (subscription.id, callback, query),
-            )
+    async def add(self, callback: str, query: str | None = None) -> Subscription:
+        subscription = await super().add(callback, query)  # InvalidSubscription for a bad one
+        try:
+            async with self._store.connection() as conn:
+                await conn.execute(
+                    "INSERT INTO tmf622_subscription (id, callback, query) VALUES (%s, %s, %s)",
+                    (subscription.id, callback, query),
+                )
+        except BaseException:
+            await super().remove(subscription.id)
+            raise
         return subscription
 
-    def _subscription(self, row: tuple[str, str, str | None]) -> Subscription:
+    def _subscription(self, row: Row) -> Subscription:
         subscription_id, callback, query = row
         if query not in self._filters:
             self._filters[query] = EventFilter.parse(query)  # checked when it was added
         return Subscription(subscription_id, callback, query, self._filters[query])
 
-    def get(self, subscription_id: str) -> Subscription | None:
-        with self._pool.connection() as conn:
-            row = conn.execute(
+    async def get(self, subscription_id: str) -> Subscription | None:
+        async with self._store.connection() as conn:
+            cursor = await conn.execute(
                 "SELECT id, callback, query FROM tmf622_subscription WHERE id = %s", (subscription_id,)
-            ).fetchone()
+            )
+            row = await cursor.fetchone()
         return None if row is None else self._subscription(row)
 
-    def remove(self, subscription_id: str) -> bool:
-        with self._pool.connection() as conn:
-            cursor = conn.execute("DELETE FROM tmf622_subscription WHERE id = %s", (subscription_id,))
+    async def remove(self, subscription_id: str) -> bool:
+        async with self._store.connection() as conn:
+            cursor = await conn.execute("DELETE FROM tmf622_subscription WHERE id = %s", (subscription_id,))
+        await super().remove(subscription_id)
         return cursor.rowcount == 1
 
-    def clear(self) -> None:
+    async def clear(self) -> None:
         """Every subscription, and the events still waiting for them (`POST /_mock/reset`)."""
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute("DELETE FROM tmf622_subscription")
-            conn.execute("DELETE FROM tmf622_outbox")
+        async with self._store.connection() as conn, conn.transaction():
+            await conn.execute("DELETE FROM tmf622_subscription")
+            await conn.execute("DELETE FROM tmf622_outbox")
+        await super().clear()
 
-    def matching(self, envelope: Mapping[str, Any]) -> list[Subscription]:
-        with self._pool.connection() as conn:
-            rows = conn.execute("SELECT id, callback, query FROM tmf622_subscription ORDER BY seq").fetchall()
-        return [s for s in map(self._subscription, rows) if s.filter.matches(envelope)]
-
-    def __len__(self) -> int:
-        with self._pool.connection() as conn:
-            row = conn.execute("SELECT count(*) FROM tmf622_subscription").fetchone()
-        return int(row[0]) if row else 0
-
-    def __contains__(self, subscription_id: object) -> bool:
-        """Whether the subscription still exists in any replica (the notifier prunes its lanes by it)."""
-        if not isinstance(subscription_id, str):
-            return False
-        with self._pool.connection() as conn:
-            found = conn.execute("SELECT 1 FROM tmf622_subscription WHERE id = %s", (subscription_id,))
-            return found.fetchone() is not None
-
-
-class OutboxSink:
-    """The `EventSink` of a replica: events go to the shared outbox, not to this process's queue."""
-
-    def __init__(self, pool: ConnectionPool) -> None:
-        self._pool = pool
-
-    def publish(
-        self, event_type: str, resource: Mapping[str, Any], *, field_path: Sequence[str] = ()
-    ) -> None:
-        with self._pool.connection() as conn:
-            conn.execute(_PUBLISH, (event_type, body_of(dict(resource)), list(field_path)))
+    async def refresh(self, conn: psycopg.AsyncConnection[Any]) -> None:
+        """This replica's copy of every subscription, read again (before the pump delivers a batch)."""
+        rows = await (await conn.execute(_EVERY)).fetchall()
+        self._subscriptions = {row[0]: self._subscription(row) for row in rows}
 
 
 class OutboxPump:
     """Claims outbox rows and delivers them through this replica's `Notifier` (see the docstring)."""
 
-    def __init__(self, conninfo: str, notifier: Notifier) -> None:
+    def __init__(self, conninfo: str, hub: SharedHub, notifier: Notifier) -> None:
         self._conninfo = conninfo
+        self._hub = hub
         self._notifier = notifier
 
     async def lifetime(self, _app: web.Application) -> AsyncIterator[None]:
@@ -158,8 +144,11 @@ class OutboxPump:
                     pass
 
     async def _deliver_batch(self, conn: psycopg.AsyncConnection[Any]) -> bool:
-        """Take the oldest waiting events into this replica's lanes; False when none was waiting."""
+        """Take the oldest waiting events into this replica's lanes, matched against the subscriptions
+        as they are now; False when none was waiting."""
         rows = await (await conn.execute(_TAKE)).fetchall()
+        if rows:
+            await self._hub.refresh(conn)
         for _seq, event_type, resource, field_path in sorted(rows):
             self._notifier.publish(event_type, decoded(resource), field_path=tuple(field_path))
         return bool(rows)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, Protocol
 
@@ -27,11 +27,23 @@ class DuplicateIdError(ValueError):
 
 
 class WriteConflict(RuntimeError):
-    """`replace(..., expected=)` found the resource changed since it was read (another replica wrote)."""
+    """`replace(..., expected=)` found the resource changed since it was read (another request wrote)."""
 
 
 #: Reads and re-applications `rewrite` tries before giving up (each conflict means another write won).
 CONFLICT_RETRIES = 50
+
+
+class Event(NamedTuple):
+    """An event a write announces about the resource it stores (for `delete`: the one it removes);
+    `domain.events` decides which. `field_path` as `EventSink.publish` takes it."""
+
+    type: str
+    field_path: tuple[str, ...] = ()
+
+
+#: The events a change from `before` to `after` announces (`rewrite` asks once it knows both).
+Announce = Callable[[Resource, Resource], Sequence[Event]]
 
 
 class Codec(NamedTuple):
@@ -78,8 +90,7 @@ class Page:
 
 
 class Store(Protocol):
-    """Resources by collection and id. Synchronous on purpose: each call is short, so a handler
-    never awaits in the middle of a read-modify-write.
+    """Resources by collection and id; every call is a coroutine.
 
     Resources go in as plain JSON dicts (the store keeps its own copies) and come out as `Stored`
     rows, read as a dict the caller owns or as JSON bytes. `query` returns one `Page` of a parsed
@@ -88,54 +99,91 @@ class Store(Protocol):
     as is.
 
     Each write is durable when it returns (SQLite: committed and synced). `bulk()` groups many
-    writes (seeding, bulk loads) into one all-or-nothing transaction with a single sync.
+    writes (seeding, bulk loads) into one all-or-nothing transaction with a single sync; its body
+    makes only this store's calls.
 
-    `replace(..., expected=<the Stored read>)` is a compare-and-swap where several processes share
-    the data (PostgreSQL): it raises `WriteConflict` if another one wrote in between. A backend
-    with one writer process (memory, SQLite) cannot see that between two synchronous calls and
-    ignores `expected`. Read-modify-write goes through `rewrite`, which retries on conflict.
+    Memory and SQLite never suspend inside a call (their work is in-process and short): between a
+    handler's read and its write, with no other await in between, nothing else runs, so their
+    read-modify-write is atomic and `replace(..., expected=)` cannot be stale (they ignore it).
+    PostgreSQL suspends on each round trip, so other requests (of this process or of another
+    replica) may write in between: its `replace(..., expected=<the Stored read>)` is a
+    compare-and-swap that raises `WriteConflict` when the row changed. Read-modify-write goes
+    through `rewrite`, which retries on conflict, so it is right on every store.
+
+    `events` of a write: what it announces about the resource it writes (`Event`). A store that
+    several processes share (PostgreSQL) keeps them in its outbox in the write's own transaction,
+    so an acknowledged change always has its events and a failed one has none; the others do not
+    keep them. Either way the caller then publishes them to the app's `EventSink`.
     """
 
-    def add(self, collection: Collection, resource: Resource) -> None: ...
+    async def add(self, collection: Collection, resource: Resource, events: Sequence[Event] = ()) -> None: ...
 
-    def get(self, collection: Collection, resource_id: str) -> Stored | None: ...
+    async def get(self, collection: Collection, resource_id: str) -> Stored | None: ...
 
-    def replace(self, collection: Collection, resource: Resource, expected: Stored | None = None) -> bool: ...
+    async def replace(
+        self,
+        collection: Collection,
+        resource: Resource,
+        expected: Stored | None = None,
+        events: Sequence[Event] = (),
+    ) -> bool: ...
 
-    def delete(self, collection: Collection, resource_id: str) -> bool: ...
+    async def delete(
+        self, collection: Collection, resource_id: str, events: Sequence[Event] = ()
+    ) -> bool: ...
 
-    def query(self, collection: Collection, query: Query) -> Page: ...
+    async def query(self, collection: Collection, query: Query) -> Page: ...
 
-    def reset(self) -> None: ...
+    async def reset(self) -> None: ...
 
-    def bulk(self) -> AbstractContextManager[None]: ...
+    def bulk(self) -> AbstractAsyncContextManager[None]: ...
 
 
-def read(store: Store, collection: Collection, resource_id: str) -> Resource | None:
+async def read(store: Store, collection: Collection, resource_id: str) -> Resource | None:
     """The resource as a dict the caller owns, or None."""
-    found = store.get(collection, resource_id)
+    found = await store.get(collection, resource_id)
     return None if found is None else found.resource()
 
 
-def rewrite(
-    store: Store, collection: Collection, current: Callable[[], Stored | None], change: Change
-) -> tuple[Resource, Resource] | None:
-    """Read with `current`, write `change(resource)`; (before, after), or None when `current` or
-    `change` gives None. Re-reads and re-applies `change` when another process wrote in between,
-    so concurrent changes through different replicas are all applied, none lost."""
+class Rewritten(NamedTuple):
+    """What `rewrite` did: the resource before and after, and the events the write announced."""
+
+    before: Resource
+    after: Resource
+    events: Sequence[Event]
+
+
+def _silent(before: Resource, after: Resource) -> Sequence[Event]:
+    del before, after
+    return ()
+
+
+async def rewrite(
+    store: Store,
+    collection: Collection,
+    current: Callable[[], Awaitable[Stored | None]],
+    change: Change,
+    announce: Announce = _silent,
+) -> Rewritten | None:
+    """Read with `current`, write `change(resource)` with the events `announce` gives for it; None
+    when `current` or `change` gives None. Re-reads and re-applies `change` when another request
+    wrote in between, so concurrent changes (through one replica or several) are all applied, none
+    lost. `change` is synchronous: on memory and SQLite nothing runs between the read and the write."""
     for _ in range(CONFLICT_RETRIES):
-        found = current()
+        found = await current()
         if found is None:
             return None
         after = change(found.resource())
         if after is None:
             return None
+        before = found.resource()
+        events = announce(before, after)
         try:
-            if not store.replace(collection, after, expected=found):
+            if not await store.replace(collection, after, expected=found, events=events):
                 return None
         except WriteConflict:
             continue
-        return found.resource(), after
+        return Rewritten(before, after, events)
     raise WriteConflict(f"{collection}: {CONFLICT_RETRIES} concurrent writes in a row won over this one")
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from functools import partial
 from itertools import count, islice
 
@@ -14,6 +14,7 @@ from mock_server.store.base import (
     Codec,
     Collection,
     DuplicateIdError,
+    Event,
     Page,
     Resource,
     Stored,
@@ -105,13 +106,17 @@ class MemoryStore:
     the bucket's size). Several indexed conditions walk the smallest match set and check the others
     (the total then costs a walk of that set); unindexed conditions run the predicate over those
     candidates; a `sort` on other attributes reads and sorts every match.
+
+    Its coroutines never suspend (see `Store`); `events` are not kept (one process: the caller
+    publishes them to its notifier).
     """
 
     def __init__(self) -> None:
         self._tables = {collection: _Table(collection) for collection in COLLECTIONS}
         self._counter = count()
 
-    def add(self, collection: Collection, resource: Resource) -> None:
+    async def add(self, collection: Collection, resource: Resource, events: Sequence[Event] = ()) -> None:
+        del events
         table, resource_id = self._tables[collection], resource["id"]
         if resource_id in table.seqs:
             raise DuplicateIdError(f"{collection} {resource_id!r} already exists")
@@ -120,7 +125,7 @@ class MemoryStore:
         table.seqs[resource_id] = seq
         table.reindex(seq, None, resource)
 
-    def get(self, collection: Collection, resource_id: str) -> Stored | None:
+    async def get(self, collection: Collection, resource_id: str) -> Stored | None:
         found = self._stored(collection, resource_id)
         return None if found is None else Stored(found, CODEC)
 
@@ -129,10 +134,16 @@ class MemoryStore:
         seq = table.seqs.get(resource_id)
         return None if seq is None else table.rows[seq]
 
-    def replace(self, collection: Collection, resource: Resource, expected: Stored | None = None) -> bool:
-        """Same seq: the resource keeps its place in creation order. One writer process and no await
-        between a handler's read and write: `expected` cannot be stale here (see `Store`)."""
-        del expected
+    async def replace(
+        self,
+        collection: Collection,
+        resource: Resource,
+        expected: Stored | None = None,
+        events: Sequence[Event] = (),
+    ) -> bool:
+        """Same seq: the resource keeps its place in creation order. One writer process and no
+        suspension between a handler's read and write: `expected` cannot be stale here (see `Store`)."""
+        del expected, events
         table = self._tables[collection]
         seq = table.seqs.get(resource["id"])
         if seq is None:
@@ -142,7 +153,8 @@ class MemoryStore:
         table.reindex(seq, old, resource)
         return True
 
-    def delete(self, collection: Collection, resource_id: str) -> bool:
+    async def delete(self, collection: Collection, resource_id: str, events: Sequence[Event] = ()) -> bool:
+        del events
         table = self._tables[collection]
         seq = table.seqs.pop(resource_id, None)
         if seq is None:
@@ -150,7 +162,7 @@ class MemoryStore:
         table.reindex(seq, thawed(table.rows.pop(seq)), None)
         return True
 
-    def query(self, collection: Collection, query: Query) -> Page:
+    async def query(self, collection: Collection, query: Query) -> Page:
         rows, total = self._page(self._tables[collection], query)
         return Page(rows, total, CODEC)
 
@@ -170,12 +182,12 @@ class MemoryStore:
             total += 1
         return page, total
 
-    def reset(self) -> None:
+    async def reset(self) -> None:
         for table in self._tables.values():
             table.clear()
 
-    @contextmanager
-    def bulk(self) -> Iterator[None]:
+    @asynccontextmanager
+    async def bulk(self) -> AsyncIterator[None]:
         """Nothing to group in memory (no sync to save; a failure keeps the writes made before it)."""
         yield
 

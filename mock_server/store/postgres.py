@@ -1,31 +1,41 @@
 """`PostgresStore`: the `Store` protocol on one PostgreSQL database that several mock processes share.
 
-The layout is in `store.postgres_schema`. Every write is one statement or one transaction, committed
-before the method returns: a 201 is sent only for an order PostgreSQL has committed, so it outlives
-the replica that answered (kill -9 of a mock process loses nothing it acknowledged).
+The layout is in `store.postgres_schema`. Every call is one statement, so one round trip and, for a
+write, its own transaction, committed before the coroutine returns: a 201 is sent only for an order
+PostgreSQL has committed, so it outlives the replica that answered (kill -9 of a mock process loses
+nothing it acknowledged). The write's events go to `tmf622_outbox` in that same statement (while some
+subscription exists) with a NOTIFY: an acknowledged change always has its events, a failed one none.
 
-Concurrency between replicas is optimistic: each row has a `version`; `get` returns it with the
-resource and `replace(..., expected=<what was read>)` writes only if the row still has that version,
-else raises `WriteConflict` (`store.base.rewrite` then reads again and re-applies the change). No
-lock is held while Python computes the new resource, and a conflict costs one retry, not a lost update.
+Asynchronous: psycopg's `AsyncConnectionPool`, opened when the app starts (`lifetime`), its
+connections lent to requests by `postgres_lender` (cheaper than the pool's own check-out). A request
+waiting for its round trip, or for its commit's WAL flush, leaves the event loop to the others, so
+concurrent writes share their flushes (PostgreSQL's group commit) instead of queuing one behind the
+other. A lost database, or no free connection within `UNAVAILABLE_AFTER_S`, is a 503 naming it.
+
+Concurrency is optimistic: each row has a `version`; `get` returns it with the resource and
+`replace(..., expected=<what was read>)` writes only if the row still has that version, else raises
+`WriteConflict` (`store.base.rewrite` then reads again and re-applies the change). No lock is held
+while Python computes the new resource, and a conflict costs one retry, not a lost update. This holds
+between the requests of one process (which interleave at each await) as between replicas.
 
 Lists: conditions of equality on an indexed path are answered by the GIN index on `keys` (exactly
 the shared predicate's equality, see `postgres_schema`); with only such conditions and no `sort`,
-PostgreSQL pages (`ORDER BY seq DESC LIMIT OFFSET`) and counts. Other conditions (ranges, unindexed
-paths) and `sort` run the shared predicate and sort over the candidates the index leaves.
-
-Synchronous like the protocol (a call is one round trip over a pooled connection); the event
-delivery between replicas (`notify.outbox`) is asynchronous.
+PostgreSQL pages (`ORDER BY seq DESC LIMIT OFFSET`) and counts, in one statement (one snapshot), and
+counts only when the page does not tell the total. Other conditions (ranges, unindexed paths) and
+`sort` run the shared predicate and sort over the candidates the index leaves.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import functools
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from types import TracebackType
 from typing import Any
 
 import psycopg
+from aiohttp import web
 from psycopg import sql
 from psycopg_pool import PoolTimeout
 
@@ -36,18 +46,22 @@ from mock_server.store.base import (
     Codec,
     Collection,
     DuplicateIdError,
+    Event,
     Page,
     Resource,
     Stored,
     WriteConflict,
 )
 from mock_server.store.indexes import keys_at
+from mock_server.store.postgres_lender import ConnectionLender
 from mock_server.store.postgres_schema import (
+    POOL_SIZE,
     body_json,
     body_of,
     decoded,
     doc_of,
     encoded_keys,
+    new_pool,
     open_pool,
     redacted,
 )
@@ -57,81 +71,109 @@ from mock_server.store.sqlite_query import filtered
 CODEC = Codec(decoded, body_json)
 #: Seconds a request waits for a pooled connection before it is answered 503.
 UNAVAILABLE_AFTER_S = 5.0
+Connection = psycopg.AsyncConnection[Any]
 _INSERT = (
     "INSERT INTO tmf622_resource (collection, id, body, doc, keys)"
-    " VALUES (%s, %s, %s, %s::jsonb, %s) ON CONFLICT (collection, id) DO NOTHING"
+    " VALUES (%s, %s, %s, %s::jsonb, %s) ON CONFLICT (collection, id) DO NOTHING RETURNING body"
 )
-_UPDATE = "UPDATE tmf622_resource SET body = %s, doc = %s::jsonb, keys = %s, version = version + 1"
+_UPDATE = (
+    "UPDATE tmf622_resource SET body = %s, doc = %s::jsonb, keys = %s, version = version + 1"
+    " WHERE collection = %s AND id = %s"
+)
+_DELETE = "DELETE FROM tmf622_resource WHERE collection = %s AND id = %s RETURNING body"
 _BY_ID = "SELECT body, version FROM tmf622_resource WHERE collection = %s AND id = %s"
-_EXISTS = "SELECT 1 FROM tmf622_resource WHERE collection = %s AND id = %s"
-_DELETE = "DELETE FROM tmf622_resource WHERE collection = %s AND id = %s"
+_EXISTS = "EXISTS (SELECT 1 FROM tmf622_resource WHERE collection = %s AND id = %s)"
+
+
+@functools.cache
+def _statement(write: str, events: int, then: str = "") -> str:
+    """`write` (ending `RETURNING body`) and, in the same statement, one outbox row per event about
+    the written body while some subscription exists, and one NOTIFY when any was queued. Answers the
+    rows written, then `then` (an expression on the snapshot before the write). Parameters: the
+    write's, each event's (type, field path), then `then`'s."""
+    # Fixed fragments of this module only; every value is a bound parameter.
+    answer = f"(SELECT count(*) FROM written){', ' + then if then else ''}"  # noqa: S608
+    if not events:
+        return f"WITH written AS ({write}) SELECT {answer}"
+    values = ", ".join(f"(%s, %s::text[], {n})" for n in range(events))
+    return (
+        f"WITH written AS ({write}), queued AS ("  # noqa: S608
+        " INSERT INTO tmf622_outbox (event_type, resource, field_path)"
+        " SELECT e.event_type, written.body, e.field_path"
+        f" FROM written, (VALUES {values}) AS e (event_type, field_path, n)"
+        " WHERE EXISTS (SELECT 1 FROM tmf622_subscription) ORDER BY e.n RETURNING 1)"
+        f" SELECT {answer},"
+        " (SELECT count(*) FROM (SELECT pg_notify('tmf622_outbox', '') FROM queued) AS woken)"
+    )
+
+
+def _event_params(events: Sequence[Event]) -> list[Any]:
+    return [value for event in events for value in (event.type, list(event.field_path))]
 
 
 class PostgresStore:
     """Same behaviour as `MemoryStore` (the shared tests run on all three stores), kept in PostgreSQL."""
 
-    def __init__(self, url: str, pool_size: int = 8) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
         self.url = redacted(url)
         self.conninfo = url  # with its password: for the outbox pump's own connections
-        self.pool = open_pool(url, pool_size)
-        self._bulk: psycopg.Connection[Any] | None = None
-        self._own = threading.local()  # each thread keeps one pooled connection (see `_kept`)
-        self._kept: list[psycopg.Connection[Any]] = []
+        self.pool = new_pool(url, pool_size)
+        self.lender = ConnectionLender(self.pool, pool_size)
+        #: The connection of the `bulk()` transaction the current task (and only it) is in.
+        self._bulk: ContextVar[Connection | None] = ContextVar(f"tmf622-bulk-{id(self)}", default=None)
         self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
 
-    def close(self) -> None:
-        for conn in self._kept:
-            conn.close()
-        self.pool.close()
+    async def open(self) -> None:
+        """Connect and create the tables; ValueError naming the database if it is unusable."""
+        await open_pool(self.pool, self.conninfo)
+        await self.lender.open(UNAVAILABLE_AFTER_S)
 
-    def _thread_connection(self) -> psycopg.Connection[Any]:
-        """This thread's connection, taken from the pool once and kept: a pool check-out per call
-        cost more than the query (GET by id 550 µs instead of 320 µs). A broken one is given back
-        (the pool drops it) and replaced."""
-        conn: psycopg.Connection[Any] | None = getattr(self._own, "conn", None)
-        if conn is not None and not conn.broken and not conn.closed:
-            return conn
-        if conn is not None:
-            self._kept.remove(conn)
-            self.pool.putconn(conn)
-        conn = self.pool.getconn(timeout=UNAVAILABLE_AFTER_S)
-        self._own.conn = conn
-        self._kept.append(conn)
-        return conn
+    async def close(self) -> None:
+        await self.lender.close()
+        await self.pool.close()
 
-    @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
-        """The connection of the open `bulk()` transaction, else one from the pool. A lost database
-        is a 503 naming it, not a 500 (the pool replaces the broken connection for the next call)."""
-        try:
-            if self._bulk is not None:
-                yield self._bulk
-                return
-            yield self._thread_connection()
-        except (psycopg.OperationalError, PoolTimeout) as exc:
-            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-            raise ApiError(503, f"the PostgreSQL store {self.url} is unavailable: {reason}") from None
+    async def lifetime(self, _app: web.Application) -> AsyncIterator[None]:
+        """An `app.cleanup_ctx` entry: open at start (before anything reads the store), closed at cleanup."""
+        await self.open()
+        yield
+        await self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
-        """A transaction, or a savepoint inside `bulk()`: all of it or, on an exception, none."""
-        with self._connection() as conn, conn.transaction():
-            yield conn
+    def unavailable(self, exc: BaseException) -> ApiError:
+        """The 503 naming this store (without its password) and the first line of what went wrong."""
+        text = str(exc).strip()
+        reason = text.splitlines()[0][:200] if text else type(exc).__name__
+        return ApiError(503, f"the PostgreSQL store {self.url} is unavailable: {reason}")
 
-    @contextmanager
-    def bulk(self) -> Iterator[None]:
-        """Many writes (and reads) in one transaction, serialised between replicas by an advisory lock:
-        two replicas starting together seed once, and a reset never interleaves with a seed."""
-        if self._bulk is not None:
+    def connection(self) -> _Lease:
+        """`async with store.connection() as conn`: the connection of this task's `bulk()`
+        transaction, else one lent for the block. A lost database (or no connection free within
+        `UNAVAILABLE_AFTER_S`) is a 503 naming it, not a 500; the lender then replaces every broken
+        connection, so the next call gets a working one once the database is back."""
+        return _Lease(self)
+
+    async def _one(self, query: str | sql.Composed, params: Sequence[Any]) -> tuple[Any, ...]:
+        """The one row a statement answers."""
+        async with self.connection() as conn:
+            cursor = await conn.execute(query, params)
+            row: tuple[Any, ...] | None = await cursor.fetchone()
+        assert row is not None, query
+        return row
+
+    @asynccontextmanager
+    async def bulk(self) -> AsyncIterator[None]:
+        """Many writes (and reads) of this task in one transaction, serialised between replicas by an
+        advisory lock: two replicas starting together seed once, and a reset never interleaves with a
+        seed. Other requests meanwhile use their own connections, outside it."""
+        if self._bulk.get() is not None:
             yield
             return
-        with self.pool.connection() as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(622623)")
-            self._bulk = conn
+        async with self.connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(622623)")
+            token = self._bulk.set(conn)
             try:
                 yield
             finally:
-                self._bulk = None
+                self._bulk.reset(token)
 
     def _row(self, collection: Collection, resource: Resource) -> tuple[bytes, str | None, list[bytes]]:
         body = body_of(resource)
@@ -142,61 +184,70 @@ class PostgresStore:
         ]
         return body, doc_of(body), keys
 
-    def add(self, collection: Collection, resource: Resource) -> None:
+    async def add(self, collection: Collection, resource: Resource, events: Sequence[Event] = ()) -> None:
         resource_id = resource["id"]
         if not _storable(resource_id):
             raise ValueError(f"{collection} id {resource_id!r} must be a UTF-8 string without NUL")
-        with self._connection() as conn:
-            cursor = conn.execute(_INSERT, (collection, resource_id, *self._row(collection, resource)))
-        if cursor.rowcount != 1:
+        params = [collection, resource_id, *self._row(collection, resource), *_event_params(events)]
+        written, *_ = await self._one(_statement(_INSERT, len(events)), params)
+        if written != 1:
             raise DuplicateIdError(f"{collection} {resource_id!r} already exists")
 
-    def get(self, collection: Collection, resource_id: str) -> Stored | None:
+    async def get(self, collection: Collection, resource_id: str) -> Stored | None:
         if not _storable(resource_id):
             return None
-        with self._connection() as conn:
-            row = conn.execute(_BY_ID, (collection, resource_id)).fetchone()
+        async with self.connection() as conn:
+            cursor = await conn.execute(_BY_ID, (collection, resource_id))
+            row = await cursor.fetchone()
         return None if row is None else Stored(row[0], CODEC, row[1])
 
-    def replace(self, collection: Collection, resource: Resource, expected: Stored | None = None) -> bool:
+    async def replace(
+        self,
+        collection: Collection,
+        resource: Resource,
+        expected: Stored | None = None,
+        events: Sequence[Event] = (),
+    ) -> bool:
         """Same seq (creation order kept); with `expected`, only over that version (else WriteConflict)."""
         resource_id = resource["id"]
         if not _storable(resource_id):
             return False
-        where, params = " WHERE collection = %s AND id = %s", [collection, resource_id]
-        if expected is not None and expected.version is not None:
-            where, params = where + " AND version = %s", [*params, expected.version]
-        with self._transaction() as conn:
-            cursor = conn.execute(_UPDATE + where, (*self._row(collection, resource), *params))
-            if cursor.rowcount == 1:
-                return True
-            if expected is None or conn.execute(_EXISTS, (collection, resource_id)).fetchone() is None:
-                return False
+        params = [*self._row(collection, resource), collection, resource_id]
+        if expected is None or expected.version is None:
+            query = _statement(_UPDATE + " RETURNING body", len(events))
+            written, *_ = await self._one(query, [*params, *_event_params(events)])
+            return bool(written)
+        query = _statement(_UPDATE + " AND version = %s RETURNING body", len(events), _EXISTS)
+        written, exists, *_ = await self._one(
+            query, [*params, expected.version, *_event_params(events), collection, resource_id]
+        )
+        if written:
+            return True
+        if not exists:  # deleted since it was read: nothing to replace
+            return False
         raise WriteConflict(f"{collection} {resource_id!r} was changed by another request")
 
-    def delete(self, collection: Collection, resource_id: str) -> bool:
+    async def delete(self, collection: Collection, resource_id: str, events: Sequence[Event] = ()) -> bool:
         if not _storable(resource_id):
             return False
-        with self._connection() as conn:
-            return conn.execute(_DELETE, (collection, resource_id)).rowcount == 1
+        params = [collection, resource_id, *_event_params(events)]
+        written, *_ = await self._one(_statement(_DELETE, len(events)), params)
+        return bool(written)
 
-    def query(self, collection: Collection, query: Query) -> Page:
+    async def query(self, collection: Collection, query: Query) -> Page:
         indexed, rest = self._split(collection, query.conditions)
         where, params = _where(collection, indexed)
-        with self._transaction() as conn:  # the page and the total from one snapshot
-            if not rest and not query.sort:
-                page = conn.execute(
-                    sql.SQL(
-                        "SELECT body FROM tmf622_resource WHERE {} ORDER BY seq DESC LIMIT %s OFFSET %s"
-                    ).format(where),
-                    [*params, query.limit, query.offset],
-                ).fetchall()
-                total = conn.execute(
-                    sql.SQL("SELECT count(*) FROM tmf622_resource WHERE {}").format(where), params
-                ).fetchone()
-                return Page([body for (body,) in page], int(total[0]) if total else 0, CODEC)
-            every = conn.execute(
-                sql.SQL("SELECT body FROM tmf622_resource WHERE {} ORDER BY seq DESC").format(where), params
+        if not rest and not query.sort:
+            page, total = await self._one(
+                _paged(where), [*params, query.limit, query.offset, query.limit, query.offset, *params]
+            )
+            return Page(page, int(total), CODEC)
+        async with self.connection() as conn:
+            every = await (
+                await conn.execute(
+                    sql.SQL("SELECT body FROM tmf622_resource WHERE {} ORDER BY seq DESC").format(where),
+                    params,
+                )
             ).fetchall()
         bodies, count = filtered(
             [bytes(body) for (body,) in every], rest, query.sort, query.offset, query.limit, decode=decoded
@@ -216,15 +267,62 @@ class PostgresStore:
                 rest.append(condition)
         return indexed, rest
 
-    def reset(self) -> None:
-        with self._transaction() as conn:
-            conn.execute("DELETE FROM tmf622_resource")
+    async def reset(self) -> None:
+        async with self.connection() as conn:
+            await conn.execute("DELETE FROM tmf622_resource")
+
+
+class _Lease:
+    """The async context manager of `PostgresStore.connection` (a class: cheaper than a generator)."""
+
+    __slots__ = ("_conn", "_in_bulk", "_store")
+
+    def __init__(self, store: PostgresStore) -> None:
+        self._store = store
+        self._conn: Connection | None = None
+        self._in_bulk = False
+
+    async def __aenter__(self) -> Connection:
+        held = self._store._bulk.get()
+        if held is not None:
+            self._conn, self._in_bulk = held, True
+            return held
+        try:
+            self._conn = await self._store.lender.take(UNAVAILABLE_AFTER_S)
+        except PoolTimeout as exc:
+            raise self._store.unavailable(exc) from None
+        return self._conn
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if not self._in_bulk and self._conn is not None:
+            self._store.lender.give(self._conn)
+        if isinstance(exc, psycopg.OperationalError):
+            if not self._in_bulk:
+                await self._store.lender.check()
+            raise self._store.unavailable(exc) from None
 
 
 def _where(collection: Collection, indexed: list[list[bytes]]) -> tuple[sql.Composed, list[Any]]:
     """`collection = %s AND keys && %s AND ...`: every value is a bound parameter."""
     parts = [sql.SQL("collection = %s")] + [sql.SQL("keys && %s") for _ in indexed]
     return sql.SQL(" AND ").join(parts), [collection, *indexed]
+
+
+def _paged(where: sql.Composed) -> sql.Composed:
+    """One page and the total, from one snapshot. The total is the page's end when the page is
+    neither full nor past the last match; only then is it counted (parameters: the condition's,
+    limit, offset, limit, offset, the condition's again)."""
+    return sql.SQL(
+        "WITH page AS MATERIALIZED ("
+        " SELECT seq, body FROM tmf622_resource WHERE {where} ORDER BY seq DESC LIMIT %s OFFSET %s"
+        "), shown AS (SELECT count(*) AS n FROM page)"
+        " SELECT ARRAY(SELECT body FROM page ORDER BY seq DESC),"
+        " CASE WHEN shown.n > 0 AND shown.n < %s THEN %s + shown.n"
+        " ELSE (SELECT count(*) FROM tmf622_resource WHERE {where}) END"
+        " FROM shown"
+    ).format(where=where)
 
 
 def _storable(text: Any) -> bool:

@@ -11,6 +11,10 @@ reads and sorts every match.
 Durability: WAL journal with `synchronous=FULL`; every write is one transaction committed before
 the method returns, so a 201 is sent only for an order already on disk (it survives kill -9 and
 power loss). One connection, shared by threads under a lock (the app uses it from its event loop).
+
+The `Store` coroutines wrap these synchronous calls and never suspend: a call holds the event loop
+for its statement and its sync, as before, and a handler's read-modify-write stays atomic.
+`events` are not kept (one writer process: the caller publishes them to its notifier).
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from mock_server.store.base import (
@@ -29,6 +33,7 @@ from mock_server.store.base import (
     Codec,
     Collection,
     DuplicateIdError,
+    Event,
     Page,
     Resource,
     Stored,
@@ -103,9 +108,10 @@ class SqliteStore:
             if self._writer >= 0:
                 os.close(self._writer)
 
-    @contextmanager
-    def bulk(self) -> Iterator[None]:
-        """Many writes, one transaction and one sync (seeding): all of them or, on an exception, none."""
+    @asynccontextmanager
+    async def bulk(self) -> AsyncIterator[None]:
+        """Many writes, one transaction and one sync (seeding): all of them or, on an exception, none.
+        The body must make only this store's calls (which never suspend): the lock is this thread's."""
         with self._transaction():
             yield
 
@@ -129,7 +135,8 @@ class SqliteStore:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
 
-    def add(self, collection: Collection, resource: Resource) -> None:
+    async def add(self, collection: Collection, resource: Resource, events: Sequence[Event] = ()) -> None:
+        del events
         resource_id = resource["id"]
         if not storable_text(resource_id):
             raise ValueError(f"{collection} id {resource_id!r} must be a UTF-8 string")
@@ -165,7 +172,7 @@ class SqliteStore:
     def _stored_keys(self, db: sqlite3.Connection, seq: Any) -> set[KeyRow]:
         return set(db.execute("SELECT path, kind, value FROM resource_key WHERE seq = ?", (seq,)))
 
-    def get(self, collection: Collection, resource_id: str) -> Stored | None:
+    async def get(self, collection: Collection, resource_id: str) -> Stored | None:
         body = self._body_of(collection, resource_id)
         return None if body is None else Stored(body, CODEC)
 
@@ -175,10 +182,16 @@ class SqliteStore:
         rows = self._read(_BY_ID.format(column="body"), (collection, resource_id))
         return rows[0][0] if rows else None
 
-    def replace(self, collection: Collection, resource: Resource, expected: Stored | None = None) -> bool:
-        """Same seq: the resource keeps its place in creation order. One writer process and no await
-        between a handler's read and write: `expected` cannot be stale here (see `Store`)."""
-        del expected
+    async def replace(
+        self,
+        collection: Collection,
+        resource: Resource,
+        expected: Stored | None = None,
+        events: Sequence[Event] = (),
+    ) -> bool:
+        """Same seq: the resource keeps its place in creation order. One writer process and no
+        suspension between a handler's read and write: `expected` cannot be stale here (see `Store`)."""
+        del expected, events
         resource_id = resource["id"]
         if not storable_text(resource_id):
             return False
@@ -191,7 +204,8 @@ class SqliteStore:
             self._rekey(db, collection, found[0], old, self._keys(collection, resource))
         return True
 
-    def delete(self, collection: Collection, resource_id: str) -> bool:
+    async def delete(self, collection: Collection, resource_id: str, events: Sequence[Event] = ()) -> bool:
+        del events
         if not storable_text(resource_id):
             return False
         with self._transaction() as db:
@@ -203,7 +217,7 @@ class SqliteStore:
             db.execute(_COUNT_RESOURCE, (collection, -1))
         return True
 
-    def query(self, collection: Collection, query: Query) -> Page:
+    async def query(self, collection: Collection, query: Query) -> Page:
         found, rest = searches(self._paths[collection], query.conditions)
         with self._lock:  # the total and the page from one state of the file
             chosen = plan(self._read, collection, found)
@@ -221,7 +235,7 @@ class SqliteStore:
         rows = self._read("EXPLAIN QUERY PLAN " + chosen.sql(0), [*chosen.params, 10, 0])
         return [str(row[-1]) for row in rows]
 
-    def reset(self) -> None:
+    async def reset(self) -> None:
         with self._transaction() as db:
             for table in ("resource_key", "resource", "key_count", "resource_count"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 (a fixed table name)

@@ -49,18 +49,18 @@ class Cancellation:
     events: EventSink
     now: Callable[[], str]
 
-    def run(self, task: Resource, order: Resource) -> Resource:
+    async def run(self, task: Resource, order: Resource) -> Resource:
         """Store the task, publish, apply every step; the task as it ends."""
-        self.store.add(CANCEL_PRODUCT_ORDER.collection, task)
+        await self.store.add(CANCEL_PRODUCT_ORDER.collection, task)
         publish_created(self.events, CANCEL_PRODUCT_ORDER, task)
         path = order_path(order)
         if not path:
-            return self._move(CANCEL_PRODUCT_ORDER, task, {"state": TaskState.REJECTED.value})
-        task = self._move(CANCEL_PRODUCT_ORDER, task, {"state": TaskState.IN_PROGRESS.value})
+            return await self._move(CANCEL_PRODUCT_ORDER, task, {"state": TaskState.REJECTED.value})
+        task = await self._move(CANCEL_PRODUCT_ORDER, task, {"state": TaskState.IN_PROGRESS.value})
         for state in path:
-            order = self._move(PRODUCT_ORDER, order, self._order_change(state, task))
+            order = await self._move(PRODUCT_ORDER, order, self._order_change(state, task))
         effective = {"effectiveCancellationDate": order["cancellationDate"]}
-        return self._move(CANCEL_PRODUCT_ORDER, task, {"state": TaskState.DONE.value, **effective})
+        return await self._move(CANCEL_PRODUCT_ORDER, task, {"state": TaskState.DONE.value, **effective})
 
     def _order_change(self, state: OrderState, task: Resource) -> Resource:
         change: Resource = {"state": state.value}
@@ -70,10 +70,10 @@ class Cancellation:
                 change["cancellationReason"] = task["cancellationReason"]
         return change
 
-    def _move(self, kind: Kind, resource: Resource, change: Resource) -> Resource:
+    async def _move(self, kind: Kind, resource: Resource, change: Resource) -> Resource:
         after = {**resource, **change}
         if kind is PRODUCT_ORDER and "productOrderItem" in resource:
             after["productOrderItem"] = with_item_state(resource["productOrderItem"], change["state"])
-        self.store.replace(kind.collection, after)
+        await self.store.replace(kind.collection, after)
         publish_state_change(self.events, kind, resource, after)
         return after

@@ -15,10 +15,10 @@ from mock_server.domain.resources import MAX_ID_LENGTH
 from mock_server.domain.updates import check_state
 from mock_server.handlers.common import now_text
 from mock_server.http.bodies import read_json, read_object
-from mock_server.http.errors import bad_request, not_found
+from mock_server.http.errors import ApiError, bad_request, not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import LIFECYCLE_KEY, NEW_ID_KEY, SETTINGS_KEY, STORE_KEY, V5_NOTIFIER_KEY
-from mock_server.store.base import Stored, read
+from mock_server.store.base import Stored, WriteConflict, read, rewrite
 from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
 from mock_server.v5 import events, orders
 from mock_server.v5.cancellation import Cancellation, new_cancel_task
@@ -32,12 +32,12 @@ from mock_server.v5.validation import require_valid
 Resource = dict[str, Any]
 
 
-def find(request: web.Request, kind: Kind) -> Stored:
+async def find(request: web.Request, kind: Kind) -> Stored:
     """The resource named in the path, or a 404 naming that id."""
     resource_id = request.match_info["id"]
     found = None
     if len(resource_id) <= MAX_ID_LENGTH:
-        found = request.app[STORE_KEY].get(kind.collection, resource_id)
+        found = await request.app[STORE_KEY].get(kind.collection, resource_id)
     if found is None:
         raise not_found(f"No {kind.segment} with id {resource_id[:MAX_ID_LENGTH]!r}")
     return found
@@ -75,16 +75,17 @@ class ReadHandlers:
     async def list(self, request: web.Request) -> web.Response:
         settings = request.app[SETTINGS_KEY]
         query = parse_query(request.query.items(), settings.default_limit, settings.max_limit)
-        page = request.app[STORE_KEY].query(self.kind.collection, query)
+        page = await request.app[STORE_KEY].query(self.kind.collection, query)
         headers = count_headers(page.total, len(page))
         if query.fields is None:
             return json_bytes_response(b"[" + b",".join(page.json_rows()) + b"]", headers=headers)
         return json_response([project(r, query.fields) for r in page.resources()], headers=headers)
 
     async def retrieve(self, request: web.Request) -> web.Response:
+        found = await find(request, self.kind)
         if "fields" not in request.query:
-            return json_bytes_response(find(request, self.kind).json())
-        return answer(request, find(request, self.kind).resource())
+            return json_bytes_response(found.json())
+        return answer(request, found.resource())
 
 
 async def create_product_order(request: web.Request) -> web.Response:
@@ -97,22 +98,33 @@ async def create_product_order(request: web.Request) -> web.Response:
     href = f"{v5_url(request, PRODUCT_ORDER.segment)}/{order_id}"
     order = orders.new_product_order(body, order_id=order_id, href=href, now=now_text(request))
     require_valid(PRODUCT_ORDER.schema, order)
-    app[STORE_KEY].add(PRODUCT_ORDER.collection, order)
+    await app[STORE_KEY].add(PRODUCT_ORDER.collection, order)
     events.publish_created(app[V5_NOTIFIER_KEY], PRODUCT_ORDER, order)
     progression(request).start(order)  # no-op unless auto progression is on
     return answer(request, order, status=201, headers={"Location": href})
 
 
 async def patch_product_order(request: web.Request) -> web.Response:
-    """200 with the patched order; nothing is stored unless every rule holds."""
+    """200 with the patched order; nothing is stored unless every rule holds. The patch is applied
+    again to the current order if another request wrote in between (`rewrite`)."""
     media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
-    before = find(request, PRODUCT_ORDER).resource()
-    after = patched(before, media_type, body)
-    orders.check_read_only(PRODUCT_ORDER, before, after)
-    require_valid(PRODUCT_ORDER.schema, after)
-    check_state(PRODUCT_ORDER, before, after)
-    after = orders.on_order_updated(before, after, now_text(request))
-    request.app[STORE_KEY].replace(PRODUCT_ORDER.collection, after)
+
+    def change(before: Resource) -> Resource:
+        after = patched(before, media_type, body)
+        orders.check_read_only(PRODUCT_ORDER, before, after)
+        require_valid(PRODUCT_ORDER.schema, after)
+        check_state(PRODUCT_ORDER, before, after)
+        return orders.on_order_updated(before, after, now_text(request))
+
+    try:
+        changed = await rewrite(
+            request.app[STORE_KEY], PRODUCT_ORDER.collection, lambda: find(request, PRODUCT_ORDER), change
+        )
+    except WriteConflict as exc:
+        raise ApiError(409, f"{exc}: try again") from None
+    if changed is None:  # deleted between the read and the write
+        raise not_found(f"No {PRODUCT_ORDER.segment} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
+    before, after = changed.before, changed.after
     events.publish_update(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, before, after)
     if before.get("state") == OrderState.DRAFT:  # a submitted draft starts its walk
         progression(request).start(after)
@@ -120,9 +132,9 @@ async def patch_product_order(request: web.Request) -> web.Response:
 
 
 async def delete_product_order(request: web.Request) -> web.Response:
-    order = find(request, PRODUCT_ORDER).resource()
-    request.app[STORE_KEY].delete(PRODUCT_ORDER.collection, order["id"])
-    events.publish_deleted(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, order)
+    order = (await find(request, PRODUCT_ORDER)).resource()
+    if await request.app[STORE_KEY].delete(PRODUCT_ORDER.collection, order["id"]):
+        events.publish_deleted(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, order)
     return web.Response(status=204)
 
 
@@ -134,7 +146,9 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
     app = request.app
     order_id = str(body["productOrder"]["id"])
     order = (
-        read(app[STORE_KEY], PRODUCT_ORDER.collection, order_id) if len(order_id) <= MAX_ID_LENGTH else None
+        await read(app[STORE_KEY], PRODUCT_ORDER.collection, order_id)
+        if len(order_id) <= MAX_ID_LENGTH
+        else None
     )
     if order is None:
         raise bad_request(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
@@ -142,4 +156,4 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
     href = f"{v5_url(request, CANCEL_PRODUCT_ORDER.segment)}/{task_id}"
     task = new_cancel_task(body, task_id=task_id, href=href, now=now_text(request))
     steps = Cancellation(app[STORE_KEY], app[V5_NOTIFIER_KEY], lambda: now_text(request))
-    return answer(request, steps.run(task, order), status=201, headers={"Location": href})
+    return answer(request, await steps.run(task, order), status=201, headers={"Location": href})

@@ -33,7 +33,7 @@ async def register_listener(request: web.Request) -> web.Response:
     body = await read_object(request)
     require_valid("Hub_FVO", body)
     try:
-        subscription = request.app[V5_HUB_KEY].add(body["callback"], body.get("query"))
+        subscription = await request.app[V5_HUB_KEY].add(body["callback"], body.get("query"))
     except InvalidSubscription as exc:
         raise bad_request(str(exc)) from None
     hub = hub_json(request, subscription)
@@ -41,14 +41,14 @@ async def register_listener(request: web.Request) -> web.Response:
 
 
 async def retrieve_listener(request: web.Request) -> web.Response:
-    subscription = request.app[V5_HUB_KEY].get(request.match_info["id"])
+    subscription = await request.app[V5_HUB_KEY].get(request.match_info["id"])
     if subscription is None:
         raise _not_found(request.match_info["id"])
     return json_response(hub_json(request, subscription))
 
 
 async def unregister_listener(request: web.Request) -> web.Response:
-    if not request.app[V5_HUB_KEY].remove(request.match_info["id"]):
+    if not await request.app[V5_HUB_KEY].remove(request.match_info["id"]):
         raise _not_found(request.match_info["id"])
     return web.Response(status=204)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from mock_server.domain.events import EventSink
 from mock_server.domain.progression import Lifecycle, StatePath
-from mock_server.store.base import Store, read
+from mock_server.store.base import Store, WriteConflict, rewrite
 from mock_server.v5.events import publish_state_change
 from mock_server.v5.orders import with_item_state
 from mock_server.v5.resources import PRODUCT_ORDER
@@ -44,19 +44,31 @@ class Progression:
         current = OrderState.ACKNOWLEDGED.value
         for step in path:
             await asyncio.sleep(step.delay)
-            if not self.advance(order_id, current, step.state.value):
+            if not await self.advance(order_id, current, step.state.value):
                 return
             current = step.state.value
 
-    def advance(self, order_id: str, expected: str, target: str) -> bool:
-        """One step, if the order is still in `expected` and the table allows `target`."""
-        before = read(self.store, PRODUCT_ORDER.collection, order_id)
-        if before is None or before.get("state") != expected or not ORDER.allows(expected, target):
+    async def advance(self, order_id: str, expected: str, target: str) -> bool:
+        """One step, if the order is still in `expected` and the table allows `target` (checked again
+        on the current order if another request wrote in between: `rewrite`)."""
+
+        def step(before: Resource) -> Resource | None:
+            if before.get("state") != expected or not ORDER.allows(expected, target):
+                return None
+            after = {**before, "state": target}
+            after["productOrderItem"] = with_item_state(before.get("productOrderItem"), target)
+            if target == OrderState.COMPLETED:
+                after.setdefault("completionDate", self.now())
+            return after
+
+        collection = PRODUCT_ORDER.collection
+        try:
+            changed = await rewrite(
+                self.store, collection, lambda: self.store.get(collection, order_id), step
+            )
+        except WriteConflict:  # clients kept changing it: like a client's change between two steps
             return False
-        after = {**before, "state": target}
-        after["productOrderItem"] = with_item_state(before.get("productOrderItem"), target)
-        if target == OrderState.COMPLETED:
-            after.setdefault("completionDate", self.now())
-        self.store.replace(PRODUCT_ORDER.collection, after)
-        publish_state_change(self.events, PRODUCT_ORDER, before, after)
+        if changed is None:
+            return False
+        publish_state_change(self.events, PRODUCT_ORDER, changed.before, changed.after)
         return True

@@ -42,7 +42,7 @@ class V5Entry:
 class V5Seed:
     entries: tuple[V5Entry, ...] = ()
 
-    def apply(self, store: Store, new_id: IdSource, clock: Clock, root: str) -> None:
+    async def apply(self, store: Store, new_id: IdSource, clock: Clock, root: str) -> None:
         """Add every entry, completed; `root` is `<public URL><v5 base path>`."""
         given = {entry.body["id"] for entry in self.entries if "id" in entry.body}
 
@@ -51,9 +51,11 @@ class V5Seed:
                 pass
             return candidate
 
-        with store.bulk():
+        async with store.bulk():
             for entry in self.entries:
-                store.add(entry.kind.collection, complete(entry.kind, entry.body, fresh_id, clock, root))
+                await store.add(
+                    entry.kind.collection, complete(entry.kind, entry.body, fresh_id, clock, root)
+                )
 
 
 def complete(kind: Kind, body: Resource, new_id: IdSource, clock: Clock, root: str) -> Resource:

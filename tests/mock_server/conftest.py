@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import socket
 import tempfile
@@ -22,6 +24,32 @@ from mock_server.keys import SETTINGS_KEY
 from mock_server.store.base import Store
 
 ApiFactory = Callable[..., Api]
+
+
+@pytest.fixture
+def aio() -> Iterator[asyncio.Runner]:
+    """The test's event loop: an `async def` test runs in it, and fixtures open their stores in it
+    (a PostgreSQL store's pool belongs to the loop it was opened in)."""
+    with asyncio.Runner() as runner:
+        yield runner
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every `async def` test gets the `aio` loop (as if it asked for it)."""
+    for item in items:
+        wanted = isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj)
+        if wanted and "aio" not in item.fixturenames:
+            item.fixturenames.append("aio")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """An `async def` test runs to its end in its `aio` loop; other tests as usual."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    pyfuncitem.funcargs["aio"].run(pyfuncitem.obj(**arguments))
+    return True
 
 
 #: Every test using `make_api`/`api` runs once per store: one interface, the same behaviour.

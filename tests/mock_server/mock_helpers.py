@@ -125,8 +125,12 @@ class Api:
     def store(self) -> Store:
         return self.app[STORE_KEY]
 
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run `coroutine` (a store call, say) on the server's loop, where the store lives."""
+        return self.server.run(coroutine)
+
     def count(self, collection: str = "productOrder") -> int:
-        return self.store.query(collection, Query(limit=0)).total  # type: ignore[arg-type]
+        return self.run(self.store.query(collection, Query(limit=0))).total  # type: ignore[arg-type]
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
@@ -168,7 +172,7 @@ def assert_error(response: requests.Response | Raw, status: int, *fragments: str
     return body
 
 
-def listed(  # noqa: PLR0917 (positional like the store tests' tables of cases)
+async def listed(  # noqa: PLR0917 (positional like the store tests' tables of cases)
     store: Store,
     collection: Collection,
     conditions: list[Condition] | tuple[Condition, ...] = (),
@@ -177,5 +181,5 @@ def listed(  # noqa: PLR0917 (positional like the store tests' tables of cases)
     limit: int = 10,
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of `store` as (resources, total): the shape the store tests compare."""
-    page = store.query(collection, Query(tuple(conditions), tuple(sort), None, offset, limit))
+    page = await store.query(collection, Query(tuple(conditions), tuple(sort), None, offset, limit))
     return page.resources(), page.total

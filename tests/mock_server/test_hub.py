@@ -135,22 +135,28 @@ def test_unknown_subscription_is_404_error(method: str) -> None:
 
 
 def test_registry_matches_by_query_in_registration_order() -> None:
-    registry = HubRegistry(counting_ids())
-    everything = registry.add("http://a.example/")
-    creates = registry.add("https://b.example/x", "eventType=ProductOrderCreateEvent")
-    registry.add("http://c.example/", "eventType=ProductOrderDeleteEvent")
+    async def scenario() -> None:
+        registry = HubRegistry(counting_ids())
+        everything = await registry.add("http://a.example/")
+        creates = await registry.add("https://b.example/x", "eventType=ProductOrderCreateEvent")
+        await registry.add("http://c.example/", "eventType=ProductOrderDeleteEvent")
 
-    assert registry.matching({"eventType": "ProductOrderCreateEvent"}) == [everything, creates]
-    assert len(registry) == 3
-    assert registry.remove(everything.id) is True
-    assert registry.remove(everything.id) is False
-    assert registry.matching({"eventType": "ProductOrderCreateEvent"}) == [creates]
+        assert registry.matching({"eventType": "ProductOrderCreateEvent"}) == [everything, creates]
+        assert len(registry) == 3
+        assert await registry.remove(everything.id) is True
+        assert await registry.remove(everything.id) is False
+        assert registry.matching({"eventType": "ProductOrderCreateEvent"}) == [creates]
+
+    asyncio.run(scenario())
 
 
 def test_registry_refuses_bad_callback_and_query_without_registering() -> None:
-    registry = HubRegistry()
-    with pytest.raises(InvalidSubscription, match="absolute"):
-        registry.add("mailto:someone@example.com")
-    with pytest.raises(InvalidSubscription, match="empty attribute name"):
-        registry.add("http://ok.example/", "event..state=x")
-    assert len(registry) == 0
+    async def scenario() -> None:
+        registry = HubRegistry()
+        with pytest.raises(InvalidSubscription, match="absolute"):
+            await registry.add("mailto:someone@example.com")
+        with pytest.raises(InvalidSubscription, match="empty attribute name"):
+            await registry.add("http://ok.example/", "event..state=x")
+        assert len(registry) == 0
+
+    asyncio.run(scenario())

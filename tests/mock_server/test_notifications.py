@@ -214,7 +214,7 @@ def test_event_is_posted_to_the_listener_path_of_its_type(event_type: EventType)
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener() as listener:
-            subscription = hub.add(listener.url("/client/"))
+            subscription = await hub.add(listener.url("/client/"))
             notifier = await started(Notifier(hub))
             notifier.publish(event_type, resource_for(event_type), field_path=field_path_for(event_type))
             request, body = await listener.received.get()
@@ -242,7 +242,7 @@ def test_failed_deliveries_are_retried_with_exponential_backoff() -> None:
         sleep = RecordingSleep()
         settings = NotifierSettings(max_attempts=4, base_delay=0.25)
         async with Listener(statuses=(500, 500, 201)) as listener:
-            hub.add(listener.url("/cb"))
+            await hub.add(listener.url("/cb"))
             notifier = await started(Notifier(hub, settings, sleep=sleep))
             notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             await notifier.join()
@@ -258,7 +258,7 @@ def test_failed_deliveries_are_retried_with_exponential_backoff() -> None:
 def test_unreachable_listener_is_given_up_after_max_attempts() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
-        hub.add(f"http://127.0.0.1:{closed_port()}/cb")
+        await hub.add(f"http://127.0.0.1:{closed_port()}/cb")
         settings = NotifierSettings(max_attempts=3, base_delay=0.01)
         notifier = await started(Notifier(hub, settings))
         notifier.publish(EventType.PRODUCT_ORDER_DELETE, ORDER)
@@ -276,7 +276,7 @@ def test_each_attempt_has_its_own_timeout() -> None:
         hub = HubRegistry()
         settings = NotifierSettings(max_attempts=2, base_delay=0.0, attempt_timeout=0.05)
         async with Listener(hang=True) as listener:
-            hub.add(listener.url("/cb"))
+            await hub.add(listener.url("/cb"))
             notifier = await started(Notifier(hub, settings))
             notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             await notifier.join()
@@ -294,8 +294,8 @@ def test_subscription_query_selects_events() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener() as filtered, Listener() as everything:
-            hub.add(filtered.url("/f"), "eventType=ProductOrderStateChangeEvent")
-            hub.add(everything.url("/all"))
+            await hub.add(filtered.url("/f"), "eventType=ProductOrderStateChangeEvent")
+            await hub.add(everything.url("/all"))
             notifier = await started(Notifier(hub))
             notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             notifier.publish(EventType.PRODUCT_ORDER_STATE_CHANGE, {**ORDER, "state": "inProgress"})
@@ -317,7 +317,7 @@ def test_full_queue_refuses_new_events_and_logs_them() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener() as listener:
-            subscription = hub.add(listener.url("/cb"))
+            subscription = await hub.add(listener.url("/cb"))
             notifier = Notifier(hub, NotifierSettings(queue_size=2), events=deterministic_factory())
             for _ in range(3):
                 notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
@@ -363,7 +363,7 @@ def test_api_call_returns_while_listener_hangs_and_log_is_served() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener(hang=True) as listener:
-            hub.add(listener.url("/cb"))
+            await hub.add(listener.url("/cb"))
             notifier = Notifier(hub, NotifierSettings(attempt_timeout=5.0))
             async with TestClient(TestServer(api_app(hub, notifier))) as client:
                 began = time.monotonic()
@@ -386,7 +386,7 @@ def test_logged_urls_carry_no_credentials() -> None:
         hub = HubRegistry()
         async with Listener() as listener:
             callback = listener.url("/cb?token=s3cret").replace("http://", "http://user:pa55@")
-            hub.add(callback)
+            await hub.add(callback)
             notifier = await started(Notifier(hub))
             notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             request, _ = await listener.received.get()

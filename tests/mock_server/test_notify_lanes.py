@@ -108,8 +108,8 @@ def test_a_hanging_listener_does_not_hold_up_a_healthy_one() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener(hang=True) as hanging, Listener() as healthy:
-            stuck = hub.add(hanging.url("/stuck"))
-            fine = hub.add(healthy.url("/fine"))
+            stuck = await hub.add(hanging.url("/stuck"))
+            fine = await hub.add(healthy.url("/fine"))
             notifier = await started(Notifier(hub, NotifierSettings(attempt_timeout=HANGS)))
             for number in range(count):
                 notifier.publish(CREATE, order(number))
@@ -137,7 +137,7 @@ def test_circuit_opens_for_a_dead_listener_and_closes_when_it_recovers() -> None
             max_attempts=1, attempt_timeout=0.1, breaker_failures=2, breaker_cooldown=30.0
         )
         async with Listener(hang=True) as listener:
-            subscription = hub.add(listener.url("/cb"))
+            subscription = await hub.add(listener.url("/cb"))
             notifier = await started(Notifier(hub, settings, monotonic=clock))
 
             async def send(events: int) -> str:
@@ -173,7 +173,7 @@ def test_queued_bytes_stay_within_the_budget_and_drops_are_counted() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener(hang=True) as hanging:
-            hub.add(hanging.url("/cb"))
+            await hub.add(hanging.url("/cb"))
             notifier = await started(
                 Notifier(hub, NotifierSettings(queue_bytes=budget, attempt_timeout=HANGS))
             )
@@ -206,8 +206,8 @@ def test_a_full_queue_drops_the_dead_listeners_events_not_the_healthy_ones() -> 
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener(hang=True) as hanging, Listener() as healthy:
-            stuck = hub.add(hanging.url("/stuck"))
-            hub.add(healthy.url("/fine"))
+            stuck = await hub.add(hanging.url("/stuck"))
+            await hub.add(healthy.url("/fine"))
             settings = NotifierSettings(queue_bytes=budget, attempt_timeout=HANGS)
             notifier = await started(Notifier(hub, settings))
             received = []
@@ -235,7 +235,7 @@ def test_an_event_larger_than_the_whole_budget_is_dropped_at_once() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener() as listener:
-            hub.add(listener.url("/cb"))
+            await hub.add(listener.url("/cb"))
             notifier = await started(Notifier(hub, NotifierSettings(queue_bytes=10 * KIB)))
             notifier.publish(CREATE, order(1, padding=20 * KIB))
             notifier.publish(CREATE, order(2))
@@ -256,13 +256,13 @@ def test_the_lane_of_a_removed_subscription_is_forgotten_once_idle() -> None:
     async def scenario() -> None:
         hub = HubRegistry()
         async with Listener() as first, Listener() as second:
-            gone = hub.add(first.url("/gone"))
-            kept = hub.add(second.url("/kept"))
+            gone = await hub.add(first.url("/gone"))
+            kept = await hub.add(second.url("/kept"))
             notifier = await started(Notifier(hub))
             notifier.publish(CREATE, order(1))
             await notifier.join()
             assert {lane["subscriptionId"] for lane in notifier.stats()["lanes"]} == {gone.id, kept.id}
-            hub.remove(gone.id)
+            await hub.remove(gone.id)
             notifier.publish(CREATE, order(2))
             await notifier.join()
             lanes = notifier.stats()["lanes"]

@@ -234,14 +234,16 @@ def test_what_one_process_cannot_share_is_refused_with_one_line(
     assert "choose one store" in refusal("--store", pg_url(), "--sqlite", str(tmp_path / "x.sqlite3"))
 
 
-def test_a_second_writer_of_one_sqlite_file_is_refused_and_the_first_keeps_its_data(tmp_path: Path) -> None:
+async def test_a_second_writer_of_one_sqlite_file_is_refused_and_the_first_keeps_its_data(
+    tmp_path: Path,
+) -> None:
     path = str(tmp_path / "one.sqlite3")
     first = SqliteStore(path)
     try:
-        first.add("productOrder", {"id": "kept"})
+        await first.add("productOrder", {"id": "kept"})
         with pytest.raises(ValueError, match="open in another mock process"):
             SqliteStore(path)
-        assert read(first, "productOrder", "kept") == {"id": "kept"}
+        assert await read(first, "productOrder", "kept") == {"id": "kept"}
     finally:
         first.close()
     SqliteStore(path).close()  # released with the first store

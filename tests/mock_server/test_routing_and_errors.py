@@ -64,7 +64,7 @@ def test_oversize_patch_is_413(make_api) -> None:
 class BrokenStore(MemoryStore):
     """Fails the way a buggy backend would, with internals in the exception text."""
 
-    def query(self, *args: Any, **kwargs: Any) -> Any:
+    async def query(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("internals: /var/lib/mock/db.sqlite row 42")
 
 

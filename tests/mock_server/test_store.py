@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from mock_helpers import listed
 
 from mock_server.store import query as query_module
-from mock_server.store.base import DuplicateIdError, read
+from mock_server.store.base import DuplicateIdError, Store, read
 from mock_server.store.memory import MemoryStore
 from mock_server.store.query import Condition, SortKey, matches_all, parse_condition
 
@@ -27,11 +28,17 @@ def order(n: int) -> dict[str, Any]:
     }
 
 
+async def fill(store: Store, count: int = N) -> None:
+    """`order(0)` .. `order(count - 1)`, in one bulk."""
+    async with store.bulk():
+        for n in range(count):
+            await store.add("productOrder", order(n))
+
+
 @pytest.fixture
-def store() -> MemoryStore:
+def store(aio: asyncio.Runner) -> MemoryStore:
     filled = MemoryStore()
-    for n in range(N):
-        filled.add("productOrder", order(n))
+    aio.run(fill(filled))
     return filled
 
 
@@ -49,36 +56,41 @@ def predicate_calls(monkeypatch: pytest.MonkeyPatch) -> list[Condition]:
     return calls
 
 
-def test_crud_and_copies() -> None:
+async def test_crud_and_copies() -> None:
     store = MemoryStore()
     document = {"id": "a", "state": "acknowledged"}
-    store.add("productOrder", document)
+    await store.add("productOrder", document)
     document["state"] = "mutated by the caller"
-    fetched = read(store, "productOrder", "a")
+    fetched = await read(store, "productOrder", "a")
     assert fetched == {"id": "a", "state": "acknowledged"}
     assert fetched is not None
     fetched["state"] = "mutated again"
-    assert read(store, "productOrder", "a") == {"id": "a", "state": "acknowledged"}
+    assert await read(store, "productOrder", "a") == {"id": "a", "state": "acknowledged"}
     with pytest.raises(DuplicateIdError):
-        store.add("productOrder", {"id": "a"})
-    assert read(store, "cancelProductOrder", "a") is None
-    assert store.replace("productOrder", {"id": "a", "state": "held"})
-    assert not store.replace("productOrder", {"id": "zz"})
-    assert listed(store, "productOrder", [parse_condition("state", "held")], [], 0, 10) == (
+        await store.add("productOrder", {"id": "a"})
+    assert await read(store, "cancelProductOrder", "a") is None
+    assert await store.replace("productOrder", {"id": "a", "state": "held"})
+    assert not await store.replace("productOrder", {"id": "zz"})
+    assert await listed(store, "productOrder", [parse_condition("state", "held")], [], 0, 10) == (
         [{"id": "a", "state": "held"}],
         1,
     )
-    assert listed(store, "productOrder", [parse_condition("state", "acknowledged")], [], 0, 10) == ([], 0)
-    assert store.delete("productOrder", "a")
-    assert not store.delete("productOrder", "a")
-    assert listed(store, "productOrder", [parse_condition("id", "a")], [], 0, 10) == ([], 0)
+    assert await listed(store, "productOrder", [parse_condition("state", "acknowledged")], [], 0, 10) == (
+        [],
+        0,
+    )
+    assert await store.delete("productOrder", "a")
+    assert not await store.delete("productOrder", "a")
+    assert await listed(store, "productOrder", [parse_condition("id", "a")], [], 0, 10) == ([], 0)
 
 
-def test_reset_empties_every_collection(store: MemoryStore) -> None:
-    store.add("cancelProductOrder", {"id": "t", "productOrder": {"id": "o1"}})
-    store.reset()
-    assert listed(store, "productOrder", [], [], 0, 10) == ([], 0)
-    assert listed(store, "cancelProductOrder", [parse_condition("productOrder.id", "o1")], [], 0, 10) == (
+async def test_reset_empties_every_collection(store: MemoryStore) -> None:
+    await store.add("cancelProductOrder", {"id": "t", "productOrder": {"id": "o1"}})
+    await store.reset()
+    assert await listed(store, "productOrder", [], [], 0, 10) == ([], 0)
+    assert await listed(
+        store, "cancelProductOrder", [parse_condition("productOrder.id", "o1")], [], 0, 10
+    ) == (
         [],
         0,
     )
@@ -98,33 +110,33 @@ def test_reset_empties_every_collection(store: MemoryStore) -> None:
         ("externalId", "e3", N // 10),
     ],
 )
-def test_indexed_filters_do_not_scan(
+async def test_indexed_filters_do_not_scan(
     store: MemoryStore, predicate_calls: list[Condition], name: str, value: str, expected_total: int
 ) -> None:
-    page, total = listed(store, "productOrder", [parse_condition(name, value)], [], 0, N)
+    page, total = await listed(store, "productOrder", [parse_condition(name, value)], [], 0, N)
     assert total == expected_total == len(page)
     assert predicate_calls == []
 
 
-def test_unindexed_filter_scans_only_index_candidates(
+async def test_unindexed_filter_scans_only_index_candidates(
     store: MemoryStore, predicate_calls: list[Condition]
 ) -> None:
-    _, total = listed(store, "productOrder", [parse_condition("description", "d1")], [], 0, 10)
+    _, total = await listed(store, "productOrder", [parse_condition("description", "d1")], [], 0, 10)
     assert total == len([n for n in range(N) if n % 7 == 1])
     assert len(predicate_calls) == N  # no index on description: every order is looked at
     predicate_calls.clear()
     conditions = [parse_condition("id", "o1,o8,o15"), parse_condition("description", "d1")]
-    assert listed(store, "productOrder", conditions, [], 0, 10)[1] == 3
+    assert (await listed(store, "productOrder", conditions, [], 0, 10))[1] == 3
     assert len(predicate_calls) == 3  # only the id index's candidates
 
 
-def test_get_does_not_scan(store: MemoryStore, predicate_calls: list[Condition]) -> None:
-    assert read(store, "productOrder", "o999") == order(999)
-    assert read(store, "productOrder", "nope") is None
+async def test_get_does_not_scan(store: MemoryStore, predicate_calls: list[Condition]) -> None:
+    assert await read(store, "productOrder", "o999") == order(999)
+    assert await read(store, "productOrder", "nope") is None
     assert predicate_calls == []
 
 
-def test_indexes_agree_with_a_full_scan(store: MemoryStore) -> None:
+async def test_indexes_agree_with_a_full_scan(store: MemoryStore) -> None:
     """Random conditions and updates: the indexed answer is always the brute-force answer."""
     chooser = random.Random(622)
     documents = {f"o{n}": order(n) for n in range(N)}
@@ -132,10 +144,10 @@ def test_indexes_agree_with_a_full_scan(store: MemoryStore) -> None:
         victim = f"o{chooser.randrange(N)}"
         if round_number % 3 == 0:
             changed = {**documents[victim], "state": chooser.choice(["held", "completed"])}
-            store.replace("productOrder", changed)
+            await store.replace("productOrder", changed)
             documents[victim] = changed
         conditions = [_random_condition(chooser) for _ in range(chooser.randint(1, 2))]
-        page, total = listed(store, "productOrder", conditions, [], 0, N)
+        page, total = await listed(store, "productOrder", conditions, [], 0, N)
         expected = [d for d in reversed(documents.values()) if matches_all(d, conditions)]
         assert (page, total) == (expected, len(expected)), conditions
 
@@ -155,11 +167,11 @@ def _random_condition(chooser: random.Random) -> Condition:
     return parse_condition(*chooser.choice(options))
 
 
-def test_paging_and_sorting(store: MemoryStore) -> None:
-    page, total = listed(store, "productOrder", [], [], 10, 3)
+async def test_paging_and_sorting(store: MemoryStore) -> None:
+    page, total = await listed(store, "productOrder", [], [], 10, 3)
     assert [o["id"] for o in page] == ["o989", "o988", "o987"]
     assert total == N
-    ascending, _ = listed(
+    ascending, _ = await listed(
         store, "productOrder", [parse_condition("state", "completed")], [SortKey(("orderDate",))], 0, 2
     )
     assert [o["id"] for o in ascending] == ["o2", "o5"]

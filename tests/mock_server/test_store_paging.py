@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from mock_helpers import listed
-from test_store import N, order
+from test_store import N, fill, order
 
 from mock_server.store import indexes as indexes_module
 from mock_server.store import memory as store_module
@@ -25,25 +26,25 @@ STATES = ("acknowledged", "inProgress", "completed")
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Store]:
+def store(request: pytest.FixtureRequest, sqlite_dir: Path, aio: asyncio.Runner) -> Iterator[Store]:
     chosen: Any = MemoryStore()
     if request.param == "sqlite":
         chosen = SqliteStore(str(sqlite_dir / "p.sqlite3"))
     elif request.param == "postgresql":
         chosen = PostgresStore(request.getfixturevalue("pg_url")())
-    with chosen.bulk():
-        for n in range(N):
-            chosen.add("productOrder", order(n))
+        aio.run(chosen.open())
+    aio.run(fill(chosen))
     yield chosen
-    if isinstance(chosen, SqliteStore | PostgresStore):
+    if isinstance(chosen, PostgresStore):
+        aio.run(chosen.close())
+    elif isinstance(chosen, SqliteStore):
         chosen.close()
 
 
 @pytest.fixture
-def memory() -> MemoryStore:
+def memory(aio: asyncio.Runner) -> MemoryStore:
     filled = MemoryStore()
-    for n in range(N):
-        filled.add("productOrder", order(n))
+    aio.run(fill(filled))
     return filled
 
 
@@ -71,17 +72,17 @@ def brute_force(conditions: list[Condition], documents: list[dict[str, Any]]) ->
     return [d for d in reversed(documents) if matches_all(d, conditions)]
 
 
-def test_a_page_of_a_big_bucket_reads_only_the_page(memory: MemoryStore, work: dict[str, int]) -> None:
-    page, total = listed(memory, "productOrder", [parse_condition("state", "completed")], [], 0, 10)
+async def test_a_page_of_a_big_bucket_reads_only_the_page(memory: MemoryStore, work: dict[str, int]) -> None:
+    page, total = await listed(memory, "productOrder", [parse_condition("state", "completed")], [], 0, 10)
     assert [o["id"] for o in page] == [f"o{n}" for n in (998, 995, 992, 989, 986, 983, 980, 977, 974, 971)]
     assert total == N // 3
     assert work == {"decoded": 10, "checked": 0, "sorted": 0}
 
 
-def test_a_page_of_a_range_in_creation_order_reads_only_the_page(
+async def test_a_page_of_a_range_in_creation_order_reads_only_the_page(
     memory: MemoryStore, work: dict[str, int]
 ) -> None:
-    page, total = listed(
+    page, total = await listed(
         memory, "productOrder", [parse_condition("orderDate.gte", "2026-11-27T10:00:30Z")], [], 7, 3
     )
     assert [o["id"] for o in page] == ["o992", "o991", "o990"]
@@ -89,7 +90,7 @@ def test_a_page_of_a_range_in_creation_order_reads_only_the_page(
     assert work == {"decoded": 3, "checked": 0, "sorted": 0}
 
 
-def test_intersections_walk_the_smallest_set_and_check_the_others(
+async def test_intersections_walk_the_smallest_set_and_check_the_others(
     memory: MemoryStore, work: dict[str, int]
 ) -> None:
     documents = [order(n) for n in range(N)]
@@ -98,7 +99,7 @@ def test_intersections_walk_the_smallest_set_and_check_the_others(
         parse_condition("externalId", "e3"),  # 100 matches: the walked set
         parse_condition("relatedParty.id", "p3,p104"),  # 273 matches, on an array path
     ]
-    page, total = listed(memory, "productOrder", conditions, [], 2, 4)
+    page, total = await listed(memory, "productOrder", conditions, [], 2, 4)
     expected = brute_force(conditions, documents)
     assert (page, total) == (expected[2:6], len(expected))
     assert 0 < total < 100
@@ -108,28 +109,31 @@ def test_intersections_walk_the_smallest_set_and_check_the_others(
 
 
 @pytest.mark.parametrize("offset", [0, 320, 330, 332, 333, 334, 10_000])
-def test_offset_windows_at_the_end_of_a_big_bucket(store: Store, offset: int) -> None:
+async def test_offset_windows_at_the_end_of_a_big_bucket(store: Store, offset: int) -> None:
     conditions = [parse_condition("state", "completed")]
     expected = brute_force(conditions, [order(n) for n in range(N)])
-    assert listed(store, "productOrder", conditions, [], offset, 10) == (expected[offset : offset + 10], 333)
-    assert listed(store, "productOrder", [], [], N - 2 + offset, 5)[0] == [
+    assert await listed(store, "productOrder", conditions, [], offset, 10) == (
+        expected[offset : offset + 10],
+        333,
+    )
+    assert (await listed(store, "productOrder", [], [], N - 2 + offset, 5))[0] == [
         order(n) for n in reversed(range(N)) if n < 2 - offset
     ]
 
 
-def test_random_intersections_equal_a_full_scan(store: Store) -> None:
+async def test_random_intersections_equal_a_full_scan(store: Store) -> None:
     """AND of 2 to 4 indexed conditions (values, OR of values, ranges) after random updates."""
     chooser, documents = random.Random(4), {f"o{n}": order(n) for n in range(N)}
     for round_number in range(60):
         victim = f"o{chooser.randrange(N)}"
         if round_number % 4 == 0:
             changed = {**documents[victim], "state": chooser.choice([*STATES, "held"])}
-            store.replace("productOrder", changed)
+            await store.replace("productOrder", changed)
             documents[victim] = changed
         conditions = [_condition(chooser) for _ in range(chooser.randint(2, 4))]
         offset, limit = chooser.choice([0, 0, 5, 40]), chooser.choice([1, 10, 1000])
         expected = brute_force(conditions, list(documents.values()))
-        page, total = listed(store, "productOrder", conditions, [], offset, limit)
+        page, total = await listed(store, "productOrder", conditions, [], offset, limit)
         assert (page, total) == (expected[offset : offset + limit], len(expected)), conditions
 
 
@@ -144,27 +148,30 @@ def _condition(chooser: random.Random) -> Condition:
     return parse_condition(*chooser.choice(options))
 
 
-def test_back_dated_values_are_paged_in_creation_order_too(store: Store) -> None:
+async def test_back_dated_values_are_paged_in_creation_order_too(store: Store) -> None:
     """Order dates that do not grow with creation: a range's page is still newest first."""
-    store.reset()
+    await store.reset()
     shuffled = list(range(200))
     random.Random(7).shuffle(shuffled)
     documents = [{**order(n), "id": f"b{i}"} for i, n in enumerate(shuffled)]
     for document in documents:
-        store.add("productOrder", document)
+        await store.add("productOrder", document)
     for text in ("orderDate.gte=2026-11-27T10:01:00Z", "orderDate.lt=2026-11-27T10:02:30Z", "orderDate=bad"):
         conditions = [parse_condition(*text.split("="))]
         expected = brute_force(conditions, documents)
-        assert listed(store, "productOrder", conditions, [], 3, 20) == (expected[3:23], len(expected)), text
+        assert await listed(store, "productOrder", conditions, [], 3, 20) == (
+            expected[3:23],
+            len(expected),
+        ), text
 
 
-def test_json_reads_give_the_same_resources(store: Store) -> None:
+async def test_json_reads_give_the_same_resources(store: Store) -> None:
     conditions = [parse_condition("relatedParty.id", "p4")]
-    page = store.query("productOrder", Query(tuple(conditions), offset=5, limit=7))
-    assert ([json.loads(row) for row in page.json_rows()], page.total) == listed(
+    page = await store.query("productOrder", Query(tuple(conditions), offset=5, limit=7))
+    assert ([json.loads(row) for row in page.json_rows()], page.total) == await listed(
         store, "productOrder", conditions, [], 5, 7
     )
-    found = store.get("productOrder", "o17")
+    found = await store.get("productOrder", "o17")
     assert found is not None
     assert json.loads(found.json()) == order(17)
-    assert store.get("productOrder", "nope") is None
+    assert await store.get("productOrder", "nope") is None

@@ -6,6 +6,8 @@ in this module their `sqlite_store` fixture is the PostgreSQL store under test.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +22,7 @@ from test_store_sqlite import (
 )
 
 from mock_server.http.errors import ApiError
+from mock_server.store import postgres as postgres_module
 from mock_server.store.base import WriteConflict, read, rewrite
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.postgres_schema import encoded_key, redacted
@@ -35,67 +38,73 @@ __all__ = [  # collected here too, on the PostgreSQL store
 
 
 @pytest.fixture
-def sqlite_store(pg_url: Callable[[], str]) -> Iterator[PostgresStore]:
+def sqlite_store(pg_url: Callable[[], str], aio: asyncio.Runner) -> Iterator[PostgresStore]:
     """The store under test of the imported tests: PostgreSQL, on a fresh schema."""
     store = PostgresStore(pg_url())
+    aio.run(store.open())
     yield store
-    store.close()
+    aio.run(store.close())
 
 
 @pytest.fixture
-def second(pg_url: Callable[[], str], sqlite_store: PostgresStore) -> Iterator[PostgresStore]:
+def second(sqlite_store: PostgresStore, aio: asyncio.Runner) -> Iterator[PostgresStore]:
     """Another process's view: a second store (its own pool) on the same schema."""
     store = PostgresStore(sqlite_store.conninfo)
+    aio.run(store.open())
     yield store
-    store.close()
+    aio.run(store.close())
 
 
-def test_a_stale_version_is_refused_and_rewrite_applies_every_change(
+async def test_a_stale_version_is_refused_and_rewrite_applies_every_change(
     sqlite_store: PostgresStore, second: PostgresStore
 ) -> None:
-    sqlite_store.add("productOrder", {"id": "o", "note": []})
-    stale = sqlite_store.get("productOrder", "o")
+    await sqlite_store.add("productOrder", {"id": "o", "note": []})
+    stale = await sqlite_store.get("productOrder", "o")
     assert stale is not None
-    assert second.replace("productOrder", {"id": "o", "note": ["from the other replica"]})
+    assert await second.replace("productOrder", {"id": "o", "note": ["from the other replica"]})
     with pytest.raises(WriteConflict):
-        sqlite_store.replace("productOrder", {"id": "o", "note": ["lost"]}, expected=stale)
+        await sqlite_store.replace("productOrder", {"id": "o", "note": ["lost"]}, expected=stale)
 
     reads: list[Any] = []
 
-    def current() -> Any:
-        reads.append(sqlite_store.get("productOrder", "o"))
+    async def current() -> Any:
+        reads.append(await sqlite_store.get("productOrder", "o"))
         if len(reads) == 1:  # the other replica writes between this read and the write
-            second.replace("productOrder", {"id": "o", "note": ["from the other replica", "again"]})
+            await second.replace("productOrder", {"id": "o", "note": ["from the other replica", "again"]})
         return reads[-1]
 
-    changed = rewrite(sqlite_store, "productOrder", current, lambda o: {**o, "note": [*o["note"], "mine"]})
+    changed = await rewrite(
+        sqlite_store, "productOrder", current, lambda o: {**o, "note": [*o["note"], "mine"]}
+    )
     assert changed is not None
     assert len(reads) == 2
-    assert read(second, "productOrder", "o") == {
+    assert await read(second, "productOrder", "o") == {
         "id": "o",
         "note": ["from the other replica", "again", "mine"],
     }
 
 
-def test_a_delete_between_read_and_write_is_not_a_conflict(
+async def test_a_delete_between_read_and_write_is_not_a_conflict(
     sqlite_store: PostgresStore, second: PostgresStore
 ) -> None:
-    sqlite_store.add("productOrder", {"id": "gone"})
-    found = sqlite_store.get("productOrder", "gone")
-    assert second.delete("productOrder", "gone")
-    assert not sqlite_store.replace("productOrder", {"id": "gone", "state": "held"}, expected=found)
+    await sqlite_store.add("productOrder", {"id": "gone"})
+    found = await sqlite_store.get("productOrder", "gone")
+    assert await second.delete("productOrder", "gone")
+    assert not await sqlite_store.replace("productOrder", {"id": "gone", "state": "held"}, expected=found)
 
 
-def test_filters_are_answered_by_the_jsonb_and_key_indexes(sqlite_store: PostgresStore) -> None:
-    with sqlite_store.bulk():
+async def test_filters_are_answered_by_the_jsonb_and_key_indexes(sqlite_store: PostgresStore) -> None:
+    async with sqlite_store.bulk():
         for n in range(2000):
             party = [{"id": f"p{n % 50}"}]
-            sqlite_store.add(
+            await sqlite_store.add(
                 "productOrder", {"id": f"o{n}", "state": "held" if n % 7 else "x", "relatedParty": party}
             )
-    with sqlite_store.pool.connection() as conn:
-        conn.execute("ANALYZE tmf622_resource")
-        conn.execute("SET enable_seqscan = off")  # 2,000 rows: a scan may be cheaper, the index must exist
+    async with sqlite_store.connection() as conn:
+        await conn.execute("ANALYZE tmf622_resource")
+        await conn.execute(
+            "SET enable_seqscan = off"
+        )  # 2,000 rows: a scan may be cheaper, the index must exist
         party_key = encoded_key("relatedParty.id", ("s", "p3"))
         searches: list[tuple[str, tuple[Any, ...]]] = [
             ("collection = 'productOrder' AND id = 'o5'", ()),
@@ -104,31 +113,50 @@ def test_filters_are_answered_by_the_jsonb_and_key_indexes(sqlite_store: Postgre
         ]
         explain = "EXPLAIN SELECT body FROM tmf622_resource WHERE "
         plans = [
-            "\n".join(row[0] for row in conn.execute(explain + where, params)) for where, params in searches
+            "\n".join(row[0] for row in await (await conn.execute(explain + where, params)).fetchall())
+            for where, params in searches
         ]
+        await conn.execute("RESET enable_seqscan")
     assert all("Seq Scan" not in plan for plan in plans), plans
     assert "tmf622_resource_keys" in plans[1]
     assert "tmf622_resource_keys" in plans[2]
-    assert listed(sqlite_store, "productOrder", [parse_condition("relatedParty.id", "p3")], [], 0, 5)[1] == 40
+    assert (await listed(sqlite_store, "productOrder", [parse_condition("relatedParty.id", "p3")], [], 0, 5))[
+        1
+    ] == 40
 
 
-def test_a_lost_connection_is_a_503_then_the_pool_reconnects(
+async def test_a_lost_connection_is_a_503_then_the_pool_reconnects(
     sqlite_store: PostgresStore, pg_cluster: Any
 ) -> None:
-    sqlite_store.add("productOrder", {"id": "kept"})
+    await sqlite_store.add("productOrder", {"id": "kept"})
     pg_cluster.admin().execute(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
         " AND datname = current_database() AND backend_type = 'client backend'"
         " AND query NOT ILIKE '%pg_stat_activity%'"
     )
 
-    def read_until_refused() -> None:
+    async def read_until_refused() -> None:
         for _ in range(4):  # the pool may hold connections opened before the termination
-            read(sqlite_store, "productOrder", "kept")
+            await read(sqlite_store, "productOrder", "kept")
 
     with pytest.raises(ApiError) as refused:
-        read_until_refused()
+        await read_until_refused()
     assert refused.value.status == 503
     assert "PostgreSQL store postgresql://postgres@" in str(refused.value)
     assert redacted("postgresql://u:secret@h/db") == "postgresql://u:***@h/db"
-    assert read(sqlite_store, "productOrder", "kept") == {"id": "kept"}
+    assert await read(sqlite_store, "productOrder", "kept") == {"id": "kept"}
+
+
+async def test_no_connection_free_in_time_is_a_503_and_the_next_one_is_served(
+    sqlite_store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres_module, "UNAVAILABLE_AFTER_S", 0.05)
+    await sqlite_store.add("productOrder", {"id": "kept"})
+    async with contextlib.AsyncExitStack() as held:
+        for _ in range(sqlite_store.lender.size):  # every connection busy (slow requests)
+            await held.enter_async_context(sqlite_store.connection())
+        with pytest.raises(ApiError) as refused:
+            await read(sqlite_store, "productOrder", "kept")
+    assert refused.value.status == 503
+    assert "no connection free" in str(refused.value)
+    assert await read(sqlite_store, "productOrder", "kept") == {"id": "kept"}  # given back, lent again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import sqlite3
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from mock_helpers import listed
-from test_store import N, order
+from test_store import N, fill, order
 
 from mock_server.store import query as query_module
 from mock_server.store.base import DuplicateIdError, Store, read
@@ -41,49 +42,53 @@ def predicate_calls(monkeypatch: pytest.MonkeyPatch) -> list[Condition]:
 
 
 @pytest.fixture
-def filled(sqlite_store: SqliteStore) -> SqliteStore:
-    with sqlite_store.bulk():  # one sync instead of N
-        for n in range(N):
-            sqlite_store.add("productOrder", order(n))
+def filled(sqlite_store: SqliteStore, aio: asyncio.Runner) -> SqliteStore:
+    aio.run(fill(sqlite_store))  # one bulk: one sync instead of N
     return sqlite_store
 
 
-def test_crud_copies_and_duplicates(sqlite_store: SqliteStore) -> None:
+async def test_crud_copies_and_duplicates(sqlite_store: SqliteStore) -> None:
     document = {"id": "a", "state": "acknowledged"}
-    sqlite_store.add("productOrder", document)
+    await sqlite_store.add("productOrder", document)
     document["state"] = "mutated by the caller"
-    fetched = read(sqlite_store, "productOrder", "a")
+    fetched = await read(sqlite_store, "productOrder", "a")
     assert fetched == {"id": "a", "state": "acknowledged"}
     with pytest.raises(DuplicateIdError, match="'a' already exists"):
-        sqlite_store.add("productOrder", {"id": "a"})
-    assert read(sqlite_store, "cancelProductOrder", "a") is None
-    sqlite_store.add("cancelProductOrder", {"id": "a", "productOrder": {"id": "a"}})  # ids are per collection
-    assert sqlite_store.replace("productOrder", {"id": "a", "state": "held"})
-    assert not sqlite_store.replace("productOrder", {"id": "zz"})
-    assert listed(sqlite_store, "productOrder", [parse_condition("state", "held")], [], 0, 10) == (
+        await sqlite_store.add("productOrder", {"id": "a"})
+    assert await read(sqlite_store, "cancelProductOrder", "a") is None
+    await sqlite_store.add(
+        "cancelProductOrder", {"id": "a", "productOrder": {"id": "a"}}
+    )  # ids are per collection
+    assert await sqlite_store.replace("productOrder", {"id": "a", "state": "held"})
+    assert not await sqlite_store.replace("productOrder", {"id": "zz"})
+    assert await listed(sqlite_store, "productOrder", [parse_condition("state", "held")], [], 0, 10) == (
         [{"id": "a", "state": "held"}],
         1,
     )
-    assert listed(sqlite_store, "productOrder", [parse_condition("state", "acknowledged")], [], 0, 10) == (
+    assert await listed(
+        sqlite_store, "productOrder", [parse_condition("state", "acknowledged")], [], 0, 10
+    ) == (
         [],
         0,
     )
-    assert sqlite_store.delete("productOrder", "a")
-    assert not sqlite_store.delete("productOrder", "a")
-    assert listed(sqlite_store, "productOrder", [parse_condition("id", "a")], [], 0, 10) == ([], 0)
-    assert read(sqlite_store, "cancelProductOrder", "a") is not None
+    assert await sqlite_store.delete("productOrder", "a")
+    assert not await sqlite_store.delete("productOrder", "a")
+    assert await listed(sqlite_store, "productOrder", [parse_condition("id", "a")], [], 0, 10) == ([], 0)
+    assert await read(sqlite_store, "cancelProductOrder", "a") is not None
 
 
-def test_reset_empties_every_collection(filled: SqliteStore) -> None:
-    filled.add("cancelProductOrder", {"id": "t", "productOrder": {"id": "o1"}})
-    filled.reset()
-    assert listed(filled, "productOrder", [], [], 0, 10) == ([], 0)
-    assert listed(filled, "cancelProductOrder", [parse_condition("productOrder.id", "o1")], [], 0, 10) == (
+async def test_reset_empties_every_collection(filled: SqliteStore) -> None:
+    await filled.add("cancelProductOrder", {"id": "t", "productOrder": {"id": "o1"}})
+    await filled.reset()
+    assert await listed(filled, "productOrder", [], [], 0, 10) == ([], 0)
+    assert await listed(
+        filled, "cancelProductOrder", [parse_condition("productOrder.id", "o1")], [], 0, 10
+    ) == (
         [],
         0,
     )
-    filled.add("productOrder", order(1))  # usable after a reset
-    assert read(filled, "productOrder", "o1") == order(1)
+    await filled.add("productOrder", order(1))  # usable after a reset
+    assert await read(filled, "productOrder", "o1") == order(1)
 
 
 def test_wal_and_full_sync_so_an_ack_is_on_disk(sqlite_store: SqliteStore) -> None:
@@ -109,11 +114,11 @@ INDEXED = [
 
 
 @pytest.mark.parametrize(("name", "value", "expected_total"), INDEXED)
-def test_indexed_filters_use_sqlite_indexes_not_the_predicate(
+async def test_indexed_filters_use_sqlite_indexes_not_the_predicate(
     filled: SqliteStore, predicate_calls: list[Condition], name: str, value: str, expected_total: int
 ) -> None:
     condition = parse_condition(name, value)
-    page, total = listed(filled, "productOrder", [condition], [], 0, N)
+    page, total = await listed(filled, "productOrder", [condition], [], 0, N)
     assert total == expected_total == len(page)
     assert predicate_calls == []
     plan = filled.query_plan("productOrder", [condition])
@@ -134,36 +139,36 @@ def test_other_conditions_are_checked_through_the_seq_index(filled: SqliteStore)
     assert not [step for step in plan if "TEMP B-TREE" in step or step.startswith("SCAN k")], plan
 
 
-def test_unindexed_filter_looks_only_at_index_candidates(
+async def test_unindexed_filter_looks_only_at_index_candidates(
     filled: SqliteStore, predicate_calls: list[Condition]
 ) -> None:
-    _, total = listed(filled, "productOrder", [parse_condition("description", "d1")], [], 0, 10)
+    _, total = await listed(filled, "productOrder", [parse_condition("description", "d1")], [], 0, 10)
     assert total == len([n for n in range(N) if n % 7 == 1])
     assert len(predicate_calls) == N
     predicate_calls.clear()
     conditions = [parse_condition("id", "o1,o8,o15"), parse_condition("description", "d1")]
-    assert listed(filled, "productOrder", conditions, [], 0, 10)[1] == 3
+    assert (await listed(filled, "productOrder", conditions, [], 0, 10))[1] == 3
     assert len(predicate_calls) == 3
 
 
-def test_get_by_id_is_a_primary_key_search(filled: SqliteStore) -> None:
-    assert read(filled, "productOrder", "o999") == order(999)
-    assert read(filled, "productOrder", "nope") is None
+async def test_get_by_id_is_a_primary_key_search(filled: SqliteStore) -> None:
+    assert await read(filled, "productOrder", "o999") == order(999)
+    assert await read(filled, "productOrder", "nope") is None
     plan = filled._db.execute(
         "EXPLAIN QUERY PLAN SELECT body FROM resource WHERE collection = ? AND id = ?", ("productOrder", "o1")
     ).fetchall()
     assert "SEARCH resource USING INDEX" in plan[0][-1]
 
 
-def test_paging_and_sorting(filled: SqliteStore) -> None:
-    page, total = listed(filled, "productOrder", [], [], 10, 3)
+async def test_paging_and_sorting(filled: SqliteStore) -> None:
+    page, total = await listed(filled, "productOrder", [], [], 10, 3)
     assert [o["id"] for o in page] == ["o989", "o988", "o987"]
     assert total == N
-    ascending, _ = listed(
+    ascending, _ = await listed(
         filled, "productOrder", [parse_condition("state", "completed")], [SortKey(("orderDate",))], 0, 2
     )
     assert [o["id"] for o in ascending] == ["o2", "o5"]
-    tail = listed(filled, "productOrder", [parse_condition("state", "completed")], [], 330, 10)
+    tail = await listed(filled, "productOrder", [parse_condition("state", "completed")], [], 330, 10)
     assert tail == ([order(8), order(5), order(2)], N // 3)
 
 
@@ -202,25 +207,29 @@ def _varied(n: int) -> dict[str, Any]:
     return document
 
 
-def test_same_answers_as_the_memory_store(sqlite_store: SqliteStore) -> None:
+async def test_same_answers_as_the_memory_store(sqlite_store: SqliteStore) -> None:
     """Random writes, filters, sorts and pages: both stores always give the same (page, total)."""
     memory, chooser = MemoryStore(), random.Random(622)
     stores: list[Store] = [memory, sqlite_store]
     for store in stores:
-        with store.bulk():
+        async with store.bulk():
             for n in range(300):
-                store.add("productOrder", _varied(n))
+                await store.add("productOrder", _varied(n))
     for round_number in range(300):
         victim = f"o{chooser.randrange(300)}"
         if round_number % 5 == 0:
             changed = {**_varied(int(victim[1:])), "state": chooser.choice(["held", "completed"])}
-            assert memory.replace("productOrder", changed) == sqlite_store.replace("productOrder", changed)
+            assert await memory.replace("productOrder", changed) == await sqlite_store.replace(
+                "productOrder", changed
+            )
         elif round_number % 11 == 0:
-            assert memory.delete("productOrder", victim) == sqlite_store.delete("productOrder", victim)
+            assert await memory.delete("productOrder", victim) == await sqlite_store.delete(
+                "productOrder", victim
+            )
         conditions = [_random_condition(chooser) for _ in range(chooser.randint(0, 2))]
         sort, offset, limit = _random_sort(chooser), chooser.randrange(20), chooser.randrange(1, 400)
-        expected = listed(memory, "productOrder", conditions, sort, offset, limit)
-        assert listed(sqlite_store, "productOrder", conditions, sort, offset, limit) == expected, (
+        expected = await listed(memory, "productOrder", conditions, sort, offset, limit)
+        assert await listed(sqlite_store, "productOrder", conditions, sort, offset, limit) == expected, (
             conditions,
             sort,
         )
@@ -241,42 +250,45 @@ def test_same_answers_as_the_memory_store(sqlite_store: SqliteStore) -> None:
         ({"id": "s10", "externalId": "\ud800"}, ("externalId.lt", "\ue000"), 1),
     ],
 )
-def test_values_sqlite_cannot_hold_as_is_still_match_like_in_memory(
+async def test_values_sqlite_cannot_hold_as_is_still_match_like_in_memory(
     sqlite_store: SqliteStore, document: dict[str, Any], query: tuple[str, str], expected: int
 ) -> None:
     memory = MemoryStore()
     for store in (memory, sqlite_store):
-        store.add("productOrder", document)
+        await store.add("productOrder", document)
     condition = parse_condition(*query)
-    assert listed(sqlite_store, "productOrder", [condition], [], 0, 10)[1] == expected
-    assert listed(memory, "productOrder", [condition], [], 0, 10)[1] == expected
+    assert (await listed(sqlite_store, "productOrder", [condition], [], 0, 10))[1] == expected
+    assert (await listed(memory, "productOrder", [condition], [], 0, 10))[1] == expected
 
 
 @pytest.mark.parametrize("odd_id", ["\ud800", "a" * 300, "", "x/y"])
-def test_odd_ids_are_simply_not_found(sqlite_store: SqliteStore, odd_id: str) -> None:
-    assert read(sqlite_store, "productOrder", odd_id) is None
-    assert not sqlite_store.delete("productOrder", odd_id)
-    assert not sqlite_store.replace("productOrder", {"id": odd_id})
+async def test_odd_ids_are_simply_not_found(sqlite_store: SqliteStore, odd_id: str) -> None:
+    assert await read(sqlite_store, "productOrder", odd_id) is None
+    assert not await sqlite_store.delete("productOrder", odd_id)
+    assert not await sqlite_store.replace("productOrder", {"id": odd_id})
     with pytest.raises(ValueError, match="must be a UTF-8 string"):
-        sqlite_store.add("productOrder", {"id": "\ud800"})
+        await sqlite_store.add("productOrder", {"id": "\ud800"})
 
 
-def test_everything_is_there_after_reopening(tmp_path: Path) -> None:
+async def test_everything_is_there_after_reopening(tmp_path: Path) -> None:
     path = str(tmp_path / "kept.sqlite3")
     first = SqliteStore(path)
     for n in range(20):
-        first.add("productOrder", order(n))
-    first.replace("productOrder", {**order(3), "state": "held"})
-    first.delete("productOrder", "o7")
+        await first.add("productOrder", order(n))
+    await first.replace("productOrder", {**order(3), "state": "held"})
+    await first.delete("productOrder", "o7")
     first.close()
     again = SqliteStore(path)
     try:
-        page, total = listed(again, "productOrder", [], [], 0, 100)
+        page, total = await listed(again, "productOrder", [], [], 0, 100)
         assert total == 19
         assert [o["id"] for o in page] == [
             f"o{n}" for n in reversed(range(20)) if n != 7
         ]  # creation order kept
-        assert listed(again, "productOrder", [parse_condition("state", "held")], [], 0, 5) == ([page[-4]], 1)
+        assert await listed(again, "productOrder", [parse_condition("state", "held")], [], 0, 5) == (
+            [page[-4]],
+            1,
+        )
         assert page[-4] == {**order(3), "state": "held"}
     finally:
         again.close()
@@ -297,34 +309,34 @@ def test_unusable_files_are_refused_naming_the_path(tmp_path: Path) -> None:
         SqliteStore(str(other))
 
 
-def test_bulk_is_all_or_nothing_and_single_writes_inside_it_too(sqlite_store: SqliteStore) -> None:
-    sqlite_store.add("productOrder", order(0))
+async def test_bulk_is_all_or_nothing_and_single_writes_inside_it_too(sqlite_store: SqliteStore) -> None:
+    await sqlite_store.add("productOrder", order(0))
 
-    def abandoned_bulk() -> None:
-        with sqlite_store.bulk():
-            sqlite_store.add("productOrder", order(1))
-            sqlite_store.delete("productOrder", "o0")
+    async def abandoned_bulk() -> None:
+        async with sqlite_store.bulk():
+            await sqlite_store.add("productOrder", order(1))
+            await sqlite_store.delete("productOrder", "o0")
             raise RuntimeError("abandoned")
 
     with pytest.raises(RuntimeError, match="abandoned"):
-        abandoned_bulk()
-    assert listed(sqlite_store, "productOrder", [], [], 0, 10) == ([order(0)], 1)
-    with sqlite_store.bulk():
-        sqlite_store.add("productOrder", order(2))
+        await abandoned_bulk()
+    assert await listed(sqlite_store, "productOrder", [], [], 0, 10) == ([order(0)], 1)
+    async with sqlite_store.bulk():
+        await sqlite_store.add("productOrder", order(2))
         with pytest.raises(DuplicateIdError):
-            sqlite_store.add("productOrder", order(2))  # refused alone: the bulk goes on
-        sqlite_store.add("productOrder", order(3))
-    assert listed(sqlite_store, "productOrder", [], [], 0, 10)[1] == 3
+            await sqlite_store.add("productOrder", order(2))  # refused alone: the bulk goes on
+        await sqlite_store.add("productOrder", order(3))
+    assert (await listed(sqlite_store, "productOrder", [], [], 0, 10))[1] == 3
     assert not sqlite_store._db.in_transaction
 
 
-def test_version_1_files_are_upgraded_with_their_counts(sqlite_dir: Path) -> None:
+async def test_version_1_files_are_upgraded_with_their_counts(sqlite_dir: Path) -> None:
     """A file written before the counts (and with `json` text bodies) opens, counts and reads right."""
     path = str(sqlite_dir / "v1.sqlite3")
     first = SqliteStore(path)
-    with first.bulk():
+    async with first.bulk():
         for n in range(30):
-            first.add("productOrder", order(n))
+            await first.add("productOrder", order(n))
     first.close()
     old = sqlite3.connect(path)
     rows = old.execute("SELECT seq, body FROM resource").fetchall()
@@ -336,18 +348,18 @@ def test_version_1_files_are_upgraded_with_their_counts(sqlite_dir: Path) -> Non
     again = SqliteStore(path)
     try:
         assert again._db.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert listed(again, "productOrder", [parse_condition("state", "completed")], [], 0, 3) == (
+        assert await listed(again, "productOrder", [parse_condition("state", "completed")], [], 0, 3) == (
             [order(29), order(26), order(23)],
             10,
         )
-        assert listed(again, "productOrder", [], [], 0, 0) == ([], 30)
-        assert read(again, "productOrder", "o4") == order(4)
-        found = again.get("productOrder", "o4")
+        assert await listed(again, "productOrder", [], [], 0, 0) == ([], 30)
+        assert await read(again, "productOrder", "o4") == order(4)
+        found = await again.get("productOrder", "o4")
         assert found is not None
         assert json.loads(found.json()) == order(4)
-        again.delete("productOrder", "o29")
-        again.replace("productOrder", {**order(26), "state": "held"})
-        assert listed(again, "productOrder", [parse_condition("state", "completed")], [], 0, 1) == (
+        await again.delete("productOrder", "o29")
+        await again.replace("productOrder", {**order(26), "state": "held"})
+        assert await listed(again, "productOrder", [parse_condition("state", "completed")], [], 0, 1) == (
             [order(23)],
             8,
         )
@@ -358,14 +370,14 @@ def test_version_1_files_are_upgraded_with_their_counts(sqlite_dir: Path) -> Non
 @pytest.mark.parametrize(
     "value", [2**80, float("nan"), float("inf"), "\ud800", 2**64 - 1, -0.0, 1e300, True, [{"a": None}]]
 )
-def test_values_orjson_cannot_keep_read_back_exactly_from_both_stores(
+async def test_values_orjson_cannot_keep_read_back_exactly_from_both_stores(
     sqlite_store: SqliteStore, value: Any
 ) -> None:
     memory = MemoryStore()
     for store in (memory, sqlite_store):
-        store.add("productOrder", {"id": "v", "note": value})
+        await store.add("productOrder", {"id": "v", "note": value})
     expected = {"id": "v", "note": value}
     for store in (memory, sqlite_store):
-        fetched = read(store, "productOrder", "v")
+        fetched = await read(store, "productOrder", "v")
         assert repr(fetched) == repr(expected)  # repr: NaN == NaN is False, and -0.0 == 0.0 is True
         assert type(fetched["note"]) is type(expected["note"])  # type: ignore[index]
