@@ -1,0 +1,135 @@
+"""`python -m bench.ab --before REF`: the mock of another commit against this one, in interleaved rounds.
+
+A single throughput run swings by a third on a shared machine (the bare baseline alone: 14,500 and
+24,000 GET/s in two runs a minute apart), so "no regression beyond noise" needs the noise measured.
+Here the bare baseline, the mock of REF (exported with `git archive`, served by this venv) and this
+checkout's mock all run side by side on the server core; every round measures each case on all three,
+in a rotated order so drift hits each equally. The figures are each mock's ratio to the bare run of the
+same round: the median over the rounds, its range (the noise), and after/before per round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bench import loadgen, procs, servers, throughput
+from bench.cases import Case, Run, measure
+from bench.config import MODES
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def export(ref: str, into: Path) -> Path:
+    """The tree of `ref` as plain files (no worktree left behind)."""
+    archive = into / "before.tar"
+    subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "-o", str(archive), ref], check=True)
+    tree = into / "before"
+    with tarfile.open(archive) as tar:
+        tar.extractall(tree, filter="data")
+    return tree
+
+
+def mock_of(tree: Path, name: str, workdir: Path) -> procs.Server:
+    """The mock of `tree`, started as its CLI starts it, with this interpreter."""
+    command = ["env", f"PYTHONPATH={tree}", *procs.python_module("mock_server", *servers.LOOPBACK)]
+    return procs.Server(name, command, workdir / f"{name}.log")
+
+
+def _ratios(rounds: list[dict[str, float]], name: str) -> list[float]:
+    return [one[name] / one["bare"] for one in rounds if one.get("bare") and one.get(name)]
+
+
+def _spread(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"median": None, "min": None, "max": None}
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+    }
+
+
+def compare(run: Run, tree: Path, rounds: int) -> dict[str, Any]:
+    """Per case: each round's requests per second on bare, before and after, and the ratios."""
+    under_test = {
+        "bare": servers.bare(run.workdir),
+        "before": mock_of(tree, "before", run.workdir),
+        "after": servers.mock(run.workdir),
+    }
+    with ExitStack() as stack:
+        for server in under_test.values():
+            stack.callback(server.stop)
+        procs.start_all(list(under_test.values()))
+        mixes: dict[str, list[Case]] = {}
+        for name, server in under_test.items():
+            mix = throughput._mix(server, run.mode.preload)
+            if isinstance(mix, dict):
+                raise procs.BenchError(mix["error"])
+            mixes[name] = mix
+        names = list(under_test)
+        out: dict[str, Any] = {}
+        for position, case_name in enumerate(throughput.CASE_NAMES):
+            per_round: list[dict[str, float]] = []
+            for index in range(rounds):
+                order = names[index % 3 :] + names[: index % 3]
+                per_round.append(
+                    {name: measure(run, under_test[name], mixes[name][position]).rps for name in order}
+                )
+            before, after = _ratios(per_round, "before"), _ratios(per_round, "after")
+            out[case_name] = {
+                "rounds": per_round,
+                "before": _spread(before),
+                "after": _spread(after),
+                "afterOverBefore": _spread([a / b for a, b in zip(after, before, strict=True)]),
+            }
+    return out
+
+
+def table(ref: str, results: dict[str, Any]) -> list[str]:
+    def cell(spread: dict[str, float | None]) -> str:
+        if spread["median"] is None:
+            return "n/a"
+        return f"{spread['median']:.3f} ({spread['min']:.3f}-{spread['max']:.3f})"
+
+    lines = [f"ratio to bare, median (min-max) over the rounds; before = {ref}, after = this checkout"]
+    lines.append(f"{'case':<9} {'before':>22} {'after':>22} {'after/before':>22}")
+    for case_name, figures in results.items():
+        lines.append(
+            f"{case_name:<9} {cell(figures['before']):>22} {cell(figures['after']):>22} "
+            f"{cell(figures['afterOverBefore']):>22}"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ab", description=__doc__.splitlines()[0])
+    parser.add_argument("--before", required=True, help="git commit or branch whose mock is the baseline")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per case (default 5)")
+    parser.add_argument("--seconds", type=float, default=3.0, help="each measured run (default 3)")
+    parser.add_argument("--name", default="ab", help="results file bench/results/<name>.json")
+    args = parser.parse_args(argv)
+    mode = replace(MODES["quick"], seconds=args.seconds)
+    with tempfile.TemporaryDirectory(prefix="tmf622-ab-") as scratch:
+        workdir = Path(scratch)
+        run = Run(loadgen.available(), mode, workdir)
+        results = compare(run, export(args.before, workdir), args.rounds)
+    print("\n".join(table(args.before, results)))
+    RESULTS.mkdir(exist_ok=True)
+    document = {"format": "tmf622-bench-ab/1", "before": args.before, "rounds": args.rounds, "cases": results}
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
