@@ -6,6 +6,11 @@ PostgreSQL has committed, so it outlives the replica that answered (kill -9 of a
 nothing it acknowledged). The write's events go to `tmf622_outbox` in that same statement (while some
 subscription exists) with a NOTIFY: an acknowledged change always has its events, a failed one none.
 
+Concurrent GETs by id, and concurrent POSTs, share one statement (`store.batching`): the GETs of one
+turn of the event loop are one `id = ANY(...)` round trip, the POSTs one multi-row INSERT with all their
+events and one commit. Each caller still gets its own answer (a duplicate id fails only its request;
+a batch PostgreSQL refuses is written again row by row), and none before the commit holding it.
+
 Asynchronous: psycopg's `AsyncConnectionPool`, opened when the app starts (`lifetime`), its
 connections lent to requests by `postgres_lender` (cheaper than the pool's own check-out). A request
 waiting for its round trip, or for its commit's WAL flush, leaves the event loop to the others, so
@@ -28,7 +33,7 @@ counts only when the page does not tell the total. Other conditions (ranges, uni
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from types import TracebackType
@@ -52,6 +57,7 @@ from mock_server.store.base import (
     Stored,
     WriteConflict,
 )
+from mock_server.store.batching import Batcher
 from mock_server.store.indexes import keys_at
 from mock_server.store.postgres_lender import ConnectionLender
 from mock_server.store.postgres_schema import (
@@ -82,6 +88,13 @@ _UPDATE = (
 )
 _DELETE = "DELETE FROM tmf622_resource WHERE collection = %s AND id = %s RETURNING body"
 _BY_ID = "SELECT body, version FROM tmf622_resource WHERE collection = %s AND id = %s"
+_BY_IDS = (
+    "SELECT collection, id, body, version FROM tmf622_resource WHERE collection = ANY(%s) AND id = ANY(%s)"
+)
+#: Batches of GETs and of POSTs running at once (each holds one of the POOL_SIZE connections), and
+#: the most requests one batch carries.
+BATCHES_IN_FLIGHT = 1
+BATCH_SIZE = 64
 _EXISTS = "EXISTS (SELECT 1 FROM tmf622_resource WHERE collection = %s AND id = %s)"
 
 
@@ -111,6 +124,41 @@ def _event_params(events: Sequence[Event]) -> list[Any]:
     return [value for event in events for value in (event.type, list(event.field_path))]
 
 
+@functools.cache
+def _batch_insert(rows: int, events: int) -> str:
+    """Many POSTs in one statement: the rows that are new are written, with their events (as in
+    `_statement`). Answers the positions (`n`) of the rows written. Parameters: per row n, collection,
+    id, body, doc, keys; then per event the position of its row, type and field path."""
+    row = "(%s::int, %s::text, %s::text, %s::bytea, %s::jsonb, %s::bytea[])"
+    queued = ""
+    notified = ""
+    if events:
+        event = "(%s::int, %s::text, %s::text[], {})"
+        listed = ", ".join(event.format(n) for n in range(events))
+        queued = (
+            ", queued AS (INSERT INTO tmf622_outbox (event_type, resource, field_path)"  # noqa: S608
+            " SELECT e.event_type, w.body, e.field_path FROM written w"
+            " JOIN input i ON i.collection = w.collection AND i.id = w.id"
+            f" JOIN (VALUES {listed}) AS e (row_n, event_type, field_path, n) ON e.row_n = i.n"
+            " WHERE EXISTS (SELECT 1 FROM tmf622_subscription) ORDER BY e.n RETURNING 1)"
+        )
+        notified = ", (SELECT count(*) FROM (SELECT pg_notify('tmf622_outbox', '') FROM queued) AS woken)"
+    # Fixed fragments of this module only; every value is a bound parameter.
+    return (
+        f"WITH input (n, collection, id, body, doc, keys) AS (VALUES {', '.join([row] * rows)}),"  # noqa: S608
+        " written AS (INSERT INTO tmf622_resource (collection, id, body, doc, keys)"
+        " SELECT collection, id, body, doc, keys FROM input ORDER BY n"
+        " ON CONFLICT (collection, id) DO NOTHING RETURNING collection, id, body)"
+        f"{queued}"
+        " SELECT ARRAY(SELECT i.n FROM written w JOIN input i ON i.collection = w.collection AND i.id = w.id)"
+        f"{notified}"
+    )
+
+
+#: One POST waiting for its batch: (collection, id, row of `_row`, events).
+_NewRow = tuple[Collection, str, tuple[bytes, str | None, list[bytes]], Sequence[Event]]
+
+
 class PostgresStore:
     """Same behaviour as `MemoryStore` (the shared tests run on all three stores), kept in PostgreSQL."""
 
@@ -122,6 +170,12 @@ class PostgresStore:
         #: The connection of the `bulk()` transaction the current task (and only it) is in.
         self._bulk: ContextVar[Connection | None] = ContextVar(f"tmf622-bulk-{id(self)}", default=None)
         self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
+        self._reads: Batcher[tuple[Collection, str], Stored | None] = Batcher(
+            self._get_many, max_in_flight=BATCHES_IN_FLIGHT, max_batch=BATCH_SIZE
+        )
+        self._inserts: Batcher[_NewRow, None] = Batcher(
+            self._add_many, max_in_flight=BATCHES_IN_FLIGHT, max_batch=BATCH_SIZE
+        )
 
     async def open(self) -> None:
         """Connect and create the tables; ValueError naming the database if it is unusable."""
@@ -188,18 +242,66 @@ class PostgresStore:
         resource_id = resource["id"]
         if not _storable(resource_id):
             raise ValueError(f"{collection} id {resource_id!r} must be a UTF-8 string without NUL")
-        params = [collection, resource_id, *self._row(collection, resource), *_event_params(events)]
+        row = self._row(collection, resource)
+        if self._bulk.get() is None:  # concurrent POSTs share one statement and one commit
+            return await self._inserts((collection, resource_id, row, events))
+        await self._add_one((collection, resource_id, row, events))
+
+    async def _add_one(self, new: _NewRow) -> None:
+        collection, resource_id, row, events = new
+        params = [collection, resource_id, *row, *_event_params(events)]
         written, *_ = await self._one(_statement(_INSERT, len(events)), params)
         if written != 1:
             raise DuplicateIdError(f"{collection} {resource_id!r} already exists")
 
+    async def _add_many(self, batch: list[_NewRow]) -> list[BaseException | None]:
+        """One statement for the batch; an id met twice in it is a duplicate. A batch PostgreSQL refuses
+        for a reason other than the connection (one bad row) is written row by row instead, so that
+        row's request alone fails."""
+        first: dict[tuple[str, str], int] = {}
+        for n, (collection, resource_id, _, _) in enumerate(batch):
+            first.setdefault((collection, resource_id), n)
+        params: list[Any] = []
+        event_params: list[Any] = []
+        events = 0
+        for n, (collection, resource_id, row, row_events) in enumerate(batch):
+            params += [n, collection, resource_id, *row]
+            for event in row_events:
+                event_params += [n, event.type, list(event.field_path)]
+                events += 1
+        try:
+            written_at, *_ = await self._one(_batch_insert(len(batch), events), [*params, *event_params])
+        except psycopg.Error:
+            return [await _outcome(self._add_one(new)) for new in batch]
+        written = set(written_at)
+        return [
+            None
+            if n in written and first[(collection, resource_id)] == n
+            else DuplicateIdError(f"{collection} {resource_id!r} already exists")
+            for n, (collection, resource_id, _, _) in enumerate(batch)
+        ]
+
     async def get(self, collection: Collection, resource_id: str) -> Stored | None:
         if not _storable(resource_id):
             return None
+        if self._bulk.get() is None:  # concurrent GETs share one round trip
+            return await self._reads((collection, resource_id))
         async with self.connection() as conn:
             cursor = await conn.execute(_BY_ID, (collection, resource_id))
             row = await cursor.fetchone()
         return None if row is None else Stored(row[0], CODEC, row[1])
+
+    async def _get_many(self, batch: list[tuple[Collection, str]]) -> list[Stored | None]:
+        collections = sorted({collection for collection, _ in batch})
+        ids = list({resource_id for _, resource_id in batch})
+        async with self.connection() as conn:
+            cursor = await conn.execute(_BY_IDS, (collections, ids))
+            rows = await cursor.fetchall()
+        found = {
+            (collection, resource_id): Stored(body, CODEC, version)
+            for collection, resource_id, body, version in rows
+        }
+        return [found.get(key) for key in batch]
 
     async def replace(
         self,
@@ -323,6 +425,15 @@ def _paged(where: sql.Composed) -> sql.Composed:
         " ELSE (SELECT count(*) FROM tmf622_resource WHERE {where}) END"
         " FROM shown"
     ).format(where=where)
+
+
+async def _outcome(call: Awaitable[None]) -> BaseException | None:
+    """What `call` ended with: None, or the exception it raised (for `Batcher`)."""
+    try:
+        await call
+    except Exception as exc:
+        return exc
+    return None
 
 
 def _storable(text: Any) -> bool:

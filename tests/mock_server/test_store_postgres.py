@@ -160,3 +160,64 @@ async def test_no_connection_free_in_time_is_a_503_and_the_next_one_is_served(
     assert refused.value.status == 503
     assert "no connection free" in str(refused.value)
     assert await read(sqlite_store, "productOrder", "kept") == {"id": "kept"}  # given back, lent again
+
+
+def _batch_sizes(batcher: Any) -> list[int]:
+    """Spy on a store's batcher: the sizes of the batches it sends, in order."""
+    sizes: list[int] = []
+    run = batcher._run
+
+    async def counted(items: list[Any]) -> Any:
+        sizes.append(len(items))
+        return await run(items)
+
+    batcher._run = counted
+    return sizes
+
+
+async def test_concurrent_posts_share_a_statement_and_each_hears_its_own_outcome(
+    sqlite_store: PostgresStore,
+) -> None:
+    await sqlite_store.add("productOrder", {"id": "old"})
+    sizes = _batch_sizes(sqlite_store._inserts)
+    adds = [sqlite_store.add("productOrder", {"id": f"new-{n}", "n": n}) for n in range(20)]
+    adds += [
+        sqlite_store.add("productOrder", {"id": "old"}),
+        sqlite_store.add("productOrder", {"id": "new-3"}),
+    ]
+    outcomes = await asyncio.gather(*adds, return_exceptions=True)
+    assert outcomes[:20] == [None] * 20
+    assert [type(outcome).__name__ for outcome in outcomes[20:]] == ["DuplicateIdError", "DuplicateIdError"]
+    assert max(sizes) > 1
+    assert sum(sizes) == 22
+    assert await read(sqlite_store, "productOrder", "new-3") == {"id": "new-3", "n": 3}  # the first one won
+    assert await read(sqlite_store, "productOrder", "old") == {"id": "old"}
+
+
+async def test_a_batch_postgresql_refuses_is_written_row_by_row(
+    sqlite_store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres_module, "_batch_insert", lambda rows, events: "SELECT refused(")
+    await sqlite_store.add("productOrder", {"id": "taken"})
+    adds = [sqlite_store.add("productOrder", {"id": name}) for name in ("a", "taken", "b")]
+    outcomes = await asyncio.gather(*adds, return_exceptions=True)
+    assert outcomes[0] is None
+    assert outcomes[2] is None
+    assert type(outcomes[1]).__name__ == "DuplicateIdError"
+    assert [await read(sqlite_store, "productOrder", name) for name in ("a", "b")] == [
+        {"id": "a"},
+        {"id": "b"},
+    ]
+
+
+async def test_concurrent_gets_share_a_round_trip_and_each_gets_its_own_resource(
+    sqlite_store: PostgresStore,
+) -> None:
+    await sqlite_store.add("productOrder", {"id": "same", "kind": "order"})
+    await sqlite_store.add("cancelProductOrder", {"id": "same", "kind": "cancel"})
+    sizes = _batch_sizes(sqlite_store._reads)
+    wanted = [("productOrder", "same"), ("cancelProductOrder", "same"), ("productOrder", "none")] * 5
+    found = await asyncio.gather(*(read(sqlite_store, collection, key) for collection, key in wanted))
+    assert found == [{"id": "same", "kind": "order"}, {"id": "same", "kind": "cancel"}, None] * 5
+    assert max(sizes) > 1
+    assert sum(sizes) == 15
