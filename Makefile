@@ -43,3 +43,8 @@ clean:  ## Remove generated reports and caches (keeps .venv and node_modules).
 .PHONY: bench
 bench: bootstrap  ## Benchmark the mock against a bare aiohttp baseline (BENCH_ARGS=--quick for a short run).
 	bench/run.sh $(BENCH_ARGS)
+
+.PHONY: bench-ab
+bench-ab: bootstrap  ## This mock against the mock of BEFORE=<commit>, in interleaved rounds (medians and noise).
+	@test -n "$(BEFORE)" || { echo "make bench-ab: say which commit, e.g. make bench-ab BEFORE=998ba5b"; exit 2; }
+	BENCH_MODULE=bench.ab bench/run.sh --before $(BEFORE) $(BENCH_ARGS)

@@ -26,4 +26,5 @@ if ! command -v wrk >/dev/null; then
     command -v wrk >/dev/null || log "wrk unavailable: using the Python load generator (slower)"
 fi
 
-exec .venv/bin/python -m bench "$@"
+# BENCH_MODULE=bench.ab: this mock against another commit's (`make bench-ab BEFORE=<ref>`).
+exec .venv/bin/python -m "${BENCH_MODULE:-bench}" "$@"
