@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from ctk_suite import USER_AGENT
+from ctk_suite.core.version import USER_AGENT
 from ctk_suite.http.deadline import WatchedAdapter
 from ctk_suite.http.settings import HttpSettings
 

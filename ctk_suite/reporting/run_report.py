@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ctk_suite import __version__
 from ctk_suite.config.profile import Profile
 from ctk_suite.core.redaction import SecretRegistry
+from ctk_suite.core.version import __version__
 from ctk_suite.engine.baseline import Comparison
 from ctk_suite.engine.cleanup import CleanupReport
 from ctk_suite.engine.records import KitInfo, UnitResult
