@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 try:
-    from ctk_suite.plugin import (
+    from ctk_suite.plugin.hooks import (
         pytest_addoption,
         pytest_collect_file,
         pytest_collection_finish,
