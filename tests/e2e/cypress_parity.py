@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from ctk_suite.runner import CtkRun, RunSettings
-from ctk_suite.scenario import load_scenario
+from ctk_suite.kits.official.run import CtkRun, RunSettings
+from ctk_suite.kits.official.scenario import load_scenario
 from tmf622_scenarios import scenario_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +39,9 @@ It = tuple[str, str, str]
 def _load(name: str) -> ModuleType:
     """A server module of tests/ctk_suite (test folders are not packages: load it by path)."""
     if name not in sys.modules:
+        folder = str(REPO_ROOT / "tests" / "ctk_suite")
+        if folder not in sys.path:  # the servers import their neighbours (app_thread)
+            sys.path.append(folder)
         spec = importlib.util.spec_from_file_location(name, REPO_ROOT / f"tests/ctk_suite/{name}.py")
         assert spec is not None
         assert spec.loader is not None
