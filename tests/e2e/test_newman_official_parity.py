@@ -78,11 +78,14 @@ def _newman_reports(collection: Path, out: Path) -> dict[str, tuple[str, dict[st
     }
 
 
-def _ours(case: str) -> tuple[str, dict[str, Any]]:
-    """Case -> (the API root our CTK ran against, the `requests` of its summary.json)."""
+def _ours(case: str, variant: str = "testkit") -> tuple[str, dict[str, Any]]:
+    """Case -> (the API root our CTK ran against, the `requests` of its summary.json), with the options
+    the collection `variant` needs (the original collection quotes the orderDate filter value)."""
     scenario = load_scenario(scenario_path())
+    args = VARIANTS[variant].ctk_args
+    quote = args[args.index("--orderdate-quote") + 1] if "--orderdate-quote" in args else "none"
     with CASES[case]() as (root, _):
-        run = CtkRun(scenario, RunSettings(root, {}, timeout_s=10.0))
+        run = CtkRun(scenario, RunSettings(root, {}, orderdate_quote=quote, timeout_s=10.0))
         try:
             for spec in scenario.requests:
                 run.execute(spec)
@@ -92,22 +95,32 @@ def _ours(case: str) -> tuple[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def newman_reports(official_ctk_dir, ctk_unavailable, tmp_path_factory) -> dict[str, Any]:
+def all_reports(official_ctk_dir, ctk_unavailable, tmp_path_factory) -> dict[str, dict[str, Any]]:
+    """Collection variant -> case -> (API root, Newman's report)."""
     newman_binary(ctk_unavailable)  # installed by scripts/bootstrap.sh, with the library the batch uses
-    collection = official_ctk_dir / VARIANTS["testkit"].collection
-    if not collection.is_file():
-        ctk_unavailable(f"{collection} is missing")
-    return _newman_reports(collection, tmp_path_factory.mktemp("newman"))
+    reports = {}
+    for variant, spec in VARIANTS.items():
+        collection = official_ctk_dir / spec.collection
+        if not collection.is_file():
+            ctk_unavailable(f"{collection} is missing")
+        reports[variant] = _newman_reports(collection, tmp_path_factory.mktemp(f"newman-{variant}"))
+    return reports
 
 
+@pytest.fixture(scope="module")
+def newman_reports(all_reports) -> dict[str, Any]:
+    return all_reports["testkit"]
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_official_verdicts_equal_newmans(newman_reports, case: str) -> None:
-    newman_root, report = newman_reports[case]
+def test_official_verdicts_equal_newmans(all_reports, variant: str, case: str) -> None:
+    newman_root, report = all_reports[variant][case]
     assert report["run"]["stats"]["assertions"]["total"] > 0
-    root, summary = _ours(case)
+    root, summary = _ours(case, variant)
     diff = official_parity_diff(newman_official(report, newman_root), ours_official(summary, root))
-    assert not diff, f"{case}: official verdicts differ from Newman's:\n" + "\n".join(diff)
-    assert official_totals(summary["requests"]) == newman_totals(report), case
+    assert not diff, f"{variant} {case}: official verdicts differ from Newman's:\n" + "\n".join(diff)
+    assert official_totals(summary["requests"]) == newman_totals(report), (variant, case)
 
 
 def test_the_comparison_catches_a_changed_official_verdict(newman_reports) -> None:
