@@ -196,6 +196,26 @@ def test_the_cli_runs_the_v5_kit_and_reports_its_name_and_version(tmp_path: Path
     assert "CTK 5.0.0" in (tmp_path / "junit.xml").read_text(encoding="utf-8")
 
 
+def test_a_failing_before_hook_fails_tests_status_and_skips_the_rest_officially(tmp_path: Path) -> None:
+    """A POST answered 201 `null`: Object.keys(null) throws in the kit's `before` hook (issue 21)."""
+    with serving_v5("create_null") as (url, _):
+        code = main(
+            ["--api-version", "5.0.0", "--base-url", url, "--reports-dir", str(tmp_path), "--no-allure-html"]
+        )
+    assert code == 1
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    post = summary["requests"][0]["assertions"]
+    assert [(a["name"], a["verdict"], a["officialVerdict"]) for a in post] == [
+        ("Tests status", "failed", "failed"),
+        ("Test schema", "failed", "skipped"),
+    ]
+    assert "Because this error occurred during a `before all` hook" in post[0]["reason"]
+    assert summary["officialTotals"]["skippedAssertions"] == 1
+    kit = summary["kits"][0]
+    assert kit["officialPassed"] == kit["officialTotal"] - summary["officialTotals"]["failedAssertions"] - 1
+    assert "(the official kit would report: skipped)" in (tmp_path / "junit.xml").read_text(encoding="utf-8")
+
+
 def test_the_cli_fails_a_broken_v5_server(tmp_path: Path) -> None:
     with serving_v5("related_party_role_changes") as (url, _):
         strict = main(
