@@ -258,3 +258,19 @@ def test_the_exit_code_follows_strict_verdicts_unless_official_ones_are_asked_fo
     allure = [json.loads(p.read_text("utf-8")) for p in reports.glob("allure-results/*-result.json")]
     shown = {p["value"] for r in allure for p in r.get("parameters", []) if p["name"] == "verdicts"}
     assert shown == {"'official 13/13, strict 12/13'"}  # Allure keeps parameter values as repr()
+
+
+def test_allure_shows_the_script_error_and_counts_only_what_newman_emits(
+    pytester: pytest.Pytester, ctk_file: Path
+) -> None:
+    """html_200: Newman emits "Status code is 200", then a JSONError, on each GET that parses (issue 21)."""
+    with serving("html_200") as (url, _):
+        pytester.runpytest(ctk_file.name, "--ctk-profile", str(write_profile(pytester.path, url, None)))
+    allure = [
+        json.loads(p.read_text("utf-8"))
+        for p in (pytester.path / "reports").glob("allure-results/*-result.json")
+    ]
+    listed = next(r for r in allure if r["name"].startswith("N1 /ProductOrder [GET]"))
+    shown = {p["value"] for p in listed.get("parameters", []) if p["name"] == "verdicts"}
+    assert shown == {"'official 1/1, strict 1/10'"}
+    assert "official script error" in {a["name"] for a in listed.get("attachments", [])}
