@@ -4,21 +4,21 @@
 // argv: the kit's DO_NOT_CHANGE folder, then a JSON list of jobs {"config": {url, headers, payloads} in place
 // of cypress/fixtures/config.json, "export": path of the JSON report to write}.
 //
-// What is reproduced, each from Cypress 12's own code (the rules the port models, docs/verdicts-and-credentials.md):
+// What is reproduced, each from Cypress 12's own code (the rules C1-C9 of docs/verdicts-and-credentials.md):
 // - cy.request (packages/driver/src/cy/commands/request.ts): `json: true` only for an object body
 //   (isValidJsonObj), the URL joined to baseUrl ($Location.qualifyWithBaseUrl / join), failOnStatusCode,
 //   retries on network errors (retryIntervals [0, 100, 200, 200]), redirects followed for every method
 //   (packages/server/lib/request.js sendPromise: followAllRedirects = followRedirect).
 // - The body (packages/server/lib/request.js normalizeResponse / contentTypeIsJson): with `json: true`
-//   @cypress/request 2.88.12 parses it (JSON.parse, left as is when that throws, undefined when empty); else a
-//   string body is parsed only when the content type (before `;`) ends in `json`.
+//   @cypress/request 2.88.12 parses it (JSON.parse, left as is when that throws, undefined when empty);
+//   else a string body is parsed only when the content type (before `;`) ends in `json`.
 // - The command queue (packages/driver/src/cypress/cy.ts enqueue with nestedIndex): commands run after the
 //   runnable's function returns, nested ones right after the command that enqueued them, a failure fails the
 //   runnable; a runnable returning a promise (the kit's async `before`) is awaited beside its queue.
 // - A failing `before all` hook (packages/driver/src/cypress/runner.ts `_runner.on('fail')`, error_messages
-//   `uncaught.error_in_hook`; packages/server/lib/reporter.js mergeErr): the first test of the suite is failed
-//   with the hook's error plus "Because this error occurred during a `before all` hook ..."; the tests never
-//   run are `skipped` (reporter.js createRunnable: "skipped by default").
+//   `uncaught.error_in_hook`; packages/server/lib/reporter.js mergeErr): the first test of the suite is
+//   failed with the hook's error plus "Because this error occurred during a `before all` hook ...";
+//   the tests never run are `skipped` (reporter.js createRunnable: "skipped by default").
 // The kit's files are loaded unchanged; only their ES `import`/`export` lines are turned into CommonJS, as
 // Cypress's preprocessor does, and its fixture config.json is replaced by the job's configuration.
 "use strict";
@@ -150,7 +150,7 @@ class Queue {
       } else if (value !== undefined) {
         command.subject = value;
       } else if (last) {
-        // returning nothing after enqueuing commands yields the last one's subject (cy.ts, Cypress docs of .then)
+        // returning nothing after enqueuing commands yields the last one's subject (cy.ts; docs of .then)
         command.from = last;
       } else if (command.parent) {
         command.subject = subjectOf(command.parent);
@@ -245,7 +245,8 @@ async function request(userOptions) {
   } catch (error) {
     throw new Error(
       `cy.request() failed trying to load:\n\n${url}\n\nWe attempted to make an http request to this URL ` +
-        `but the request failed without a response.\n\nWe received this error at the network level:\n\n  > ${error}`,
+        "but the request failed without a response.\n\nWe received this error at the network level:" +
+        `\n\n  > ${error}`,
     );
   }
   let body = response.body;
@@ -300,7 +301,8 @@ function runOne() {
   mocha.suite.on("pre-require", (context) => {
     for (const name of ["before", "beforeEach", "after", "afterEach"]) {
       const hook = context[name];
-      context[name] = (title, fn) => (typeof title === "function" ? hook(cypressRunnable(title)) : hook(title, cypressRunnable(fn)));
+      context[name] = (title, fn) =>
+        typeof title === "function" ? hook(cypressRunnable(title)) : hook(title, cypressRunnable(fn));
     }
     const it = context.it;
     context.it = (title, fn) => it(title, cypressRunnable(fn));
@@ -319,10 +321,13 @@ function runOne() {
         const test = runnable.ctx.currentTest;
         const hookName = runnable.title.includes("before all") ? "before all" : runnable.title;
         const title = runnable.parent.title;
+        const shown = title.length > 30 ? `${title.slice(0, 27)}...` : title; // lodash _.truncate, length 30
         const where = title
-          ? `the remaining tests in the current suite: \`${title.length > 30 ? `${title.slice(0, 27)}...` : title}\``
+          ? `the remaining tests in the current suite: \`${shown}\``
           : "all of the remaining tests.";
-        const message = `${error.message}\n\nBecause this error occurred during a \`${hookName}\` hook we are skipping ${where}`;
+        const message =
+          `${error.message}\n\nBecause this error occurred during a \`${hookName}\` hook ` +
+          `we are skipping ${where}`;
         states.set(test, { state: "failed", error: message });
       } else {
         states.set(runnable, { state: "failed", error: error.message });
