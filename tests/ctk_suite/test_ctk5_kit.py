@@ -176,6 +176,16 @@ def test_a_create_without_id_sends_undefined_and_fails_strictly(kit: Scenario) -
     assert "the official kit sends 'undefined' in its place" in (by_id.reason or "")
 
 
+def test_a_list_answered_as_one_object_fails_strictly_and_passes_officially(kit: Scenario) -> None:
+    """The kit checks a non-array body as the element itself (`ctk.cy.js` 106-109); a TMF630 list is an
+    array: ours fails "Each attribute Test" on every list request the server answered with an object."""
+    run, _ = run_kit(kit, "list_as_object")
+    listed = run.results[1]  # GET /productOrder/: the newest order, as an object
+    attributes = next(a for a in listed.assertions if a.name == "Each attribute Test")
+    assert (attributes.verdict.value, attributes.official_verdict.value) == ("failed", "passed")
+    assert "a list of orders (a JSON array)" in (attributes.reason or "")
+
+
 def test_the_cli_runs_the_v5_kit_and_reports_its_name_and_version(tmp_path: Path) -> None:
     with serving_v5() as (url, _):
         code = main(

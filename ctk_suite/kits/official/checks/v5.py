@@ -19,6 +19,8 @@ from ctk_suite.kits.official.scenario import AssertionSpec
 
 #: `createdOrder` values: the created order must be in the response, or is compared only when listed.
 REQUIRED, IF_LISTED = "required", "ifListed"
+#: `answers: array`: the request lists orders (TMF630), so its answer must be an array.
+ARRAY = "array"
 
 
 def _statuses(spec: AssertionSpec) -> list[int]:
@@ -62,6 +64,9 @@ def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Verdict | NotRun:
     created_id = ctx.variables.get(variable)
     if created_id is None:
         return (ctx.note(ctx.variables.reason(variable), Kind.PRECONDITION),)
+    if spec.params.get("answers") == ARRAY and not isinstance(ctx.body, list):
+        # The kit checks a single object as if it were the element (`ctk.cy.js` 90, 106-109).
+        return (ctx.fail("$", "a list of orders (a JSON array)", describe(ctx.body)),)
     if not_orders := _not_orders(ctx):
         return not_orders
     kept = ctx.variables.kept(variable)
