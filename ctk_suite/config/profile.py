@@ -154,8 +154,13 @@ class Profile:
 def load_profile(path: str | Path, env: Mapping[str, str] = os.environ) -> Profile:
     """Read, check and resolve the profile file `path`; raise `ProfileError` with a one-line reason."""
     source = Path(path).absolute()
-    label = str(path)
-    document = read_yaml(source, label)
+    return profile_from_document(read_yaml(source, str(path)), source, env, str(path))
+
+
+def profile_from_document(
+    document: dict[str, Any], source: Path, env: Mapping[str, str], label: str
+) -> Profile:
+    """A profile document read elsewhere (`--from-official`), checked and resolved as a file's would be."""
     _check(document, label)
     auth = _auth(document.get("auth", {"type": "none"}), env, label)
     return _build(document, source, auth, label)

@@ -66,7 +66,8 @@ PROFILE_KEYED = [option for option in OPTIONS if option.profile_key is not None]
 
 def test_every_option_has_a_case_and_every_layer_spelling() -> None:
     assert {o.name for o in PROFILE_KEYED} == set(cases(Path("/tmp")))
-    assert [o.name for o in OPTIONS if o.profile_key is None] == ["profile"]  # names the file itself
+    # They name the file the profile comes from.
+    assert [o.name for o in OPTIONS if o.profile_key is None] == ["profile", "from_official"]
     for spelled in (lambda o: o.flag, lambda o: o.pytest_flag, lambda o: o.env, lambda o: o.dest):
         names = [spelled(o) for o in OPTIONS]
         assert len(names) == len(set(names))
