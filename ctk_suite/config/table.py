@@ -142,6 +142,10 @@ OPTIONS: tuple[Option, ...] = (
         default=DEFAULT_REPORTS_DIR, metavar="DIR",
     ),
     Option(
+        "har", ValueType.PATH, "also write every exchange of the run, masked, as an HAR 1.2 file", "har",
+        metavar=_FILE,
+    ),
+    Option(
         "no_allure_html", ValueType.FLAG, "keep the Allure results, skip the HTML report (tmf622-ctk)",
         "allure_html", inverts_profile=True,
     ),

@@ -12,6 +12,7 @@ from typing import Any
 
 from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url
 from ctk_suite.engine.records import UnitResult
+from ctk_suite.reporting.replay import reproduce
 from ctk_suite.reporting.run_report import RunReport
 
 SUMMARY_FORMAT = "tmf622-ctk-summary/1"
@@ -94,6 +95,7 @@ def request_json(result: UnitResult, registry: SecretRegistry | None = None) -> 
         "truncated": exchange.truncated if exchange else False,
         "kit": result.kit.id,
         "setup": result.setup,
+        "reproduce": reproduce(result, registry),  # a failed request as a masked curl line
     }
 
 

@@ -87,6 +87,7 @@ def test_summary_json_format(failing_run: RunReport, tmp_path: Path) -> None:
         "truncated",
         "kit",
         "setup",
+        "reproduce",
     ]
     assert (post["level"], post["attempts"], post["truncated"]) == ("ctk", 1, False)
     assert (post["scenario"], post["name"], post["method"], post["status"], post["error"]) == (
