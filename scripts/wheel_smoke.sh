@@ -27,6 +27,9 @@ for kind in wheel sdist; do
     "$venv/bin/tmf622-ctk" --version
     "$venv/bin/tmf622-mock" --version
     "$venv/bin/python" -m ctk_suite --version
+    # The README's example files ship in the package, and the licence with the metadata.
+    "$venv/bin/tmf622-ctk" example faults | cmp - scenarios/mock/faults.example.yaml
+    "$venv/bin/python" -c "import importlib.metadata as m; assert {'LICENSE', 'NOTICE'} <= {f.name for f in m.files('tmf622-toolkit')}"
     # An unrelated pytest run in the same venv: the pytest11 entry point must stay out of its way.
     mkdir -p "$WORK/other-$kind" && printf 'def test_other():\n    assert 1 + 1 == 2\n' > "$WORK/other-$kind/test_other.py"
     (cd "$WORK/other-$kind" && "$venv/bin/python" -m pytest -q -p no:cacheprovider test_other.py)
