@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import pytest
 import yaml
 
+from ctk_suite import cli
 from ctk_suite.config.commands import run_command
 from ctk_suite.config.layers import layered
 from ctk_suite.config.official_import import read_official, target_section
@@ -160,6 +161,18 @@ def test_from_official_and_profile_together_are_refused(tmp_path: Path) -> None:
     given = layered({"from_official": str(change_me(tmp_path)), "profile": "p.yaml"}, {})
     with pytest.raises(ProfileError, match=r"--from-official .*--profile .*not both"):
         resolve_profile(given)
+
+
+def test_a_bad_file_given_to_a_run_is_exit_2_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = change_me(tmp_path, headers={"Accept": 1})
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--from-official", str(path)])
+    assert stopped.value.code == 2
+    told = capsys.readouterr().err
+    assert told.startswith(f"tmf622-ctk: {path}: headers: must map header names to text values")
+    assert told.count("\n") == 1
 
 
 def test_the_command_line_still_overrides_the_official_file(tmp_path: Path) -> None:

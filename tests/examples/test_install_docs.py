@@ -53,6 +53,7 @@ def test_the_ci_examples_install_from_the_repository_and_the_pinned_allure(name:
 def test_the_allure_hint_names_the_pinned_version() -> None:
     assert ALLURE_VERSION == PINNED_ALLURE
     assert f"npm install -g allure@{PINNED_ALLURE}" == INSTALL_HINT
+    assert INSTALL_HINT in (ROOT / "Containerfile").read_text(encoding="utf-8")
 
 
 def test_the_licence_is_the_apache_2_text_the_metadata_names() -> None:
