@@ -15,6 +15,7 @@ from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers
 from ctk_suite.engine.records import UnitResult, Verdict, failure_kind
 from ctk_suite.engine.results import UNCOUNTED
 from ctk_suite.http.client import Exchange
+from ctk_suite.reporting.replay import reproduce
 
 #: An attachment shows at most this much of a body (the exchange itself may hold up to 5 MiB).
 MAX_ATTACHED_CHARS = 64 * 1024
@@ -85,6 +86,8 @@ def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
         _attach(redact_text(result.error, registry), "error")
     if result.official_error is not None:
         _attach(redact_text(result.official_error, registry), "official script error")
+    if (line := reproduce(result, registry)) is not None:
+        _attach(line, "reproduce (curl)")  # the line summary.json's `reproduce` holds
     for assertion in result.assertions:
         reason = None if assertion.reason is None else redact_text(assertion.reason, registry)
         official = "" if assertion.official is None else f" [official: {assertion.official.value}]"

@@ -12,6 +12,7 @@ from typing import Any
 
 from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url
 from ctk_suite.engine.records import UnitResult, Verdict
+from ctk_suite.reporting.replay import reproduce
 from ctk_suite.reporting.run_report import RunReport
 
 SUMMARY_FORMAT = "tmf622-ctk-summary/1"
@@ -112,6 +113,7 @@ def request_json(result: UnitResult, registry: SecretRegistry | None = None) -> 
         "kit": result.kit.id,
         "setup": result.setup,
         "officialScriptError": _masked(result.official_error, registry),
+        "reproduce": reproduce(result, registry),  # a failed request as a masked curl line
     }
 
 

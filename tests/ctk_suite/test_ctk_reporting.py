@@ -89,6 +89,7 @@ def test_summary_json_format(failing_run: RunReport, tmp_path: Path) -> None:
         "kit",
         "setup",
         "officialScriptError",
+        "reproduce",
     ]
     assert summary["officialTotals"] == {
         "assertions": 63,
