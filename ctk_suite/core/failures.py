@@ -58,6 +58,10 @@ class Failure:
     kind: Kind = Kind.ASSERTION
 
 
+#: What a check found: its failures, none when it holds.
+Failures = tuple[Failure, ...]
+
+
 def render(failure: Failure) -> str:
     """One printable line: `$.href: expected a string, seen null`, or the note."""
     if failure.note is not None:

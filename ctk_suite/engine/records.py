@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ctk_suite.core.failures import Failure, Kind, render_all
-from ctk_suite.http.client import Exchange
+from ctk_suite.core.levels import Level
+from ctk_suite.http.exchange import Exchange
 
 
 class Verdict(StrEnum):
@@ -96,7 +97,7 @@ class UnitResult:
     """What one item ran: a request of a kit or an extended check, with its assertions in order."""
 
     kit: KitInfo
-    level: str  # "ctk", "extended-mandatory", "extended-optional"
+    level: Level
     group: str  # the official scenario (N1, N2, E1) or the extended rule id
     name: str  # the request's name as the report shows it (`/ProductOrder/{{IDPO01}}`) or the rule title
     method: str  # the HTTP method of its (first) request, "" when it sent none

@@ -13,7 +13,7 @@ import allure
 from ctk_suite.core.failures import Kind
 from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
 from ctk_suite.engine.records import UnitResult, failure_kind
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 
 #: An attachment shows at most this much of a body (the exchange itself may hold up to 5 MiB).
 MAX_ATTACHED_CHARS = 64 * 1024

@@ -10,8 +10,8 @@ import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version'
 from ctk_suite.config.profile import kit_payload
 from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.extended.catalogue import Catalogue, load_catalogue
+from ctk_suite.kits.extended.evidence import CheckResult
 from ctk_suite.kits.extended.listener import ListenerSettings
-from ctk_suite.kits.extended.records import CheckResult
 from ctk_suite.kits.extended.run import ExtendedRun, Target
 from tmf622_scenarios import scenario_path
 

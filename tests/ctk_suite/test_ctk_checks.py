@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ctk_suite.core.failures import render_all
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks.catalogue import check_kinds, get_check, validate_assertion
 from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit

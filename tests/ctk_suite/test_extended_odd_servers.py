@@ -14,12 +14,13 @@ from extended_helpers import run_extended
 
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
 from ctk_suite.core.failures import Kind
+from ctk_suite.core.levels import Level
 from ctk_suite.engine.records import KitInfo, Verdict
 from ctk_suite.engine.results import tally
-from ctk_suite.http.client import Exchange
-from ctk_suite.kits.extended.catalogue import RuleLevel, load_catalogue
+from ctk_suite.http.exchange import Exchange
+from ctk_suite.kits.extended.catalogue import load_catalogue
+from ctk_suite.kits.extended.evidence import CheckResult, Sent
 from ctk_suite.kits.extended.paging import links, partial_agrees
-from ctk_suite.kits.extended.records import CheckResult, Sent
 from ctk_suite.kits.extended.results import unit_result
 from ctk_suite.kits.extended.run import PROBES
 
@@ -56,7 +57,7 @@ def test_a_not_run_check_is_reported_and_counted_apart() -> None:
     results = run_with("no_state")
     units = [
         unit_result(results[rule.id], "http://h/", KIT)
-        for rule in load_catalogue().at_level(RuleLevel.MANDATORY)
+        for rule in load_catalogue().at_level(Level.EXTENDED_MANDATORY)
     ]
     [assertion] = next(u for u in units if u.group == "TMF622B-M-FILTER-AND").assertions
     assert (assertion.verdict, assertion.kind, assertion.reason) == (

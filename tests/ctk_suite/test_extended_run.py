@@ -11,7 +11,7 @@ from extended_helpers import failing, run_extended
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
 from ctk_suite.kits.extended import run as registry
 from ctk_suite.kits.extended.catalogue import load_catalogue
-from ctk_suite.kits.extended.records import BodySchema
+from ctk_suite.kits.extended.evidence import BodySchema
 from ctk_suite.kits.extended.schemas import violations
 
 

@@ -17,7 +17,7 @@ from fake_tmf622 import serving as serving_fault
 from official_fake import BASE_PATH, serving
 
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext
 from ctk_suite.kits.official.run import CtkRun, RunSettings

@@ -66,7 +66,8 @@ from ctk_suite.core.redaction import SecretRegistry
 from ctk_suite.engine.cleanup import CleanupReport, CreatedOrders, clean_up
 from ctk_suite.engine.records import UnitResult
 from ctk_suite.http.auth import OAuth2ClientCredentials
-from ctk_suite.http.client import Exchange, HttpClient, Limits
+from ctk_suite.http.client import HttpClient, Limits
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.http.settings import OAuth2Config, Secret
 from ctk_suite.kits.extended.catalogue import load_catalogue
 from ctk_suite.kits.extended.kit import ExtendedKit

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from ctk_suite.core.failures import clip
-from ctk_suite.kits.extended.records import Sent
-from ctk_suite.kits.extended.verdicts import Failures, json_array, responded
+from ctk_suite.kits.extended.evidence import Sent
+from ctk_suite.kits.extended.expect import Failures, json_array, responded
 
 #: TMF630 (paging): a partial answer is 206 Partial Content, the whole collection 200 OK.
 PAGE_STATUSES = (200, 206)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ctk_suite.core.failures import Failure
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
-from ctk_suite.kits.extended.records import CheckResult, describe_failure
+from ctk_suite.kits.extended.evidence import CheckResult, describe_failure
 
 
 def unit_result(result: CheckResult, api_url: str, kit: KitInfo) -> UnitResult:
@@ -23,7 +23,7 @@ def unit_result(result: CheckResult, api_url: str, kit: KitInfo) -> UnitResult:
     )
     return UnitResult(
         kit=kit,
-        level=rule.level.label,
+        level=rule.level,
         group=rule.id,
         name=rule.title,
         method=main.exchange.method if main else "",

@@ -11,10 +11,9 @@ from typing import Any
 
 from ctk_suite.core.failures import Failure, Kind
 from ctk_suite.core.registry import Registry
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
-from ctk_suite.kits.extended.listener import EventListener, ListenerError, ListenerSettings
-from ctk_suite.kits.extended.records import (
+from ctk_suite.kits.extended.evidence import (
     Blocked,
     BodySchema,
     CheckResult,
@@ -24,6 +23,7 @@ from ctk_suite.kits.extended.records import (
     Sent,
     Unmet,
 )
+from ctk_suite.kits.extended.listener import EventListener, ListenerError, ListenerSettings
 from ctk_suite.kits.official.variables import url_encode
 
 ProbeFn = Callable[["ExtendedRun"], Evidence]

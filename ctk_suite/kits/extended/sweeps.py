@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ctk_suite.kits.extended.records import Blocked, Sent
-from ctk_suite.kits.extended.verdicts import (
+from ctk_suite.kits.extended.evidence import Blocked, Sent
+from ctk_suite.kits.extended.expect import (
     Failures,
     error_response,
     matches_schema,

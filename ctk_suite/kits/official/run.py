@@ -12,8 +12,9 @@ from typing import Any
 from ctk_suite.core.failures import Failure, Kind, clip
 from ctk_suite.core.redaction import redact_url
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
-from ctk_suite.http.client import Exchange, HttpClient
+from ctk_suite.http.client import HttpClient
 from ctk_suite.http.errors import AUTH
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.assertions import Unjudged, blanket, evaluate, rendered_name
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext

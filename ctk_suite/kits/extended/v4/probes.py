@@ -11,7 +11,7 @@ import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.kits.extended.records import Blocked, BodySchema, Evidence, Sent, Unmet
+from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, Sent, Unmet
 from ctk_suite.kits.extended.run import probe
 from ctk_suite.kits.official.variables import url_encode
 

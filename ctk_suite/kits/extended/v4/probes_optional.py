@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ctk_suite.kits.extended.evidence import Blocked, Evidence, Sent, Unmet
 from ctk_suite.kits.extended.listener import ReceivedEvent
-from ctk_suite.kits.extended.records import Blocked, Evidence, Sent, Unmet
 from ctk_suite.kits.extended.run import probe
 from ctk_suite.kits.extended.v4.probes import (
     CANCEL,

@@ -7,10 +7,10 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import describe
-from ctk_suite.kits.extended.records import Blocked, Evidence, Sent, Unmet
+from ctk_suite.kits.extended.evidence import Blocked, Evidence, Sent, Unmet
+from ctk_suite.kits.extended.expect import Failures, error_response, json_array, refused, responded, status
 from ctk_suite.kits.extended.run import check, probe
 from ctk_suite.kits.extended.v4.probes import CANCEL, ORDER, ORDERS, order_path, unknown_id
-from ctk_suite.kits.extended.verdicts import Failures, error_response, json_array, refused, responded, status
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import describe
-from ctk_suite.kits.extended.records import Blocked, Sent
-from ctk_suite.kits.extended.run import check
-from ctk_suite.kits.extended.sweeps import json_sweep, schema_sweep
-from ctk_suite.kits.extended.v4.probes import ALWAYS_RETURNED, created
-from ctk_suite.kits.extended.verdicts import (
+from ctk_suite.kits.extended.evidence import Blocked, Sent
+from ctk_suite.kits.extended.expect import (
     Failures,
     attribute,
     equal,
@@ -22,6 +19,9 @@ from ctk_suite.kits.extended.verdicts import (
     refused,
     status,
 )
+from ctk_suite.kits.extended.run import check
+from ctk_suite.kits.extended.sweeps import json_sweep, schema_sweep
+from ctk_suite.kits.extended.v4.probes import ALWAYS_RETURNED, created
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun

@@ -5,15 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import Failure, clip, describe
-from ctk_suite.kits.extended.listener import ReceivedEvent
-from ctk_suite.kits.extended.paging import links, page_answer, partial_agrees
-from ctk_suite.kits.extended.records import BodySchema, Sent
-from ctk_suite.kits.extended.run import check
-from ctk_suite.kits.extended.schemas import violations
-from ctk_suite.kits.extended.sweeps import json_sweep, schema_sweep
-from ctk_suite.kits.extended.v4.probes import CHANGE_EVENT, CREATE_EVENT
-from ctk_suite.kits.extended.v4.rules_mandatory import every, list_answer, none_listed
-from ctk_suite.kits.extended.verdicts import (
+from ctk_suite.kits.extended.evidence import BodySchema, Sent
+from ctk_suite.kits.extended.expect import (
     Failures,
     attribute,
     equal,
@@ -22,6 +15,13 @@ from ctk_suite.kits.extended.verdicts import (
     not_found,
     status,
 )
+from ctk_suite.kits.extended.listener import ReceivedEvent
+from ctk_suite.kits.extended.paging import links, page_answer, partial_agrees
+from ctk_suite.kits.extended.run import check
+from ctk_suite.kits.extended.schemas import violations
+from ctk_suite.kits.extended.sweeps import json_sweep, schema_sweep
+from ctk_suite.kits.extended.v4.probes import CHANGE_EVENT, CREATE_EVENT
+from ctk_suite.kits.extended.v4.rules_mandatory import every, list_answer, none_listed
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun

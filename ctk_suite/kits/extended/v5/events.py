@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 
 from ctk_suite.core.failures import Failure, describe
+from ctk_suite.kits.extended.evidence import BodySchema, NotApplicable
+from ctk_suite.kits.extended.expect import Failures, attribute
 from ctk_suite.kits.extended.listener import ReceivedEvent
-from ctk_suite.kits.extended.records import BodySchema, NotApplicable
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.schemas import violations
 from ctk_suite.kits.extended.v4.rules_optional import summary
+from ctk_suite.kits.extended.v5.conformance import hub_supported
 from ctk_suite.kits.extended.v5.probes_optional import ACKNOWLEDGED, CHANGE_EVENT, CREATE_EVENT, STATE_EVENT
-from ctk_suite.kits.extended.v5.profile import hub_supported
-from ctk_suite.kits.extended.verdicts import Failures, attribute
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun

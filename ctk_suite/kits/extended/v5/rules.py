@@ -7,14 +7,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import describe
-from ctk_suite.kits.extended.records import Blocked, NotApplicable, Sent
-from ctk_suite.kits.extended.run import check
-from ctk_suite.kits.extended.sweeps import judged
-from ctk_suite.kits.extended.v5.follow import location_path, outcome
-from ctk_suite.kits.extended.v5.probes import ERROR
-from ctk_suite.kits.extended.v5.probes_optional import ACKNOWLEDGED, DRAFT
-from ctk_suite.kits.extended.v5.profile import UNSUPPORTED
-from ctk_suite.kits.extended.verdicts import (
+from ctk_suite.kits.extended.evidence import Blocked, NotApplicable, Sent
+from ctk_suite.kits.extended.expect import (
     Failures,
     attribute,
     equal,
@@ -23,6 +17,12 @@ from ctk_suite.kits.extended.verdicts import (
     responded,
     status,
 )
+from ctk_suite.kits.extended.run import check
+from ctk_suite.kits.extended.sweeps import judged
+from ctk_suite.kits.extended.v5.conformance import UNSUPPORTED
+from ctk_suite.kits.extended.v5.follow import location_path, outcome
+from ctk_suite.kits.extended.v5.probes import ERROR
+from ctk_suite.kits.extended.v5.probes_optional import ACKNOWLEDGED, DRAFT
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun

@@ -12,13 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ctk_suite.core.failures import ABSENT, Failure, Kind, clip, describe
+from ctk_suite.core.failures import ABSENT, Failure, Failures, Kind, clip, describe
 from ctk_suite.core.registry import Registry
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit
 from ctk_suite.kits.official.variables import Variables
-
-Verdict = tuple[Failure, ...]
 
 
 @dataclass(frozen=True)
@@ -28,7 +26,7 @@ class NotRun:
     reason: str
 
 
-CheckFn = Callable[["CheckContext", AssertionSpec], Verdict | NotRun | None]
+CheckFn = Callable[["CheckContext", AssertionSpec], Failures | NotRun | None]
 
 #: JSON types an `attribute_type` assertion may ask for, as chai's `to.be.a(...)` names them.
 _JSON_TYPES: dict[str, Callable[[Any], bool]] = {
@@ -139,7 +137,7 @@ def child_path(where: str, name: str) -> str:
 
 
 @register("status_code", params=("status",), needs_json=False, failure_kind=Kind.STATUS)
-def status_code(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def status_code(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`pm.response.to.have.status(N)`."""
     expected = int(spec.params["status"])
     if ctx.exchange.status == expected:
@@ -148,7 +146,7 @@ def status_code(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("not_array")
-def not_array(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+def not_array(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     """A create returns one resource: an array body is reported (and only then, as the official kit)."""
     if not isinstance(ctx.body, list):
         return None
@@ -156,7 +154,7 @@ def not_array(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
 
 
 @register("mandatory_attributes", params=("attributes",))
-def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`Object.keys(instance)` includes every listed attribute, on every instance."""
     wanted = [str(a) for a in spec.params["attributes"]]
     failures = []
@@ -173,7 +171,7 @@ def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("attribute_type", params=("attribute", "type"))
-def attribute_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def attribute_type(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`pm.expect(instance[attr]).to.be.a(type)`, on every instance."""
     name, wanted = str(spec.params["attribute"]), str(spec.params["type"])
     is_type = _JSON_TYPES[wanted]
@@ -187,7 +185,7 @@ def attribute_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("body_includes_value", params=("attribute",))
-def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`pm.expect(pm.response.text()).to.include(instance[attr])`: a substring of the raw text.
 
     A missing value fails (chai cannot search for undefined); so does a non-string one (stricter
@@ -207,7 +205,7 @@ def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("identity", params=("attribute", "variable"), officially_vacuous=True)
-def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+def identity(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     """The created order (id == IDPO01) has the captured value: the official check, made to compare.
 
     With emit `ifCreatedOrderListed` it applies only when that order is in the response. Otherwise it
@@ -232,7 +230,7 @@ def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
 
 
 @register("unexpected_instance", params=("keyVariable",), officially_vacuous=True)
-def unexpected_instance(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+def unexpected_instance(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     """'IDPO02 not expected on this test': the order held in `keyVariable` is in the response.
 
     Emitted only then (the official script only logs it; ours fails it). Without a captured key (the
@@ -255,7 +253,7 @@ def _records(body: Any) -> list[tuple[str, Any]]:
     return [("$", body)] if isinstance(body, dict) else []
 
 
-def _compare(ctx: CheckContext, records: list[tuple[str, Any]], name: str, expected: str) -> Verdict:
+def _compare(ctx: CheckContext, records: list[tuple[str, Any]], name: str, expected: str) -> Failures:
     return tuple(
         ctx.fail(child_path(where, name), describe(expected), describe(value))
         for where, record in records
@@ -264,7 +262,7 @@ def _compare(ctx: CheckContext, records: list[tuple[str, Any]], name: str, expec
 
 
 @register("header_present", params=("header",), needs_json=False)
-def header_present(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def header_present(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """The response carries header `header` (case-insensitive, RFC 9110 section 5.1)."""
     wanted = str(spec.params["header"])
     if _header(ctx.exchange, wanted) is not None:
@@ -273,7 +271,7 @@ def header_present(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("content_type", params=("media",), needs_json=False)
-def content_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def content_type(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """The media type of Content-Type (parameters such as charset ignored) is `media`."""
     wanted = str(spec.params["media"]).lower()
     seen = (_header(ctx.exchange, "Content-Type") or "").split(";")[0].strip().lower()
@@ -283,7 +281,7 @@ def content_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("max_response_time", params=("ms",), needs_json=False)
-def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """The whole exchange took at most `ms` milliseconds."""
     limit = float(spec.params["ms"])
     if ctx.exchange.elapsed_ms <= limit:
@@ -292,7 +290,7 @@ def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("location_matches_href")
-def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """TMF622B v4.0.0: `href` "must be the same as the one set in Location header" of the create."""
     location = _header(ctx.exchange, "Location")
     href = attribute(ctx.body, "href")

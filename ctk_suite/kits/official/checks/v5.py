@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctk_suite.core.failures import ABSENT, Failure, Kind, clip, describe
-from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun, Verdict, child_path, register
+from ctk_suite.core.failures import ABSENT, Failure, Failures, Kind, clip, describe
+from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun, child_path, register
 from ctk_suite.kits.official.scenario import AssertionSpec
 
 #: `createdOrder` values: the created order must be in the response, or is compared only when listed.
@@ -26,7 +26,7 @@ def _statuses(spec: AssertionSpec) -> list[int]:
 
 
 @register("status_one_of", params=("statuses",), needs_json=False, failure_kind=Kind.STATUS)
-def status_one_of(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def status_one_of(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`expect(response.status).to.be.oneOf(statusCodes)` (`validate.js`)."""
     wanted = _statuses(spec)
     if ctx.exchange.status in wanted:
@@ -35,7 +35,7 @@ def status_one_of(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     return (ctx.fail("status", shown, f"HTTP {ctx.exchange.status}"),)
 
 
-def mandatory_keys_official(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def mandatory_keys_official(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`validateMandatoryAttr` as the v5 kit runs it (`ctk.cy.js` "Each attribute Test")."""
     created_id = ctx.variables.kept(_key_variable(spec))
     body = ctx.body
@@ -56,7 +56,7 @@ def mandatory_keys_official(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("mandatory_keys", params=("keys",), official=mandatory_keys_official)
-def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Verdict | NotRun:
+def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Failures | NotRun:
     """Every mandatory key of the created order, dotted keys resolved, equal to what the POST returned."""
     variable = _key_variable(spec)
     created_id = ctx.variables.get(variable)
@@ -70,7 +70,7 @@ def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Verdict | NotRun:
     return tuple(failure for key in _keys(spec) for failure in _compare_key(ctx, where, instance, key))
 
 
-def _missing_created(ctx: CheckContext, spec: AssertionSpec, created_id: str) -> Verdict | NotRun:
+def _missing_created(ctx: CheckContext, spec: AssertionSpec, created_id: str) -> Failures | NotRun:
     """The created order is not in the response: a failure where the request targets it."""
     if spec.params.get("createdOrder", REQUIRED) == IF_LISTED:
         return NotRun(

@@ -20,7 +20,7 @@ from typing import Any
 
 from ctk_suite.core.failures import Failure
 from ctk_suite.engine.records import AssertionResult, Verdict
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.assertions import rendered_name
 from ctk_suite.kits.official.scenario import AssertionSpec, RequestSpec
 from ctk_suite.kits.official.variables import UNDEFINED, Variables, js_loose_equal, js_string

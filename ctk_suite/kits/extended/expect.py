@@ -10,7 +10,7 @@ import dataclasses
 from typing import Any
 
 from ctk_suite.core.failures import ABSENT, Failure, clip, describe
-from ctk_suite.kits.extended.records import BodySchema, Sent
+from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.schemas import violations
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun

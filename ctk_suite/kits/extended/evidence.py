@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from ctk_suite.core.failures import Failure, render
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
 from ctk_suite.kits.official.run import NotJson, parse_json
 

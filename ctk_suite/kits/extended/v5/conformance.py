@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import describe
-from ctk_suite.kits.extended.records import Blocked, BodySchema, Evidence, NotApplicable, Sent
+from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, NotApplicable, Sent
+from ctk_suite.kits.extended.expect import Failures, client_error, json_array, json_object, matches_schema
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.v5.probes import CANCEL, ERROR, HUB, ORDER, cancel_request, created
-from ctk_suite.kits.extended.verdicts import Failures, client_error, json_array, json_object, matches_schema
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun
@@ -33,13 +33,14 @@ INSTANCES = {
     "CancelProductOrder": (("v5.cancel", "cancel"), ("v5.cancel", "retrieve"), ("v5.cancel", "list")),
     "Hub": (("v5.hub", "hub"),),
 }
-#: An attribute the profile requires only in some state (its comment, conformance.yaml line 277:
+#: An attribute the conformance profile requires only in some state (its comment, conformance.yaml line 277:
 #: completionDate "if product order is completed").
 ONLY_WHEN = {("ProductOrder", "completionDate"): ("state", "completed")}
-#: Attributes of a `ProductRefOrValue` the profile marks M (lines 1340, 1343) that only a reference can hold:
-#: a product value (`@type` Product, in an `add` item) describes a product not instantiated yet, which has no
-#: id or href. Holding one would also fail the official kit, whose discriminator-less `oneOf` refuses a
-#: product that matches both ProductRef and Product (docs/ctk-5.0.0-defects.md).
+#: Attributes of a `ProductRefOrValue` the conformance profile marks M (lines 1340, 1343) that only a
+#: reference can hold: a product value (`@type` Product, in an `add` item) describes a product not
+#: instantiated yet, which has no id or href. Holding one would also fail the official kit, whose
+#: discriminator-less `oneOf` refuses a product that matches both ProductRef and Product
+#: (docs/ctk-5.0.0-defects.md).
 REFERENCE_ONLY = frozenset(
     {("ProductOrder", "productOrderItem.product.id"), ("ProductOrder", "productOrderItem.product.href")}
 )
@@ -50,7 +51,7 @@ Instance = tuple[Sent, str, Any]
 
 def params(run: ExtendedRun) -> tuple[str, str]:
     """(resource, name) of the rule being evaluated."""
-    assert run.rule is not None, "a profile check runs only inside ExtendedRun.evaluate"
+    assert run.rule is not None, "a conformance check runs only inside ExtendedRun.evaluate"
     return run.rule.params["resource"], run.rule.params["name"]
 
 
