@@ -6,7 +6,9 @@ import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any
+
+from ctk_suite.core.js import UNDEFINED
 
 #: How many instance failures one reason lists before summarising the rest.
 MAX_LISTED = 5
@@ -17,16 +19,6 @@ MAX_LINE_CHARS = 600
 #: (line breaks, ESC), Unicode line and paragraph separators, lone surrogates (JSON allows "\ud800")
 #: and the non-characters U+FFFE and U+FFFF (not XML 1.0 characters).
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-
-
-class _Absent:
-    """Marker for an attribute that is not there at all (distinct from JSON null)."""
-
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-
-ABSENT: Final = _Absent()
 
 
 class Kind(StrEnum):
@@ -92,7 +84,7 @@ _TYPE_NAMES: tuple[tuple[type, str], ...] = (
 
 def type_name(value: Any) -> str:
     """The JSON type of `value` with its article, as a person would say it."""
-    if value is ABSENT:
+    if value is UNDEFINED:
         return "nothing (attribute absent)"
     if value is None:
         return "null"
@@ -101,7 +93,7 @@ def type_name(value: Any) -> str:
 
 def describe(value: Any) -> str:
     """A short rendering of a seen value: its type, and the value itself when it is small."""
-    if value is ABSENT or value is None:
+    if value is UNDEFINED or value is None:
         return type_name(value)
     if isinstance(value, list):
         return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}" if value else "an empty array"

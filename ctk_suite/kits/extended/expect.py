@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ctk_suite.core.failures import ABSENT, Failure, clip, describe
+from ctk_suite.core.failures import Failure, clip, describe
+from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.schemas import violations
 from ctk_suite.kits.official.checks.catalogue import get_check
@@ -101,11 +102,6 @@ def media_is_json(sent: Sent) -> Failures:
     return kind(sent, "content_type", media=JSON_MEDIA)
 
 
-def attribute(instance: Any, name: str) -> Any:
-    """`instance[name]`, or ABSENT."""
-    return instance.get(name, ABSENT) if isinstance(instance, dict) else ABSENT
-
-
 def equal(sent: Sent, where: str, seen: Any, expected: Any) -> Failures:
     """`seen` equals `expected`."""
     return [] if seen == expected else [sent.fail(where, describe(expected), describe(seen))]
@@ -119,7 +115,7 @@ def records(sent: Sent) -> list[tuple[str, Any]]:
 
 def ids_of(sent: Sent) -> list[Any]:
     """The `id` of every order of a list answer."""
-    return [attribute(item, "id") for _, item in records(sent)]
+    return [member(item, "id") for _, item in records(sent)]
 
 
 def listed(sent: Sent, order_id: str) -> Failures:

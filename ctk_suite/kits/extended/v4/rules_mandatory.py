@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import describe
+from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import Blocked, Sent
 from ctk_suite.kits.extended.expect import (
     Failures,
-    attribute,
     equal,
     json_array,
     json_object,
@@ -49,7 +49,7 @@ def response_attributes(sent: Sent) -> Failures:
     return [
         sent.fail(f"$.{name}", "a non-empty string", describe(value))
         for name in RESPONSE_ATTRIBUTES
-        if not isinstance(value := attribute(sent.json, name), str) or not value
+        if not isinstance(value := member(sent.json, name), str) or not value
     ]
 
 
@@ -73,7 +73,7 @@ def get_200(run: ExtendedRun) -> Failures:
     return [
         failure
         for name in ("id", "href")
-        for failure in equal(sent, f"$.{name}", attribute(sent.json, name), attribute(order, name))
+        for failure in equal(sent, f"$.{name}", member(sent.json, name), member(order, name))
     ]
 
 
@@ -109,7 +109,7 @@ def fields_list(run: ExtendedRun) -> Failures:
     return [
         failure
         for where, item in records(sent)
-        for failure in selected_only(sent, where, item, chosen, attribute(item, "id") == order_id)
+        for failure in selected_only(sent, where, item, chosen, member(item, "id") == order_id)
     ]
 
 
@@ -119,7 +119,7 @@ def fields_retrieve(run: ExtendedRun) -> Failures:
     sent, chosen = evidence["retrieve"], evidence.values["fields"]
     if problems := status(sent, 200) or json_object(sent):
         return problems
-    same = equal(sent, "$.id", attribute(sent.json, "id"), evidence.values["order"]["id"])
+    same = equal(sent, "$.id", member(sent.json, "id"), evidence.values["order"]["id"])
     return selected_only(sent, "$", sent.json, chosen, whole=True) + same
 
 
@@ -128,7 +128,7 @@ def every(sent: Sent, name: str, expected: Any) -> Failures:
     return [
         sent.fail(f"{where}.{name}", describe(expected), describe(value))
         for where, item in records(sent)
-        if (value := attribute(item, name)) != expected
+        if (value := member(item, name)) != expected
     ]
 
 

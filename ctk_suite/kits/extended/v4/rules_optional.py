@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import Failure, clip, describe
+from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.expect import (
     Failures,
-    attribute,
     equal,
     json_object,
     listed,
@@ -87,7 +87,7 @@ def paging(run: ExtendedRun) -> Failures:
     failures = sized(page, 2) + sized(limit, 1) + sized(moved, 1)
     if failures:
         return failures
-    second, shown = attribute(page.json[1], "id"), attribute(moved.json[0], "id")
+    second, shown = member(page.json[1], "id"), member(moved.json[0], "id")
     return (
         []
         if shown == second
@@ -105,8 +105,8 @@ def filter_sub(run: ExtendedRun) -> Failures:
 
 def item_keys(order: Any) -> list[tuple[Any, Any]]:
     """(id, action) of each item: what a description patch must leave alone."""
-    items = attribute(order, "productOrderItem")
-    return [(attribute(i, "id"), attribute(i, "action")) for i in items] if isinstance(items, list) else []
+    items = member(order, "productOrderItem")
+    return [(member(i, "id"), member(i, "action")) for i in items] if isinstance(items, list) else []
 
 
 @check("TMF622B-O-PATCH-MERGE")
@@ -117,13 +117,13 @@ def patch_merge(run: ExtendedRun) -> Failures:
     if problems := status(patched, 200) or json_object(patched):
         return problems
     body = patched.json
-    failures = equal(patched, "$.description", attribute(body, "description"), description)
+    failures = equal(patched, "$.description", member(body, "description"), description)
     for name in ("id", "href"):
-        failures += equal(patched, f"$.{name}", attribute(body, name), attribute(order, name))
+        failures += equal(patched, f"$.{name}", member(body, name), member(order, name))
     failures += equal(patched, "$.productOrderItem (id, action)", item_keys(body), item_keys(order))
     read = status(read_back, 200) or json_object(read_back)
     return failures + (
-        read or equal(read_back, "$.description", attribute(read_back.json, "description"), description)
+        read or equal(read_back, "$.description", member(read_back.json, "description"), description)
     )
 
 
@@ -153,7 +153,7 @@ def non_empty_strings(sent: Sent, names: tuple[str, ...]) -> Failures:
     return [
         sent.fail(f"$.{name}", "a non-empty string", describe(value))
         for name in names
-        if not isinstance(value := attribute(sent.json, name), str) or not value
+        if not isinstance(value := member(sent.json, name), str) or not value
     ]
 
 
@@ -164,14 +164,12 @@ def cancel_201(run: ExtendedRun) -> Failures:
     if problems := status(task, 201) or json_object(task):
         return problems
     failures = non_empty_strings(task, ("id", "href", "state"))
-    failures += equal(
-        task, "$.productOrder.id", attribute(attribute(task.json, "productOrder"), "id"), order_id
-    )
+    failures += equal(task, "$.productOrder.id", member(member(task.json, "productOrder"), "id"), order_id)
     if "retrieve" not in evidence.sent:
         return [*failures, task.note("no cancelProductOrder id to retrieve it by")]
     retrieved = evidence["retrieve"]
     read = status(retrieved, 200) or json_object(retrieved)
-    return failures + (read or equal(retrieved, "$.id", attribute(retrieved.json, "id"), task.json["id"]))
+    return failures + (read or equal(retrieved, "$.id", member(retrieved.json, "id"), task.json["id"]))
 
 
 @check("TMF622-v4-HUB-201")
@@ -180,7 +178,7 @@ def hub_201(run: ExtendedRun) -> Failures:
     sent = evidence["hub"]
     if problems := status(sent, 201) or json_object(sent):
         return problems
-    callback = attribute(sent.json, "callback")
+    callback = member(sent.json, "callback")
     return non_empty_strings(sent, ("id",)) + equal(sent, "$.callback", callback, evidence.values["callback"])
 
 
@@ -188,7 +186,7 @@ def summary(events: list[ReceivedEvent]) -> str:
     """What did arrive, to tell a wrong path or a wrong order from no notification at all."""
     if not events:
         return "no notification at all"
-    shown = [f"{e.path} ({attribute(e.body, 'eventType')}, order {e.order_id})" for e in events[:4]]
+    shown = [f"{e.path} ({member(e.body, 'eventType')}, order {e.order_id})" for e in events[:4]]
     return clip("; ".join(shown) + (f"; and {len(events) - 4} more" if len(events) > 4 else ""), 400)
 
 
@@ -218,7 +216,7 @@ def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, A
     body = event.body
     if not isinstance(body, dict):
         return [Failure(request=request, note=event.problem or "the event body is not a JSON object")]
-    kind, event_id, time = (attribute(body, n) for n in ("eventType", "eventId", "eventTime"))
+    kind, event_id, time = (member(body, n) for n in ("eventType", "eventId", "eventTime"))
     found = [  # (where, expected, holds, seen)
         ("$.eventType", event_type, kind == event_type, kind),
         ("$.eventId", "a non-empty string", filled(event_id), event_id),
@@ -226,7 +224,7 @@ def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, A
     ]
     if extra is not None:
         name, value = extra
-        seen = attribute(body["event"]["productOrder"], name)
+        seen = member(body["event"]["productOrder"], name)
         found.append((f"$.event.productOrder.{name}", describe(value), seen == value, seen))
     failures = [
         Failure(request, where, expected, describe(seen)) for where, expected, ok, seen in found if not ok

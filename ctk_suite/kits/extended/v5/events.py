@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from jsonschema import Draft202012Validator
 
 from ctk_suite.core.failures import Failure, describe
+from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema, NotApplicable
-from ctk_suite.kits.extended.expect import Failures, attribute
+from ctk_suite.kits.extended.expect import Failures
 from ctk_suite.kits.extended.listener import ReceivedEvent
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.schemas import violations
@@ -31,8 +32,8 @@ def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | 
     body = event.body
     if not isinstance(body, dict):
         return [Failure(request=request, note=event.problem or "the event body is not a JSON object")]
-    kind, occurred, source = (attribute(body, n) for n in ("@type", "timeOccurred", "source"))
-    source_id = attribute(source, "id")
+    kind, occurred, source = (member(body, n) for n in ("@type", "timeOccurred", "source"))
+    source_id = member(source, "id")
     found = [  # (where, expected, holds, seen)
         ("$.@type", event_type, kind == event_type, kind),
         ("$.timeOccurred", "a date-time", is_date_time(occurred), occurred),
@@ -40,7 +41,7 @@ def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | 
     ]
     if expected is not None:
         name, value = expected
-        seen = attribute(attribute(attribute(body, "event"), "productOrder"), name)
+        seen = member(member(member(body, "event"), "productOrder"), name)
         found.append((f"$.event.productOrder.{name}", describe(value), seen == value, seen))
     failures = [Failure(request, where, want, describe(seen)) for where, want, ok, seen in found if not ok]
     schema = violations(body, BodySchema(event_type, version="5"))

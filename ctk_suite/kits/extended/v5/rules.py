@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import describe
+from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import Blocked, NotApplicable, Sent
 from ctk_suite.kits.extended.expect import (
     Failures,
-    attribute,
     equal,
     json_object,
     matches_schema,
@@ -62,8 +62,8 @@ def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> Fail
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     last, back = outcome(dict(evidence.sent), "patch"), evidence["readBack"]
-    return equal(last, f"$.{name}", attribute(last.json, name), expected) + (
-        status(back, 200) or equal(back, f"$.{name}", attribute(back.json, name), expected)
+    return equal(last, f"$.{name}", member(last.json, name), expected) + (
+        status(back, 200) or equal(back, f"$.{name}", member(back.json, name), expected)
     )
 
 
@@ -79,9 +79,9 @@ def patch_json(run: ExtendedRun) -> Failures:
 
 def item_quantities(order: Any) -> dict[Any, Any]:
     """{item id: quantity} of an order."""
-    items = attribute(order, "productOrderItem")
+    items = member(order, "productOrderItem")
     listed = items if isinstance(items, list) else []
-    return {attribute(i, "id"): attribute(i, "quantity") for i in listed if isinstance(i, dict)}
+    return {member(i, "id"): member(i, "quantity") for i in listed if isinstance(i, dict)}
 
 
 @check("TMF622-v5-PATCH-QUERY")
@@ -106,7 +106,7 @@ def draft(run: ExtendedRun) -> Failures:
     if evidence.values["order"] is None:
         raise NotApplicable(f"{first.request} answered HTTP {first.status}: the server takes no draft orders")
     created = outcome(dict(evidence.sent), "create")
-    failures = equal(created, "$.state", attribute(created.json, "state"), DRAFT)
+    failures = equal(created, "$.state", member(created.json, "state"), DRAFT)
     if evidence["patch"].status == UNSUPPORTED_MEDIA:
         raise NotApplicable("the merge patch answered 415: the draft cannot be moved to acknowledged")
     return failures + patched(run, "v5.draft", "state", ACKNOWLEDGED)
@@ -171,18 +171,16 @@ def cancel(run: ExtendedRun) -> Failures:
         return problems
     task, order = outcome(dict(evidence.sent), "cancel"), evidence.values["order"]
     body = task.json
-    failures = equal(task, "$.productOrder.id", attribute(attribute(body, "productOrder"), "id"), order["id"])
+    failures = equal(task, "$.productOrder.id", member(member(body, "productOrder"), "id"), order["id"])
     failures += [
-        task.fail(f"$.{n}", "a non-empty string", describe(attribute(body, n)))
+        task.fail(f"$.{n}", "a non-empty string", describe(member(body, n)))
         for n in ("id", "state")
-        if not isinstance(attribute(body, n), str) or not attribute(body, n)
+        if not isinstance(member(body, n), str) or not member(body, n)
     ]
     if "retrieve" not in evidence.sent:
         return failures
     read = evidence["retrieve"]
-    return failures + (
-        status(read, 200) or equal(read, "$.id", attribute(read.json, "id"), attribute(body, "id"))
-    )
+    return failures + (status(read, 200) or equal(read, "$.id", member(read.json, "id"), member(body, "id")))
 
 
 def selected_only(sent: Sent) -> Failures:
@@ -209,9 +207,7 @@ def fields_patch(run: ExtendedRun) -> Failures:
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     back, description = evidence["readBack"], evidence.values["description"]
-    applied = status(back, 200) or equal(
-        back, "$.description", attribute(back.json, "description"), description
-    )
+    applied = status(back, 200) or equal(back, "$.description", member(back.json, "description"), description)
     return selected_only(outcome(dict(evidence.sent), "patch")) + applied
 
 
@@ -223,8 +219,8 @@ def hub(run: ExtendedRun) -> Failures:
         raise NotApplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
     if problems := status(sent, 201) or json_object(sent):
         return problems
-    found = equal(sent, "$.callback", attribute(sent.json, "callback"), evidence.values["callback"])
-    hub_id = attribute(sent.json, "id")
+    found = equal(sent, "$.callback", member(sent.json, "callback"), evidence.values["callback"])
+    hub_id = member(sent.json, "id")
     found += (
         []
         if isinstance(hub_id, str) and hub_id

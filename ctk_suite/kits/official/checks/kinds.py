@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ctk_suite.core.failures import ABSENT, Failure, Failures, Kind, clip, describe
+from ctk_suite.core.failures import Failure, Failures, Kind, clip, describe
+from ctk_suite.core.js import JS_TYPES, UNDEFINED, member
 from ctk_suite.core.registry import Registry
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit
@@ -27,15 +28,6 @@ class NotRun:
 
 
 CheckFn = Callable[["CheckContext", AssertionSpec], Failures | NotRun | None]
-
-#: JSON types an `attribute_type` assertion may ask for, as chai's `to.be.a(...)` names them.
-_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, dict),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-}
 
 
 @dataclass(frozen=True)
@@ -126,11 +118,6 @@ def instances(body: Any) -> list[tuple[str, Any]]:
     return [("$", body)]
 
 
-def attribute(instance: Any, name: str) -> Any:
-    """`instance[name]`, or ABSENT when the instance is not an object or has no such key."""
-    return instance.get(name, ABSENT) if isinstance(instance, dict) else ABSENT
-
-
 def child_path(where: str, name: str) -> str:
     """JSON path of attribute `name` under `where` (bracket form for names like `@type`)."""
     return f"{where}.{name}" if name.isidentifier() else f"{where}[{json.dumps(name)}]"
@@ -174,13 +161,13 @@ def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Failures:
 def attribute_type(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`pm.expect(instance[attr]).to.be.a(type)`, on every instance."""
     name, wanted = str(spec.params["attribute"]), str(spec.params["type"])
-    is_type = _JSON_TYPES[wanted]
+    is_type = JS_TYPES[wanted]
     return tuple(
         ctx.fail(
             child_path(where, name), f"{'an' if wanted[0] in 'aeiou' else 'a'} {wanted}", describe(value)
         )
         for where, instance in ctx.instances()
-        if not is_type(value := attribute(instance, name))
+        if not is_type(value := member(instance, name))
     )
 
 
@@ -194,7 +181,7 @@ def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     name = str(spec.params["attribute"])
     failures = []
     for where, instance in ctx.instances():
-        value, path = attribute(instance, name), child_path(where, name)
+        value, path = member(instance, name), child_path(where, name)
         if not isinstance(value, str):
             failures.append(ctx.fail(path, "a string value to look for in the body", describe(value)))
         elif value not in ctx.exchange.text:
@@ -215,7 +202,7 @@ def identity(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     key_attribute = str(spec.params.get("keyAttribute", "id"))
     key = ctx.variables.get(key_variable)
     records = _records(ctx.body)
-    matched = [(w, r) for w, r in records if key is not None and attribute(r, key_attribute) == key]
+    matched = [(w, r) for w, r in records if key is not None and member(r, key_attribute) == key]
     if not matched and spec.emit is Emit.IF_CREATED_ORDER_LISTED:
         return None
     if key is None:
@@ -224,7 +211,7 @@ def identity(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     if expected is None:
         return (ctx.note(ctx.variables.reason(str(spec.params["variable"])), Kind.PRECONDITION),)
     if not matched and len(records) != 1:
-        seen = ", ".join(str(attribute(r, key_attribute)) for _, r in records) or "none"
+        seen = ", ".join(str(member(r, key_attribute)) for _, r in records) or "none"
         return (ctx.note(f"created order {key} not in response (ids seen: {clip(seen)})"),)
     return _compare(ctx, matched or records, str(spec.params["attribute"]), expected)
 
@@ -238,7 +225,7 @@ def unexpected_instance(ctx: CheckContext, spec: AssertionSpec) -> Failures | No
     """
     key = ctx.variables.get(str(spec.params["keyVariable"]))
     key_attribute = str(spec.params.get("keyAttribute", "id"))
-    found = [w for w, r in _records(ctx.body) if key is not None and attribute(r, key_attribute) == key]
+    found = [w for w, r in _records(ctx.body) if key is not None and member(r, key_attribute) == key]
     if not found:
         return None
     return tuple(
@@ -257,7 +244,7 @@ def _compare(ctx: CheckContext, records: list[tuple[str, Any]], name: str, expec
     return tuple(
         ctx.fail(child_path(where, name), describe(expected), describe(value))
         for where, record in records
-        if (value := attribute(record, name)) != expected
+        if (value := member(record, name)) != expected
     )
 
 
@@ -293,10 +280,10 @@ def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Failures:
 def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """TMF622B v4.0.0: `href` "must be the same as the one set in Location header" of the create."""
     location = _header(ctx.exchange, "Location")
-    href = attribute(ctx.body, "href")
+    href = member(ctx.body, "href")
     if location is not None and location == href:
         return ()
-    return (ctx.fail("$.href", f"the Location header {describe(location or ABSENT)}", describe(href)),)
+    return (ctx.fail("$.href", f"the Location header {describe(location or UNDEFINED)}", describe(href)),)
 
 
 def _header(exchange: Exchange, name: str) -> str | None:
@@ -309,5 +296,5 @@ def validate_assertion(spec: AssertionSpec) -> None:
     missing = kind.required_params - spec.params.keys()
     if missing:
         raise KeyError(f"{spec.name!r}: check {spec.kind} needs {', '.join(sorted(missing))}")
-    if spec.kind == "attribute_type" and spec.params["type"] not in _JSON_TYPES:
-        raise KeyError(f"{spec.name!r}: type must be one of {', '.join(sorted(_JSON_TYPES))}")
+    if spec.kind == "attribute_type" and spec.params["type"] not in JS_TYPES:
+        raise KeyError(f"{spec.name!r}: type must be one of {', '.join(sorted(JS_TYPES))}")
