@@ -18,6 +18,7 @@ from official_fake import BASE_PATH, serving
 
 from ctk_suite.core.js import UNDEFINED, js_loose_equal, js_string
 from ctk_suite.engine.records import UnitResult
+from ctk_suite.http.client import HttpClient
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext
@@ -44,7 +45,7 @@ def ctk() -> Scenario:
 def run_mode(scenario: Scenario, mode: str) -> tuple[dict[str, UnitResult], list[str]]:
     """Every request of the CTK against `mode`: results by title, and the paths the server was sent."""
     with serving(mode) as (url, fake):
-        run = CtkRun(scenario, RunSettings(url, {}, timeout_s=5.0))
+        run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
         try:
             for spec in scenario.requests:
                 run.execute(spec)

@@ -23,6 +23,7 @@ import pytest
 from newman_parity import newman_official, official_parity_diff, ours_official
 from newman_runs import REPO_ROOT, VARIANTS, newman_binary
 
+from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
 from ctk_suite.reporting.summary import request_json
@@ -78,7 +79,7 @@ def _ours(case: str) -> tuple[str, dict[str, Any]]:
     """Case -> (the API root our CTK ran against, the `requests` of its summary.json)."""
     scenario = load_scenario(scenario_path())
     with CASES[case]() as (root, _):
-        run = CtkRun(scenario, RunSettings(root, {}, timeout_s=10.0))
+        run = CtkRun(scenario, RunSettings(root, {}), HttpClient.plain(10.0, 10.0))
         try:
             for spec in scenario.requests:
                 run.execute(spec)

@@ -37,7 +37,6 @@ class RunSettings:
     base_url: str
     extra_headers: Mapping[str, str]
     orderdate_quote: str = "none"
-    timeout_s: float = 10.0  # connect and read, for a client made by the run itself
     #: The POST /productOrder body of the target profile, in place of the scenario's (None: the scenario's).
     payload: Mapping[str, Any] | None = None
 
@@ -84,19 +83,19 @@ def _reject_constant(name: str) -> Any:
 
 
 class CtkRun:
-    """State of one run of a scenario kit: the captured variables and the results so far, in order."""
+    """State of one run of a scenario kit: the captured variables and the results so far, in order.
+
+    It sends through the `client` it is given (the session's, with the profile's auth and TLS); the
+    caller owns and closes it.
+    """
 
     def __init__(
-        self,
-        scenario: Scenario,
-        settings: RunSettings,
-        client: HttpClient | None = None,
-        kit: KitInfo | None = None,
+        self, scenario: Scenario, settings: RunSettings, client: HttpClient, kit: KitInfo | None = None
     ) -> None:
         self.scenario = scenario
         self.settings = settings
         self.kit = kit or scenario.kit_info()
-        self.client = client or HttpClient.plain(settings.timeout_s, settings.timeout_s)
+        self.client = client
         self.variables = Variables()
         self.results: list[UnitResult] = []
         self._ran: set[int] = set()  # ids of the requests already run (as themselves or as setup)
