@@ -54,18 +54,46 @@ class Failure:
 Failures = tuple[Failure, ...]
 
 
-def render(failure: Failure) -> str:
-    """One printable line: `$.href: expected a string, seen null`, or the note."""
+@dataclass(frozen=True)
+class NotRun:
+    """What a check answers when it cannot judge: neither a pass nor a failure of the server.
+
+    Two causes, told apart so reports can show them: something the check depends on is missing or
+    failed (a precondition: no order was created to read back), or the server has no such part to
+    judge (`applicable` False: an optional feature it answers 415 or 501 to, an attribute none of its
+    orders carries).
+    """
+
+    reason: str
+    applicable: bool = True
+
+    @classmethod
+    def inapplicable(cls, reason: str) -> NotRun:
+        """Not run because there is nothing of the kind to judge on this server."""
+        return cls(reason, applicable=False)
+
+    @property
+    def label(self) -> str:
+        """`not run` (a precondition failed) or `not applicable`."""
+        return "not run" if self.applicable else "not applicable"
+
+
+def render(failure: Failure, cite_request: bool = False) -> str:
+    """One printable line: `$.href: expected a string, seen null`, or the note; with `cite_request`,
+    prefixed by the request it is about (a check that reads several requests)."""
     if failure.note is not None:
         line = failure.note
     else:
         line = f"{clip(failure.where)}: expected {failure.expected}, seen {failure.seen}"
-    return clip(printable(line), MAX_LINE_CHARS)
+    text = clip(printable(line), MAX_LINE_CHARS)
+    if cite_request and failure.request:
+        text = clip(printable(f"{failure.request}: {text}"), MAX_LINE_CHARS)
+    return text
 
 
-def render_all(failures: tuple[Failure, ...]) -> str:
+def render_all(failures: tuple[Failure, ...], cite_requests: bool = False) -> str:
     """All failures of one assertion on one line, at most MAX_LISTED of them spelled out."""
-    lines = [render(f) for f in failures[:MAX_LISTED]]
+    lines = [render(f, cite_requests) for f in failures[:MAX_LISTED]]
     hidden = len(failures) - MAX_LISTED
     if hidden > 0:
         lines.append(f"... and {hidden} more")

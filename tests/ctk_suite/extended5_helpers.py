@@ -52,4 +52,4 @@ def failing(results: dict[str, CheckResult]) -> dict[str, str]:
 
 def not_run(results: dict[str, CheckResult]) -> dict[str, str]:
     """The checks not run, with why."""
-    return {rule_id: r.not_run for rule_id, r in results.items() if r.not_run is not None}
+    return {rule_id: r.not_run.reason for rule_id, r in results.items() if r.not_run is not None}

@@ -1,4 +1,5 @@
-"""What the extended level records: each request it sent (`Sent`), what a probe learnt, what a check found."""
+"""What the extended level gathers and finds: each request it sent (`Sent`), what a probe learnt
+(`Evidence`), and what a check found (`CheckResult`, handed to the engine as its one result record)."""
 
 from __future__ import annotations
 
@@ -7,31 +8,25 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ctk_suite.core.failures import Failure, render
+from ctk_suite.core.failures import Failure, NotRun
+from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
 from ctk_suite.kits.official.run import NotJson, parse_json
 
-#: How many failures one check's reason spells out before summarising the rest.
-MAX_LISTED = 6
-
 
 class Blocked(Exception):
-    """A probe could not gather its evidence; the message says why. Its checks fail with that reason."""
+    """A probe could not gather its evidence; the message says why. The checks that need it fail with
+    that reason (`ExtendedRun.evaluate` turns it into their failure: probes are many calls deep)."""
 
 
 class Unmet(Blocked):
     """A precondition of the checks is missing (no order id after the create, a created order without
-    the state a filter needs): they are reported as not run, with the reason, never failed (issue 9)."""
+    the state a filter needs): `evaluate` gives them a `NotRun` with the reason, never a failure (issue 9)."""
 
 
 class ProbeCrashed(Blocked):
     """A probe raised an unexpected error (a bug): its checks fail, they are not merely not run."""
-
-
-class NotApplicable(Exception):
-    """The check cannot judge this server: what it needs is absent (an optional feature the server says it
-    does not support, an attribute no response carried). The message says why: the check is not run."""
 
 
 @dataclass(frozen=True)
@@ -110,14 +105,15 @@ class Evidence:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One extended check: its rule, why it failed (nothing: passed), and the requests it looked at."""
+    """One extended check: its rule, why it failed (nothing: passed) or why it was not run, and the
+    requests it looked at, the one it is about first."""
 
     rule: Rule
     failures: tuple[Failure, ...]
     sent: tuple[Sent, ...] = ()
-    #: Why the check could not be evaluated (a missing precondition, NotApplicable): neither passed nor
-    #: failed, counted apart.
-    not_run: str | None = None
+    #: Why the check could not be evaluated (a precondition failed, or the server has nothing of the kind
+    #: to judge): neither passed nor failed, counted apart.
+    not_run: NotRun | None = None
 
     @property
     def passed(self) -> bool:
@@ -127,17 +123,36 @@ class CheckResult:
     @property
     def reason(self) -> str | None:
         """The failures on one line, each prefixed by its request, or why it did not run; None: passed."""
-        if self.not_run is not None:
-            return self.not_run
-        if not self.failures:
-            return None
-        lines = [describe_failure(f) for f in self.failures[:MAX_LISTED]]
-        hidden = len(self.failures) - MAX_LISTED
-        if hidden > 0:
-            lines.append(f"... and {hidden} more")
-        return "; ".join(lines)
+        return self.assertion().reason
 
+    def assertion(self) -> AssertionResult:
+        """The check as the engine's one assertion, keyed by its rule id (stable for baselines); its
+        failures stay values, each naming the request it is about."""
+        rule = self.rule
+        return AssertionResult(
+            rule.title,
+            self.failures,
+            key=rule.id,
+            rule=f"{rule.source}: {rule.rule}",
+            not_run=self.not_run,
+            cites_requests=True,
+        )
 
-def describe_failure(failure: Failure) -> str:
-    """`GET /productOrder?fields=state (fields on the list): $[0].note: expected ..., seen ...`."""
-    return f"{failure.request}: {render(failure)}" if failure.request else render(failure)
+    def unit(self, api_url: str, kit: KitInfo) -> UnitResult:
+        """The check as the engine's unit: its first request as the exchange, the others as `more`.
+
+        `group` is the rule id (`TMF622B-M-POST-201`), so reports and baselines find a check by its id.
+        """
+        main = self.sent[0] if self.sent else None
+        return UnitResult(
+            kit=kit,
+            level=self.rule.level,
+            group=self.rule.id,
+            name=self.rule.title,
+            method=main.exchange.method if main else "",
+            url=api_url + (main.path if main else ""),
+            exchange=main.exchange if main else None,
+            assertions=(self.assertion(),),
+            not_sent=None if main else (self.reason or "no request was needed"),
+            more=tuple((s.request, s.exchange) for s in self.sent[1:]),
+        )

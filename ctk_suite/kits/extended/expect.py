@@ -1,22 +1,20 @@
 """Small assertions the extended checks are made of; each returns failures as values (empty: holds).
 
-Where the CTK's check kinds already say it (status code, Content-Type, Location == href), they are
-reused from `ctk_suite.kits.official.checks.kinds` through `kind()`.
+Where the CTK's check kinds already say it (status code, Content-Type, Location == href), their
+functions are called on the response (`ctk_suite.kits.official.checks.kinds`), no assertion spec needed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from ctk_suite.core.failures import Failure, clip, describe
 from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.schemas import violations
-from ctk_suite.kits.official.checks.catalogue import get_check
-from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun
-from ctk_suite.kits.official.scenario import AssertionSpec
-from ctk_suite.kits.official.variables import Variables
+from ctk_suite.kits.official.checks import kinds
 
 Failures = list[Failure]
 ERROR = BodySchema("Error")
@@ -28,20 +26,22 @@ def responded(sent: Sent) -> Failures:
     return [] if sent.exchange.error is None else [sent.note(f"no response: {sent.exchange.error}")]
 
 
-def kind(sent: Sent, name: str, **params: Any) -> Failures:
-    """Run the CTK check kind `name` on this response; its failures name our request."""
+def official(sent: Sent, judge: Callable[[kinds.CheckContext], tuple[Failure, ...]]) -> Failures:
+    """What a CTK check function finds in this response; its failures name our request."""
     if missing := responded(sent):
         return missing
-    context = CheckContext(sent.exchange, sent.json, Variables())
-    verdict = get_check(name).run(context, AssertionSpec(name, name, params)) or ()
-    if isinstance(verdict, NotRun):  # only the v5 kit's comparison answers so; never asked from here
-        return [sent.note(f"not judged: {verdict.reason}")]
-    return [dataclasses.replace(f, request=sent.request) for f in verdict]
+    found = judge(kinds.CheckContext(sent.exchange, sent.json))
+    return [dataclasses.replace(f, request=sent.request) for f in found]
 
 
 def status(sent: Sent, expected: int) -> Failures:
     """The response has status `expected`."""
-    return kind(sent, "status_code", status=expected)
+    return official(sent, lambda context: kinds.has_status(context, expected))
+
+
+def location_is_href(sent: Sent) -> Failures:
+    """The Location header equals the body's `href` (TMF622B v4.0.0)."""
+    return official(sent, kinds.location_is_href)
 
 
 def client_error(sent: Sent) -> Failures:
@@ -99,7 +99,7 @@ def not_found(sent: Sent) -> Failures:
 
 def media_is_json(sent: Sent) -> Failures:
     """Content-Type's media type is application/json (parameters such as charset allowed)."""
-    return kind(sent, "content_type", media=JSON_MEDIA)
+    return official(sent, lambda context: kinds.has_media_type(context, JSON_MEDIA))
 
 
 def equal(sent: Sent, where: str, seen: Any, expected: Any) -> Failures:

@@ -79,10 +79,8 @@ class ExtendedRunner(KitRunner):
 
     def run(self, unit: Unit) -> list[UnitResult]:
         """The check of `unit`'s rule."""
-        from ctk_suite.kits.extended.results import unit_result  # noqa: PLC0415 - see TYPE_CHECKING
-
         checked = self.run_state.evaluate(self._rules[unit.id])
-        return [unit_result(checked, self.run_state.target.base_url, self.kit.info)]
+        return [checked.unit(self.run_state.target.base_url, self.kit.info)]
 
     def close(self) -> None:
         """Unregister left-over subscriptions and stop the listener."""

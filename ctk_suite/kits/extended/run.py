@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from ctk_suite.core.failures import Failure, Kind
+from ctk_suite.core.failures import Failure, Kind, NotRun
 from ctk_suite.core.registry import Registry
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
@@ -18,7 +18,6 @@ from ctk_suite.kits.extended.evidence import (
     BodySchema,
     CheckResult,
     Evidence,
-    NotApplicable,
     ProbeCrashed,
     Sent,
     Unmet,
@@ -27,12 +26,13 @@ from ctk_suite.kits.extended.listener import EventListener, ListenerError, Liste
 from ctk_suite.kits.official.variables import url_encode
 
 ProbeFn = Callable[["ExtendedRun"], Evidence]
-CheckFn = Callable[["ExtendedRun"], Iterable[Failure]]
+#: A check yields its failures (none: the rule holds), or answers NotRun when it cannot judge.
+CheckFn = Callable[["ExtendedRun"], Iterable[Failure] | NotRun]
 
 #: The two tables of the extended level (filled by `versions`: every API version's probes and checks).
 #: Probes send their requests once per run; the checks that ask for one share its evidence.
 PROBES: Registry[ProbeFn] = Registry("probe")
-#: The check of each catalogue rule: it yields failures, nothing when the rule holds.
+#: The check of each catalogue rule: failures (nothing when the rule holds), or NotRun.
 CHECKS: Registry[CheckFn] = Registry("extended check")
 
 
@@ -148,24 +148,19 @@ class ExtendedRun:
         return self._listener
 
     def evaluate(self, rule: Rule) -> CheckResult:
-        """Run the check of `rule`. A missing precondition (Unmet, NotApplicable) makes it not run, with
-        the reason: neither a pass nor a failure of the server. A blocked or crashing probe, or a crashing
-        check, fails it."""
+        """Run the check of `rule`: its failures, or its NotRun (the server has nothing of the kind to
+        judge). A probe it needs whose precondition is missing (Unmet) makes it not run, with the reason:
+        neither a pass nor a failure of the server. A blocked or crashing probe, or a crashing check,
+        fails it."""
         seen: list[tuple[int, Sent]] = []
-        self._seen, self.rule, not_run = seen, rule, None
+        self._seen, self.rule = seen, rule
         try:
-            failures = tuple(CHECKS.get(rule.check_name)(self))
-        except NotApplicable as exc:
-            failures, not_run = (), str(exc)
-        except ProbeCrashed as exc:
-            failures = (Failure(request="", note=str(exc), kind=Kind.INTERNAL),)
-        except Unmet as exc:
-            failures, not_run = (), f"not run: {exc}"
+            failures, not_run = _outcome(CHECKS.get(rule.check_name)(self))
         except Blocked as exc:
-            failures = (Failure(request="", note=f"not checked: {exc}"),)
+            failures, not_run = _blocked(exc)
         except Exception as exc:  # a bug in one check fails that check, never the whole run
             note = f"check {rule.id} crashed: {type(exc).__name__}: {exc}"
-            failures = (Failure(request="", note=note, kind=Kind.INTERNAL),)
+            failures, not_run = (Failure(request="", note=note, kind=Kind.INTERNAL),), None
         finally:
             self._seen, self.rule = None, None
         if not seen and not failures and not_run is None:  # a check that looked at nothing must not pass
@@ -186,3 +181,18 @@ class ExtendedRun:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+
+
+def _outcome(answer: Iterable[Failure] | NotRun) -> tuple[tuple[Failure, ...], NotRun | None]:
+    """(failures, not run) of a check's answer."""
+    return ((), answer) if isinstance(answer, NotRun) else (tuple(answer), None)
+
+
+def _blocked(exc: Blocked) -> tuple[tuple[Failure, ...], NotRun | None]:
+    """What a check gets from a probe that could not gather its evidence: not run when a precondition
+    is missing, an internal failure when the probe crashed, a failure with the reason otherwise."""
+    if isinstance(exc, Unmet):
+        return (), NotRun(f"not run: {exc}")
+    if isinstance(exc, ProbeCrashed):
+        return (Failure(request="", note=str(exc), kind=Kind.INTERNAL),), None
+    return (Failure(request="", note=f"not checked: {exc}"),), None

@@ -12,8 +12,8 @@ from ctk_suite.kits.extended.expect import (
     equal,
     json_array,
     json_object,
-    kind,
     listed,
+    location_is_href,
     not_found,
     records,
     refused,
@@ -39,7 +39,7 @@ def post_201(run: ExtendedRun) -> Failures:
 
 @check("TMF622B-M-POST-LOCATION")
 def post_location(run: ExtendedRun) -> Failures:
-    return kind(run.probe("create")["create"], "location_matches_href")
+    return location_is_href(run.probe("create")["create"])
 
 
 def response_attributes(sent: Sent) -> Failures:

@@ -11,8 +11,8 @@ import copy
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import describe
-from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, NotApplicable, Sent
+from ctk_suite.core.failures import NotRun, describe
+from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, Sent
 from ctk_suite.kits.extended.expect import Failures, client_error, json_array, json_object, matches_schema
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.v5.probes import CANCEL, ERROR, HUB, ORDER, cancel_request, created
@@ -93,11 +93,12 @@ def instances(run: ExtendedRun, resource: str) -> list[Instance]:
     return found
 
 
-def hub_supported(run: ExtendedRun) -> None:
-    """NotApplicable when POST /hub says notifications are not implemented."""
+def no_hub(run: ExtendedRun) -> NotRun | None:
+    """Not applicable when POST /hub says notifications are not implemented; None when it has a hub."""
     sent = run.probe("v5.hub")["hub"]
     if sent.status in UNSUPPORTED:
-        raise NotApplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
+        return NotRun.inapplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
+    return None
 
 
 def parents(instance: Any, where: str, segments: list[str]) -> Iterator[tuple[str, Any]]:
@@ -152,21 +153,23 @@ def required_here(resource: str, name: str, found: list[Instance]) -> list[Insta
 
 
 @check("cp5-attribute")
-def attribute(run: ExtendedRun) -> Failures:
-    """A mandatory attribute is in every response instance, wherever its parent is."""
+def attribute(run: ExtendedRun) -> Failures | NotRun:
+    """A mandatory attribute is in every response instance, wherever its parent is; not applicable
+    when the responses hold no part that could carry it."""
     resource, name = params(run)
-    if resource == "Hub":
-        hub_supported(run)
+    if resource == "Hub" and (absent := no_hub(run)):
+        return absent
     found = instances(run, resource)
     if not found:
         raise Blocked(f"no response of the level carried a {resource}")
     if not (found := required_here(resource, name, found)):
-        raise NotApplicable(f"no {resource} in the responses was in the state that requires {name}")
+        return NotRun.inapplicable(f"no {resource} in the responses was in the state that requires {name}")
     if not (held := holders(found, name)):
         parent = name.rpartition(".")[0]
-        raise NotApplicable(f"no {resource} in the responses carried {parent}: nothing to judge")
+        return NotRun.inapplicable(f"no {resource} in the responses carried {parent}: nothing to judge")
     if (resource, name) in REFERENCE_ONLY and not (held := [h for h in held if _is_reference(h[2])]):
-        raise NotApplicable(f"every {name.rpartition('.')[0]} in the responses is a value, not a reference")
+        parent = name.rpartition(".")[0]
+        return NotRun.inapplicable(f"every {parent} in the responses is a value, not a reference")
     leaf, top = name.rpartition(".")[2], resource if "." not in name else None
     return [f for sent, where, holder in held for f in judge(sent, where, holder, leaf, top)]
 
@@ -193,8 +196,8 @@ def valid_body(run: ExtendedRun, resource: str) -> tuple[str, Any, BodySchema]:
     return "hub", {"@type": "Hub", "callback": run.listener().callback_url}, HUB
 
 
-def post_without(run: ExtendedRun, resource: str, name: str) -> Sent:
-    """POST `resource` without `name` (once per run); NotApplicable when the body has none to leave out."""
+def post_without(run: ExtendedRun, resource: str, name: str) -> Sent | NotRun:
+    """POST `resource` without `name` (once per run); not applicable when the body has none to leave out."""
 
     def gather(run: ExtendedRun) -> Evidence:
         collection, body, expects = valid_body(run, resource)
@@ -207,16 +210,18 @@ def post_without(run: ExtendedRun, resource: str, name: str) -> Sent:
             run.subscriptions.append(hub_id)  # wrongly accepted: unregister it at the end
         return Evidence({"post": sent}, {"why": None})
 
-    if resource == "Hub":
-        hub_supported(run)
+    if resource == "Hub" and (absent := no_hub(run)):
+        return absent
     evidence = run.gathered(f"v5.post.{resource}.{name}", gather)
     if evidence.values["why"]:
-        raise NotApplicable(evidence.values["why"])
+        return NotRun.inapplicable(evidence.values["why"])
     return evidence["post"]
 
 
 @check("cp5-post")
-def post_mandatory(run: ExtendedRun) -> Failures:
+def post_mandatory(run: ExtendedRun) -> Failures | NotRun:
     """A create lacking a mandatory attribute is refused: a 4xx with a v5 Error body."""
     sent = post_without(run, *params(run))
+    if isinstance(sent, NotRun):
+        return sent
     return client_error(sent) or matches_schema(sent, ERROR)

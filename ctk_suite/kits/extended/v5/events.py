@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
-from ctk_suite.core.failures import Failure, describe
+from ctk_suite.core.failures import Failure, NotRun, describe
 from ctk_suite.core.js import member
-from ctk_suite.kits.extended.evidence import BodySchema, NotApplicable
+from ctk_suite.kits.extended.evidence import BodySchema
 from ctk_suite.kits.extended.expect import Failures
 from ctk_suite.kits.extended.listener import ReceivedEvent
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.schemas import violations
 from ctk_suite.kits.extended.v4.rules_optional import summary
-from ctk_suite.kits.extended.v5.conformance import hub_supported
+from ctk_suite.kits.extended.v5.conformance import no_hub
 from ctk_suite.kits.extended.v5.probes_optional import ACKNOWLEDGED, CHANGE_EVENT, CREATE_EVENT, STATE_EVENT
 
 if TYPE_CHECKING:
@@ -63,22 +63,25 @@ def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None
 
 
 @check("TMF622-v5-EVENT-CREATE")
-def event_create(run: ExtendedRun) -> Failures:
-    hub_supported(run)
+def event_create(run: ExtendedRun) -> Failures | NotRun:
+    if absent := no_hub(run):
+        return absent
     order_id = run.probe("v5.events").values["order"]["id"]
     return event_failures(run, CREATE_EVENT, ("id", order_id))
 
 
 @check("TMF622-v5-EVENT-CHANGE")
-def event_change(run: ExtendedRun) -> Failures:
-    hub_supported(run)
+def event_change(run: ExtendedRun) -> Failures | NotRun:
+    if absent := no_hub(run):
+        return absent
     description = run.probe("v5.events").values["description"]
     return event_failures(run, CHANGE_EVENT, ("description", description))
 
 
 @check("TMF622-v5-EVENT-STATE")
-def event_state(run: ExtendedRun) -> Failures:
-    hub_supported(run)
+def event_state(run: ExtendedRun) -> Failures | NotRun:
+    if absent := no_hub(run):
+        return absent
     if not run.probe("v5.events").values["inDraft"]:
-        raise NotApplicable("the server does not create draft orders: no state change to notify about")
+        return NotRun.inapplicable("the server does not create draft orders: no state change to notify about")
     return event_failures(run, STATE_EVENT, ("state", ACKNOWLEDGED))

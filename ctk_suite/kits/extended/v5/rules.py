@@ -6,9 +6,9 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import describe
+from ctk_suite.core.failures import NotRun, describe
 from ctk_suite.core.js import member
-from ctk_suite.kits.extended.evidence import Blocked, NotApplicable, Sent
+from ctk_suite.kits.extended.evidence import Blocked, Sent
 from ctk_suite.kits.extended.expect import (
     Failures,
     equal,
@@ -53,12 +53,14 @@ def answered(evidence: Mapping[str, Sent], key: str, wanted: int) -> Failures:
     return status(first, wanted) or json_object(first)
 
 
-def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> Failures:
+def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> Failures | NotRun:
     """The PATCH answered with the order holding `name` == `expected`, and the read-back agrees."""
     evidence = run.probe(probe_name)
     first = evidence["patch"]
     if first.status == UNSUPPORTED_MEDIA:
-        raise NotApplicable(f"{first.request} answered 415: the server does not support this media type")
+        return NotRun.inapplicable(
+            f"{first.request} answered 415: the server does not support this media type"
+        )
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     last, back = outcome(dict(evidence.sent), "patch"), evidence["readBack"]
@@ -68,12 +70,12 @@ def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> Fail
 
 
 @check("TMF622-v5-PATCH-MERGE")
-def patch_merge(run: ExtendedRun) -> Failures:
+def patch_merge(run: ExtendedRun) -> Failures | NotRun:
     return patched(run, "v5.patch.merge", "description", run.probe("v5.patch.merge").values["description"])
 
 
 @check("TMF622-v5-PATCH-JSON")
-def patch_json(run: ExtendedRun) -> Failures:
+def patch_json(run: ExtendedRun) -> Failures | NotRun:
     return patched(run, "v5.patch.json", "description", run.probe("v5.patch.json").values["description"])
 
 
@@ -85,11 +87,13 @@ def item_quantities(order: Any) -> dict[Any, Any]:
 
 
 @check("TMF622-v5-PATCH-QUERY")
-def patch_query(run: ExtendedRun) -> Failures:
+def patch_query(run: ExtendedRun) -> Failures | NotRun:
     evidence = run.probe("v5.patch.query")
     first, values = evidence["patch"], evidence.values
     if first.status == UNSUPPORTED_MEDIA:
-        raise NotApplicable(f"{first.request} answered 415: the server does not support JSON Patch Query")
+        return NotRun.inapplicable(
+            f"{first.request} answered 415: the server does not support JSON Patch Query"
+        )
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     back = evidence["readBack"]
@@ -100,16 +104,19 @@ def patch_query(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622-v5-DRAFT")
-def draft(run: ExtendedRun) -> Failures:
+def draft(run: ExtendedRun) -> Failures | NotRun:
     evidence = run.probe("v5.draft")
     first = evidence["create"]
     if evidence.values["order"] is None:
-        raise NotApplicable(f"{first.request} answered HTTP {first.status}: the server takes no draft orders")
+        return NotRun.inapplicable(
+            f"{first.request} answered HTTP {first.status}: the server takes no draft orders"
+        )
     created = outcome(dict(evidence.sent), "create")
     failures = equal(created, "$.state", member(created.json, "state"), DRAFT)
     if evidence["patch"].status == UNSUPPORTED_MEDIA:
-        raise NotApplicable("the merge patch answered 415: the draft cannot be moved to acknowledged")
-    return failures + patched(run, "v5.draft", "state", ACKNOWLEDGED)
+        return NotRun.inapplicable("the merge patch answered 415: the draft cannot be moved to acknowledged")
+    moved = patched(run, "v5.draft", "state", ACKNOWLEDGED)
+    return moved if isinstance(moved, NotRun) else failures + moved
 
 
 def every_answer(run: ExtendedRun, probes: Iterable[str]) -> list[tuple[str, Sent, Mapping[str, Sent]]]:
@@ -123,14 +130,14 @@ def every_answer(run: ExtendedRun, probes: Iterable[str]) -> list[tuple[str, Sen
 
 
 @check("TMF622-v5-ASYNC-202")
-def async_202(run: ExtendedRun) -> Failures:
+def async_202(run: ExtendedRun) -> Failures | NotRun:
     accepted = [
         (k, s, all_)
         for k, s, all_ in every_answer(run, MANDATORY_PROBES + OPTIONAL_PROBES)
         if s.status == 202
     ]
     if not accepted:
-        raise NotApplicable("no answer was 202: the server processed every request synchronously")
+        return NotRun.inapplicable("no answer was 202: the server processed every request synchronously")
     failures: Failures = []
     for key, sent, all_sent in accepted:
         if location_path(run, sent) is None:
@@ -148,11 +155,11 @@ def async_202(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622-v5-DELETE")
-def delete(run: ExtendedRun) -> Failures:
+def delete(run: ExtendedRun) -> Failures | NotRun:
     evidence = run.probe("v5.delete")
     first = evidence["delete"]
     if first.status in (405, 501):
-        raise NotApplicable(f"{first.request} answered HTTP {first.status}: DELETE is not supported")
+        return NotRun.inapplicable(f"{first.request} answered HTTP {first.status}: DELETE is not supported")
     if first.status != 202 and (problems := status(first, 204)):
         return problems
     body = (
@@ -200,10 +207,10 @@ def fields_post(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622-v5-FIELDS-PATCH")
-def fields_patch(run: ExtendedRun) -> Failures:
+def fields_patch(run: ExtendedRun) -> Failures | NotRun:
     evidence = run.probe("v5.fields.patch")
     if evidence["patch"].status == UNSUPPORTED_MEDIA:
-        raise NotApplicable("the merge patch answered 415: fields on PATCH cannot be tried")
+        return NotRun.inapplicable("the merge patch answered 415: fields on PATCH cannot be tried")
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     back, description = evidence["readBack"], evidence.values["description"]
@@ -212,11 +219,11 @@ def fields_patch(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622-v5-HUB")
-def hub(run: ExtendedRun) -> Failures:
+def hub(run: ExtendedRun) -> Failures | NotRun:
     evidence = run.probe("v5.hub")
     sent = evidence["hub"]
     if sent.status in UNSUPPORTED:
-        raise NotApplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
+        return NotRun.inapplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
     if problems := status(sent, 201) or json_object(sent):
         return problems
     found = equal(sent, "$.callback", member(sent.json, "callback"), evidence.values["callback"])

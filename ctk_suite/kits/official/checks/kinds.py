@@ -9,23 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ctk_suite.core.failures import Failure, Failures, Kind, clip, describe
+from ctk_suite.core.failures import Failure, Failures, Kind, NotRun, clip, describe
 from ctk_suite.core.js import JS_TYPES, UNDEFINED, member
 from ctk_suite.core.registry import Registry
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit
 from ctk_suite.kits.official.variables import Variables
-
-
-@dataclass(frozen=True)
-class NotRun:
-    """A check's answer when it cannot judge this response (what it compares is not there)."""
-
-    reason: str
-
 
 CheckFn = Callable[["CheckContext", AssertionSpec], Failures | NotRun | None]
 
@@ -36,7 +28,8 @@ class CheckContext:
 
     exchange: Exchange
     body: Any
-    variables: Variables
+    #: The captured values (none for a check that compares nothing captured: an extended check).
+    variables: Variables = field(default_factory=Variables)
     #: False for the create request, whose script treats the whole body as the instance.
     each_element: bool = True
     #: Cypress's `response.body.forEach`: an empty array has no instance at all (v5 kit).
@@ -126,7 +119,11 @@ def child_path(where: str, name: str) -> str:
 @register("status_code", params=("status",), needs_json=False, failure_kind=Kind.STATUS)
 def status_code(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`pm.response.to.have.status(N)`."""
-    expected = int(spec.params["status"])
+    return has_status(ctx, int(spec.params["status"]))
+
+
+def has_status(ctx: CheckContext, expected: int) -> Failures:
+    """The response has status `expected` (the extended checks ask it too)."""
     if ctx.exchange.status == expected:
         return ()
     return (ctx.fail("status", f"HTTP {expected}", f"HTTP {ctx.exchange.status}"),)
@@ -260,7 +257,12 @@ def header_present(ctx: CheckContext, spec: AssertionSpec) -> Failures:
 @register("content_type", params=("media",), needs_json=False)
 def content_type(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """The media type of Content-Type (parameters such as charset ignored) is `media`."""
-    wanted = str(spec.params["media"]).lower()
+    return has_media_type(ctx, str(spec.params["media"]))
+
+
+def has_media_type(ctx: CheckContext, media: str) -> Failures:
+    """The media type of Content-Type is `media` (the extended checks ask it too)."""
+    wanted = media.lower()
     seen = (_header(ctx.exchange, "Content-Type") or "").split(";")[0].strip().lower()
     if seen == wanted:
         return ()
@@ -279,6 +281,11 @@ def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Failures:
 @register("location_matches_href")
 def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """TMF622B v4.0.0: `href` "must be the same as the one set in Location header" of the create."""
+    return location_is_href(ctx)
+
+
+def location_is_href(ctx: CheckContext) -> Failures:
+    """The Location header equals the body's `href` (the extended checks ask it too)."""
     location = _header(ctx.exchange, "Location")
     href = member(ctx.body, "href")
     if location is not None and location == href:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctk_suite.core.failures import Failure, Failures, Kind, clip, describe
+from ctk_suite.core.failures import Failure, Failures, Kind, NotRun, clip, describe
 from ctk_suite.core.js import UNDEFINED, js_loose_equal, json_equal, member
-from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun, child_path, register
+from ctk_suite.kits.official.checks.kinds import CheckContext, child_path, register
 from ctk_suite.kits.official.scenario import AssertionSpec
 
 #: `createdOrder` values: the created order must be in the response, or is compared only when listed.
