@@ -8,7 +8,6 @@ from ctk_suite.core.failures import Failure, clip, describe
 from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.expect import (
-    Failures,
     equal,
     json_object,
     listed,
@@ -40,7 +39,7 @@ OPTIONAL_PROBES = (
 )
 
 
-def count_header(sent: Sent, name: str) -> tuple[int | None, Failures]:
+def count_header(sent: Sent, name: str) -> tuple[int | None, list[Failure]]:
     """The integer value of header `name`, or the failure saying why there is none."""
     value = next((v for k, v in sent.exchange.response_headers.items() if k.lower() == name.lower()), None)
     if value is not None and value.strip().isascii() and value.strip().isdigit():  # not "²": int() refuses it
@@ -49,7 +48,7 @@ def count_header(sent: Sent, name: str) -> tuple[int | None, Failures]:
     return None, [sent.fail(f"header {name}", "a non-negative integer", seen)]
 
 
-def counts_agree(sent: Sent, total_exactly: int | None = None) -> Failures:
+def counts_agree(sent: Sent, total_exactly: int | None = None) -> list[Failure]:
     """X-Result-Count is the number of items; X-Total-Count is at least that (or exactly `total_exactly`)."""
     if problems := page_answer(sent):
         return problems
@@ -66,14 +65,14 @@ def counts_agree(sent: Sent, total_exactly: int | None = None) -> Failures:
 
 
 @check("TMF630-O-COUNT-HEADERS")
-def count_headers(run: ExtendedRun) -> Failures:
+def count_headers(run: ExtendedRun) -> list[Failure]:
     pages = run.probe("paging")
     lists = [pages["page"], pages["limit"], pages["next"], run.probe("fields")["list"]]
     by_id = counts_agree(run.probe("filterId")["id"], total_exactly=1)
     return [failure for sent in lists for failure in counts_agree(sent)] + by_id
 
 
-def sized(sent: Sent, size: int) -> Failures:
+def sized(sent: Sent, size: int) -> list[Failure]:
     """A page of exactly `size` orders, whose status says whether it is the whole collection."""
     if problems := page_answer(sent):
         return problems
@@ -81,7 +80,7 @@ def sized(sent: Sent, size: int) -> Failures:
 
 
 @check("TMF630-O-PAGING")
-def paging(run: ExtendedRun) -> Failures:
+def paging(run: ExtendedRun) -> list[Failure]:
     pages = run.probe("paging")
     page, limit, moved = pages["page"], pages["limit"], pages["next"]
     failures = sized(page, 2) + sized(limit, 1) + sized(moved, 1)
@@ -96,7 +95,7 @@ def paging(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622B-O-FILTER-SUB")
-def filter_sub(run: ExtendedRun) -> Failures:
+def filter_sub(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("subFilter")
     hit, order_id = evidence["hit"], evidence.values["order"]["id"]
     matching = list_answer(hit) or listed(hit, order_id) + every(hit, "id", order_id)
@@ -110,7 +109,7 @@ def item_keys(order: Any) -> list[tuple[Any, Any]]:
 
 
 @check("TMF622B-O-PATCH-MERGE")
-def patch_merge(run: ExtendedRun) -> Failures:
+def patch_merge(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("patch")
     patched, read_back = evidence["patch"], evidence["readBack"]
     order, description = evidence.values["order"], evidence.values["description"]
@@ -128,28 +127,28 @@ def patch_merge(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622B-O-PATCH-404")
-def patch_404(run: ExtendedRun) -> Failures:
+def patch_404(run: ExtendedRun) -> list[Failure]:
     return not_found(run.probe("patchUnknown")["patch"])
 
 
-def no_body(sent: Sent) -> Failures:
+def no_body(sent: Sent) -> list[Failure]:
     size = sent.exchange.size
     return [] if size == 0 else [sent.fail("$", "no body", f"{size} bytes")]
 
 
 @check("TMF622B-O-DELETE-204")
-def delete_204(run: ExtendedRun) -> Failures:
+def delete_204(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("delete")
     deleted = evidence["delete"]
     return (status(deleted, 204) or no_body(deleted)) + status(evidence["readBack"], 404)
 
 
 @check("TMF622B-O-DELETE-404")
-def delete_404(run: ExtendedRun) -> Failures:
+def delete_404(run: ExtendedRun) -> list[Failure]:
     return not_found(run.probe("deleteUnknown")["delete"])
 
 
-def non_empty_strings(sent: Sent, names: tuple[str, ...]) -> Failures:
+def non_empty_strings(sent: Sent, names: tuple[str, ...]) -> list[Failure]:
     return [
         sent.fail(f"$.{name}", "a non-empty string", describe(value))
         for name in names
@@ -158,7 +157,7 @@ def non_empty_strings(sent: Sent, names: tuple[str, ...]) -> Failures:
 
 
 @check("TMF622-v4-CANCEL-201")
-def cancel_201(run: ExtendedRun) -> Failures:
+def cancel_201(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("cancel")
     task, order_id = evidence["cancel"], evidence.values["order"]["id"]
     if problems := status(task, 201) or json_object(task):
@@ -173,7 +172,7 @@ def cancel_201(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622-v4-HUB-201")
-def hub_201(run: ExtendedRun) -> Failures:
+def hub_201(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("subscribe")
     sent = evidence["hub"]
     if problems := status(sent, 201) or json_object(sent):
@@ -190,7 +189,7 @@ def summary(events: list[ReceivedEvent]) -> str:
     return clip("; ".join(shown) + (f"; and {len(events) - 4} more" if len(events) > 4 else ""), 400)
 
 
-def event_failures(run: ExtendedRun, name: str, extra: tuple[str, Any] | None = None) -> Failures:
+def event_failures(run: ExtendedRun, name: str, extra: tuple[str, Any] | None = None) -> list[Failure]:
     """The event posted to `listener/<name>` about the notified order, and its envelope."""
     evidence = run.probe("events")
     order_id, event = evidence.values["order"]["id"], evidence.values[name]
@@ -210,7 +209,7 @@ def filled(value: Any) -> bool:
     return isinstance(value, str) and bool(value)
 
 
-def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, Any] | None) -> Failures:
+def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, Any] | None) -> list[Failure]:
     """eventType, eventId, eventTime present and right; the envelope valid against the event's schema."""
     request = f"event POST {event.path}"
     body = event.body
@@ -234,27 +233,27 @@ def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, A
 
 
 @check("TMF622-v4-EVENT-CREATE")
-def event_create(run: ExtendedRun) -> Failures:
+def event_create(run: ExtendedRun) -> list[Failure]:
     return event_failures(run, CREATE_EVENT)
 
 
 @check("TMF622-v4-EVENT-CHANGE")
-def event_change(run: ExtendedRun) -> Failures:
+def event_change(run: ExtendedRun) -> list[Failure]:
     description = run.probe("events").values["description"]
     return event_failures(run, CHANGE_EVENT, ("description", description))
 
 
 @check("TMF622-v4-HUB-DELETE")
-def hub_delete(run: ExtendedRun) -> Failures:
+def hub_delete(run: ExtendedRun) -> list[Failure]:
     sent = run.probe("unsubscribe")["unhub"]
     return status(sent, 204) or no_body(sent)
 
 
 @check("TMF622-v4-SCHEMA-O")
-def schemas_optional(run: ExtendedRun) -> Failures:
+def schemas_optional(run: ExtendedRun) -> list[Failure]:
     return schema_sweep(run, OPTIONAL_PROBES)
 
 
 @check("TMF622-v4-JSON-O")
-def json_optional(run: ExtendedRun) -> Failures:
+def json_optional(run: ExtendedRun) -> list[Failure]:
     return json_sweep(run, OPTIONAL_PROBES)

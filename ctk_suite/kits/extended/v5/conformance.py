@@ -11,9 +11,9 @@ import copy
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import NotRun, describe
+from ctk_suite.core.failures import Failure, NotRun, describe
 from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, Sent
-from ctk_suite.kits.extended.expect import Failures, client_error, json_array, json_object, matches_schema
+from ctk_suite.kits.extended.expect import client_error, json_array, json_object, matches_schema
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.v5.probes import CANCEL, ERROR, HUB, ORDER, cancel_request, created
 
@@ -64,10 +64,10 @@ def answer(run: ExtendedRun, probe_name: str, key: str) -> Sent:
 
 
 @check("cp5-operation")
-def operation(run: ExtendedRun) -> Failures:
+def operation(run: ExtendedRun) -> list[Failure]:
     """A mandatory operation answers with the resource (POST: 201, or 202 followed; GET: 200)."""
     resource, method = params(run)
-    failures: Failures = []
+    failures: list[Failure] = []
     for probe_name, key in OPERATIONS[(resource, method)]:
         sent = answer(run, probe_name, key)
         first = run.probe(probe_name)[key]
@@ -124,7 +124,7 @@ def holders(found: list[Instance], path: str) -> list[tuple[Sent, str, Any]]:
     ]
 
 
-def judge(sent: Sent, where: str, holder: Any, leaf: str, resource: str | None) -> Failures:
+def judge(sent: Sent, where: str, holder: Any, leaf: str, resource: str | None) -> list[Failure]:
     """`holder` carries `leaf`; an `@type` is a non-empty string (top level: the resource or a subclass)."""
     if not isinstance(holder, dict):
         return [sent.fail(where, f"an object holding {leaf}", describe(holder))]
@@ -153,7 +153,7 @@ def required_here(resource: str, name: str, found: list[Instance]) -> list[Insta
 
 
 @check("cp5-attribute")
-def attribute(run: ExtendedRun) -> Failures | NotRun:
+def attribute(run: ExtendedRun) -> list[Failure] | NotRun:
     """A mandatory attribute is in every response instance, wherever its parent is; not applicable
     when the responses hold no part that could carry it."""
     resource, name = params(run)
@@ -219,7 +219,7 @@ def post_without(run: ExtendedRun, resource: str, name: str) -> Sent | NotRun:
 
 
 @check("cp5-post")
-def post_mandatory(run: ExtendedRun) -> Failures | NotRun:
+def post_mandatory(run: ExtendedRun) -> list[Failure] | NotRun:
     """A create lacking a mandatory attribute is refused: a 4xx with a v5 Error body."""
     sent = post_without(run, *params(run))
     if isinstance(sent, NotRun):

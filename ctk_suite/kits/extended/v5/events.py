@@ -9,7 +9,6 @@ from jsonschema import Draft202012Validator
 from ctk_suite.core.failures import Failure, NotRun, describe
 from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema
-from ctk_suite.kits.extended.expect import Failures
 from ctk_suite.kits.extended.listener import ReceivedEvent
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.schemas import violations
@@ -26,7 +25,7 @@ def is_date_time(value: Any) -> bool:
     return isinstance(value, str) and Draft202012Validator.FORMAT_CHECKER.conforms(value, "date-time")
 
 
-def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | None) -> Failures:
+def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | None) -> list[Failure]:
     """@type, timeOccurred and source of the v5 envelope; the expected order attribute; the schema."""
     request = f"event POST {event.path}"
     body = event.body
@@ -48,7 +47,7 @@ def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | 
     return failures + [Failure(request, where, f"valid {rule}", message) for where, rule, message in schema]
 
 
-def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None = None) -> Failures:
+def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None = None) -> list[Failure]:
     """The event posted to `listener/<name>` about the notified order, with its envelope."""
     evidence = run.probe("v5.events")
     order_id, event = evidence.values["order"]["id"], evidence.values[name]
@@ -63,7 +62,7 @@ def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None
 
 
 @check("TMF622-v5-EVENT-CREATE")
-def event_create(run: ExtendedRun) -> Failures | NotRun:
+def event_create(run: ExtendedRun) -> list[Failure] | NotRun:
     if absent := no_hub(run):
         return absent
     order_id = run.probe("v5.events").values["order"]["id"]
@@ -71,7 +70,7 @@ def event_create(run: ExtendedRun) -> Failures | NotRun:
 
 
 @check("TMF622-v5-EVENT-CHANGE")
-def event_change(run: ExtendedRun) -> Failures | NotRun:
+def event_change(run: ExtendedRun) -> list[Failure] | NotRun:
     if absent := no_hub(run):
         return absent
     description = run.probe("v5.events").values["description"]
@@ -79,7 +78,7 @@ def event_change(run: ExtendedRun) -> Failures | NotRun:
 
 
 @check("TMF622-v5-EVENT-STATE")
-def event_state(run: ExtendedRun) -> Failures | NotRun:
+def event_state(run: ExtendedRun) -> list[Failure] | NotRun:
     if absent := no_hub(run):
         return absent
     if not run.probe("v5.events").values["inDraft"]:

@@ -6,11 +6,10 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import NotRun, describe
+from ctk_suite.core.failures import Failure, NotRun, describe
 from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import Blocked, Sent
 from ctk_suite.kits.extended.expect import (
-    Failures,
     equal,
     json_object,
     matches_schema,
@@ -45,7 +44,7 @@ SELECTED = frozenset({"state", "id", "href", "@type"})
 UNSUPPORTED_MEDIA = 415
 
 
-def answered(evidence: Mapping[str, Sent], key: str, wanted: int) -> Failures:
+def answered(evidence: Mapping[str, Sent], key: str, wanted: int) -> list[Failure]:
     """`key` answered `wanted` (or 202, followed to a 200); its outcome is a JSON object."""
     first, last = evidence[key], outcome(dict(evidence), key)
     if first.status == 202 and last is not first:
@@ -53,7 +52,7 @@ def answered(evidence: Mapping[str, Sent], key: str, wanted: int) -> Failures:
     return status(first, wanted) or json_object(first)
 
 
-def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> Failures | NotRun:
+def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> list[Failure] | NotRun:
     """The PATCH answered with the order holding `name` == `expected`, and the read-back agrees."""
     evidence = run.probe(probe_name)
     first = evidence["patch"]
@@ -70,12 +69,12 @@ def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> Fail
 
 
 @check("TMF622-v5-PATCH-MERGE")
-def patch_merge(run: ExtendedRun) -> Failures | NotRun:
+def patch_merge(run: ExtendedRun) -> list[Failure] | NotRun:
     return patched(run, "v5.patch.merge", "description", run.probe("v5.patch.merge").values["description"])
 
 
 @check("TMF622-v5-PATCH-JSON")
-def patch_json(run: ExtendedRun) -> Failures | NotRun:
+def patch_json(run: ExtendedRun) -> list[Failure] | NotRun:
     return patched(run, "v5.patch.json", "description", run.probe("v5.patch.json").values["description"])
 
 
@@ -87,7 +86,7 @@ def item_quantities(order: Any) -> dict[Any, Any]:
 
 
 @check("TMF622-v5-PATCH-QUERY")
-def patch_query(run: ExtendedRun) -> Failures | NotRun:
+def patch_query(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.patch.query")
     first, values = evidence["patch"], evidence.values
     if first.status == UNSUPPORTED_MEDIA:
@@ -104,7 +103,7 @@ def patch_query(run: ExtendedRun) -> Failures | NotRun:
 
 
 @check("TMF622-v5-DRAFT")
-def draft(run: ExtendedRun) -> Failures | NotRun:
+def draft(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.draft")
     first = evidence["create"]
     if evidence.values["order"] is None:
@@ -130,7 +129,7 @@ def every_answer(run: ExtendedRun, probes: Iterable[str]) -> list[tuple[str, Sen
 
 
 @check("TMF622-v5-ASYNC-202")
-def async_202(run: ExtendedRun) -> Failures | NotRun:
+def async_202(run: ExtendedRun) -> list[Failure] | NotRun:
     accepted = [
         (k, s, all_)
         for k, s, all_ in every_answer(run, MANDATORY_PROBES + OPTIONAL_PROBES)
@@ -138,7 +137,7 @@ def async_202(run: ExtendedRun) -> Failures | NotRun:
     ]
     if not accepted:
         return NotRun.inapplicable("no answer was 202: the server processed every request synchronously")
-    failures: Failures = []
+    failures: list[Failure] = []
     for key, sent, all_sent in accepted:
         if location_path(run, sent) is None:
             failures.append(
@@ -155,7 +154,7 @@ def async_202(run: ExtendedRun) -> Failures | NotRun:
 
 
 @check("TMF622-v5-DELETE")
-def delete(run: ExtendedRun) -> Failures | NotRun:
+def delete(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.delete")
     first = evidence["delete"]
     if first.status in (405, 501):
@@ -172,7 +171,7 @@ def delete(run: ExtendedRun) -> Failures | NotRun:
 
 
 @check("TMF622-v5-CANCEL")
-def cancel(run: ExtendedRun) -> Failures:
+def cancel(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("v5.cancel")
     if problems := answered(evidence.sent, "cancel", 201):
         return problems
@@ -190,7 +189,7 @@ def cancel(run: ExtendedRun) -> Failures:
     return failures + (status(read, 200) or equal(read, "$.id", member(read.json, "id"), member(body, "id")))
 
 
-def selected_only(sent: Sent) -> Failures:
+def selected_only(sent: Sent) -> list[Failure]:
     """The answer holds state and nothing beyond SELECTED."""
     if problems := json_object(sent):
         return problems
@@ -201,13 +200,13 @@ def selected_only(sent: Sent) -> Failures:
 
 
 @check("TMF622-v5-FIELDS-POST")
-def fields_post(run: ExtendedRun) -> Failures:
+def fields_post(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("v5.fields.post")
     return answered(evidence.sent, "create", 201) or selected_only(outcome(dict(evidence.sent), "create"))
 
 
 @check("TMF622-v5-FIELDS-PATCH")
-def fields_patch(run: ExtendedRun) -> Failures | NotRun:
+def fields_patch(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.fields.patch")
     if evidence["patch"].status == UNSUPPORTED_MEDIA:
         return NotRun.inapplicable("the merge patch answered 415: fields on PATCH cannot be tried")
@@ -219,7 +218,7 @@ def fields_patch(run: ExtendedRun) -> Failures | NotRun:
 
 
 @check("TMF622-v5-HUB")
-def hub(run: ExtendedRun) -> Failures | NotRun:
+def hub(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.hub")
     sent = evidence["hub"]
     if sent.status in UNSUPPORTED:
@@ -237,7 +236,7 @@ def hub(run: ExtendedRun) -> Failures | NotRun:
     return found + status(removed, 204)
 
 
-def schema_of_status(sent: Sent) -> Failures:
+def schema_of_status(sent: Sent) -> list[Failure]:
     """2xx: the expected v5 resource (a 204: no body); 4xx and 5xx: a v5 Error."""
     if missing := responded(sent):
         return missing
@@ -252,10 +251,10 @@ def schema_of_status(sent: Sent) -> Failures:
 
 
 @check("TMF622-v5-SCHEMA-M")
-def schemas_mandatory(run: ExtendedRun) -> Failures:
+def schemas_mandatory(run: ExtendedRun) -> list[Failure]:
     return [f for sent in judged(run, MANDATORY_PROBES) for f in schema_of_status(sent)]
 
 
 @check("TMF622-v5-SCHEMA-O")
-def schemas_optional(run: ExtendedRun) -> Failures:
+def schemas_optional(run: ExtendedRun) -> list[Failure]:
     return [f for sent in judged(run, OPTIONAL_PROBES) for f in schema_of_status(sent)]
