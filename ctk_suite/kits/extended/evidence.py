@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ctk_suite.core.failures import Failure, NotRun
+from ctk_suite.core.failures import Failure, Kind, NotRun
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
@@ -16,17 +16,27 @@ from ctk_suite.kits.official.run import NotJson, parse_json
 
 
 class Blocked(Exception):
-    """A probe could not gather its evidence; the message says why. The checks that need it fail with
-    that reason (`ExtendedRun.evaluate` turns it into their failure: probes are many calls deep)."""
+    """A probe could not gather its evidence; the message says why. It carries what the checks that
+    need it get instead of a verdict of their own (`outcome`): a failure with that reason by default.
 
+    It is the one exception of the extended level, because a probe is many calls below the check that
+    asked for it; `ExtendedRun.evaluate` records its `outcome` as it records a check's answer.
+    """
 
-class Unmet(Blocked):
-    """A precondition of the checks is missing (no order id after the create, a created order without
-    the state a filter needs): `evaluate` gives them a `NotRun` with the reason, never a failure (issue 9)."""
+    def __init__(self, reason: str, outcome: Failure | NotRun | None = None) -> None:
+        super().__init__(reason)
+        self.outcome = outcome or Failure(request="", note=f"not checked: {reason}")
 
+    @classmethod
+    def unmet(cls, reason: str) -> Blocked:
+        """A precondition of the checks is missing (no order id after the create, a created order without
+        the state a filter needs): they are not run, with the reason, never failed (issue 9)."""
+        return cls(reason, NotRun(f"not run: {reason}"))
 
-class ProbeCrashed(Blocked):
-    """A probe raised an unexpected error (a bug): its checks fail, they are not merely not run."""
+    @classmethod
+    def crashed(cls, reason: str) -> Blocked:
+        """A probe raised an unexpected error (a bug): its checks fail, they are not merely not run."""
+        return cls(reason, Failure(request="", note=reason, kind=Kind.INTERNAL))
 
 
 @dataclass(frozen=True)

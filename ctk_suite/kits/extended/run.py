@@ -18,9 +18,7 @@ from ctk_suite.kits.extended.evidence import (
     BodySchema,
     CheckResult,
     Evidence,
-    ProbeCrashed,
     Sent,
-    Unmet,
 )
 from ctk_suite.kits.extended.listener import EventListener, ListenerError, ListenerSettings
 from ctk_suite.kits.official.variables import url_encode
@@ -124,7 +122,9 @@ class ExtendedRun:
                 except Blocked as exc:
                     self._evidence[name] = exc
                 except Exception as exc:  # a probe bug blocks its checks once, never the run
-                    self._evidence[name] = ProbeCrashed(f"probe {name} crashed: {type(exc).__name__}: {exc}")
+                    self._evidence[name] = Blocked.crashed(
+                        f"probe {name} crashed: {type(exc).__name__}: {exc}"
+                    )
         finally:
             self._depth -= 1
         outcome = self._evidence[name]
@@ -149,15 +149,14 @@ class ExtendedRun:
 
     def evaluate(self, rule: Rule) -> CheckResult:
         """Run the check of `rule`: its failures, or its NotRun (the server has nothing of the kind to
-        judge). A probe it needs whose precondition is missing (Unmet) makes it not run, with the reason:
-        neither a pass nor a failure of the server. A blocked or crashing probe, or a crashing check,
-        fails it."""
+        judge). A probe it needs that could not gather its evidence gives it the probe's outcome: not run
+        when a precondition is missing, else a failure. A crashing check fails."""
         seen: list[tuple[int, Sent]] = []
         self._seen, self.rule = seen, rule
         try:
             failures, not_run = _outcome(CHECKS.get(rule.check_name)(self))
         except Blocked as exc:
-            failures, not_run = _blocked(exc)
+            failures, not_run = _outcome(exc.outcome)
         except Exception as exc:  # a bug in one check fails that check, never the whole run
             note = f"check {rule.id} crashed: {type(exc).__name__}: {exc}"
             failures, not_run = (Failure(request="", note=note, kind=Kind.INTERNAL),), None
@@ -183,16 +182,8 @@ class ExtendedRun:
             self._listener = None
 
 
-def _outcome(answer: Iterable[Failure] | NotRun) -> tuple[tuple[Failure, ...], NotRun | None]:
-    """(failures, not run) of a check's answer."""
-    return ((), answer) if isinstance(answer, NotRun) else (tuple(answer), None)
-
-
-def _blocked(exc: Blocked) -> tuple[tuple[Failure, ...], NotRun | None]:
-    """What a check gets from a probe that could not gather its evidence: not run when a precondition
-    is missing, an internal failure when the probe crashed, a failure with the reason otherwise."""
-    if isinstance(exc, Unmet):
-        return (), NotRun(f"not run: {exc}")
-    if isinstance(exc, ProbeCrashed):
-        return (Failure(request="", note=str(exc), kind=Kind.INTERNAL),), None
-    return (Failure(request="", note=f"not checked: {exc}"),), None
+def _outcome(answer: Iterable[Failure] | Failure | NotRun) -> tuple[tuple[Failure, ...], NotRun | None]:
+    """(failures, not run) of a check's answer, or of the outcome a blocked probe carries."""
+    if isinstance(answer, NotRun):
+        return (), answer
+    return ((answer,) if isinstance(answer, Failure) else tuple(answer)), None
