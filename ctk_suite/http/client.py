@@ -65,7 +65,7 @@ class HttpClient:
 
     @classmethod
     def plain(cls, connect_s: float = 10.0, read_s: float = 30.0) -> HttpClient:
-        """A client without credentials (the embedded mock, tests)."""
+        """A client without credentials, TLS settings or proxies (a session builds its own)."""
         return cls(plain_session((connect_s, read_s)), Limits(connect_s, read_s))
 
     def observe(self, observer: Observer) -> None:
