@@ -17,9 +17,10 @@ import ctk_suite.plugin.hooks
 from ctk_suite.config.commands import run_command
 from ctk_suite.config.frontends import add_arguments, as_pytest_args, cli_values
 from ctk_suite.config.layers import OptionError, layered
-from ctk_suite.config.profile import Level, Profile
+from ctk_suite.config.profile import Profile
 from ctk_suite.config.profile_schema import ProfileError
 from ctk_suite.config.target import resolve_profile
+from ctk_suite.core.levels import Level
 from ctk_suite.core.version import __version__
 from ctk_suite.engine.baseline import BaselineError, load_baseline
 from ctk_suite.engine.items import STATE_KEY

@@ -19,6 +19,7 @@ from ctk_suite.config.table import (
     DEFAULT_EVENT_TIMEOUT_S,
     DEFAULT_REPORTS_DIR,
 )
+from ctk_suite.core.levels import Level
 from ctk_suite.http.settings import (
     DEFAULT_CONNECT_TIMEOUT_S,
     DEFAULT_READ_TIMEOUT_S,
@@ -50,14 +51,6 @@ def _major(api_version: str) -> str:
 
 #: The base path of the default API version.
 DEFAULT_API_PATH = default_api_path(DEFAULT_API_VERSION)
-
-
-class Level(StrEnum):
-    """Which checks run: the official CTK's, then our extended mandatory and optional ones."""
-
-    CTK = "ctk"
-    EXTENDED_MANDATORY = "extended-mandatory"
-    EXTENDED_OPTIONAL = "extended-optional"
 
 
 class OrderDateQuoting(StrEnum):

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import jsonschema_rs
 import yaml
 
+from ctk_suite.core.levels import Level
 from ctk_suite.core.redaction import is_secret_name
 
 if TYPE_CHECKING:  # jsonschema is imported only to word a fault: its import is most of a run's start-up
@@ -23,7 +24,7 @@ class ProfileError(ValueError):
     """A profile cannot be used; the message is one line naming the file, the YAML key and the fault."""
 
 
-LEVELS = ("ctk", "extended-mandatory", "extended-optional")
+LEVELS = tuple(level.value for level in Level)
 ORDER_DATE_QUOTING = ("none", "single")
 AUTH_TYPES = ("none", "bearer", "oauth2", "api_key", "basic")
 

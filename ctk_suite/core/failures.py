@@ -6,7 +6,9 @@ import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any
+
+from ctk_suite.core.js import UNDEFINED
 
 #: How many instance failures one reason lists before summarising the rest.
 MAX_LISTED = 5
@@ -17,16 +19,6 @@ MAX_LINE_CHARS = 600
 #: (line breaks, ESC), Unicode line and paragraph separators, lone surrogates (JSON allows "\ud800")
 #: and the non-characters U+FFFE and U+FFFF (not XML 1.0 characters).
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-
-
-class _Absent:
-    """Marker for an attribute that is not there at all (distinct from JSON null)."""
-
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-
-ABSENT: Final = _Absent()
 
 
 class Kind(StrEnum):
@@ -58,18 +50,50 @@ class Failure:
     kind: Kind = Kind.ASSERTION
 
 
-def render(failure: Failure) -> str:
-    """One printable line: `$.href: expected a string, seen null`, or the note."""
+#: What a check found: its failures, none when it holds.
+Failures = tuple[Failure, ...]
+
+
+@dataclass(frozen=True)
+class NotRun:
+    """What a check answers when it cannot judge: neither a pass nor a failure of the server.
+
+    Two causes, told apart so reports can show them: something the check depends on is missing or
+    failed (a precondition: no order was created to read back), or the server has no such part to
+    judge (`applicable` False: an optional feature it answers 415 or 501 to, an attribute none of its
+    orders carries).
+    """
+
+    reason: str
+    applicable: bool = True
+
+    @classmethod
+    def inapplicable(cls, reason: str) -> NotRun:
+        """Not run because there is nothing of the kind to judge on this server."""
+        return cls(reason, applicable=False)
+
+    @property
+    def label(self) -> str:
+        """`not run` (a precondition failed) or `not applicable`."""
+        return "not run" if self.applicable else "not applicable"
+
+
+def render(failure: Failure, cite_request: bool = False) -> str:
+    """One printable line: `$.href: expected a string, seen null`, or the note; with `cite_request`,
+    prefixed by the request it is about (a check that reads several requests)."""
     if failure.note is not None:
         line = failure.note
     else:
         line = f"{clip(failure.where)}: expected {failure.expected}, seen {failure.seen}"
-    return clip(printable(line), MAX_LINE_CHARS)
+    text = clip(printable(line), MAX_LINE_CHARS)
+    if cite_request and failure.request:
+        text = clip(printable(f"{failure.request}: {text}"), MAX_LINE_CHARS)
+    return text
 
 
-def render_all(failures: tuple[Failure, ...]) -> str:
+def render_all(failures: tuple[Failure, ...], cite_requests: bool = False) -> str:
     """All failures of one assertion on one line, at most MAX_LISTED of them spelled out."""
-    lines = [render(f) for f in failures[:MAX_LISTED]]
+    lines = [render(f, cite_requests) for f in failures[:MAX_LISTED]]
     hidden = len(failures) - MAX_LISTED
     if hidden > 0:
         lines.append(f"... and {hidden} more")
@@ -88,7 +112,7 @@ _TYPE_NAMES: tuple[tuple[type, str], ...] = (
 
 def type_name(value: Any) -> str:
     """The JSON type of `value` with its article, as a person would say it."""
-    if value is ABSENT:
+    if value is UNDEFINED:
         return "nothing (attribute absent)"
     if value is None:
         return "null"
@@ -97,7 +121,7 @@ def type_name(value: Any) -> str:
 
 def describe(value: Any) -> str:
     """A short rendering of a seen value: its type, and the value itself when it is small."""
-    if value is ABSENT or value is None:
+    if value is UNDEFINED or value is None:
         return type_name(value)
     if isinstance(value, list):
         return f"an array of {len(value)} item{'' if len(value) == 1 else 's'}" if value else "an empty array"

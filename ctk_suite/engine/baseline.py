@@ -24,7 +24,9 @@ class BaselineError(ValueError):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Recorded:
+    """An assertion as a summary.json recorded it: passed or not, and the reason."""
+
     passed: bool
     reason: str | None
 
@@ -84,13 +86,13 @@ def compare(baseline: Mapping[str, Any], current: Mapping[str, Any], file: str) 
     return Comparison(file, tuple(regressions), tuple(known), tuple(fixed), tuple(missing))
 
 
-def _line(key: str, verdict: Verdict, history: str) -> str:
+def _line(key: str, verdict: Recorded, history: str) -> str:
     return f"{key} ({history}): {verdict.reason or 'failed'}"
 
 
-def verdicts(summary: Mapping[str, Any]) -> dict[str, Verdict]:
+def verdicts(summary: Mapping[str, Any]) -> dict[str, Recorded]:
     """Every assertion of a summary by a key stable across runs: level, request, unrendered name."""
-    found: dict[str, Verdict] = {}
+    found: dict[str, Recorded] = {}
     seen: dict[str, int] = {}
     for request in _requests(summary):
         title = f"{request.get('level', 'ctk')} {request.get('scenario')} {request.get('name')} "
@@ -99,10 +101,10 @@ def verdicts(summary: Mapping[str, Any]) -> dict[str, Verdict]:
         if seen[title] > 1:  # the same request sent twice: keep them apart by position
             title += f" #{seen[title]}"
         error = request.get("error")
-        found[f"{title}: {ANSWERED}"] = Verdict(error is None, error)
+        found[f"{title}: {ANSWERED}"] = Recorded(error is None, error)
         for assertion in request.get("assertions") or []:
             name = assertion.get("key") or assertion.get("name")
-            found[f"{title}: {name}"] = Verdict(bool(assertion.get("passed")), assertion.get("reason"))
+            found[f"{title}: {name}"] = Recorded(bool(assertion.get("passed")), assertion.get("reason"))
     return found
 
 

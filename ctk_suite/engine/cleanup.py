@@ -10,7 +10,8 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from ctk_suite.core.failures import clip, printable
-from ctk_suite.http.client import Exchange, HttpClient
+from ctk_suite.http.client import HttpClient
+from ctk_suite.http.exchange import Exchange
 
 #: Answers that say the server has no DELETE at all: the other orders are not tried.
 NOT_SUPPORTED = frozenset({405, 501})

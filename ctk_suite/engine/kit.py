@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from ctk_suite.core.levels import Level
 from ctk_suite.core.registry import Registry
 from ctk_suite.engine.records import KitInfo, UnitResult
 
@@ -32,7 +33,7 @@ class Unit:
 
     id: str  # unique in its kit: the index of a request, or a rule id
     name: str  # the pytest item name
-    level: str  # "ctk", "extended-mandatory", "extended-optional"
+    level: Level
 
 
 class KitRunner(ABC):

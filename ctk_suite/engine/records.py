@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ctk_suite.core.failures import Failure, Kind, render_all
-from ctk_suite.http.client import Exchange
+from ctk_suite.core.failures import Failure, Kind, NotRun, render_all
+from ctk_suite.core.levels import Level
+from ctk_suite.http.exchange import Exchange
 
 
 class Verdict(StrEnum):
@@ -56,8 +57,11 @@ class AssertionResult:
     #: What the official kit would report where it differs from ours (its check is vacuous or weaker);
     #: None when both agree.
     official: Verdict | None = None
-    #: Set when the assertion could not be evaluated (its precondition did not hold): neither verdict.
-    not_run: str | None = None
+    #: Set when the assertion could not be evaluated (a precondition failed, or it does not apply to this
+    #: server): neither verdict.
+    not_run: NotRun | None = None
+    #: The failures concern several requests (an extended check reads a few): each reason names its own.
+    cites_requests: bool = False
 
     @property
     def verdict(self) -> Verdict:
@@ -82,6 +86,11 @@ class AssertionResult:
         return self.verdict is Verdict.FAILED
 
     @property
+    def not_applicable(self) -> bool:
+        """Not run because the server has nothing of the kind to judge (not because a precondition failed)."""
+        return self.not_run is not None and not self.not_run.applicable
+
+    @property
     def kind(self) -> Kind | None:
         """The kind of the first failure (precondition for a not-run assertion), None when passed."""
         if self.not_run is not None:
@@ -92,8 +101,8 @@ class AssertionResult:
     def reason(self) -> str | None:
         """The rendered failures, or why it was not run; None when passed."""
         if self.not_run is not None:
-            return self.not_run
-        return render_all(self.failures) if self.failures else None
+            return self.not_run.reason
+        return render_all(self.failures, self.cites_requests) if self.failures else None
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ class UnitResult:
     """What one item ran: a request of a kit or an extended check, with its assertions in order."""
 
     kit: KitInfo
-    level: str  # "ctk", "extended-mandatory", "extended-optional"
+    level: Level
     group: str  # the official scenario (N1, N2, E1) or the extended rule id
     name: str  # the request's name as the report shows it (`/ProductOrder/{{IDPO01}}`) or the rule title
     method: str  # the HTTP method of its (first) request, "" when it sent none

@@ -8,14 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ctk_suite.core.levels import Level
 from ctk_suite.engine.records import KitInfo, UnitResult, Verdict
 
 #: Levels in report order, and how they are named in reports.
-LEVEL_LABELS = {
-    "ctk": "CTK",
-    "extended-mandatory": "extended mandatory",
-    "extended-optional": "extended optional",
-}
+LEVEL_LABELS = {level.value: level.label for level in Level}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url
 from ctk_suite.engine.cleanup import CreatedOrders
 from ctk_suite.engine.mock_process import EmbeddedMock
 from ctk_suite.http.auth import build_session
-from ctk_suite.http.client import Exchange, HttpClient, Limits
+from ctk_suite.http.client import HttpClient, Limits
+from ctk_suite.http.exchange import Exchange
 
 #: The pre-flight request: one order at most, only its id (TMF630 `fields`, `limit`), so it is cheap anywhere.
 PREFLIGHT_PATH = "productOrder?fields=id&limit=1"

@@ -17,6 +17,7 @@ from requests.auth import AuthBase, HTTPBasicAuth
 
 from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url, register_header
 from ctk_suite.http.deadline import deadline
+from ctk_suite.http.origin import Origin, OtherOriginRefused, origin_of
 from ctk_suite.http.settings import (
     ApiKeyConfig,
     AuthConfig,
@@ -29,10 +30,7 @@ from ctk_suite.http.transport import (
     MAX_BODY_BYTES,
     BodyTooLarge,
     CappedBody,
-    Origin,
-    OtherOriginRefused,
     ProfileSession,
-    origin_of,
     transport_session,
 )
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -20,67 +19,16 @@ from ctk_suite.core.redaction import SecretRegistry
 from ctk_suite.http.auth import AuthError
 from ctk_suite.http.deadline import Watch, deadline
 from ctk_suite.http.errors import Context, describe
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.http.transport import MAX_BODY_BYTES, CappedBody, plain_session
 
-__all__ = ["MAX_BODY_BYTES", "Exchange", "HttpClient", "Limits"]
+__all__ = ["MAX_BODY_BYTES", "HttpClient", "Limits"]
 #: Postman's default; a redirect loop ends here.
 MAX_REDIRECTS = 10
 #: Methods that may be sent again after a connection error (RFC 9110 section 9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
-Observer = Callable[["Exchange"], None]
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """What was sent and what came back (or the transport error instead of a usable response)."""
-
-    method: str
-    url: str
-    request_headers: Mapping[str, str]
-    request_body: bytes | None
-    status: int | None = None
-    response_headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    body: bytes = b""
-    elapsed_ms: float = 0.0
-    error: str | None = None
-    attempts: int = 1  # more than 1 only after connection errors on an idempotent request
-    truncated: bool = False  # the body went past the size limit and was cut
-
-    @property
-    def size(self) -> int:
-        """Bytes of response body received (what Newman sums as "data received")."""
-        return len(self.body)
-
-    @cached_property  # decoded once: body_includes_value searches it for every listed order
-    def text(self) -> str:
-        """The body as text: the declared charset, else UTF-8 (RFC 8259 section 8.1), BOM dropped."""
-        return self.body.decode(self._charset(), errors="replace").removeprefix("\ufeff")
-
-    def strict_text(self) -> str:
-        """The body as text; UnicodeDecodeError when it is not valid in its charset (a JSON body must be)."""
-        return self.body.decode(self._charset()).removeprefix("\ufeff")
-
-    def header(self, name: str) -> str | None:
-        """A response header, by case-insensitive name (RFC 9110 section 5.1)."""
-        return next((v for k, v in self.response_headers.items() if k.lower() == name.lower()), None)
-
-    def _charset(self) -> str:
-        for part in (self.header("Content-Type") or "").split(";")[1:]:
-            key, _, value = part.strip().partition("=")
-            if key.lower() == "charset" and value:
-                charset = value.strip("\"'")
-                return charset if _text_codec(charset) else "utf-8"
-        return "utf-8"
-
-
-def _text_codec(name: str) -> bool:
-    """A codec from bytes to text that can replace what it cannot decode (not base64, idna, undefined...)."""
-    try:
-        b"\xff".decode(name, "replace")
-    except (LookupError, ValueError):  # ValueError: UnicodeError, or a NUL or a lone surrogate in the name
-        return False
-    return True
+Observer = Callable[[Exchange], None]
 
 
 @dataclass(frozen=True)
@@ -117,7 +65,7 @@ class HttpClient:
 
     @classmethod
     def plain(cls, connect_s: float = 10.0, read_s: float = 30.0) -> HttpClient:
-        """A client without credentials (the embedded mock, tests)."""
+        """A client without credentials, TLS settings or proxies (a session builds its own)."""
         return cls(plain_session((connect_s, read_s)), Limits(connect_s, read_s))
 
     def observe(self, observer: Observer) -> None:

@@ -1,5 +1,5 @@
-"""The `requests` session under the suite: timeouts, TLS verification, proxies, deadline-watched connections,
-and the origin rule that keeps credentials with the origin they were configured for.
+"""The `requests` session under the suite: timeouts, TLS verification, proxies, deadline-watched connections;
+it applies the origin rule (origin.py) to every request and every redirect.
 
 Credentials are added on top by `ctk_suite.http.auth`.
 """
@@ -7,14 +7,15 @@ Credentials are added on top by `ctk_suite.http.auth`.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 import requests
 import urllib3
 
 from ctk_suite.core.version import USER_AGENT
 from ctk_suite.http.deadline import WatchedAdapter
+from ctk_suite.http.origin import Origin, OtherOriginRefused, origin_of, require_origin
 from ctk_suite.http.settings import HttpSettings
 
 if TYPE_CHECKING:
@@ -22,49 +23,7 @@ if TYPE_CHECKING:
 
 #: Bodies beyond this are not read (a TMF622 page of orders, or a token answer, is far smaller).
 MAX_BODY_BYTES = 5 * 1024 * 1024
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _CHUNK = 64 * 1024
-
-
-class Origin(NamedTuple):
-    """RFC 6454 origin: scheme, host and port (the default port of the scheme when none is written)."""
-
-    scheme: str
-    host: str
-    port: int | None
-
-    def __str__(self) -> str:
-        return f"{self.scheme}://{self.host}:{self.port}"
-
-
-def origin_of(url: str) -> Origin:
-    """The origin of `url` as `requests` would send it (host lower-cased and IDNA-encoded)."""
-    try:
-        prepared = requests.Request("GET", url).prepare().url or url
-    except requests.RequestException:  # not a URL requests can send: compare it as written
-        prepared = url
-    parts = urlsplit(prepared)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:  # a port that is not a number: no origin matches it
-        port = -1
-    return Origin(scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme))
-
-
-class OtherOriginRefused(requests.RequestException):
-    """A redirect (or a request) to an origin the session's credentials were not configured for.
-
-    Not followed, whatever the status (301, 302, 303, 307, 308): the exchange fails and names the target.
-    """
-
-    def __init__(self, target: str, allowed: Origin, status: int | None = None) -> None:
-        what = f"HTTP {status} redirect to" if status is not None else "request to"
-        super().__init__(
-            f"{what} another origin refused: {target} (the credentials are only sent to {allowed})"
-        )
-        self.target = target
-        self.status = status
 
 
 class BodyTooLarge(Exception):
@@ -115,11 +74,11 @@ class ProfileSession(requests.Session):
         location = super().get_redirect_target(resp)
         if location is None or resp.request is None or resp.request.url is None:
             return location
-        target = urljoin(resp.request.url, location)
-        here = origin_of(resp.request.url)
-        if origin_of(target) != here:
+        try:
+            require_origin(urljoin(resp.request.url, location), origin_of(resp.request.url), resp.status_code)
+        except OtherOriginRefused:
             resp.close()
-            raise OtherOriginRefused(target, here, resp.status_code)
+            raise
         return location
 
     def close(self) -> None:
@@ -130,8 +89,8 @@ class ProfileSession(requests.Session):
         super().close()
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        if self.origin is not None and origin_of(request.url or "") != self.origin:
-            raise OtherOriginRefused(request.url or "", self.origin)
+        if self.origin is not None:
+            require_origin(request.url or "", self.origin)
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
         if kwargs.get("verify", self.verify) is not False:

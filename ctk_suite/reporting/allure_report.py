@@ -14,7 +14,7 @@ from ctk_suite.core.failures import Kind
 from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
 from ctk_suite.engine.records import UnitResult, Verdict, failure_kind
 from ctk_suite.engine.results import UNCOUNTED
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.reporting.replay import reproduce
 
 #: An attachment shows at most this much of a body (the exchange itself may hold up to 5 MiB).

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ctk_suite.core.redaction import SecretRegistry, redact_headers, redact_text, redact_url
 from ctk_suite.core.version import __version__
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.reporting.allure_report import shown_body
 from ctk_suite.reporting.run_report import RunReport
 

@@ -6,7 +6,7 @@ import shlex
 
 from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_url
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 
 #: Headers `requests` adds that curl sets itself from the line (length, connection, host).
 _TRANSPORT_HEADERS = frozenset({"content-length", "connection", "host", "transfer-encoding"})

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import Scenario
 from ctk_suite.reporting.run_report import RunReport
@@ -20,7 +21,7 @@ def run_ctk(
     timeout_s: float = 5.0,
 ) -> CtkRun:
     """Run every request of `scenario` against `url` directly (no pytest session)."""
-    run = CtkRun(scenario, RunSettings(url, headers or {}, quote, timeout_s=timeout_s))
+    run = CtkRun(scenario, RunSettings(url, headers or {}, quote), HttpClient.plain(timeout_s, timeout_s))
     try:
         for spec in scenario.requests:
             run.execute(spec)

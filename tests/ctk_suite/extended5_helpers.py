@@ -10,8 +10,8 @@ import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version'
 from ctk_suite.config.profile import kit_payload
 from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.extended.catalogue import Catalogue, load_catalogue
+from ctk_suite.kits.extended.evidence import CheckResult
 from ctk_suite.kits.extended.listener import ListenerSettings
-from ctk_suite.kits.extended.records import CheckResult
 from ctk_suite.kits.extended.run import ExtendedRun, Target
 from tmf622_scenarios import scenario_path
 
@@ -52,4 +52,4 @@ def failing(results: dict[str, CheckResult]) -> dict[str, str]:
 
 def not_run(results: dict[str, CheckResult]) -> dict[str, str]:
     """The checks not run, with why."""
-    return {rule_id: r.not_run for rule_id, r in results.items() if r.not_run is not None}
+    return {rule_id: r.not_run.reason for rule_id, r in results.items() if r.not_run is not None}

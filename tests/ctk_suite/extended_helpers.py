@@ -8,8 +8,8 @@ from typing import Any
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
 from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.extended.catalogue import load_catalogue
+from ctk_suite.kits.extended.evidence import CheckResult
 from ctk_suite.kits.extended.listener import ListenerSettings
-from ctk_suite.kits.extended.records import CheckResult
 from ctk_suite.kits.extended.run import ExtendedRun, Target
 
 PAYLOAD: dict[str, Any] = {

@@ -12,7 +12,8 @@ from ctk_helpers import read_summary
 from fake_tmf622 import serving
 
 from ctk_suite.engine.cleanup import CreatedOrders, clean_up
-from ctk_suite.http.client import Exchange, HttpClient
+from ctk_suite.http.client import HttpClient
+from ctk_suite.http.exchange import Exchange
 
 API = "http://h/tmf-api/productOrderingManagement/v4/"
 

@@ -17,7 +17,8 @@ from ctk_helpers import closed_port_url
 from servers.misbehaving_server import HUGE_BYTES, Running, serve_misbehaving
 from servers.tls_oauth_server import serve_tls_oauth
 
-from ctk_suite.http.client import MAX_BODY_BYTES, Exchange, HttpClient, Limits
+from ctk_suite.http.client import MAX_BODY_BYTES, HttpClient, Limits
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.run import NotJson, read_json
 
 CONNECT_S, READ_S = 0.5, 0.5

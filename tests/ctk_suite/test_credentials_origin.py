@@ -34,7 +34,8 @@ from origin_servers import (
 from ctk_suite.config.profile import Profile, load_profile
 from ctk_suite.core.redaction import HARMLESS_HEADERS, SecretRegistry, redact_text
 from ctk_suite.http.auth import build_session
-from ctk_suite.http.client import MAX_BODY_BYTES, Exchange, HttpClient, Limits
+from ctk_suite.http.client import MAX_BODY_BYTES, HttpClient, Limits
+from ctk_suite.http.exchange import Exchange
 
 BEARER = "bearer-Tok3n+/=x y"
 USERNAME = "ctk-user"

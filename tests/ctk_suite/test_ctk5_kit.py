@@ -16,6 +16,7 @@ from fake_tmf622_v5 import serving_v5
 from ctk_suite.cli import main
 from ctk_suite.core.failures import Kind
 from ctk_suite.engine.records import UnitResult
+from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import Scenario, ScenarioError, load_scenario
 from tmf622_scenarios import scenario_path
@@ -40,7 +41,7 @@ def kit() -> Scenario:
 def run_kit(kit: Scenario, *faults: str) -> tuple[CtkRun, list[str]]:
     """Every request of the kit against the fake with `faults`; the run and the request lines it got."""
     with serving_v5(*faults) as (url, fake):
-        run = CtkRun(kit, RunSettings(url, {}, timeout_s=5.0))
+        run = CtkRun(kit, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
         try:
             for spec in kit.requests:
                 run.execute(spec)
@@ -318,7 +319,7 @@ def test_the_official_verdict_decides_the_exit_code_when_asked(tmp_path: Path) -
 
 def test_a_get_run_alone_first_runs_the_post_it_compares_with(kit: Scenario) -> None:
     with serving_v5() as (url, fake):
-        run = CtkRun(kit, RunSettings(url, {}, timeout_s=5.0))
+        run = CtkRun(kit, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
         try:
             results = run.execute(kit.requests[11])  # GET /productOrder/{id}/?fields=state
         finally:
@@ -335,7 +336,7 @@ def test_the_official_payload_echoed_passes_both_verdicts(
     document = json.loads(official_file("CHANGE_ME.json", ctk_unavailable).read_text(encoding="utf-8"))
     payload = document["payloads"]["ProductOrder"]["POST"]["payload"]
     with serving_v5() as (url, fake):
-        run = CtkRun(kit, RunSettings(url, {}, timeout_s=5.0, payload=payload))
+        run = CtkRun(kit, RunSettings(url, {}, payload=payload), HttpClient.plain(5.0, 5.0))
         try:
             for spec in kit.requests:
                 run.execute(spec)

@@ -14,7 +14,8 @@ from ctk_helpers import closed_port_url, run_ctk
 from fake_tmf622 import serving
 
 from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
-from ctk_suite.http.client import Exchange, HttpClient
+from ctk_suite.http.client import HttpClient
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks import kinds as checks
 from ctk_suite.kits.official.checks.kinds import CheckContext, CheckKind
 from ctk_suite.kits.official.run import NotJson, parse_json

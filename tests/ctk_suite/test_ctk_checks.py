@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from ctk_suite.core.failures import render_all
-from ctk_suite.http.client import Exchange
+from ctk_suite.core.failures import NotRun, render_all
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks.catalogue import check_kinds, get_check, validate_assertion
-from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun
+from ctk_suite.kits.official.checks.kinds import CheckContext
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit
 from ctk_suite.kits.official.variables import Variables
 

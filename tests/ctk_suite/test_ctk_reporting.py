@@ -13,7 +13,7 @@ from fake_tmf622 import serving
 
 from ctk_suite.core.redaction import MASK, SecretRegistry
 from ctk_suite.engine.results import LevelOutcome
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.scenario import Scenario
 from ctk_suite.reporting.allure_report import (
     MAX_ATTACHED_CHARS,

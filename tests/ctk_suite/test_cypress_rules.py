@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ctk_suite.core.failures import ABSENT
+from ctk_suite.core.js import UNDEFINED
 from ctk_suite.http.client import Exchange
 from ctk_suite.kits.official.runners.cypress import cypress_body, hook_failure, hook_message
 from ctk_suite.kits.official.scenario import RequestSpec
@@ -44,7 +44,7 @@ def test_a_json_label_on_a_body_that_is_not_json_leaves_a_string() -> None:
 
 @pytest.mark.parametrize(
     ("body", "seen"),
-    [(b'{"a": 1}', {"a": 1}), (b"null", None), (b"", ABSENT), (b"<html>", "<html>"), (b"[1]", [1])],
+    [(b'{"a": 1}', {"a": 1}), (b"null", None), (b"", UNDEFINED), (b"<html>", "<html>"), (b"[1]", [1])],
 )
 def test_an_answer_to_an_object_body_is_parsed_whatever_its_label(body: bytes, seen: Any) -> None:
     assert cypress_body(_exchange(body, "text/plain", sent=b"{}")) == seen
@@ -56,7 +56,7 @@ def _spec(method: str) -> RequestSpec:
 
 @pytest.mark.parametrize(
     ("method", "body", "fails"),
-    [("POST", ABSENT, True), ("POST", None, True), ("POST", "<html>", False), ("POST", [], False)],
+    [("POST", UNDEFINED, True), ("POST", None, True), ("POST", "<html>", False), ("POST", [], False)],
 )
 def test_the_hook_throws_on_object_keys_of_undefined_or_null(method: str, body: Any, fails: bool) -> None:
     failure = hook_failure(_spec(method), _exchange(b"", None), body)
@@ -67,7 +67,7 @@ def test_a_get_answered_null_does_not_fail_the_hook_and_no_answer_does() -> None
     assert hook_failure(_spec("GET"), _exchange(b"null", "application/json"), None) is None
     refused = Exchange("GET", "http://h/x", {}, None, error="connection refused")
     assert (
-        hook_failure(_spec("GET"), refused, ABSENT)
+        hook_failure(_spec("GET"), refused, UNDEFINED)
         == "cy.request() failed trying to load: http://h/x: connection refused"
     )
 

@@ -13,14 +13,14 @@ from extended_fake import serving
 from extended_helpers import run_extended
 
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
-from ctk_suite.core.failures import Kind
+from ctk_suite.core.failures import Kind, NotRun
+from ctk_suite.core.levels import Level
 from ctk_suite.engine.records import KitInfo, Verdict
 from ctk_suite.engine.results import tally
-from ctk_suite.http.client import Exchange
-from ctk_suite.kits.extended.catalogue import RuleLevel, load_catalogue
+from ctk_suite.http.exchange import Exchange
+from ctk_suite.kits.extended.catalogue import load_catalogue
+from ctk_suite.kits.extended.evidence import CheckResult, Sent
 from ctk_suite.kits.extended.paging import links, partial_agrees
-from ctk_suite.kits.extended.records import CheckResult, Sent
-from ctk_suite.kits.extended.results import unit_result
 from ctk_suite.kits.extended.run import PROBES
 
 KIT = KitInfo("extended-4.0.0", "extended", "4.0.0", "TMF622 extended conformance", official=False)
@@ -48,15 +48,16 @@ def test_a_missing_state_makes_the_state_filters_not_run_with_the_reason() -> No
     for rule_id in ("TMF622B-M-FILTER-ATTR", "TMF622B-M-FILTER-AND"):
         result = results[rule_id]
         assert result.failures == ()
-        assert result.not_run == "not run: the created order has no state to filter on"
+        assert result.not_run == NotRun("not run: the created order has no state to filter on")
+        assert result.not_run.label == "not run"  # a precondition failed: not "not applicable"
     assert results["TMF622B-M-ATTRS"].failures  # the check about the state itself does fail
 
 
 def test_a_not_run_check_is_reported_and_counted_apart() -> None:
     results = run_with("no_state")
     units = [
-        unit_result(results[rule.id], "http://h/", KIT)
-        for rule in load_catalogue().at_level(RuleLevel.MANDATORY)
+        results[rule.id].unit("http://h/", KIT)
+        for rule in load_catalogue().at_level(Level.EXTENDED_MANDATORY)
     ]
     [assertion] = next(u for u in units if u.group == "TMF622B-M-FILTER-AND").assertions
     assert (assertion.verdict, assertion.kind, assertion.reason) == (
@@ -72,7 +73,7 @@ def test_a_not_run_check_is_reported_and_counted_apart() -> None:
 def test_without_an_order_id_the_checks_that_need_one_are_not_run() -> None:
     results = run_with("create_500")
     assert results["TMF622B-M-POST-201"].failures
-    assert results["TMF622B-M-GET-200"].not_run == (
+    assert results["TMF622B-M-GET-200"].not_run == NotRun(
         "not run: POST /productOrder (create) answered HTTP 500 without an order id"
     )
     assert results["TMF622B-M-GET-404"].passed  # what needs no order is still judged

@@ -13,11 +13,12 @@ from ctk_helpers import read_summary
 from extended_fake import serving
 
 from ctk_suite.config.table import OPTIONS
-from ctk_suite.kits.extended.catalogue import RuleLevel, load_catalogue
+from ctk_suite.core.levels import Level
+from ctk_suite.kits.extended.catalogue import load_catalogue
 from tmf622_scenarios import scenario_path
 
 RULES = load_catalogue().rules
-NAMES = [r.name for level in RuleLevel for r in load_catalogue().at_level(level)]
+NAMES = [r.name for level in Level for r in load_catalogue().at_level(level)]
 
 
 @pytest.fixture(autouse=True)
@@ -146,5 +147,5 @@ def test_a_profile_can_select_the_mandatory_level_alone(
     result = pytester.runpytest(
         ctk_file.name, extended_file.name, "--collect-only", "-q", "--ctk-profile", "profile.yaml"
     )
-    mandatory = [rule.name for rule in load_catalogue().at_level(RuleLevel.MANDATORY)]
+    mandatory = [rule.name for rule in load_catalogue().at_level(Level.EXTENDED_MANDATORY)]
     assert collected(result)[9:] == mandatory

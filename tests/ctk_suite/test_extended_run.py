@@ -9,9 +9,11 @@ from extended_fake import serving, serving_app
 from extended_helpers import failing, run_extended
 
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.core.failures import NotRun
+from ctk_suite.engine.records import KitInfo
 from ctk_suite.kits.extended import run as registry
 from ctk_suite.kits.extended.catalogue import load_catalogue
-from ctk_suite.kits.extended.records import BodySchema
+from ctk_suite.kits.extended.evidence import BodySchema
 from ctk_suite.kits.extended.schemas import violations
 
 
@@ -20,11 +22,19 @@ def test_without_an_order_id_the_dependent_checks_say_why() -> None:
         results = run_extended(url, event_timeout_s=0.5)
     reasons = failing(results)
     assert reasons["TMF622B-M-POST-201"].endswith("status: expected HTTP 201, seen HTTP 500")
+    # The engine gets the failure as a value (where, expected, seen, kind); its reason names the request.
+    kit = KitInfo("extended-4.0.0", "extended", "4.0.0", "TMF622 extended conformance", official=False)
+    [assertion] = results["TMF622B-M-POST-201"].unit(url, kit).assertions
+    failure = assertion.failures[0]
+    assert (failure.where, failure.expected, failure.seen) == ("status", "HTTP 201", "HTTP 500")
+    assert failure.request == "POST /productOrder (create)"
+    assert assertion.reason == reasons["TMF622B-M-POST-201"]
+    assert assertion.reason.startswith("POST /productOrder (create): status: ")
     # A missing precondition: not run, with the reason (issue 9), not failed.
     blocked = "not run: POST /productOrder (create) answered HTTP 500 without an order id"
-    assert results["TMF622B-M-FILTER-ID"].not_run == blocked
+    assert results["TMF622B-M-FILTER-ID"].not_run == NotRun(blocked)
     assert "TMF622B-M-FILTER-ID" not in reasons
-    assert results["TMF622B-O-DELETE-204"].not_run == (
+    assert results["TMF622B-O-DELETE-204"].not_run == NotRun(
         "not run: POST /productOrder (order to delete) answered HTTP 500 without an order id"
     )
 
@@ -36,7 +46,7 @@ def test_a_dead_server_fails_every_check_with_a_reason() -> None:
     assert set(reasons) | not_run == set(results)  # nothing passes
     assert all(reason for reason in reasons.values())
     assert "no response: " in reasons["TMF622B-M-POST-201"]
-    assert results["TMF622-v4-EVENT-CREATE"].not_run.startswith("not run: ")
+    assert results["TMF622-v4-EVENT-CREATE"].reason.startswith("not run: ")  # type: ignore[union-attr]
     assert results["TMF622-v4-EVENT-CREATE"].failures == ()
 
 

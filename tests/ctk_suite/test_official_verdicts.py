@@ -16,13 +16,15 @@ import pytest
 from fake_tmf622 import serving as serving_fault
 from official_fake import BASE_PATH, serving
 
+from ctk_suite.core.js import UNDEFINED, js_loose_equal, js_string
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.client import HttpClient
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit, Scenario, load_scenario
-from ctk_suite.kits.official.variables import UNDEFINED, Variables, js_loose_equal, js_string
+from ctk_suite.kits.official.variables import Variables
 from tmf622_scenarios import scenario_path
 
 P, F, N, NE = "passed", "failed", "not run", "not emitted"
@@ -43,7 +45,7 @@ def ctk() -> Scenario:
 def run_mode(scenario: Scenario, mode: str) -> tuple[dict[str, UnitResult], list[str]]:
     """Every request of the CTK against `mode`: results by title, and the paths the server was sent."""
     with serving(mode) as (url, fake):
-        run = CtkRun(scenario, RunSettings(url, {}, timeout_s=5.0))
+        run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
         try:
             for spec in scenario.requests:
                 run.execute(spec)

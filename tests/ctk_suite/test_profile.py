@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from ctk_suite.config.profile import (
-    Level,
     OrderDateQuoting,
     ProfileError,
     bundled_profile,
     load_profile,
     merge_cli_overrides,
 )
+from ctk_suite.core.levels import Level
 from ctk_suite.http.settings import BearerConfig, OAuth2Config
 
 ENV = {"TMF_TOKEN": "tok-3f9a1c77e2", "TMF_CLIENT_SECRET": "cs-9b2e44d1a0"}

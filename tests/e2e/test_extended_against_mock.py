@@ -9,7 +9,8 @@ from pathlib import Path
 
 from test_ctk_against_mock import tmf622_ctk
 
-from ctk_suite.kits.extended.catalogue import RuleLevel, load_catalogue
+from ctk_suite.core.levels import Level
+from ctk_suite.kits.extended.catalogue import load_catalogue
 
 CATALOGUE = load_catalogue()
 EVENT_CHECKS = {
@@ -32,7 +33,7 @@ def test_all_levels_pass_and_the_ctk_level_stays_the_official_one(tmp_path: Path
     assert "CTK 4.0.0: 9 requests, 63 assertions, 0 failed" in lines
     assert "level CTK 4.0.0: pass (63/63)" in lines
     mandatory, optional = (
-        len(CATALOGUE.at_level(level)) for level in (RuleLevel.MANDATORY, RuleLevel.OPTIONAL)
+        len(CATALOGUE.at_level(level)) for level in (Level.EXTENDED_MANDATORY, Level.EXTENDED_OPTIONAL)
     )
     assert f"level extended mandatory 4.0.0: pass ({mandatory}/{mandatory})" in lines
     assert f"level extended optional 4.0.0: pass ({optional}/{optional})" in lines

@@ -24,6 +24,7 @@ import pytest
 from newman_parity import newman_official, newman_totals, official_parity_diff, ours_official
 from newman_runs import REPO_ROOT, VARIANTS, newman_binary
 
+from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
 from ctk_suite.reporting.summary import official_totals, request_json
@@ -85,7 +86,7 @@ def _ours(case: str, variant: str = "testkit") -> tuple[str, dict[str, Any]]:
     args = VARIANTS[variant].ctk_args
     quote = args[args.index("--orderdate-quote") + 1] if "--orderdate-quote" in args else "none"
     with CASES[case]() as (root, _):
-        run = CtkRun(scenario, RunSettings(root, {}, orderdate_quote=quote, timeout_s=10.0))
+        run = CtkRun(scenario, RunSettings(root, {}, orderdate_quote=quote), HttpClient.plain(10.0, 10.0))
         try:
             for spec in scenario.requests:
                 run.execute(spec)

@@ -66,12 +66,12 @@ from ctk_suite.core.redaction import SecretRegistry
 from ctk_suite.engine.cleanup import CleanupReport, CreatedOrders, clean_up
 from ctk_suite.engine.records import UnitResult
 from ctk_suite.http.auth import OAuth2ClientCredentials
-from ctk_suite.http.client import Exchange, HttpClient, Limits
+from ctk_suite.http.client import HttpClient, Limits
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.http.settings import OAuth2Config, Secret
 from ctk_suite.kits.extended.catalogue import load_catalogue
 from ctk_suite.kits.extended.kit import ExtendedKit
 from ctk_suite.kits.extended.listener import EventListener, ListenerSettings, ReceivedEvent, event_name
-from ctk_suite.kits.extended.results import unit_result
 from ctk_suite.kits.extended.run import ExtendedRun, Target
 from ctk_suite.kits.extended.v4.rules_optional import envelope_failures, summary
 from ctk_suite.kits.official.assertions import rendered_name
@@ -400,7 +400,7 @@ class FakeRun(ExtendedRun):
 def evaluate_every_rule(run: ExtendedRun) -> tuple[UnitResult, ...]:
     """Every rule of the catalogue, as the reports see it; each sound and named by its rule."""
     kit = ExtendedKit(load_catalogue(), "extended-4.0.0").info
-    results = tuple(unit_result(run.evaluate(rule), BASE_URL, kit) for rule in RULES)
+    results = tuple(run.evaluate(rule).unit(BASE_URL, kit) for rule in RULES)
     run.close()
     for rule, result in zip(RULES, results, strict=True):
         assert [a.key for a in result.assertions] == [rule.id]

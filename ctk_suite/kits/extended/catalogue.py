@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ctk_suite.core.levels import Level
 from tmf622_scenarios import scenario_path
 
 CATALOGUE_FORMAT = "tmf622-extended-rules/1"
@@ -42,16 +42,8 @@ def is_extended_file(path: Path) -> bool:
     return f"format: {CATALOGUE_FORMAT}" in head
 
 
-class RuleLevel(StrEnum):
-    """Mandatory when the TMF622B conformance profile requires it, else optional."""
-
-    MANDATORY = "mandatory"
-    OPTIONAL = "optional"
-
-    @property
-    def label(self) -> str:
-        """`extended-mandatory`: the level's name in profiles, reports and Allure labels."""
-        return f"extended-{self.value}"
+#: A rule's `level:` in the catalogue: mandatory when the TMF622B conformance profile requires it.
+RULE_LEVELS = {"mandatory": Level.EXTENDED_MANDATORY, "optional": Level.EXTENDED_OPTIONAL}
 
 
 @dataclass(frozen=True)
@@ -59,7 +51,7 @@ class Rule:
     """One extended check: the spec rule it tests, in our words, and where the rule comes from."""
 
     id: str
-    level: RuleLevel
+    level: Level  # extended mandatory or extended optional
     source: str
     source_title: str
     clause: str
@@ -89,7 +81,7 @@ class Catalogue:
     sources: Mapping[str, str]
     rules: tuple[Rule, ...]
 
-    def at_level(self, level: RuleLevel) -> tuple[Rule, ...]:
+    def at_level(self, level: Level) -> tuple[Rule, ...]:
         """The rules of one level, in catalogue order."""
         return tuple(r for r in self.rules if r.level is level)
 
@@ -124,10 +116,9 @@ def _rule(raw: Any, sources: Mapping[str, str], where: str) -> Rule:
         raise CatalogueError(f"{where}: id {raw['id']!r} must look like SOURCE-SUBJECT (capitals, dashes)")
     if raw["source"] not in sources:
         raise CatalogueError(f"{where}: source {raw['source']!r} is not one of {sorted(sources)}")
-    try:
-        level = RuleLevel(raw["level"])
-    except ValueError:
-        raise CatalogueError(f"{where}: level must be mandatory or optional, got {raw['level']!r}") from None
+    level = RULE_LEVELS.get(raw["level"])
+    if level is None:
+        raise CatalogueError(f"{where}: level must be mandatory or optional, got {raw['level']!r}")
     check, params = _check_of(raw, where)
     return Rule(
         id=raw["id"],

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
+from ctk_suite.core.levels import Level
 from ctk_suite.core.redaction import SecretRegistry
 from ctk_suite.engine.kit import KIT_TYPES, Kit, KitError, KitRunner, Unit
 from ctk_suite.engine.records import KitInfo, UnitResult
@@ -14,7 +15,6 @@ from ctk_suite.kits.extended.catalogue import (
     CATALOGUE_FORMAT,
     Catalogue,
     CatalogueError,
-    RuleLevel,
     load_catalogue,
 )
 
@@ -34,9 +34,9 @@ class ExtendedKit(Kit):
     format = CATALOGUE_FORMAT
 
     def __init__(self, catalogue: Catalogue, kit_id: str) -> None:
-        rules = [rule for level in RuleLevel for rule in catalogue.at_level(level)]
+        rules = [rule for level in Level for rule in catalogue.at_level(level)]
         info = KitInfo(kit_id, "extended", catalogue.ctk_version, COLLECTION, official=False)
-        super().__init__(info, [Unit(rule.id, rule.name, rule.level.label) for rule in rules])
+        super().__init__(info, [Unit(rule.id, rule.name, rule.level) for rule in rules])
         self.catalogue = catalogue
 
     @classmethod
@@ -79,10 +79,8 @@ class ExtendedRunner(KitRunner):
 
     def run(self, unit: Unit) -> list[UnitResult]:
         """The check of `unit`'s rule."""
-        from ctk_suite.kits.extended.results import unit_result  # noqa: PLC0415 - see TYPE_CHECKING
-
         checked = self.run_state.evaluate(self._rules[unit.id])
-        return [unit_result(checked, self.run_state.target.base_url, self.kit.info)]
+        return [checked.unit(self.run_state.target.base_url, self.kit.info)]
 
     def close(self) -> None:
         """Unregister left-over subscriptions and stop the listener."""

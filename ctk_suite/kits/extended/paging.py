@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ctk_suite.core.failures import clip
-from ctk_suite.kits.extended.records import Sent
-from ctk_suite.kits.extended.verdicts import Failures, json_array, responded
+from ctk_suite.core.failures import Failure, clip
+from ctk_suite.kits.extended.evidence import Sent
+from ctk_suite.kits.extended.expect import json_array, responded
 
 #: TMF630 (paging): a partial answer is 206 Partial Content, the whole collection 200 OK.
 PAGE_STATUSES = (200, 206)
@@ -18,7 +18,7 @@ _LINK_VALUE = re.compile(rf"\s*<[^<>\s]*>(?:{_PARAM})*\s*")
 _REL = re.compile(r";\s*rel\s*=", re.IGNORECASE)
 
 
-def page_answer(sent: Sent) -> Failures:
+def page_answer(sent: Sent) -> list[Failure]:
     """A list answer with a page status (200 or 206) and a JSON array body."""
     if missing := responded(sent):
         return missing
@@ -28,7 +28,7 @@ def page_answer(sent: Sent) -> Failures:
     return json_array(sent)
 
 
-def partial_agrees(sent: Sent) -> Failures:
+def partial_agrees(sent: Sent) -> list[Failure]:
     """A 206 names a partial page: X-Total-Count, when given, is above the number of orders returned."""
     total = _header(sent, "X-Total-Count")
     if sent.status != 206 or total is None or not total.strip().isdigit():
@@ -39,7 +39,7 @@ def partial_agrees(sent: Sent) -> Failures:
     return [sent.fail("status", "HTTP 200 for the whole collection (206 is for a partial page)", shown)]
 
 
-def links(sent: Sent) -> Failures:
+def links(sent: Sent) -> list[Failure]:
     """When a Link header is sent, each of its links is `<uri>; rel=...` (RFC 8288 section 3)."""
     header = _header(sent, "Link")
     if header is None:

@@ -9,30 +9,28 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from ctk_suite.core.failures import Failure, Kind
+from ctk_suite.core.failures import Failure, Kind, NotRun
 from ctk_suite.core.registry import Registry
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
-from ctk_suite.kits.extended.listener import EventListener, ListenerError, ListenerSettings
-from ctk_suite.kits.extended.records import (
+from ctk_suite.kits.extended.evidence import (
     Blocked,
     BodySchema,
     CheckResult,
     Evidence,
-    NotApplicable,
-    ProbeCrashed,
     Sent,
-    Unmet,
 )
+from ctk_suite.kits.extended.listener import EventListener, ListenerError, ListenerSettings
 from ctk_suite.kits.official.variables import url_encode
 
 ProbeFn = Callable[["ExtendedRun"], Evidence]
-CheckFn = Callable[["ExtendedRun"], Iterable[Failure]]
+#: A check yields its failures (none: the rule holds), or answers NotRun when it cannot judge.
+CheckFn = Callable[["ExtendedRun"], Iterable[Failure] | NotRun]
 
 #: The two tables of the extended level (filled by `versions`: every API version's probes and checks).
 #: Probes send their requests once per run; the checks that ask for one share its evidence.
 PROBES: Registry[ProbeFn] = Registry("probe")
-#: The check of each catalogue rule: it yields failures, nothing when the rule holds.
+#: The check of each catalogue rule: failures (nothing when the rule holds), or NotRun.
 CHECKS: Registry[CheckFn] = Registry("extended check")
 
 
@@ -124,7 +122,9 @@ class ExtendedRun:
                 except Blocked as exc:
                     self._evidence[name] = exc
                 except Exception as exc:  # a probe bug blocks its checks once, never the run
-                    self._evidence[name] = ProbeCrashed(f"probe {name} crashed: {type(exc).__name__}: {exc}")
+                    self._evidence[name] = Blocked.crashed(
+                        f"probe {name} crashed: {type(exc).__name__}: {exc}"
+                    )
         finally:
             self._depth -= 1
         outcome = self._evidence[name]
@@ -148,24 +148,18 @@ class ExtendedRun:
         return self._listener
 
     def evaluate(self, rule: Rule) -> CheckResult:
-        """Run the check of `rule`. A missing precondition (Unmet, NotApplicable) makes it not run, with
-        the reason: neither a pass nor a failure of the server. A blocked or crashing probe, or a crashing
-        check, fails it."""
+        """Run the check of `rule`: its failures, or its NotRun (the server has nothing of the kind to
+        judge). A probe it needs that could not gather its evidence gives it the probe's outcome: not run
+        when a precondition is missing, else a failure. A crashing check fails."""
         seen: list[tuple[int, Sent]] = []
-        self._seen, self.rule, not_run = seen, rule, None
+        self._seen, self.rule = seen, rule
         try:
-            failures = tuple(CHECKS.get(rule.check_name)(self))
-        except NotApplicable as exc:
-            failures, not_run = (), str(exc)
-        except ProbeCrashed as exc:
-            failures = (Failure(request="", note=str(exc), kind=Kind.INTERNAL),)
-        except Unmet as exc:
-            failures, not_run = (), f"not run: {exc}"
+            failures, not_run = _outcome(CHECKS.get(rule.check_name)(self))
         except Blocked as exc:
-            failures = (Failure(request="", note=f"not checked: {exc}"),)
+            failures, not_run = _outcome(exc.outcome)
         except Exception as exc:  # a bug in one check fails that check, never the whole run
             note = f"check {rule.id} crashed: {type(exc).__name__}: {exc}"
-            failures = (Failure(request="", note=note, kind=Kind.INTERNAL),)
+            failures, not_run = (Failure(request="", note=note, kind=Kind.INTERNAL),), None
         finally:
             self._seen, self.rule = None, None
         if not seen and not failures and not_run is None:  # a check that looked at nothing must not pass
@@ -186,3 +180,10 @@ class ExtendedRun:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+
+
+def _outcome(answer: Iterable[Failure] | Failure | NotRun) -> tuple[tuple[Failure, ...], NotRun | None]:
+    """(failures, not run) of a check's answer, or of the outcome a blocked probe carries."""
+    if isinstance(answer, NotRun):
+        return (), answer
+    return ((answer,) if isinstance(answer, Failure) else tuple(answer)), None

@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from ctk_suite.core.failures import clip
-from ctk_suite.kits.extended.records import BodySchema
+from ctk_suite.kits.extended.evidence import BodySchema
 from tmf622_schemas import fast_validator_for, load_registry, load_schema, validator_for
 
 #: One violation: (JSON path, the violated rule, the validator's message).

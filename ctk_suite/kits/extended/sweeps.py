@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ctk_suite.kits.extended.records import Blocked, Sent
-from ctk_suite.kits.extended.verdicts import (
-    Failures,
+from ctk_suite.core.failures import Failure
+from ctk_suite.kits.extended.evidence import Blocked, Sent
+from ctk_suite.kits.extended.expect import (
     error_response,
     matches_schema,
     media_is_json,
@@ -33,7 +33,7 @@ def gather(run: ExtendedRun, probes: Iterable[str]) -> list[Sent]:
     return list(found.values())
 
 
-def schema_of_status(sent: Sent) -> Failures:
+def schema_of_status(sent: Sent) -> list[Failure]:
     """2xx: the expected resource (or no body for a 204-style answer); 4xx and 5xx: an Error."""
     if missing := responded(sent):
         return missing
@@ -55,12 +55,12 @@ def judged(run: ExtendedRun, probes: Iterable[str]) -> list[Sent]:
     raise Blocked("every request flow of this level was blocked: no response to judge")
 
 
-def schema_sweep(run: ExtendedRun, probes: Iterable[str]) -> Failures:
+def schema_sweep(run: ExtendedRun, probes: Iterable[str]) -> list[Failure]:
     """Every response of `probes` validates against the schema of its status."""
     return [failure for sent in judged(run, probes) for failure in schema_of_status(sent)]
 
 
-def json_sweep(run: ExtendedRun, probes: Iterable[str]) -> Failures:
+def json_sweep(run: ExtendedRun, probes: Iterable[str]) -> list[Failure]:
     """Every response of `probes` that has a body declares application/json."""
     return [
         failure

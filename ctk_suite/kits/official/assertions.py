@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ctk_suite.core.failures import Failure, Kind, printable
+from ctk_suite.core.failures import Failure, Kind, NotRun, printable
 from ctk_suite.engine.records import AssertionResult, Verdict
 from ctk_suite.kits.official.checks.catalogue import get_check
-from ctk_suite.kits.official.checks.kinds import CheckContext, CheckFn, CheckKind, NotRun
+from ctk_suite.kits.official.checks.kinds import CheckContext, CheckFn, CheckKind
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit
 from ctk_suite.kits.official.variables import Variables
 
@@ -43,7 +43,7 @@ def evaluate(
         answer = unjudged_answer(unjudged, context)
     official = _official(check, context, spec, answer, judged_anyway=unjudged is not None)
     if isinstance(answer, NotRun):
-        return AssertionResult(name, key=spec.name, official=official, not_run=answer.reason)
+        return AssertionResult(name, key=spec.name, official=official, not_run=answer)
     failures = tuple(_of_kind(f, check.failure_kind) for f in answer)
     return AssertionResult(name, failures, key=spec.name, official=official)
 

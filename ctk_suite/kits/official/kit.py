@@ -58,7 +58,6 @@ class ScenarioKit(Kit):
             session.api_url,
             dict(profile.request_headers),
             profile.order_date_quoting.value,
-            profile.timeouts.read,
             profile.payload(),
         )
         return ScenarioRunner(CtkRun(self.scenario, settings, session.client, self.info))

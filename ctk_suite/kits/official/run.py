@@ -12,8 +12,9 @@ from typing import Any
 from ctk_suite.core.failures import Failure, Kind, clip
 from ctk_suite.core.redaction import redact_url
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult, Verdict
-from ctk_suite.http.client import Exchange, HttpClient
+from ctk_suite.http.client import HttpClient
 from ctk_suite.http.errors import AUTH
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.assertions import Unjudged, blanket, evaluate, official_of, rendered_name
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext
@@ -43,7 +44,6 @@ class RunSettings:
     base_url: str
     extra_headers: Mapping[str, str]
     orderdate_quote: str = "none"
-    timeout_s: float = 10.0  # connect and read, for a client made by the run itself
     #: The POST /productOrder body of the target profile, in place of the scenario's (None: the scenario's).
     payload: Mapping[str, Any] | None = None
 
@@ -93,19 +93,19 @@ def _reject_constant(name: str) -> Any:
 
 
 class CtkRun:
-    """State of one run of a scenario kit: the captured variables and the results so far, in order."""
+    """State of one run of a scenario kit: the captured variables and the results so far, in order.
+
+    It sends through the `client` it is given (the session's, with the profile's auth and TLS); the
+    caller owns and closes it.
+    """
 
     def __init__(
-        self,
-        scenario: Scenario,
-        settings: RunSettings,
-        client: HttpClient | None = None,
-        kit: KitInfo | None = None,
+        self, scenario: Scenario, settings: RunSettings, client: HttpClient, kit: KitInfo | None = None
     ) -> None:
         self.scenario = scenario
         self.settings = settings
         self.kit = kit or scenario.kit_info()
-        self.client = client or HttpClient.plain(settings.timeout_s, settings.timeout_s)
+        self.client = client
         self.variables = Variables()
         self.results: list[UnitResult] = []
         #: The official script's error on the request being evaluated (Newman's test-script failure).

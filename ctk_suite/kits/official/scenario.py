@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from ctk_suite.core.levels import Level
 from ctk_suite.engine.records import KitInfo
 
 SCENARIO_FORMAT = "tmf622-ctk-scenarios/1"
@@ -64,7 +65,7 @@ class RequestSpec:
     may_be_absent: tuple[str, ...] = ()
 
     #: Every request of the official kit is of the `ctk` level.
-    level: str = "ctk"
+    level: Level = Level.CTK
 
     @property
     def title(self) -> str:

@@ -8,24 +8,13 @@ string. Our strict checks use only a captured non-empty string; the rest is the 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from ctk_suite.core.failures import ABSENT
+from ctk_suite.core.js import UNDEFINED, js_string
 from ctk_suite.kits.official.scenario import PLACEHOLDER
-
-
-class _Undefined:
-    """JavaScript's `undefined`: an attribute the response does not have."""
-
-    def __repr__(self) -> str:
-        return "undefined"
-
-
-UNDEFINED: Any = _Undefined()
 
 
 class Variables:
@@ -57,8 +46,8 @@ class Variables:
         self.set(name, js_string(value))
 
     def kept(self, name: str) -> Any:
-        """The JSON value kept under `name`, or ABSENT (JavaScript's `undefined`)."""
-        return self._kept.get(name, ABSENT)
+        """The JSON value kept under `name`, or UNDEFINED."""
+        return self._kept.get(name, UNDEFINED)
 
     def kept_document(self) -> dict[str, Any]:
         """Every kept value under its name: the response a capture-all request kept, as one object."""
@@ -120,97 +109,6 @@ class Variables:
 def usable(value: Any) -> bool:
     """A value our strict checks compare with: a non-empty string."""
     return isinstance(value, str) and bool(value)
-
-
-_JS_CONSTANTS = {id(UNDEFINED): "undefined", id(None): "null", id(True): "true", id(False): "false"}
-
-
-def js_string(value: Any) -> str:
-    """`String(value)` in JavaScript, for the JSON values a response holds (ECMA-262 ToString)."""
-    if id(value) in _JS_CONSTANTS:
-        return _JS_CONSTANTS[id(value)]
-    if isinstance(value, int | float):
-        return _js_number(_float(value)) if isinstance(value, float) or abs(value) >= 1e21 else str(value)
-    if isinstance(value, list):
-        return ",".join(_leaves(value))
-    if isinstance(value, dict):
-        return "[object Object]"
-    return str(value)
-
-
-def _leaves(items: list[Any]) -> list[str]:
-    """`Array.prototype.join` applied all the way down, without recursion (a body may nest past the
-    stack): a non-empty array stands for its elements, an empty one, null or undefined for ""."""
-    out: list[str] = []
-    stack = [iter(items)]
-    while stack:
-        item = next(stack[-1], _END)
-        if item is _END:
-            stack.pop()
-        elif isinstance(item, list) and item:
-            stack.append(iter(item))
-        else:
-            out.append("" if item is None or item is UNDEFINED or item == [] else js_string(item))
-    return out
-
-
-_END = object()
-
-
-def _float(number: float) -> float:
-    """The JavaScript number of a JSON number: an integer past the largest double is Infinity."""
-    try:
-        return float(number)
-    except OverflowError:
-        return math.inf if number > 0 else -math.inf
-
-
-def _js_number(number: float) -> str:
-    """Number::toString: integers without `.0`, exponents from 1e21 up and below 1e-6 as `1e+21`."""
-    if math.isnan(number):
-        return "NaN"
-    if math.isinf(number):
-        return "Infinity" if number > 0 else "-Infinity"
-    if number.is_integer() and abs(number) < 1e21:
-        return str(int(number))
-    text = repr(number)
-    if "e" not in text:
-        return text
-    mantissa, _, exponent = text.partition("e")
-    return f"{mantissa.removesuffix('.0')}e{'+' if int(exponent) > 0 else '-'}{abs(int(exponent))}"
-
-
-def js_loose_equal(left: Any, right: Any) -> bool:
-    """`left == right` in JavaScript (ECMA-262 IsLooselyEqual) for JSON values and UNDEFINED."""
-    nullish = (None, UNDEFINED)
-    if left in nullish or right in nullish:
-        return left in nullish and right in nullish
-    if isinstance(left, list | dict) or isinstance(right, list | dict):
-        if isinstance(left, list | dict) and isinstance(right, list | dict):
-            return left is right  # two objects: equal only when they are one object
-        left, right = _primitive(left), _primitive(right)
-    if isinstance(left, str) and isinstance(right, str):
-        return left == right
-    return _js_to_number(left) == _js_to_number(right)
-
-
-def _primitive(value: Any) -> Any:
-    return js_string(value) if isinstance(value, list | dict) else value
-
-
-def _js_to_number(value: Any) -> float:
-    """ToNumber for strings, booleans and numbers; NaN (never equal) when a string is not a number."""
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        return _float(value)
-    text = str(value).strip()
-    if not text:
-        return 0.0
-    try:
-        return float(int(text, 0)) if text.lower().startswith(("0x", "0o", "0b")) else float(text)
-    except ValueError:
-        return math.nan
 
 
 def url_encode(value: str) -> str:

@@ -1,8 +1,8 @@
 """The request flows of the extended level. Each runs once per run; several checks share its evidence.
 
-A probe raises Blocked when a request it depends on did not give what the next one needs (no order
-id after the create, no subscription id after POST /hub): the checks that need it then fail with
-that reason. A server answering wrongly is not a reason to block: the checks judge the answers.
+A probe raises `Blocked.unmet` when a request it depends on did not give what the next one needs (no
+order id after the create, no subscription id after POST /hub): the checks that need it are then not
+run, with that reason. A server answering wrongly is not a reason to block: the checks judge the answers.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import copy
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.kits.extended.records import Blocked, BodySchema, Evidence, Sent, Unmet
+from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, Sent
 from ctk_suite.kits.extended.run import probe
 from ctk_suite.kits.official.variables import url_encode
 
@@ -57,9 +57,9 @@ def created_order(sent: Sent) -> dict[str, Any]:
     """The order a create answered with; Blocked when there is no usable id to continue with."""
     body = sent.json
     if sent.exchange.error is not None:
-        raise Unmet(f"{sent.request} failed: {sent.exchange.error}")
+        raise Blocked.unmet(f"{sent.request} failed: {sent.exchange.error}")
     if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
-        raise Unmet(f"{sent.request} answered HTTP {sent.status} without an order id")
+        raise Blocked.unmet(f"{sent.request} answered HTTP {sent.status} without an order id")
     return body
 
 
@@ -68,7 +68,7 @@ def created(run: ExtendedRun) -> dict[str, Any]:
     evidence = run.probe("create")
     order: dict[str, Any] | None = evidence.values["order"]
     if order is None:
-        raise Unmet(evidence.values["why"])
+        raise Blocked.unmet(evidence.values["why"])
     return order
 
 
@@ -99,7 +99,7 @@ def selectable(order: dict[str, Any]) -> tuple[str, ...]:
     others = sorted(name for name in order if name not in {*ALWAYS_RETURNED, *preferred})
     chosen = tuple([*preferred, *others][:2])
     if not chosen:
-        raise Unmet("the created order holds no attribute but id and href to select with ?fields=")
+        raise Blocked.unmet("the created order holds no attribute but id and href to select with ?fields=")
     return chosen
 
 
@@ -128,7 +128,7 @@ def filter_state(run: ExtendedRun) -> Evidence:
     order = created(run)
     state = order.get("state")
     if not isinstance(state, str) or not state:
-        raise Unmet("the created order has no state to filter on")
+        raise Blocked.unmet("the created order has no state to filter on")
     other = next(s for s in ORDER_STATES if s != state)
     order_id = url_encode(order["id"])
     queries = {

@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ctk_suite.kits.extended.evidence import Blocked, Evidence, Sent
 from ctk_suite.kits.extended.listener import ReceivedEvent
-from ctk_suite.kits.extended.records import Blocked, Evidence, Sent, Unmet
 from ctk_suite.kits.extended.run import probe
 from ctk_suite.kits.extended.v4.probes import (
     CANCEL,
@@ -59,10 +59,10 @@ def sub_filter(run: ExtendedRun) -> Evidence:
     actions = {a for i in listed if isinstance(i, dict) and isinstance(a := i.get("action"), str)}
     mine = sorted(actions)
     if not mine:
-        raise Unmet("the created order has no productOrderItem action to filter on")
+        raise Blocked.unmet("the created order has no productOrderItem action to filter on")
     other = next((a for a in ITEM_ACTIONS if a not in actions), None)
     if other is None:
-        raise Unmet("the created order's items use every action: none is left to filter it out")
+        raise Blocked.unmet("the created order's items use every action: none is left to filter it out")
     base = f"id={url_encode(order['id'])}&productOrderItem.action="
     sent = {
         "hit": run.send("filter on its item action", "GET", f"productOrder?{base}{mine[0]}", expects=ORDERS),
@@ -158,7 +158,7 @@ def subscription_id(run: ExtendedRun) -> str:
     subscription = evidence.values["subscription"]
     if not isinstance(subscription, str) or not subscription:
         hub = evidence["hub"]
-        raise Unmet(f"{hub.request} answered HTTP {hub.status} without a subscription id")
+        raise Blocked.unmet(f"{hub.request} answered HTTP {hub.status} without a subscription id")
     return subscription
 
 

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import describe
-from ctk_suite.kits.extended.records import Blocked, Sent
-from ctk_suite.kits.extended.run import check
-from ctk_suite.kits.extended.sweeps import json_sweep, schema_sweep
-from ctk_suite.kits.extended.v4.probes import ALWAYS_RETURNED, created
-from ctk_suite.kits.extended.verdicts import (
-    Failures,
-    attribute,
+from ctk_suite.core.failures import Failure, describe
+from ctk_suite.core.js import member
+from ctk_suite.kits.extended.evidence import Blocked, Sent
+from ctk_suite.kits.extended.expect import (
     equal,
     json_array,
     json_object,
-    kind,
     listed,
+    location_is_href,
     not_found,
     records,
     refused,
     status,
 )
+from ctk_suite.kits.extended.run import check
+from ctk_suite.kits.extended.sweeps import json_sweep, schema_sweep
+from ctk_suite.kits.extended.v4.probes import ALWAYS_RETURNED, created
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun
@@ -32,29 +31,29 @@ MANDATORY_PROBES = ("create", "retrieve", "fields", "filterId", "filterState", "
 
 
 @check("TMF622B-M-POST-201")
-def post_201(run: ExtendedRun) -> Failures:
+def post_201(run: ExtendedRun) -> list[Failure]:
     sent = run.probe("create")["create"]
     return status(sent, 201) + json_object(sent)
 
 
 @check("TMF622B-M-POST-LOCATION")
-def post_location(run: ExtendedRun) -> Failures:
-    return kind(run.probe("create")["create"], "location_matches_href")
+def post_location(run: ExtendedRun) -> list[Failure]:
+    return location_is_href(run.probe("create")["create"])
 
 
-def response_attributes(sent: Sent) -> Failures:
+def response_attributes(sent: Sent) -> list[Failure]:
     """Each TMF622B response attribute is a non-empty string."""
     if problems := json_object(sent):
         return problems
     return [
         sent.fail(f"$.{name}", "a non-empty string", describe(value))
         for name in RESPONSE_ATTRIBUTES
-        if not isinstance(value := attribute(sent.json, name), str) or not value
+        if not isinstance(value := member(sent.json, name), str) or not value
     ]
 
 
 @check("TMF622B-M-ATTRS")
-def response_attrs(run: ExtendedRun) -> Failures:
+def response_attrs(run: ExtendedRun) -> list[Failure]:
     on_create = response_attributes(run.probe("create")["create"])
     try:
         return on_create + response_attributes(run.probe("retrieve")["retrieve"])
@@ -65,7 +64,7 @@ def response_attrs(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622B-M-GET-200")
-def get_200(run: ExtendedRun) -> Failures:
+def get_200(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("retrieve")
     sent, order = evidence["retrieve"], evidence.values["order"]
     if problems := status(sent, 200) or json_object(sent):
@@ -73,16 +72,18 @@ def get_200(run: ExtendedRun) -> Failures:
     return [
         failure
         for name in ("id", "href")
-        for failure in equal(sent, f"$.{name}", attribute(sent.json, name), attribute(order, name))
+        for failure in equal(sent, f"$.{name}", member(sent.json, name), member(order, name))
     ]
 
 
 @check("TMF622B-M-GET-404")
-def get_404(run: ExtendedRun) -> Failures:
+def get_404(run: ExtendedRun) -> list[Failure]:
     return not_found(run.probe("notFound")["get"])
 
 
-def selected_only(sent: Sent, where: str, instance: Any, chosen: tuple[str, ...], whole: bool) -> Failures:
+def selected_only(
+    sent: Sent, where: str, instance: Any, chosen: tuple[str, ...], whole: bool
+) -> list[Failure]:
     """The instance holds nothing beyond the selected attributes, id and href; and, when `whole` (the
     created order, which holds them all), every selected attribute."""
     if not isinstance(instance, dict):
@@ -99,7 +100,7 @@ def selected_only(sent: Sent, where: str, instance: Any, chosen: tuple[str, ...]
 
 
 @check("TMF622B-M-FIELDS-LIST")
-def fields_list(run: ExtendedRun) -> Failures:
+def fields_list(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("fields")
     sent, chosen, order_id = evidence["list"], evidence.values["fields"], evidence.values["order"]["id"]
     if problems := status(sent, 200) or json_array(sent):
@@ -109,41 +110,41 @@ def fields_list(run: ExtendedRun) -> Failures:
     return [
         failure
         for where, item in records(sent)
-        for failure in selected_only(sent, where, item, chosen, attribute(item, "id") == order_id)
+        for failure in selected_only(sent, where, item, chosen, member(item, "id") == order_id)
     ]
 
 
 @check("TMF622B-M-FIELDS-RETRIEVE")
-def fields_retrieve(run: ExtendedRun) -> Failures:
+def fields_retrieve(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("fields")
     sent, chosen = evidence["retrieve"], evidence.values["fields"]
     if problems := status(sent, 200) or json_object(sent):
         return problems
-    same = equal(sent, "$.id", attribute(sent.json, "id"), evidence.values["order"]["id"])
+    same = equal(sent, "$.id", member(sent.json, "id"), evidence.values["order"]["id"])
     return selected_only(sent, "$", sent.json, chosen, whole=True) + same
 
 
-def every(sent: Sent, name: str, expected: Any) -> Failures:
+def every(sent: Sent, name: str, expected: Any) -> list[Failure]:
     """Every order of the list answer has `name` equal to `expected`."""
     return [
         sent.fail(f"{where}.{name}", describe(expected), describe(value))
         for where, item in records(sent)
-        if (value := attribute(item, name)) != expected
+        if (value := member(item, name)) != expected
     ]
 
 
-def list_answer(sent: Sent) -> Failures:
+def list_answer(sent: Sent) -> list[Failure]:
     return status(sent, 200) or json_array(sent)
 
 
 @check("TMF622B-M-FILTER-ID")
-def filter_id(run: ExtendedRun) -> Failures:
+def filter_id(run: ExtendedRun) -> list[Failure]:
     sent, order = run.probe("filterId")["id"], created(run)
     return list_answer(sent) or listed(sent, order["id"]) + every(sent, "id", order["id"])
 
 
 @check("TMF622B-M-FILTER-ATTR")
-def filter_attribute(run: ExtendedRun) -> Failures:
+def filter_attribute(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("filterState")
     sent, state = evidence["state"], evidence.values["state"]
     if problems := list_answer(sent):
@@ -153,7 +154,7 @@ def filter_attribute(run: ExtendedRun) -> Failures:
     return every(sent, "state", state)
 
 
-def none_listed(sent: Sent) -> Failures:
+def none_listed(sent: Sent) -> list[Failure]:
     """The list answer is empty."""
     return list_answer(sent) or (
         [] if sent.json == [] else [sent.fail("$", "an empty array", describe(sent.json))]
@@ -161,7 +162,7 @@ def none_listed(sent: Sent) -> Failures:
 
 
 @check("TMF622B-M-FILTER-AND")
-def filter_and(run: ExtendedRun) -> Failures:
+def filter_and(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("filterState")
     both, order = evidence["and"], evidence.values["order"]
     matching = list_answer(both) or listed(both, order["id"]) + every(both, "state", evidence.values["state"])
@@ -169,25 +170,25 @@ def filter_and(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622B-M-POST-NO-ITEM")
-def post_no_item(run: ExtendedRun) -> Failures:
+def post_no_item(run: ExtendedRun) -> list[Failure]:
     return refused(run.probe("negative")["noItem"])
 
 
 @check("TMF622B-M-POST-BAD-ACTION")
-def post_bad_action(run: ExtendedRun) -> Failures:
+def post_bad_action(run: ExtendedRun) -> list[Failure]:
     return refused(run.probe("negative")["badAction"])
 
 
 @check("TMF622-v4-POST-MALFORMED")
-def post_malformed(run: ExtendedRun) -> Failures:
+def post_malformed(run: ExtendedRun) -> list[Failure]:
     return refused(run.probe("negative")["malformed"])
 
 
 @check("TMF622-v4-SCHEMA-M")
-def schemas_mandatory(run: ExtendedRun) -> Failures:
+def schemas_mandatory(run: ExtendedRun) -> list[Failure]:
     return schema_sweep(run, MANDATORY_PROBES)
 
 
 @check("TMF622-v4-JSON-M")
-def json_mandatory(run: ExtendedRun) -> Failures:
+def json_mandatory(run: ExtendedRun) -> list[Failure]:
     return json_sweep(run, MANDATORY_PROBES)

@@ -5,23 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ctk_suite.core.failures import Failure, clip, describe
-from ctk_suite.kits.extended.listener import ReceivedEvent
-from ctk_suite.kits.extended.paging import links, page_answer, partial_agrees
-from ctk_suite.kits.extended.records import BodySchema, Sent
-from ctk_suite.kits.extended.run import check
-from ctk_suite.kits.extended.schemas import violations
-from ctk_suite.kits.extended.sweeps import json_sweep, schema_sweep
-from ctk_suite.kits.extended.v4.probes import CHANGE_EVENT, CREATE_EVENT
-from ctk_suite.kits.extended.v4.rules_mandatory import every, list_answer, none_listed
-from ctk_suite.kits.extended.verdicts import (
-    Failures,
-    attribute,
+from ctk_suite.core.js import member
+from ctk_suite.kits.extended.evidence import BodySchema, Sent
+from ctk_suite.kits.extended.expect import (
     equal,
     json_object,
     listed,
     not_found,
     status,
 )
+from ctk_suite.kits.extended.listener import ReceivedEvent
+from ctk_suite.kits.extended.paging import links, page_answer, partial_agrees
+from ctk_suite.kits.extended.run import check
+from ctk_suite.kits.extended.schemas import violations
+from ctk_suite.kits.extended.sweeps import json_sweep, schema_sweep
+from ctk_suite.kits.extended.v4.probes import CHANGE_EVENT, CREATE_EVENT
+from ctk_suite.kits.extended.v4.rules_mandatory import every, list_answer, none_listed
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun
@@ -40,7 +39,7 @@ OPTIONAL_PROBES = (
 )
 
 
-def count_header(sent: Sent, name: str) -> tuple[int | None, Failures]:
+def count_header(sent: Sent, name: str) -> tuple[int | None, list[Failure]]:
     """The integer value of header `name`, or the failure saying why there is none."""
     value = next((v for k, v in sent.exchange.response_headers.items() if k.lower() == name.lower()), None)
     if value is not None and value.strip().isascii() and value.strip().isdigit():  # not "²": int() refuses it
@@ -49,7 +48,7 @@ def count_header(sent: Sent, name: str) -> tuple[int | None, Failures]:
     return None, [sent.fail(f"header {name}", "a non-negative integer", seen)]
 
 
-def counts_agree(sent: Sent, total_exactly: int | None = None) -> Failures:
+def counts_agree(sent: Sent, total_exactly: int | None = None) -> list[Failure]:
     """X-Result-Count is the number of items; X-Total-Count is at least that (or exactly `total_exactly`)."""
     if problems := page_answer(sent):
         return problems
@@ -66,14 +65,14 @@ def counts_agree(sent: Sent, total_exactly: int | None = None) -> Failures:
 
 
 @check("TMF630-O-COUNT-HEADERS")
-def count_headers(run: ExtendedRun) -> Failures:
+def count_headers(run: ExtendedRun) -> list[Failure]:
     pages = run.probe("paging")
     lists = [pages["page"], pages["limit"], pages["next"], run.probe("fields")["list"]]
     by_id = counts_agree(run.probe("filterId")["id"], total_exactly=1)
     return [failure for sent in lists for failure in counts_agree(sent)] + by_id
 
 
-def sized(sent: Sent, size: int) -> Failures:
+def sized(sent: Sent, size: int) -> list[Failure]:
     """A page of exactly `size` orders, whose status says whether it is the whole collection."""
     if problems := page_answer(sent):
         return problems
@@ -81,13 +80,13 @@ def sized(sent: Sent, size: int) -> Failures:
 
 
 @check("TMF630-O-PAGING")
-def paging(run: ExtendedRun) -> Failures:
+def paging(run: ExtendedRun) -> list[Failure]:
     pages = run.probe("paging")
     page, limit, moved = pages["page"], pages["limit"], pages["next"]
     failures = sized(page, 2) + sized(limit, 1) + sized(moved, 1)
     if failures:
         return failures
-    second, shown = attribute(page.json[1], "id"), attribute(moved.json[0], "id")
+    second, shown = member(page.json[1], "id"), member(moved.json[0], "id")
     return (
         []
         if shown == second
@@ -96,7 +95,7 @@ def paging(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622B-O-FILTER-SUB")
-def filter_sub(run: ExtendedRun) -> Failures:
+def filter_sub(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("subFilter")
     hit, order_id = evidence["hit"], evidence.values["order"]["id"]
     matching = list_answer(hit) or listed(hit, order_id) + every(hit, "id", order_id)
@@ -105,82 +104,80 @@ def filter_sub(run: ExtendedRun) -> Failures:
 
 def item_keys(order: Any) -> list[tuple[Any, Any]]:
     """(id, action) of each item: what a description patch must leave alone."""
-    items = attribute(order, "productOrderItem")
-    return [(attribute(i, "id"), attribute(i, "action")) for i in items] if isinstance(items, list) else []
+    items = member(order, "productOrderItem")
+    return [(member(i, "id"), member(i, "action")) for i in items] if isinstance(items, list) else []
 
 
 @check("TMF622B-O-PATCH-MERGE")
-def patch_merge(run: ExtendedRun) -> Failures:
+def patch_merge(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("patch")
     patched, read_back = evidence["patch"], evidence["readBack"]
     order, description = evidence.values["order"], evidence.values["description"]
     if problems := status(patched, 200) or json_object(patched):
         return problems
     body = patched.json
-    failures = equal(patched, "$.description", attribute(body, "description"), description)
+    failures = equal(patched, "$.description", member(body, "description"), description)
     for name in ("id", "href"):
-        failures += equal(patched, f"$.{name}", attribute(body, name), attribute(order, name))
+        failures += equal(patched, f"$.{name}", member(body, name), member(order, name))
     failures += equal(patched, "$.productOrderItem (id, action)", item_keys(body), item_keys(order))
     read = status(read_back, 200) or json_object(read_back)
     return failures + (
-        read or equal(read_back, "$.description", attribute(read_back.json, "description"), description)
+        read or equal(read_back, "$.description", member(read_back.json, "description"), description)
     )
 
 
 @check("TMF622B-O-PATCH-404")
-def patch_404(run: ExtendedRun) -> Failures:
+def patch_404(run: ExtendedRun) -> list[Failure]:
     return not_found(run.probe("patchUnknown")["patch"])
 
 
-def no_body(sent: Sent) -> Failures:
+def no_body(sent: Sent) -> list[Failure]:
     size = sent.exchange.size
     return [] if size == 0 else [sent.fail("$", "no body", f"{size} bytes")]
 
 
 @check("TMF622B-O-DELETE-204")
-def delete_204(run: ExtendedRun) -> Failures:
+def delete_204(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("delete")
     deleted = evidence["delete"]
     return (status(deleted, 204) or no_body(deleted)) + status(evidence["readBack"], 404)
 
 
 @check("TMF622B-O-DELETE-404")
-def delete_404(run: ExtendedRun) -> Failures:
+def delete_404(run: ExtendedRun) -> list[Failure]:
     return not_found(run.probe("deleteUnknown")["delete"])
 
 
-def non_empty_strings(sent: Sent, names: tuple[str, ...]) -> Failures:
+def non_empty_strings(sent: Sent, names: tuple[str, ...]) -> list[Failure]:
     return [
         sent.fail(f"$.{name}", "a non-empty string", describe(value))
         for name in names
-        if not isinstance(value := attribute(sent.json, name), str) or not value
+        if not isinstance(value := member(sent.json, name), str) or not value
     ]
 
 
 @check("TMF622-v4-CANCEL-201")
-def cancel_201(run: ExtendedRun) -> Failures:
+def cancel_201(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("cancel")
     task, order_id = evidence["cancel"], evidence.values["order"]["id"]
     if problems := status(task, 201) or json_object(task):
         return problems
     failures = non_empty_strings(task, ("id", "href", "state"))
-    failures += equal(
-        task, "$.productOrder.id", attribute(attribute(task.json, "productOrder"), "id"), order_id
-    )
+    failures += equal(task, "$.productOrder.id", member(member(task.json, "productOrder"), "id"), order_id)
     if "retrieve" not in evidence.sent:
         return [*failures, task.note("no cancelProductOrder id to retrieve it by")]
     retrieved = evidence["retrieve"]
     read = status(retrieved, 200) or json_object(retrieved)
-    return failures + (read or equal(retrieved, "$.id", attribute(retrieved.json, "id"), task.json["id"]))
+    return failures + (read or equal(retrieved, "$.id", member(retrieved.json, "id"), task.json["id"]))
 
 
 @check("TMF622-v4-HUB-201")
-def hub_201(run: ExtendedRun) -> Failures:
+def hub_201(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("subscribe")
     sent = evidence["hub"]
     if problems := status(sent, 201) or json_object(sent):
         return problems
-    callback = attribute(sent.json, "callback")
+    callback = member(sent.json, "callback")
     return non_empty_strings(sent, ("id",)) + equal(sent, "$.callback", callback, evidence.values["callback"])
 
 
@@ -188,11 +185,11 @@ def summary(events: list[ReceivedEvent]) -> str:
     """What did arrive, to tell a wrong path or a wrong order from no notification at all."""
     if not events:
         return "no notification at all"
-    shown = [f"{e.path} ({attribute(e.body, 'eventType')}, order {e.order_id})" for e in events[:4]]
+    shown = [f"{e.path} ({member(e.body, 'eventType')}, order {e.order_id})" for e in events[:4]]
     return clip("; ".join(shown) + (f"; and {len(events) - 4} more" if len(events) > 4 else ""), 400)
 
 
-def event_failures(run: ExtendedRun, name: str, extra: tuple[str, Any] | None = None) -> Failures:
+def event_failures(run: ExtendedRun, name: str, extra: tuple[str, Any] | None = None) -> list[Failure]:
     """The event posted to `listener/<name>` about the notified order, and its envelope."""
     evidence = run.probe("events")
     order_id, event = evidence.values["order"]["id"], evidence.values[name]
@@ -212,13 +209,13 @@ def filled(value: Any) -> bool:
     return isinstance(value, str) and bool(value)
 
 
-def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, Any] | None) -> Failures:
+def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, Any] | None) -> list[Failure]:
     """eventType, eventId, eventTime present and right; the envelope valid against the event's schema."""
     request = f"event POST {event.path}"
     body = event.body
     if not isinstance(body, dict):
         return [Failure(request=request, note=event.problem or "the event body is not a JSON object")]
-    kind, event_id, time = (attribute(body, n) for n in ("eventType", "eventId", "eventTime"))
+    kind, event_id, time = (member(body, n) for n in ("eventType", "eventId", "eventTime"))
     found = [  # (where, expected, holds, seen)
         ("$.eventType", event_type, kind == event_type, kind),
         ("$.eventId", "a non-empty string", filled(event_id), event_id),
@@ -226,7 +223,7 @@ def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, A
     ]
     if extra is not None:
         name, value = extra
-        seen = attribute(body["event"]["productOrder"], name)
+        seen = member(body["event"]["productOrder"], name)
         found.append((f"$.event.productOrder.{name}", describe(value), seen == value, seen))
     failures = [
         Failure(request, where, expected, describe(seen)) for where, expected, ok, seen in found if not ok
@@ -236,27 +233,27 @@ def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, A
 
 
 @check("TMF622-v4-EVENT-CREATE")
-def event_create(run: ExtendedRun) -> Failures:
+def event_create(run: ExtendedRun) -> list[Failure]:
     return event_failures(run, CREATE_EVENT)
 
 
 @check("TMF622-v4-EVENT-CHANGE")
-def event_change(run: ExtendedRun) -> Failures:
+def event_change(run: ExtendedRun) -> list[Failure]:
     description = run.probe("events").values["description"]
     return event_failures(run, CHANGE_EVENT, ("description", description))
 
 
 @check("TMF622-v4-HUB-DELETE")
-def hub_delete(run: ExtendedRun) -> Failures:
+def hub_delete(run: ExtendedRun) -> list[Failure]:
     sent = run.probe("unsubscribe")["unhub"]
     return status(sent, 204) or no_body(sent)
 
 
 @check("TMF622-v4-SCHEMA-O")
-def schemas_optional(run: ExtendedRun) -> Failures:
+def schemas_optional(run: ExtendedRun) -> list[Failure]:
     return schema_sweep(run, OPTIONAL_PROBES)
 
 
 @check("TMF622-v4-JSON-O")
-def json_optional(run: ExtendedRun) -> Failures:
+def json_optional(run: ExtendedRun) -> list[Failure]:
     return json_sweep(run, OPTIONAL_PROBES)

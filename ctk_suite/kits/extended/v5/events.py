@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
-from ctk_suite.core.failures import Failure, describe
+from ctk_suite.core.failures import Failure, NotRun, describe
+from ctk_suite.core.js import member
+from ctk_suite.kits.extended.evidence import BodySchema
 from ctk_suite.kits.extended.listener import ReceivedEvent
-from ctk_suite.kits.extended.records import BodySchema, NotApplicable
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.schemas import violations
 from ctk_suite.kits.extended.v4.rules_optional import summary
+from ctk_suite.kits.extended.v5.conformance import no_hub
 from ctk_suite.kits.extended.v5.probes_optional import ACKNOWLEDGED, CHANGE_EVENT, CREATE_EVENT, STATE_EVENT
-from ctk_suite.kits.extended.v5.profile import hub_supported
-from ctk_suite.kits.extended.verdicts import Failures, attribute
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun
@@ -25,14 +25,14 @@ def is_date_time(value: Any) -> bool:
     return isinstance(value, str) and Draft202012Validator.FORMAT_CHECKER.conforms(value, "date-time")
 
 
-def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | None) -> Failures:
+def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | None) -> list[Failure]:
     """@type, timeOccurred and source of the v5 envelope; the expected order attribute; the schema."""
     request = f"event POST {event.path}"
     body = event.body
     if not isinstance(body, dict):
         return [Failure(request=request, note=event.problem or "the event body is not a JSON object")]
-    kind, occurred, source = (attribute(body, n) for n in ("@type", "timeOccurred", "source"))
-    source_id = attribute(source, "id")
+    kind, occurred, source = (member(body, n) for n in ("@type", "timeOccurred", "source"))
+    source_id = member(source, "id")
     found = [  # (where, expected, holds, seen)
         ("$.@type", event_type, kind == event_type, kind),
         ("$.timeOccurred", "a date-time", is_date_time(occurred), occurred),
@@ -40,14 +40,14 @@ def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | 
     ]
     if expected is not None:
         name, value = expected
-        seen = attribute(attribute(attribute(body, "event"), "productOrder"), name)
+        seen = member(member(member(body, "event"), "productOrder"), name)
         found.append((f"$.event.productOrder.{name}", describe(value), seen == value, seen))
     failures = [Failure(request, where, want, describe(seen)) for where, want, ok, seen in found if not ok]
     schema = violations(body, BodySchema(event_type, version="5"))
     return failures + [Failure(request, where, f"valid {rule}", message) for where, rule, message in schema]
 
 
-def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None = None) -> Failures:
+def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None = None) -> list[Failure]:
     """The event posted to `listener/<name>` about the notified order, with its envelope."""
     evidence = run.probe("v5.events")
     order_id, event = evidence.values["order"]["id"], evidence.values[name]
@@ -62,22 +62,25 @@ def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None
 
 
 @check("TMF622-v5-EVENT-CREATE")
-def event_create(run: ExtendedRun) -> Failures:
-    hub_supported(run)
+def event_create(run: ExtendedRun) -> list[Failure] | NotRun:
+    if absent := no_hub(run):
+        return absent
     order_id = run.probe("v5.events").values["order"]["id"]
     return event_failures(run, CREATE_EVENT, ("id", order_id))
 
 
 @check("TMF622-v5-EVENT-CHANGE")
-def event_change(run: ExtendedRun) -> Failures:
-    hub_supported(run)
+def event_change(run: ExtendedRun) -> list[Failure] | NotRun:
+    if absent := no_hub(run):
+        return absent
     description = run.probe("v5.events").values["description"]
     return event_failures(run, CHANGE_EVENT, ("description", description))
 
 
 @check("TMF622-v5-EVENT-STATE")
-def event_state(run: ExtendedRun) -> Failures:
-    hub_supported(run)
+def event_state(run: ExtendedRun) -> list[Failure] | NotRun:
+    if absent := no_hub(run):
+        return absent
     if not run.probe("v5.events").values["inDraft"]:
-        raise NotApplicable("the server does not create draft orders: no state change to notify about")
+        return NotRun.inapplicable("the server does not create draft orders: no state change to notify about")
     return event_failures(run, STATE_EVENT, ("state", ACKNOWLEDGED))

@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from ctk_suite.kits.extended.records import BodySchema, Sent
+from ctk_suite.kits.extended.evidence import BodySchema, Sent
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun

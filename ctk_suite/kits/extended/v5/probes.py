@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.kits.extended.records import Blocked, BodySchema, Evidence, Sent
+from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, Sent
 from ctk_suite.kits.extended.run import probe
 from ctk_suite.kits.extended.v4.probes import order_path
 from ctk_suite.kits.extended.v5.follow import outcome, settled

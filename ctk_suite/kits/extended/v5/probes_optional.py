@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.kits.extended.records import Blocked, Evidence, Sent
+from ctk_suite.kits.extended.evidence import Blocked, Evidence, Sent
 from ctk_suite.kits.extended.run import probe
 from ctk_suite.kits.extended.v4.probes import order_path
 from ctk_suite.kits.extended.v4.probes_optional import about, new_description

@@ -6,23 +6,22 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import describe
-from ctk_suite.kits.extended.records import Blocked, NotApplicable, Sent
-from ctk_suite.kits.extended.run import check
-from ctk_suite.kits.extended.sweeps import judged
-from ctk_suite.kits.extended.v5.follow import location_path, outcome
-from ctk_suite.kits.extended.v5.probes import ERROR
-from ctk_suite.kits.extended.v5.probes_optional import ACKNOWLEDGED, DRAFT
-from ctk_suite.kits.extended.v5.profile import UNSUPPORTED
-from ctk_suite.kits.extended.verdicts import (
-    Failures,
-    attribute,
+from ctk_suite.core.failures import Failure, NotRun, describe
+from ctk_suite.core.js import member
+from ctk_suite.kits.extended.evidence import Blocked, Sent
+from ctk_suite.kits.extended.expect import (
     equal,
     json_object,
     matches_schema,
     responded,
     status,
 )
+from ctk_suite.kits.extended.run import check
+from ctk_suite.kits.extended.sweeps import judged
+from ctk_suite.kits.extended.v5.conformance import UNSUPPORTED
+from ctk_suite.kits.extended.v5.follow import location_path, outcome
+from ctk_suite.kits.extended.v5.probes import ERROR
+from ctk_suite.kits.extended.v5.probes_optional import ACKNOWLEDGED, DRAFT
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun
@@ -45,7 +44,7 @@ SELECTED = frozenset({"state", "id", "href", "@type"})
 UNSUPPORTED_MEDIA = 415
 
 
-def answered(evidence: Mapping[str, Sent], key: str, wanted: int) -> Failures:
+def answered(evidence: Mapping[str, Sent], key: str, wanted: int) -> list[Failure]:
     """`key` answered `wanted` (or 202, followed to a 200); its outcome is a JSON object."""
     first, last = evidence[key], outcome(dict(evidence), key)
     if first.status == 202 and last is not first:
@@ -53,43 +52,47 @@ def answered(evidence: Mapping[str, Sent], key: str, wanted: int) -> Failures:
     return status(first, wanted) or json_object(first)
 
 
-def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> Failures:
+def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> list[Failure] | NotRun:
     """The PATCH answered with the order holding `name` == `expected`, and the read-back agrees."""
     evidence = run.probe(probe_name)
     first = evidence["patch"]
     if first.status == UNSUPPORTED_MEDIA:
-        raise NotApplicable(f"{first.request} answered 415: the server does not support this media type")
+        return NotRun.inapplicable(
+            f"{first.request} answered 415: the server does not support this media type"
+        )
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     last, back = outcome(dict(evidence.sent), "patch"), evidence["readBack"]
-    return equal(last, f"$.{name}", attribute(last.json, name), expected) + (
-        status(back, 200) or equal(back, f"$.{name}", attribute(back.json, name), expected)
+    return equal(last, f"$.{name}", member(last.json, name), expected) + (
+        status(back, 200) or equal(back, f"$.{name}", member(back.json, name), expected)
     )
 
 
 @check("TMF622-v5-PATCH-MERGE")
-def patch_merge(run: ExtendedRun) -> Failures:
+def patch_merge(run: ExtendedRun) -> list[Failure] | NotRun:
     return patched(run, "v5.patch.merge", "description", run.probe("v5.patch.merge").values["description"])
 
 
 @check("TMF622-v5-PATCH-JSON")
-def patch_json(run: ExtendedRun) -> Failures:
+def patch_json(run: ExtendedRun) -> list[Failure] | NotRun:
     return patched(run, "v5.patch.json", "description", run.probe("v5.patch.json").values["description"])
 
 
 def item_quantities(order: Any) -> dict[Any, Any]:
     """{item id: quantity} of an order."""
-    items = attribute(order, "productOrderItem")
+    items = member(order, "productOrderItem")
     listed = items if isinstance(items, list) else []
-    return {attribute(i, "id"): attribute(i, "quantity") for i in listed if isinstance(i, dict)}
+    return {member(i, "id"): member(i, "quantity") for i in listed if isinstance(i, dict)}
 
 
 @check("TMF622-v5-PATCH-QUERY")
-def patch_query(run: ExtendedRun) -> Failures:
+def patch_query(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.patch.query")
     first, values = evidence["patch"], evidence.values
     if first.status == UNSUPPORTED_MEDIA:
-        raise NotApplicable(f"{first.request} answered 415: the server does not support JSON Patch Query")
+        return NotRun.inapplicable(
+            f"{first.request} answered 415: the server does not support JSON Patch Query"
+        )
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     back = evidence["readBack"]
@@ -100,16 +103,19 @@ def patch_query(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622-v5-DRAFT")
-def draft(run: ExtendedRun) -> Failures:
+def draft(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.draft")
     first = evidence["create"]
     if evidence.values["order"] is None:
-        raise NotApplicable(f"{first.request} answered HTTP {first.status}: the server takes no draft orders")
+        return NotRun.inapplicable(
+            f"{first.request} answered HTTP {first.status}: the server takes no draft orders"
+        )
     created = outcome(dict(evidence.sent), "create")
-    failures = equal(created, "$.state", attribute(created.json, "state"), DRAFT)
+    failures = equal(created, "$.state", member(created.json, "state"), DRAFT)
     if evidence["patch"].status == UNSUPPORTED_MEDIA:
-        raise NotApplicable("the merge patch answered 415: the draft cannot be moved to acknowledged")
-    return failures + patched(run, "v5.draft", "state", ACKNOWLEDGED)
+        return NotRun.inapplicable("the merge patch answered 415: the draft cannot be moved to acknowledged")
+    moved = patched(run, "v5.draft", "state", ACKNOWLEDGED)
+    return moved if isinstance(moved, NotRun) else failures + moved
 
 
 def every_answer(run: ExtendedRun, probes: Iterable[str]) -> list[tuple[str, Sent, Mapping[str, Sent]]]:
@@ -123,15 +129,15 @@ def every_answer(run: ExtendedRun, probes: Iterable[str]) -> list[tuple[str, Sen
 
 
 @check("TMF622-v5-ASYNC-202")
-def async_202(run: ExtendedRun) -> Failures:
+def async_202(run: ExtendedRun) -> list[Failure] | NotRun:
     accepted = [
         (k, s, all_)
         for k, s, all_ in every_answer(run, MANDATORY_PROBES + OPTIONAL_PROBES)
         if s.status == 202
     ]
     if not accepted:
-        raise NotApplicable("no answer was 202: the server processed every request synchronously")
-    failures: Failures = []
+        return NotRun.inapplicable("no answer was 202: the server processed every request synchronously")
+    failures: list[Failure] = []
     for key, sent, all_sent in accepted:
         if location_path(run, sent) is None:
             failures.append(
@@ -148,11 +154,11 @@ def async_202(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622-v5-DELETE")
-def delete(run: ExtendedRun) -> Failures:
+def delete(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.delete")
     first = evidence["delete"]
     if first.status in (405, 501):
-        raise NotApplicable(f"{first.request} answered HTTP {first.status}: DELETE is not supported")
+        return NotRun.inapplicable(f"{first.request} answered HTTP {first.status}: DELETE is not supported")
     if first.status != 202 and (problems := status(first, 204)):
         return problems
     body = (
@@ -165,27 +171,25 @@ def delete(run: ExtendedRun) -> Failures:
 
 
 @check("TMF622-v5-CANCEL")
-def cancel(run: ExtendedRun) -> Failures:
+def cancel(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("v5.cancel")
     if problems := answered(evidence.sent, "cancel", 201):
         return problems
     task, order = outcome(dict(evidence.sent), "cancel"), evidence.values["order"]
     body = task.json
-    failures = equal(task, "$.productOrder.id", attribute(attribute(body, "productOrder"), "id"), order["id"])
+    failures = equal(task, "$.productOrder.id", member(member(body, "productOrder"), "id"), order["id"])
     failures += [
-        task.fail(f"$.{n}", "a non-empty string", describe(attribute(body, n)))
+        task.fail(f"$.{n}", "a non-empty string", describe(member(body, n)))
         for n in ("id", "state")
-        if not isinstance(attribute(body, n), str) or not attribute(body, n)
+        if not isinstance(member(body, n), str) or not member(body, n)
     ]
     if "retrieve" not in evidence.sent:
         return failures
     read = evidence["retrieve"]
-    return failures + (
-        status(read, 200) or equal(read, "$.id", attribute(read.json, "id"), attribute(body, "id"))
-    )
+    return failures + (status(read, 200) or equal(read, "$.id", member(read.json, "id"), member(body, "id")))
 
 
-def selected_only(sent: Sent) -> Failures:
+def selected_only(sent: Sent) -> list[Failure]:
     """The answer holds state and nothing beyond SELECTED."""
     if problems := json_object(sent):
         return problems
@@ -196,35 +200,33 @@ def selected_only(sent: Sent) -> Failures:
 
 
 @check("TMF622-v5-FIELDS-POST")
-def fields_post(run: ExtendedRun) -> Failures:
+def fields_post(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("v5.fields.post")
     return answered(evidence.sent, "create", 201) or selected_only(outcome(dict(evidence.sent), "create"))
 
 
 @check("TMF622-v5-FIELDS-PATCH")
-def fields_patch(run: ExtendedRun) -> Failures:
+def fields_patch(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.fields.patch")
     if evidence["patch"].status == UNSUPPORTED_MEDIA:
-        raise NotApplicable("the merge patch answered 415: fields on PATCH cannot be tried")
+        return NotRun.inapplicable("the merge patch answered 415: fields on PATCH cannot be tried")
     if problems := answered(evidence.sent, "patch", 200):
         return problems
     back, description = evidence["readBack"], evidence.values["description"]
-    applied = status(back, 200) or equal(
-        back, "$.description", attribute(back.json, "description"), description
-    )
+    applied = status(back, 200) or equal(back, "$.description", member(back.json, "description"), description)
     return selected_only(outcome(dict(evidence.sent), "patch")) + applied
 
 
 @check("TMF622-v5-HUB")
-def hub(run: ExtendedRun) -> Failures:
+def hub(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.hub")
     sent = evidence["hub"]
     if sent.status in UNSUPPORTED:
-        raise NotApplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
+        return NotRun.inapplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
     if problems := status(sent, 201) or json_object(sent):
         return problems
-    found = equal(sent, "$.callback", attribute(sent.json, "callback"), evidence.values["callback"])
-    hub_id = attribute(sent.json, "id")
+    found = equal(sent, "$.callback", member(sent.json, "callback"), evidence.values["callback"])
+    hub_id = member(sent.json, "id")
     found += (
         []
         if isinstance(hub_id, str) and hub_id
@@ -234,7 +236,7 @@ def hub(run: ExtendedRun) -> Failures:
     return found + status(removed, 204)
 
 
-def schema_of_status(sent: Sent) -> Failures:
+def schema_of_status(sent: Sent) -> list[Failure]:
     """2xx: the expected v5 resource (a 204: no body); 4xx and 5xx: a v5 Error."""
     if missing := responded(sent):
         return missing
@@ -249,10 +251,10 @@ def schema_of_status(sent: Sent) -> Failures:
 
 
 @check("TMF622-v5-SCHEMA-M")
-def schemas_mandatory(run: ExtendedRun) -> Failures:
+def schemas_mandatory(run: ExtendedRun) -> list[Failure]:
     return [f for sent in judged(run, MANDATORY_PROBES) for f in schema_of_status(sent)]
 
 
 @check("TMF622-v5-SCHEMA-O")
-def schemas_optional(run: ExtendedRun) -> Failures:
+def schemas_optional(run: ExtendedRun) -> list[Failure]:
     return [f for sent in judged(run, OPTIONAL_PROBES) for f in schema_of_status(sent)]

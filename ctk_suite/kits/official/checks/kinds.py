@@ -9,35 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ctk_suite.core.failures import ABSENT, Failure, Kind, clip, describe
+from ctk_suite.core.failures import Failure, Failures, Kind, NotRun, clip, describe
+from ctk_suite.core.js import JS_TYPES, UNDEFINED, member
 from ctk_suite.core.registry import Registry
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit
 from ctk_suite.kits.official.variables import Variables
 
-Verdict = tuple[Failure, ...]
-
-
-@dataclass(frozen=True)
-class NotRun:
-    """A check's answer when it cannot judge this response (what it compares is not there)."""
-
-    reason: str
-
-
-CheckFn = Callable[["CheckContext", AssertionSpec], Verdict | NotRun | None]
-
-#: JSON types an `attribute_type` assertion may ask for, as chai's `to.be.a(...)` names them.
-_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, dict),
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-}
+CheckFn = Callable[["CheckContext", AssertionSpec], Failures | NotRun | None]
 
 
 @dataclass(frozen=True)
@@ -46,7 +28,8 @@ class CheckContext:
 
     exchange: Exchange
     body: Any
-    variables: Variables
+    #: The captured values (none for a check that compares nothing captured: an extended check).
+    variables: Variables = field(default_factory=Variables)
     #: False for the create request, whose script treats the whole body as the instance.
     each_element: bool = True
     #: Cypress's `response.body.forEach`: an empty array has no instance at all (v5 kit).
@@ -128,27 +111,26 @@ def instances(body: Any) -> list[tuple[str, Any]]:
     return [("$", body)]
 
 
-def attribute(instance: Any, name: str) -> Any:
-    """`instance[name]`, or ABSENT when the instance is not an object or has no such key."""
-    return instance.get(name, ABSENT) if isinstance(instance, dict) else ABSENT
-
-
 def child_path(where: str, name: str) -> str:
     """JSON path of attribute `name` under `where` (bracket form for names like `@type`)."""
     return f"{where}.{name}" if name.isidentifier() else f"{where}[{json.dumps(name)}]"
 
 
 @register("status_code", params=("status",), needs_json=False, failure_kind=Kind.STATUS)
-def status_code(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def status_code(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`pm.response.to.have.status(N)`."""
-    expected = int(spec.params["status"])
+    return has_status(ctx, int(spec.params["status"]))
+
+
+def has_status(ctx: CheckContext, expected: int) -> Failures:
+    """The response has status `expected` (the extended checks ask it too)."""
     if ctx.exchange.status == expected:
         return ()
     return (ctx.fail("status", f"HTTP {expected}", f"HTTP {ctx.exchange.status}"),)
 
 
 @register("not_array")
-def not_array(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+def not_array(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     """A create returns one resource: an array body is reported (and only then, as the official kit)."""
     if not isinstance(ctx.body, list):
         return None
@@ -156,7 +138,7 @@ def not_array(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
 
 
 @register("mandatory_attributes", params=("attributes",))
-def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`Object.keys(instance)` includes every listed attribute, on every instance."""
     wanted = [str(a) for a in spec.params["attributes"]]
     failures = []
@@ -173,21 +155,21 @@ def mandatory_attributes(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("attribute_type", params=("attribute", "type"))
-def attribute_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def attribute_type(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`pm.expect(instance[attr]).to.be.a(type)`, on every instance."""
     name, wanted = str(spec.params["attribute"]), str(spec.params["type"])
-    is_type = _JSON_TYPES[wanted]
+    is_type = JS_TYPES[wanted]
     return tuple(
         ctx.fail(
             child_path(where, name), f"{'an' if wanted[0] in 'aeiou' else 'a'} {wanted}", describe(value)
         )
         for where, instance in ctx.instances()
-        if not is_type(value := attribute(instance, name))
+        if not is_type(value := member(instance, name))
     )
 
 
 @register("body_includes_value", params=("attribute",))
-def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`pm.expect(pm.response.text()).to.include(instance[attr])`: a substring of the raw text.
 
     A missing value fails (chai cannot search for undefined); so does a non-string one (stricter
@@ -196,7 +178,7 @@ def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     name = str(spec.params["attribute"])
     failures = []
     for where, instance in ctx.instances():
-        value, path = attribute(instance, name), child_path(where, name)
+        value, path = member(instance, name), child_path(where, name)
         if not isinstance(value, str):
             failures.append(ctx.fail(path, "a string value to look for in the body", describe(value)))
         elif value not in ctx.exchange.text:
@@ -207,7 +189,7 @@ def body_includes_value(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("identity", params=("attribute", "variable"), officially_vacuous=True)
-def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+def identity(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     """The created order (id == IDPO01) has the captured value: the official check, made to compare.
 
     With emit `ifCreatedOrderListed` it applies only when that order is in the response. Otherwise it
@@ -217,7 +199,7 @@ def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
     key_attribute = str(spec.params.get("keyAttribute", "id"))
     key = ctx.variables.get(key_variable)
     records = _records(ctx.body)
-    matched = [(w, r) for w, r in records if key is not None and attribute(r, key_attribute) == key]
+    matched = [(w, r) for w, r in records if key is not None and member(r, key_attribute) == key]
     if not matched and spec.emit is Emit.IF_CREATED_ORDER_LISTED:
         return None
     if key is None:
@@ -226,13 +208,13 @@ def identity(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
     if expected is None:
         return (ctx.note(ctx.variables.reason(str(spec.params["variable"])), Kind.PRECONDITION),)
     if not matched and len(records) != 1:
-        seen = ", ".join(str(attribute(r, key_attribute)) for _, r in records) or "none"
+        seen = ", ".join(str(member(r, key_attribute)) for _, r in records) or "none"
         return (ctx.note(f"created order {key} not in response (ids seen: {clip(seen)})"),)
     return _compare(ctx, matched or records, str(spec.params["attribute"]), expected)
 
 
 @register("unexpected_instance", params=("keyVariable",), officially_vacuous=True)
-def unexpected_instance(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+def unexpected_instance(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     """'IDPO02 not expected on this test': the order held in `keyVariable` is in the response.
 
     Emitted only then (the official script only logs it; ours fails it). Without a captured key (the
@@ -240,7 +222,7 @@ def unexpected_instance(ctx: CheckContext, spec: AssertionSpec) -> Verdict | Non
     """
     key = ctx.variables.get(str(spec.params["keyVariable"]))
     key_attribute = str(spec.params.get("keyAttribute", "id"))
-    found = [w for w, r in _records(ctx.body) if key is not None and attribute(r, key_attribute) == key]
+    found = [w for w, r in _records(ctx.body) if key is not None and member(r, key_attribute) == key]
     if not found:
         return None
     return tuple(
@@ -255,16 +237,16 @@ def _records(body: Any) -> list[tuple[str, Any]]:
     return [("$", body)] if isinstance(body, dict) else []
 
 
-def _compare(ctx: CheckContext, records: list[tuple[str, Any]], name: str, expected: str) -> Verdict:
+def _compare(ctx: CheckContext, records: list[tuple[str, Any]], name: str, expected: str) -> Failures:
     return tuple(
         ctx.fail(child_path(where, name), describe(expected), describe(value))
         for where, record in records
-        if (value := attribute(record, name)) != expected
+        if (value := member(record, name)) != expected
     )
 
 
 @register("header_present", params=("header",), needs_json=False)
-def header_present(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def header_present(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """The response carries header `header` (case-insensitive, RFC 9110 section 5.1)."""
     wanted = str(spec.params["header"])
     if _header(ctx.exchange, wanted) is not None:
@@ -273,9 +255,14 @@ def header_present(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("content_type", params=("media",), needs_json=False)
-def content_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def content_type(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """The media type of Content-Type (parameters such as charset ignored) is `media`."""
-    wanted = str(spec.params["media"]).lower()
+    return has_media_type(ctx, str(spec.params["media"]))
+
+
+def has_media_type(ctx: CheckContext, media: str) -> Failures:
+    """The media type of Content-Type is `media` (the extended checks ask it too)."""
+    wanted = media.lower()
     seen = (_header(ctx.exchange, "Content-Type") or "").split(";")[0].strip().lower()
     if seen == wanted:
         return ()
@@ -283,7 +270,7 @@ def content_type(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("max_response_time", params=("ms",), needs_json=False)
-def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """The whole exchange took at most `ms` milliseconds."""
     limit = float(spec.params["ms"])
     if ctx.exchange.elapsed_ms <= limit:
@@ -292,13 +279,18 @@ def max_response_time(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
 
 
 @register("location_matches_href")
-def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def location_matches_href(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """TMF622B v4.0.0: `href` "must be the same as the one set in Location header" of the create."""
+    return location_is_href(ctx)
+
+
+def location_is_href(ctx: CheckContext) -> Failures:
+    """The Location header equals the body's `href` (the extended checks ask it too)."""
     location = _header(ctx.exchange, "Location")
-    href = attribute(ctx.body, "href")
+    href = member(ctx.body, "href")
     if location is not None and location == href:
         return ()
-    return (ctx.fail("$.href", f"the Location header {describe(location or ABSENT)}", describe(href)),)
+    return (ctx.fail("$.href", f"the Location header {describe(location or UNDEFINED)}", describe(href)),)
 
 
 def _header(exchange: Exchange, name: str) -> str | None:
@@ -311,5 +303,5 @@ def validate_assertion(spec: AssertionSpec) -> None:
     missing = kind.required_params - spec.params.keys()
     if missing:
         raise KeyError(f"{spec.name!r}: check {spec.kind} needs {', '.join(sorted(missing))}")
-    if spec.kind == "attribute_type" and spec.params["type"] not in _JSON_TYPES:
-        raise KeyError(f"{spec.name!r}: type must be one of {', '.join(sorted(_JSON_TYPES))}")
+    if spec.kind == "attribute_type" and spec.params["type"] not in JS_TYPES:
+        raise KeyError(f"{spec.name!r}: type must be one of {', '.join(sorted(JS_TYPES))}")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctk_suite.core.failures import Failure, Kind, clip
-from ctk_suite.kits.official.checks.kinds import CheckContext, Verdict, register
+from ctk_suite.core.failures import Failure, Failures, Kind, clip
+from ctk_suite.kits.official.checks.kinds import CheckContext, register
 from ctk_suite.kits.official.scenario import AssertionSpec
 
 
-def schema_valid_official(ctx: CheckContext, spec: AssertionSpec) -> Verdict | None:
+def schema_valid_official(ctx: CheckContext, spec: AssertionSpec) -> Failures | None:
     """TM Forum's v5 kit (`validate.js`) deletes every `discriminator` and runs ajv without formats: the
     same schemas without `@type` dispatch, the unions of `officialValidation.oneOf` as exclusive `oneOf`
     (as in its `oas.yaml`), no format checked. None (the official verdict is ours) without that parameter.
@@ -30,7 +30,7 @@ def schema_valid_official(ctx: CheckContext, spec: AssertionSpec) -> Verdict | N
 
 
 @register("schema_valid", params=("schema",), failure_kind=Kind.SCHEMA, official=schema_valid_official)
-def schema_valid(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def schema_valid(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """Every instance validates against one of our JSON Schemas of `version` (default "4"), formats and
     (v5) `@type` dispatch really checked."""
     from tmf622_schemas import validator_for  # noqa: PLC0415 - loads the schema registry only when used
@@ -39,7 +39,7 @@ def schema_valid(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     return _schema_failures(ctx, name, validator_for(name, str(spec.params.get("version", "4"))))
 
 
-def _schema_failures(ctx: CheckContext, name: str, validator: Any) -> Verdict:
+def _schema_failures(ctx: CheckContext, name: str, validator: Any) -> Failures:
     failures: list[Failure] = []
     for where, instance in ctx.instances():
         try:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctk_suite.core.failures import ABSENT, Failure, Kind, clip, describe
-from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun, Verdict, child_path, register
+from ctk_suite.core.failures import Failure, Failures, Kind, NotRun, clip, describe
+from ctk_suite.core.js import UNDEFINED, js_loose_equal, json_equal, member
+from ctk_suite.kits.official.checks.kinds import CheckContext, child_path, register
 from ctk_suite.kits.official.scenario import AssertionSpec
 
 #: `createdOrder` values: the created order must be in the response, or is compared only when listed.
@@ -28,7 +29,7 @@ def _statuses(spec: AssertionSpec) -> list[int]:
 
 
 @register("status_one_of", params=("statuses",), needs_json=False, failure_kind=Kind.STATUS)
-def status_one_of(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def status_one_of(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`expect(response.status).to.be.oneOf(statusCodes)` (`validate.js`)."""
     wanted = _statuses(spec)
     if ctx.exchange.status in wanted:
@@ -37,14 +38,14 @@ def status_one_of(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
     return (ctx.fail("status", shown, f"HTTP {ctx.exchange.status}"),)
 
 
-def mandatory_keys_official(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
+def mandatory_keys_official(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`validateMandatoryAttr` as the v5 kit runs it (`ctk.cy.js` "Each attribute Test")."""
     created_id = ctx.variables.kept(_key_variable(spec))
     body = ctx.body
     if isinstance(body, list):
         if any(element is None for element in body):  # `instance.id` on null throws: the test fails
             return (ctx.note("TypeError: Cannot read properties of null (reading 'id')"),)
-        targets = [(f"$[{i}]", e) for i, e in enumerate(body) if js_loose_equal(_js_get(e, "id"), created_id)]
+        targets = [(f"$[{i}]", e) for i, e in enumerate(body) if js_loose_equal(member(e, "id"), created_id)]
     elif body is None:
         return (ctx.note("TypeError: Cannot read properties of null"),)
     else:
@@ -53,12 +54,12 @@ def mandatory_keys_official(ctx: CheckContext, spec: AssertionSpec) -> Verdict:
         ctx.fail(child_path(where, key), f"{_shown(expected)} (as created)", _shown(seen))
         for where, instance in targets
         for key in _keys(spec)
-        if not json_equal(seen := _js_get(instance, key), expected := ctx.variables.kept(key))
+        if not json_equal(seen := member(instance, key), expected := ctx.variables.kept(key))
     )
 
 
 @register("mandatory_keys", params=("keys",), official=mandatory_keys_official)
-def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Verdict | NotRun:
+def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Failures | NotRun:
     """Every mandatory key of the created order, dotted keys resolved, equal to what the POST returned."""
     variable = _key_variable(spec)
     created_id = ctx.variables.get(variable)
@@ -70,7 +71,7 @@ def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Verdict | NotRun:
     if not_orders := _not_orders(ctx):
         return not_orders
     kept = ctx.variables.kept(variable)
-    found = _created(ctx.body, created_id if kept is ABSENT else kept)
+    found = _created(ctx.body, created_id if kept is UNDEFINED else kept)
     if not found:
         return _missing_created(ctx, spec, created_id)
     return tuple(
@@ -81,7 +82,7 @@ def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Verdict | NotRun:
     )
 
 
-def _not_orders(ctx: CheckContext) -> Verdict:
+def _not_orders(ctx: CheckContext) -> Failures:
     """A list element that is not an object is no order (the official test throws on `null.id`)."""
     body = ctx.body
     elements = enumerate(body) if isinstance(body, list) else ()
@@ -92,7 +93,7 @@ def _not_orders(ctx: CheckContext) -> Verdict:
     )
 
 
-def _missing_created(ctx: CheckContext, spec: AssertionSpec, created_id: str) -> Verdict | NotRun:
+def _missing_created(ctx: CheckContext, spec: AssertionSpec, created_id: str) -> Failures | NotRun:
     """The created order is not in the response: a failure where the request targets it."""
     if spec.params.get("createdOrder", REQUIRED) == IF_LISTED:
         return NotRun(
@@ -105,14 +106,14 @@ def _created(body: Any, created_id: Any) -> list[tuple[str, Any]]:
     """Where the created order is in `body`: every array element with its id (each is compared, as the
     official test compares each), or the object itself."""
     if isinstance(body, list):
-        return [(f"$[{i}]", e) for i, e in enumerate(body) if json_equal(_js_get(e, "id"), created_id)]
-    return [("$", body)] if json_equal(_js_get(body, "id"), created_id) else []
+        return [(f"$[{i}]", e) for i, e in enumerate(body) if json_equal(member(e, "id"), created_id)]
+    return [("$", body)] if json_equal(member(body, "id"), created_id) else []
 
 
 def _seen_ids(body: Any) -> str:
     if isinstance(body, list):
-        return f"ids {clip(', '.join(_shown(_js_get(e, 'id')) for e in body)) or '(empty array)'}"
-    return f"id {_shown(_js_get(body, 'id'))}" if isinstance(body, dict) else describe(body)
+        return f"ids {clip(', '.join(_shown(member(e, 'id')) for e in body)) or '(empty array)'}"
+    return f"id {_shown(member(body, 'id'))}" if isinstance(body, dict) else describe(body)
 
 
 def _compare_key(ctx: CheckContext, where: str, instance: dict[str, Any], key: str) -> list[Failure]:
@@ -120,15 +121,15 @@ def _compare_key(ctx: CheckContext, where: str, instance: dict[str, Any], key: s
     every value the created order had there comes back unchanged (a read may add values, such as a
     total computed later)."""
     if "." not in key:
-        seen, expected = _js_get(instance, key), ctx.variables.kept(key)
+        seen, expected = member(instance, key), ctx.variables.kept(key)
         if json_equal(seen, expected):
             return []
         return [ctx.fail(child_path(where, key), f"{_shown(expected)} (as created)", _shown(seen))]
     seen_at = dict(resolve(instance, key))
     return [
-        ctx.fail(where + path[1:], f"{_shown(want)} (as created)", _shown(seen_at.get(path, ABSENT)))
+        ctx.fail(where + path[1:], f"{_shown(want)} (as created)", _shown(seen_at.get(path, UNDEFINED)))
         for path, want in resolve(ctx.variables.kept_document(), key)
-        if not json_equal(seen_at.get(path, ABSENT), want)
+        if not json_equal(seen_at.get(path, UNDEFINED), want)
     ]
 
 
@@ -160,55 +161,5 @@ def _key_variable(spec: AssertionSpec) -> str:
     return str(spec.params.get("keyVariable", "id"))
 
 
-def _js_get(instance: Any, key: str) -> Any:
-    """`instance[key]` in JavaScript, for a JSON value: a missing key (or a key of a non-object) is
-    undefined (ABSENT). Null is handled by the callers (it throws)."""
-    return instance.get(key, ABSENT) if isinstance(instance, dict) else ABSENT
-
-
 def _shown(value: Any) -> str:
-    return "undefined" if value is ABSENT else describe(value)
-
-
-def json_equal(left: Any, right: Any) -> bool:
-    """chai's `equal` for primitives and `deep.equal` for objects, on JSON values: numbers compare by
-    value (1 and 1.0 are one JavaScript number), a boolean is never a number, undefined only equals
-    undefined."""
-    if isinstance(left, bool) or isinstance(right, bool):
-        return type(left) is type(right) and bool(left == right)
-    if isinstance(left, int | float) and isinstance(right, int | float):
-        return bool(left == right)
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(json_equal(a, b) for a, b in zip(left, right, strict=True))
-    if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(json_equal(left[k], right[k]) for k in left)
-    return type(left) is type(right) and bool(left == right)
-
-
-def js_loose_equal(left: Any, right: Any) -> bool:
-    """JavaScript's `==` between two JSON values (or undefined), as `instance.id == Cypress.env('id')`."""
-    nullish = (None, ABSENT)
-    if left in nullish or right in nullish:
-        return left in nullish and right in nullish
-    if isinstance(left, str) and _is_number(right):
-        return bool(_number(left) == right)
-    if isinstance(right, str) and _is_number(left):
-        return bool(_number(right) == left)
-    if isinstance(left, dict | list) or isinstance(right, dict | list):
-        return left is right  # object identity: two parsed JSON values are never the same object
-    return json_equal(left, right)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _number(text: str) -> float | None:
-    """`Number(text)` for the cases an id can take: blank is 0, anything unparsable NaN (None)."""
-    stripped = text.strip()
-    if not stripped:
-        return 0.0
-    try:
-        return float(stripped)
-    except ValueError:
-        return None
+    return "undefined" if value is UNDEFINED else describe(value)

@@ -22,9 +22,10 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from ctk_suite.core.failures import ABSENT, Failure, Kind
+from ctk_suite.core.failures import Failure, Kind
+from ctk_suite.core.js import UNDEFINED
 from ctk_suite.engine.records import AssertionResult, Verdict
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.scenario import RequestSpec
 
 #: Methods whose answer the kit's hook hands to `createVariableGlobal` (`ctk.cy.js` 64-66).
@@ -34,10 +35,10 @@ TITLE_CHARS = 30
 
 
 def cypress_body(exchange: Exchange) -> Any:
-    """`response.body` as the kit's tests see it: a JSON value, a string, or ABSENT (`undefined`)."""
+    """`response.body` as the kit's tests see it: a JSON value, a string, or UNDEFINED (`undefined`)."""
     text = exchange.body.decode("utf-8", errors="replace").removeprefix("\ufeff")  # `encoding: 'utf8'`
     if exchange.request_body is not None:  # `json: true`: parsed whatever the label
-        return _parsed(text) if exchange.body else ABSENT
+        return _parsed(text) if exchange.body else UNDEFINED
     if content_type_is_json(exchange):
         return _parsed(text)
     return text
@@ -64,7 +65,7 @@ def hook_failure(spec: RequestSpec, exchange: Exchange, body: Any) -> str | None
     """The error that fails the describe's `before all` hook, or None when the hook completes."""
     if exchange.error is not None:
         return f"cy.request() failed trying to load: {exchange.url}: {exchange.error}"
-    if spec.method in CAPTURING_METHODS and (body is ABSENT or body is None):
+    if spec.method in CAPTURING_METHODS and (body is UNDEFINED or body is None):
         return "TypeError: Cannot convert undefined or null to object"
     return None
 

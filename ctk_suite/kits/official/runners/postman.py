@@ -21,11 +21,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ctk_suite.core.failures import Failure
+from ctk_suite.core.js import JS_TYPES, js_loose_equal, js_string, member
 from ctk_suite.engine.records import AssertionResult, Verdict
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.assertions import rendered_name
 from ctk_suite.kits.official.scenario import AssertionSpec, RequestSpec
-from ctk_suite.kits.official.variables import UNDEFINED, Variables, js_loose_equal, js_string
+from ctk_suite.kits.official.variables import Variables
 
 #: Check kinds the official scripts evaluate on each instance, in the scripts' order.
 INSTANCE_KINDS = ("mandatory_attributes", "attribute_type", "body_includes_value")
@@ -33,13 +34,6 @@ INSTANCE_KINDS = ("mandatory_attributes", "attribute_type", "body_includes_value
 BRANCH_KINDS = ("identity", "unexpected_instance")
 #: The kinds whose official behaviour is modelled here; any other keeps our verdict as the official one.
 MODELLED_KINDS = frozenset({"status_code", "not_array", *INSTANCE_KINDS, *BRANCH_KINDS})
-_JS_TYPES = {
-    "string": lambda v: isinstance(v, str),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, dict),  # chai's type of null is "null", of an array "array"
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-}
 
 
 class _Stopped(Exception):
@@ -131,22 +125,22 @@ class _Script:
         params = assertion.params
         if assertion.kind == "mandatory_attributes":
             return isinstance(instance, dict) and all(str(a) in instance for a in params["attributes"])
-        value = _member(instance, str(params["attribute"]))
+        value = member(instance, str(params["attribute"]))
         if assertion.kind == "attribute_type":
-            return _JS_TYPES[str(params["type"])](value)
+            return JS_TYPES[str(params["type"])](value)
         return js_string(value) in self.exchange.text  # chai `include` on a string: indexOf(String(v))
 
     def _branches(self, instance: Any) -> None:
         """`if (instance.id == pm.globals.get(KEY)) { pm.test(...) }`: emitted, and passed, per match."""
         for assertion in self.of(*BRANCH_KINDS):
             key = self.variables.official(str(assertion.params.get("keyVariable", "IDPO01")))
-            own = _member(instance, str(assertion.params.get("keyAttribute", "id")))
+            own = member(instance, str(assertion.params.get("keyAttribute", "id")))
             if js_loose_equal(own, key):
                 self.outcome.emit(self.name(assertion), passed=True)
 
 
 def official_captures(spec: RequestSpec, exchange: Exchange) -> dict[str, Any] | None:
-    """`pm.globals.set(VAR, instance[attr])` of the create script: each value (UNDEFINED when missing),
+    """`pm.globals.set(VAR, instance[attr])` of the create script: each value (undefined when missing),
     or None when the script stops before it (a body that is not JSON, or `null`)."""
     try:
         body = official_json(exchange)
@@ -154,7 +148,7 @@ def official_captures(spec: RequestSpec, exchange: Exchange) -> dict[str, Any] |
         return None
     if body is None:
         return None
-    return {variable: _member(body, attribute) for variable, attribute in spec.captures.items()}
+    return {variable: member(body, attribute) for variable, attribute in spec.captures.items()}
 
 
 def official_json(exchange: Exchange) -> Any:
@@ -167,15 +161,6 @@ def official_json(exchange: Exchange) -> Any:
 
 def _reject(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
-
-
-def _member(instance: Any, name: str) -> Any:
-    """`instance[name]` in JavaScript: a missing member, or any member of a non-object, is undefined."""
-    if isinstance(instance, dict):
-        return instance.get(name, UNDEFINED)
-    if isinstance(instance, str) and name == "length":
-        return len(instance)
-    return UNDEFINED
 
 
 def with_official(

@@ -1,49 +1,49 @@
 """Small assertions the extended checks are made of; each returns failures as values (empty: holds).
 
-Where the CTK's check kinds already say it (status code, Content-Type, Location == href), they are
-reused from `ctk_suite.kits.official.checks.kinds` through `kind()`.
+Where the CTK's check kinds already say it (status code, Content-Type, Location == href), their
+functions are called on the response (`ctk_suite.kits.official.checks.kinds`), no assertion spec needed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
-from ctk_suite.core.failures import ABSENT, Failure, clip, describe
-from ctk_suite.kits.extended.records import BodySchema, Sent
+from ctk_suite.core.failures import Failure, Failures, clip, describe
+from ctk_suite.core.js import member
+from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.schemas import violations
-from ctk_suite.kits.official.checks.catalogue import get_check
-from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun
-from ctk_suite.kits.official.scenario import AssertionSpec
-from ctk_suite.kits.official.variables import Variables
+from ctk_suite.kits.official.checks import kinds
 
-Failures = list[Failure]
 ERROR = BodySchema("Error")
 JSON_MEDIA = "application/json"
 
 
-def responded(sent: Sent) -> Failures:
+def responded(sent: Sent) -> list[Failure]:
     """A transport error (no response at all) is the only failure worth reporting for that request."""
     return [] if sent.exchange.error is None else [sent.note(f"no response: {sent.exchange.error}")]
 
 
-def kind(sent: Sent, name: str, **params: Any) -> Failures:
-    """Run the CTK check kind `name` on this response; its failures name our request."""
+def official(sent: Sent, judge: Callable[[kinds.CheckContext], Failures]) -> list[Failure]:
+    """What a CTK check function finds in this response; its failures name our request."""
     if missing := responded(sent):
         return missing
-    context = CheckContext(sent.exchange, sent.json, Variables())
-    verdict = get_check(name).run(context, AssertionSpec(name, name, params)) or ()
-    if isinstance(verdict, NotRun):  # only the v5 kit's comparison answers so; never asked from here
-        return [sent.note(f"not judged: {verdict.reason}")]
-    return [dataclasses.replace(f, request=sent.request) for f in verdict]
+    found = judge(kinds.CheckContext(sent.exchange, sent.json))
+    return [dataclasses.replace(f, request=sent.request) for f in found]
 
 
-def status(sent: Sent, expected: int) -> Failures:
+def status(sent: Sent, expected: int) -> list[Failure]:
     """The response has status `expected`."""
-    return kind(sent, "status_code", status=expected)
+    return official(sent, lambda context: kinds.has_status(context, expected))
 
 
-def client_error(sent: Sent) -> Failures:
+def location_is_href(sent: Sent) -> list[Failure]:
+    """The Location header equals the body's `href` (TMF622B v4.0.0)."""
+    return official(sent, kinds.location_is_href)
+
+
+def client_error(sent: Sent) -> list[Failure]:
     """A 4xx: the server refused the request as the client's fault (never a 5xx, never a success)."""
     if missing := responded(sent):
         return missing
@@ -52,7 +52,7 @@ def client_error(sent: Sent) -> Failures:
     return [sent.fail("status", "a 4xx refusal", f"HTTP {sent.status}")]
 
 
-def json_object(sent: Sent) -> Failures:
+def json_object(sent: Sent) -> list[Failure]:
     """The body parses as one JSON object."""
     if missing := responded(sent):
         return missing
@@ -62,7 +62,7 @@ def json_object(sent: Sent) -> Failures:
     return [] if isinstance(body, dict) else [sent.fail("$", "a JSON object", describe(body))]
 
 
-def json_array(sent: Sent) -> Failures:
+def json_array(sent: Sent) -> list[Failure]:
     """The body parses as a JSON array."""
     if missing := responded(sent):
         return missing
@@ -72,7 +72,7 @@ def json_array(sent: Sent) -> Failures:
     return [] if isinstance(body, list) else [sent.fail("$", "a JSON array", describe(body))]
 
 
-def matches_schema(sent: Sent, expected: BodySchema) -> Failures:
+def matches_schema(sent: Sent, expected: BodySchema) -> list[Failure]:
     """The body validates against `expected` (JSON path and violated keyword in each failure)."""
     if problems := (json_array(sent) if expected.many else json_object(sent)):
         return problems
@@ -81,32 +81,27 @@ def matches_schema(sent: Sent, expected: BodySchema) -> Failures:
     ]
 
 
-def error_response(sent: Sent) -> Failures:
+def error_response(sent: Sent) -> list[Failure]:
     """An `Error` body: an object with `code` and `reason` strings (swagger: every error answer)."""
     return matches_schema(sent, ERROR)
 
 
-def refused(sent: Sent) -> Failures:
+def refused(sent: Sent) -> list[Failure]:
     """A 4xx with an Error body: how a TMF API refuses a bad request."""
     return client_error(sent) or error_response(sent)
 
 
-def not_found(sent: Sent) -> Failures:
+def not_found(sent: Sent) -> list[Failure]:
     """A 404 with an Error body."""
     return status(sent, 404) or error_response(sent)
 
 
-def media_is_json(sent: Sent) -> Failures:
+def media_is_json(sent: Sent) -> list[Failure]:
     """Content-Type's media type is application/json (parameters such as charset allowed)."""
-    return kind(sent, "content_type", media=JSON_MEDIA)
+    return official(sent, lambda context: kinds.has_media_type(context, JSON_MEDIA))
 
 
-def attribute(instance: Any, name: str) -> Any:
-    """`instance[name]`, or ABSENT."""
-    return instance.get(name, ABSENT) if isinstance(instance, dict) else ABSENT
-
-
-def equal(sent: Sent, where: str, seen: Any, expected: Any) -> Failures:
+def equal(sent: Sent, where: str, seen: Any, expected: Any) -> list[Failure]:
     """`seen` equals `expected`."""
     return [] if seen == expected else [sent.fail(where, describe(expected), describe(seen))]
 
@@ -119,10 +114,10 @@ def records(sent: Sent) -> list[tuple[str, Any]]:
 
 def ids_of(sent: Sent) -> list[Any]:
     """The `id` of every order of a list answer."""
-    return [attribute(item, "id") for _, item in records(sent)]
+    return [member(item, "id") for _, item in records(sent)]
 
 
-def listed(sent: Sent, order_id: str) -> Failures:
+def listed(sent: Sent, order_id: str) -> list[Failure]:
     """The list answer holds the order `order_id`."""
     if order_id in ids_of(sent):
         return []

@@ -11,11 +11,11 @@ import copy
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import describe
-from ctk_suite.kits.extended.records import Blocked, BodySchema, Evidence, NotApplicable, Sent
+from ctk_suite.core.failures import Failure, NotRun, describe
+from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, Sent
+from ctk_suite.kits.extended.expect import client_error, json_array, json_object, matches_schema
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.v5.probes import CANCEL, ERROR, HUB, ORDER, cancel_request, created
-from ctk_suite.kits.extended.verdicts import Failures, client_error, json_array, json_object, matches_schema
 
 if TYPE_CHECKING:
     from ctk_suite.kits.extended.run import ExtendedRun
@@ -33,13 +33,14 @@ INSTANCES = {
     "CancelProductOrder": (("v5.cancel", "cancel"), ("v5.cancel", "retrieve"), ("v5.cancel", "list")),
     "Hub": (("v5.hub", "hub"),),
 }
-#: An attribute the profile requires only in some state (its comment, conformance.yaml line 277:
+#: An attribute the conformance profile requires only in some state (its comment, conformance.yaml line 277:
 #: completionDate "if product order is completed").
 ONLY_WHEN = {("ProductOrder", "completionDate"): ("state", "completed")}
-#: Attributes of a `ProductRefOrValue` the profile marks M (lines 1340, 1343) that only a reference can hold:
-#: a product value (`@type` Product, in an `add` item) describes a product not instantiated yet, which has no
-#: id or href. Holding one would also fail the official kit, whose discriminator-less `oneOf` refuses a
-#: product that matches both ProductRef and Product (docs/ctk-5.0.0-defects.md).
+#: Attributes of a `ProductRefOrValue` the conformance profile marks M (lines 1340, 1343) that only a
+#: reference can hold: a product value (`@type` Product, in an `add` item) describes a product not
+#: instantiated yet, which has no id or href. Holding one would also fail the official kit, whose
+#: discriminator-less `oneOf` refuses a product that matches both ProductRef and Product
+#: (docs/ctk-5.0.0-defects.md).
 REFERENCE_ONLY = frozenset(
     {("ProductOrder", "productOrderItem.product.id"), ("ProductOrder", "productOrderItem.product.href")}
 )
@@ -50,7 +51,7 @@ Instance = tuple[Sent, str, Any]
 
 def params(run: ExtendedRun) -> tuple[str, str]:
     """(resource, name) of the rule being evaluated."""
-    assert run.rule is not None, "a profile check runs only inside ExtendedRun.evaluate"
+    assert run.rule is not None, "a conformance check runs only inside ExtendedRun.evaluate"
     return run.rule.params["resource"], run.rule.params["name"]
 
 
@@ -63,10 +64,10 @@ def answer(run: ExtendedRun, probe_name: str, key: str) -> Sent:
 
 
 @check("cp5-operation")
-def operation(run: ExtendedRun) -> Failures:
+def operation(run: ExtendedRun) -> list[Failure]:
     """A mandatory operation answers with the resource (POST: 201, or 202 followed; GET: 200)."""
     resource, method = params(run)
-    failures: Failures = []
+    failures: list[Failure] = []
     for probe_name, key in OPERATIONS[(resource, method)]:
         sent = answer(run, probe_name, key)
         first = run.probe(probe_name)[key]
@@ -92,11 +93,12 @@ def instances(run: ExtendedRun, resource: str) -> list[Instance]:
     return found
 
 
-def hub_supported(run: ExtendedRun) -> None:
-    """NotApplicable when POST /hub says notifications are not implemented."""
+def no_hub(run: ExtendedRun) -> NotRun | None:
+    """Not applicable when POST /hub says notifications are not implemented; None when it has a hub."""
     sent = run.probe("v5.hub")["hub"]
     if sent.status in UNSUPPORTED:
-        raise NotApplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
+        return NotRun.inapplicable(f"{sent.request} answered HTTP {sent.status}: the server has no hub")
+    return None
 
 
 def parents(instance: Any, where: str, segments: list[str]) -> Iterator[tuple[str, Any]]:
@@ -122,7 +124,7 @@ def holders(found: list[Instance], path: str) -> list[tuple[Sent, str, Any]]:
     ]
 
 
-def judge(sent: Sent, where: str, holder: Any, leaf: str, resource: str | None) -> Failures:
+def judge(sent: Sent, where: str, holder: Any, leaf: str, resource: str | None) -> list[Failure]:
     """`holder` carries `leaf`; an `@type` is a non-empty string (top level: the resource or a subclass)."""
     if not isinstance(holder, dict):
         return [sent.fail(where, f"an object holding {leaf}", describe(holder))]
@@ -151,21 +153,23 @@ def required_here(resource: str, name: str, found: list[Instance]) -> list[Insta
 
 
 @check("cp5-attribute")
-def attribute(run: ExtendedRun) -> Failures:
-    """A mandatory attribute is in every response instance, wherever its parent is."""
+def attribute(run: ExtendedRun) -> list[Failure] | NotRun:
+    """A mandatory attribute is in every response instance, wherever its parent is; not applicable
+    when the responses hold no part that could carry it."""
     resource, name = params(run)
-    if resource == "Hub":
-        hub_supported(run)
+    if resource == "Hub" and (absent := no_hub(run)):
+        return absent
     found = instances(run, resource)
     if not found:
         raise Blocked(f"no response of the level carried a {resource}")
     if not (found := required_here(resource, name, found)):
-        raise NotApplicable(f"no {resource} in the responses was in the state that requires {name}")
+        return NotRun.inapplicable(f"no {resource} in the responses was in the state that requires {name}")
     if not (held := holders(found, name)):
         parent = name.rpartition(".")[0]
-        raise NotApplicable(f"no {resource} in the responses carried {parent}: nothing to judge")
+        return NotRun.inapplicable(f"no {resource} in the responses carried {parent}: nothing to judge")
     if (resource, name) in REFERENCE_ONLY and not (held := [h for h in held if _is_reference(h[2])]):
-        raise NotApplicable(f"every {name.rpartition('.')[0]} in the responses is a value, not a reference")
+        parent = name.rpartition(".")[0]
+        return NotRun.inapplicable(f"every {parent} in the responses is a value, not a reference")
     leaf, top = name.rpartition(".")[2], resource if "." not in name else None
     return [f for sent, where, holder in held for f in judge(sent, where, holder, leaf, top)]
 
@@ -192,8 +196,8 @@ def valid_body(run: ExtendedRun, resource: str) -> tuple[str, Any, BodySchema]:
     return "hub", {"@type": "Hub", "callback": run.listener().callback_url}, HUB
 
 
-def post_without(run: ExtendedRun, resource: str, name: str) -> Sent:
-    """POST `resource` without `name` (once per run); NotApplicable when the body has none to leave out."""
+def post_without(run: ExtendedRun, resource: str, name: str) -> Sent | NotRun:
+    """POST `resource` without `name` (once per run); not applicable when the body has none to leave out."""
 
     def gather(run: ExtendedRun) -> Evidence:
         collection, body, expects = valid_body(run, resource)
@@ -206,16 +210,18 @@ def post_without(run: ExtendedRun, resource: str, name: str) -> Sent:
             run.subscriptions.append(hub_id)  # wrongly accepted: unregister it at the end
         return Evidence({"post": sent}, {"why": None})
 
-    if resource == "Hub":
-        hub_supported(run)
+    if resource == "Hub" and (absent := no_hub(run)):
+        return absent
     evidence = run.gathered(f"v5.post.{resource}.{name}", gather)
     if evidence.values["why"]:
-        raise NotApplicable(evidence.values["why"])
+        return NotRun.inapplicable(evidence.values["why"])
     return evidence["post"]
 
 
 @check("cp5-post")
-def post_mandatory(run: ExtendedRun) -> Failures:
+def post_mandatory(run: ExtendedRun) -> list[Failure] | NotRun:
     """A create lacking a mandatory attribute is refused: a 4xx with a v5 Error body."""
     sent = post_without(run, *params(run))
+    if isinstance(sent, NotRun):
+        return sent
     return client_error(sent) or matches_schema(sent, ERROR)
