@@ -69,7 +69,7 @@ class Settings:
     # Persistence: None keeps orders in memory; a file path selects the SQLite store.
     sqlite_path: str | None = None
     #: A postgresql:// URL selects the PostgreSQL store, which several processes (replicas) may share.
-    store_url: str | None = None
+    store_url: str | None = field(default=None, repr=False)  # may hold a password
     #: Processes serving the one port; more than one needs the PostgreSQL store.
     workers: int = 1
     #: YAML/JSON files of orders (and cancel tasks) loaded at start.

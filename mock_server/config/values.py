@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from mock_server.config import conninfo
 from mock_server.faults.plan import load_plan
 
 Convert = Callable[[str], object]
@@ -93,8 +94,9 @@ def database_url(text: str) -> str:
     """A PostgreSQL connection URL (libpq form: postgresql://user:password@host:port/database?options)."""
     url = text.strip()
     if not url.startswith(("postgresql://", "postgres://")):
+        shown = conninfo.redacted(url)[:60]  # key=value conninfo may hold `password=...`
         raise ValueError(
-            f"{url[:40]!r} is not a postgresql://... URL (the memory and SQLite stores need no URL)"
+            f"{shown!r} is not a postgresql://... URL (the memory and SQLite stores need no URL)"
         )
     return url
 
