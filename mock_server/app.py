@@ -149,7 +149,9 @@ def create_app(
     """A ready-to-run app. `store` defaults to the one `settings` name; `events`, if given, sees every
     event too; `clock`, if given, replaces the server's clock (tests).
     """
-    journal, faults = RequestJournal(settings.journal_size, settings.api_key_header), fault_injector(settings)
+    secrets = (settings.api_token, settings.api_key, settings.control_token)  # masked wherever they show
+    journal = RequestJournal(settings.journal_size, settings.api_key_header, secrets)
+    faults = fault_injector(settings)
     door = front_door(settings, journal, faults)  # journal, CORS, checks, TMF errors: see http.front_door
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[door])
     app[SETTINGS_KEY], app[JOURNAL_KEY] = settings, journal
