@@ -6,6 +6,7 @@ has to prefix where the value came from (`--port`, `TMF622_MOCK_PORT`, `mock.yam
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from collections.abc import Callable
@@ -145,6 +146,23 @@ def host_list(text: str) -> tuple[str, ...]:
     for host in hosts:
         if not HOST.match(host):
             raise ValueError(f"{host[:100]!r} is not host or host:port, e.g. mock.example.com:8622")
+    return tuple(hosts)
+
+
+_CALLBACK_HOST = re.compile(r"^(\*\.)?[a-z0-9.\-_]+$|^\[?[0-9a-f:.]+\]?(/\d{1,3})?$")
+
+
+def callback_host_list(text: str) -> tuple[str, ...]:
+    """`listener.example, *.ctk.example, 10.0.0.0/8, [fd00::1]` -> lower-case entries (notify.callbacks)."""
+    hosts = _items(text)
+    for host in hosts:
+        if not _CALLBACK_HOST.match(host):
+            raise ValueError(f"{host[:100]!r} is not a host name, *.suffix, address or CIDR range")
+        if "/" in host:
+            try:
+                ipaddress.ip_network(host.strip("[]"), strict=False)
+            except ValueError:
+                raise ValueError(f"{host[:100]!r} is not an address range, e.g. 10.0.0.0/8") from None
     return tuple(hosts)
 
 
