@@ -21,16 +21,16 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from mock_server.domain.clock import Clock, utc_now
 from mock_server.notify.breaker import Monotonic
-from mock_server.notify.delivery import DeliveryLog, Outcome, QueuedEvent, post_event
+from mock_server.notify.delivery import DeliveryLog, Outcome, QueuedEvent
 from mock_server.notify.envelopes import EventFactory, EventType
 from mock_server.notify.hub import HubRegistry, Subscription
 from mock_server.notify.lane import DeliveryLane, Sleep, Tally
 from mock_server.notify.lanes import Lanes
+from mock_server.notify.pool import DeliveryPool
 from mock_server.notify.settings import NotifierSettings
 
 
@@ -56,7 +56,7 @@ class Notifier:
         self._monotonic = monotonic
         self._log = DeliveryLog(self.settings.log_size, clock)
         self._lanes = Lanes(self.settings, self._new_lane)
-        self._session: aiohttp.ClientSession | None = None
+        self._pool = DeliveryPool(self.settings.connections, hub.rules.callbacks)
 
     def publish(
         self,
@@ -112,20 +112,14 @@ class Notifier:
         await self._lanes.join()
 
     async def start(self) -> None:
-        """Open the HTTP client and start the lanes; call inside the running loop."""
-        if self._session is not None:
-            return
-        # Each lane holds at most one connection, so the lanes' count bounds them: no pool limit,
-        # whose waiting would let the connections of hanging listeners hold up the others.
-        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        """Open the shared HTTP client (notify.pool) and start the lanes; call inside the running loop."""
+        self._pool.start()
         self._lanes.start()
 
     async def stop(self) -> None:
         """Stop the lanes (waiting events are dropped) and close the HTTP client."""
         await self._lanes.stop()
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._pool.close()
 
     async def lifetime(self, _app: web.Application) -> AsyncIterator[None]:
         """An `app.cleanup_ctx` entry: the lanes run as long as the app."""
@@ -145,5 +139,4 @@ class Notifier:
         )
 
     async def _post(self, url: str, body: bytes) -> Outcome:
-        assert self._session is not None, "Notifier.start() was not called"
-        return await post_event(self._session, url, body, self.settings.attempt_timeout)
+        return await self._pool.post(url, body, self.settings.attempt_timeout)
