@@ -134,7 +134,7 @@ class Lanes:
             lane.cancel()
         self._lanes.clear()
         self._tally = Tally()  # cancelled lanes settle with the old one
-        self.dropped_events = self.dropped_bytes = 0
+        self.dropped_events = self.dropped_bytes = self._most_bytes = 0
 
     def stats(self) -> dict[str, Any]:
         return {
