@@ -51,13 +51,14 @@ class TmfRequestHandler(RequestHandler):
         aiohttp's C parser drops the body of a request already handed to the app when a later
         chunk size is bad (`zz`): the handler would wait for it until the client gives up. Its
         error goes to that body instead, and the handler answers it (http.errors).
-        The first bytes of a head start its deadline; a complete head stops it.
+        Bytes that leave a head incomplete start its deadline, a complete head stops it (a head
+        that arrives whole, the usual case, costs no timer).
         """
         queued = len(self._messages)
-        if self._head_deadline is None and self._head_timeout is not None and self.idle():
-            self._head_deadline = self._loop.call_later(self._head_timeout, self._head_too_slow)
         super().data_received(data)
         if len(self._messages) == queued:
+            if self._head_deadline is None and self._head_timeout is not None and self.idle():
+                self._head_deadline = self._loop.call_later(self._head_timeout, self._head_too_slow)
             return
         if self._head_deadline is not None:
             self._head_deadline.cancel()
