@@ -10,14 +10,15 @@ import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from aiohttp import web
 
 from mock_server.access.auth import exposure_warning
 from mock_server.app import create_app
-from mock_server.config.settings import Settings
+from mock_server.config.settings import RESERVED_FDS, Settings
 from mock_server.config.sources import ConfigError, build_parser, resolve
-from mock_server.http.server import TmfAppRunner
+from mock_server.http.server import TmfAppRunner, connection_cap
 from mock_server.workers import run_workers
 
 if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
@@ -75,7 +76,7 @@ async def serve(
     except ValueError as exc:  # a seed, progression or faults file the app cannot use
         sock.close()
         raise ConfigError(str(exc)) from None
-    runner = TmfAppRunner(app, access_log=None, handle_signals=False)
+    runner = TmfAppRunner(app, access_log=None, handle_signals=False, **connection_limits(settings))
     try:
         await runner.setup()
     except ValueError as exc:  # a PostgreSQL store it cannot use (it connects when the app starts)
@@ -96,6 +97,15 @@ async def serve(
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+def connection_limits(settings: Settings) -> dict[str, Any]:
+    """The server's deadlines and connection cap (http.server), the cap derived from `ulimit -n`."""
+    return {
+        "keepalive_timeout": settings.idle_timeout_s,
+        "head_timeout": settings.head_timeout_s,
+        "max_connections": settings.max_connections or connection_cap(RESERVED_FDS),
+    }
 
 
 def tune_gc() -> None:

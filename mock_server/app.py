@@ -40,7 +40,7 @@ from mock_server.keys import (
     V5_SEED_KEY,
 )
 from mock_server.notify.envelopes import EventFactory
-from mock_server.notify.hub import HubRegistry
+from mock_server.notify.hub import HubRegistry, HubRules
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
 from mock_server.notify.shared import OutboxPump, SharedHub
@@ -91,15 +91,15 @@ def install_events(app: web.Application, clock: Clock, new_id: IdSource, observe
     Replicas on PostgreSQL share the hub, and each change's events reach the notifier through the
     outbox (the store writes them with the change; the pump takes them), not directly."""
     store, settings = app[STORE_KEY], NotifierSettings.of(app[SETTINGS_KEY])
-    events = EventFactory(new_id=new_id, clock=clock)
+    events, rules = EventFactory(new_id=new_id, clock=clock), HubRules.of(app[SETTINGS_KEY])
     hub: HubRegistry
     pump: OutboxPump | None = None
     if isinstance(store, PostgresStore):
-        shared = SharedHub(store, new_id=new_id)
+        shared = SharedHub(store, new_id=new_id, rules=rules)
         notifier = Notifier(shared, settings, events=events)
         hub, pump = shared, OutboxPump(store.conninfo, shared, notifier)
     else:
-        hub = HubRegistry(new_id=new_id)
+        hub = HubRegistry(new_id=new_id, rules=rules)
         notifier = Notifier(hub, settings, events=events)
     app[HUB_KEY], app[NOTIFIER_KEY] = hub, notifier
     app.cleanup_ctx.append(notifier.lifetime)
@@ -149,7 +149,9 @@ def create_app(
     """A ready-to-run app. `store` defaults to the one `settings` name; `events`, if given, sees every
     event too; `clock`, if given, replaces the server's clock (tests).
     """
-    journal, faults = RequestJournal(settings.journal_size, settings.api_key_header), fault_injector(settings)
+    secrets = (settings.api_token, settings.api_key, settings.control_token)  # masked wherever they show
+    journal = RequestJournal(settings.journal_size, settings.api_key_header, secrets)
+    faults = fault_injector(settings)
     door = front_door(settings, journal, faults)  # journal, CORS, checks, TMF errors: see http.front_door
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[door])
     app[SETTINGS_KEY], app[JOURNAL_KEY] = settings, journal

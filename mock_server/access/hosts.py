@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from mock_server.config.settings import Settings
 from mock_server.config.values import HOST
@@ -41,6 +41,8 @@ def request_root(request: web.Request, settings: Settings) -> str:
     """`scheme://host[:port]` for this request's href and Location."""
     if settings.public_url is not None:
         return settings.public_url
+    if hdrs.HOST not in request.headers:  # HTTP/1.0 may send none: aiohttp's `host` then has no port
+        return arrival_root(request, settings)
     host = request.host
     if not HOST.match(host):
         raise bad_request(f"Host header {host[:100]!r} is not a valid host[:port]")
@@ -50,6 +52,17 @@ def request_root(request: web.Request, settings: Settings) -> str:
             "or add it to --allowed-hosts"
         )
     return f"{request.scheme}://{host}"
+
+
+def arrival_root(request: web.Request, settings: Settings) -> str:
+    """`scheme://address:port` of the socket the request arrived on (the mock's, not the client's
+    to choose); the start root when the transport is gone."""
+    sockname = request.transport.get_extra_info("sockname") if request.transport is not None else None
+    if not isinstance(sockname, tuple):
+        return start_root(settings)
+    address = str(sockname[0])
+    shown = f"[{address}]" if ":" in address else address
+    return f"{request.scheme}://{shown}:{sockname[1]}"
 
 
 def start_root(settings: Settings) -> str:

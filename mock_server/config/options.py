@@ -92,6 +92,28 @@ OPTIONS: tuple[Option, ...] = (
         "seconds a client has to send a request body; slower uploads get 408",
         metavar="SECONDS",
     ),
+    _o(
+        "head_timeout_s",
+        "head_timeout",
+        cv.seconds(positive=True),
+        "seconds a client has, from its first byte, to send a request's line and headers; slower: closed",
+        metavar="SECONDS",
+    ),
+    _o(
+        "idle_timeout_s",
+        "idle_timeout",
+        cv.seconds(positive=True),
+        "seconds a connection may stay open with no request in progress (new or kept alive); then closed",
+        metavar="SECONDS",
+    ),
+    _o(
+        "max_connections",
+        "max_connections",
+        cv.integer(0),
+        "connections served at once; at the cap a new one closes the longest idle one, else it is "
+        "refused; 0: the open-files limit (ulimit -n) less 128",
+        metavar="N",
+    ),
     _o("default_limit", "default_limit", cv.integer(1), "list page size without ?limit=", metavar="N"),
     _o("max_limit", "max_limit", cv.integer(1), "larger ?limit= values are cut to this", metavar="N"),
     _o(
@@ -210,6 +232,32 @@ OPTIONS: tuple[Option, ...] = (
         cv.seconds(positive=True),
         "seconds an open circuit waits before one probe delivery may close it again",
         metavar="SECONDS",
+        group="notify",
+    ),
+    _o(
+        "notify_connections",
+        "notify_connections",
+        cv.integer(1),
+        "connections open at once for deliveries, shared by every listener; more deliveries wait their turn",
+        metavar="N",
+        group="notify",
+    ),
+    _o(
+        "max_subscriptions",
+        "max_subscriptions",
+        cv.integer(1),
+        "hub subscriptions kept (v4 and v5 hubs each); beyond it POST /hub is 409",
+        metavar="N",
+        group="notify",
+    ),
+    _o(
+        "callback_hosts",
+        "callback_hosts",
+        cv.callback_host_list,
+        "comma-separated hosts hub callbacks may name (names, *.suffix, addresses, CIDR ranges); "
+        "none: any host but link-local and cloud metadata addresses (those get 403)",
+        metavar="HOSTS",
+        kind="list",
         group="notify",
     ),
     _o(

@@ -25,6 +25,16 @@ NOTIFY_TIMEOUT_S = 3.0
 NOTIFY_BACKOFF_S = 0.2
 NOTIFY_BREAKER_FAILURES = 5
 NOTIFY_BREAKER_COOLDOWN_S = 5.0
+#: Hub subscriptions (v4 and v5 hubs each): beyond it POST /hub is 409 (README "Hub callbacks").
+MAX_SUBSCRIPTIONS = 1000
+#: Connections open at once for deliveries, shared by every listener (one pool, not one per lane).
+NOTIFY_CONNECTIONS = 64
+#: Seconds a client has, from its first byte, to send a request's head (line and headers).
+HEAD_TIMEOUT_S = 10.0
+#: Seconds a connection may stay open with no request in progress (new or kept alive).
+IDLE_TIMEOUT_S = 15.0
+#: File descriptors kept out of the connection cap: deliveries, the store, logs, the listener itself.
+RESERVED_FDS = NOTIFY_CONNECTIONS + 64
 #: Requests kept by the journal (`GET /_mock/requests`), oldest dropped first; 0 turns it off.
 JOURNAL_SIZE = 200
 #: Where deployments put an API key (the header name is an option).
@@ -64,12 +74,16 @@ class Settings:
     public_url: str | None = None
     max_body_bytes: int = MIB
     body_timeout_s: float = BODY_TIMEOUT_S
+    head_timeout_s: float = HEAD_TIMEOUT_S
+    idle_timeout_s: float = IDLE_TIMEOUT_S
+    #: Connections served at once; 0: the file descriptor limit less RESERVED_FDS (http.server).
+    max_connections: int = 0
     default_limit: int = DEFAULT_LIMIT
     max_limit: int = DEFAULT_LIMIT
     # Persistence: None keeps orders in memory; a file path selects the SQLite store.
     sqlite_path: str | None = None
     #: A postgresql:// URL selects the PostgreSQL store, which several processes (replicas) may share.
-    store_url: str | None = None
+    store_url: str | None = field(default=None, repr=False)  # may hold a password
     #: Processes serving the one port; more than one needs the PostgreSQL store.
     workers: int = 1
     #: YAML/JSON files of orders (and cancel tasks) loaded at start.
@@ -89,6 +103,10 @@ class Settings:
     notify_queue_bytes: int = NOTIFY_QUEUE_BYTES
     notify_breaker_failures: int = NOTIFY_BREAKER_FAILURES
     notify_breaker_cooldown_s: float = NOTIFY_BREAKER_COOLDOWN_S
+    notify_connections: int = NOTIFY_CONNECTIONS
+    max_subscriptions: int = MAX_SUBSCRIPTIONS
+    #: Hosts hub callbacks may name (empty: any but link-local and metadata addresses; notify.callbacks).
+    callback_hosts: tuple[str, ...] = ()
     # Fault injection, off unless a faults file is given or faults_enabled turns on the per-request header.
     faults_file: str | None = None
     faults_enabled: bool = False
@@ -116,8 +134,12 @@ class Settings:
             raise ValueError(f"public URL {self.public_url!r} is not normalized")
         if self.max_body_bytes < 1:
             raise ValueError("max_body_bytes must be positive")
-        if not self.body_timeout_s > 0:
-            raise ValueError("body_timeout_s must be positive")
+        if not min(self.body_timeout_s, self.head_timeout_s, self.idle_timeout_s) > 0:
+            raise ValueError("body, head and idle timeouts must be positive")
+        if min(self.max_connections, self.max_subscriptions - 1, self.notify_connections - 1) < 0:
+            raise ValueError(
+                "max_connections must be 0 or more, max_subscriptions and notify_connections 1 or more"
+            )
         if self.v5_base_path != normalize_base_path(self.v5_base_path):
             raise ValueError(f"v5 base path {self.v5_base_path!r} is not normalized")
         if self.serve_v4 and self.serve_v5 and self.base_path == self.v5_base_path:

@@ -6,12 +6,14 @@ has to prefix where the value came from (`--port`, `TMF622_MOCK_PORT`, `mock.yam
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from mock_server.config import conninfo
 from mock_server.faults.plan import load_plan
 
 Convert = Callable[[str], object]
@@ -93,8 +95,9 @@ def database_url(text: str) -> str:
     """A PostgreSQL connection URL (libpq form: postgresql://user:password@host:port/database?options)."""
     url = text.strip()
     if not url.startswith(("postgresql://", "postgres://")):
+        shown = conninfo.redacted(url)[:60]  # key=value conninfo may hold `password=...`
         raise ValueError(
-            f"{url[:40]!r} is not a postgresql://... URL (the memory and SQLite stores need no URL)"
+            f"{shown!r} is not a postgresql://... URL (the memory and SQLite stores need no URL)"
         )
     return url
 
@@ -143,6 +146,23 @@ def host_list(text: str) -> tuple[str, ...]:
     for host in hosts:
         if not HOST.match(host):
             raise ValueError(f"{host[:100]!r} is not host or host:port, e.g. mock.example.com:8622")
+    return tuple(hosts)
+
+
+_CALLBACK_HOST = re.compile(r"^(\*\.)?[a-z0-9.\-_]+$|^\[?[0-9a-f:.]+\]?(/\d{1,3})?$")
+
+
+def callback_host_list(text: str) -> tuple[str, ...]:
+    """`listener.example, *.ctk.example, 10.0.0.0/8, [fd00::1]` -> lower-case entries (notify.callbacks)."""
+    hosts = _items(text)
+    for host in hosts:
+        if not _CALLBACK_HOST.match(host):
+            raise ValueError(f"{host[:100]!r} is not a host name, *.suffix, address or CIDR range")
+        if "/" in host:
+            try:
+                ipaddress.ip_network(host.strip("[]"), strict=False)
+            except ValueError:
+                raise ValueError(f"{host[:100]!r} is not an address range, e.g. 10.0.0.0/8") from None
     return tuple(hosts)
 
 

@@ -5,6 +5,9 @@ first), the first `BODY_BYTES` of each body, the first `VALUE_CHARS` of each hea
 Recording only keeps references and short slices; the JSON (and the masking) is made when
 `GET /_mock/requests` asks, so the journal costs the hot path little. Credentials never leave it:
 Authorization keeps only its scheme (`Bearer ***`), cookies and API key headers become `***`.
+The mock's own secrets (API token, API key, control token) are masked wherever else a client put
+them: the query string (however percent-encoded), the path, any header, the body; a secret cut by a
+bound leaves no prefix behind.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from itertools import count
 from typing import Any, NamedTuple
+from urllib.parse import unquote, unquote_plus
 
 from mock_server.domain.clock import timestamp
 
@@ -22,6 +26,8 @@ VALUE_CHARS = 512
 MASK = "***"
 #: Always masked (lower case); the configured API key header is added to these.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "x-mock-token"})
+#: A value ending in this many leading characters of a secret (a bound cut it) loses them too.
+MIN_CUT_PREFIX = 4
 
 
 class Sent(NamedTuple):  # a tuple: built for every request, so as cheap to make as possible
@@ -37,11 +43,12 @@ class Sent(NamedTuple):  # a tuple: built for every request, so as cheap to make
 
 
 class RequestJournal:
-    def __init__(self, size: int, api_key_header: str) -> None:
+    def __init__(self, size: int, api_key_header: str, secrets: Iterable[str | None] = ()) -> None:
         self._sent: deque[tuple[int, Sent, bool]] = deque(maxlen=size or 1)
         self.enabled = size > 0
         self._secret = SECRET_HEADERS | {api_key_header.lower()}
         self._ids = count(1)
+        self._values = known_forms(secrets)
 
     def add(self, sent: Sent) -> None:
         """Keep `sent`, its body and header values cut to their bounds (copied only when too long)."""
@@ -70,10 +77,10 @@ class RequestJournal:
             "id": number,
             "loggedDate": timestamp(datetime.fromtimestamp(sent.at, UTC)),
             "method": sent.method,
-            "path": sent.path,
-            "query": sent.query,
+            "path": self._hidden(sent.path),
+            "query": self._hidden_query(sent.query),
             "headers": self._masked(sent.headers),
-            "body": None if sent.body is None else sent.body.decode("utf-8", "replace"),
+            "body": None if sent.body is None else self._hidden(sent.body.decode("utf-8", "replace"), cut),
             "bodyTruncated": cut,
             "status": sent.status,
         }
@@ -83,7 +90,8 @@ class RequestJournal:
         shown: dict[str, str] = {}
         for raw_name, raw_value in headers:
             name = raw_name.decode("utf-8", "replace")
-            text = self._mask(name, raw_value.decode("utf-8", "replace"))
+            value = self._hidden(raw_value.decode("utf-8", "replace"), len(raw_value) >= VALUE_CHARS)
+            text = self._mask(name, value)
             shown[name] = f"{shown[name]}, {text}" if name in shown else text
         return shown
 
@@ -94,3 +102,39 @@ class RequestJournal:
         scheme, _, rest = value.strip().partition(" ")
         keeps_scheme = lowered.endswith("authorization") and rest and scheme.isalpha()
         return f"{scheme} {MASK}" if keeps_scheme else MASK
+
+    def _hidden_query(self, query: str) -> str:
+        """The query with secrets masked however each parameter percent-encodes them (shown decoded
+        where one was found: the encodings of one token are too many to list)."""
+        if not self._values or not query:
+            return query
+        parts = query.split("&")
+        for index, part in enumerate(parts):
+            # aiohttp's query_string is yarl's decoding: an unencoded `+` is already a space there
+            for decoded in (part, unquote(part), unquote_plus(part), unquote(part).replace(" ", "+")):
+                if any(value in decoded for value in self._values):
+                    parts[index] = self._hidden(decoded)
+                    break
+        return "&".join(parts)
+
+    def _hidden(self, text: str, cut: bool = False) -> str:
+        """`text` with the mock's own secrets masked; when it was `cut`, a trailing secret prefix too."""
+        for value in self._values:
+            if value in text:
+                text = text.replace(value, MASK)
+            if cut:
+                text = _without_cut_prefix(text, value)
+        return text
+
+
+def known_forms(secrets: Iterable[str | None]) -> tuple[str, ...]:
+    """The secrets that are set, longest first (one inside another is masked whole)."""
+    return tuple(sorted({value for value in secrets if value}, key=len, reverse=True))
+
+
+def _without_cut_prefix(text: str, value: str) -> str:
+    """`text` without a trailing start of `value` (at least MIN_CUT_PREFIX characters long)."""
+    for length in range(min(len(value) - 1, len(text)), MIN_CUT_PREFIX - 1, -1):
+        if text.endswith(value[:length]):
+            return f"{text[:-length]}{MASK}"
+    return text

@@ -10,6 +10,7 @@ and fragment: callbacks may carry credentials or tokens.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -105,6 +106,7 @@ class DeliveryLog:
         self._entries.clear()
 
 
+@functools.lru_cache(maxsize=1024)  # one per lane and event type: a given-up burst logs thousands
 def redact(url: str) -> str:
     """The URL without user info, query or fragment: callbacks may carry credentials or tokens."""
     return str(URL(url).with_user(None).with_query(None).with_fragment(None))

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from yarl import URL
 
+from mock_server.config.settings import MAX_SUBSCRIPTIONS, Settings
 from mock_server.domain.clock import IdSource, new_uuid
+from mock_server.http.errors import ApiError
+from mock_server.notify.callbacks import CallbackRules, RefusedCallback
 from mock_server.notify.filters import EventFilter, QueryError
 
 
 class InvalidSubscription(ValueError):
     """The subscription request is unusable; the message says why (answered with 400)."""
+
+
+@dataclass(frozen=True)
+class HubRules:
+    """What a shared hub refuses: callbacks outside the rules (403), more than `capacity` listeners (409)."""
+
+    callbacks: CallbackRules = field(default_factory=CallbackRules)
+    capacity: int = MAX_SUBSCRIPTIONS
+
+    @classmethod
+    def of(cls, settings: Settings) -> HubRules:
+        return cls(CallbackRules(settings.callback_hosts), settings.max_subscriptions)
 
 
 @dataclass(frozen=True)
@@ -41,13 +56,21 @@ class HubRegistry:
     `len`, `in`) are answered at once, from memory (`SharedHub` keeps a copy it refreshes).
     """
 
-    def __init__(self, new_id: IdSource = new_uuid) -> None:
+    def __init__(self, new_id: IdSource = new_uuid, rules: HubRules | None = None) -> None:
         self._new_id = new_id
+        self.rules = rules or HubRules()
         self._subscriptions: dict[str, Subscription] = {}
 
     async def add(self, callback: str, query: str | None = None) -> Subscription:
-        """Register a listener; raises `InvalidSubscription` for a bad callback or query."""
-        _check_callback(callback)
+        """Register a listener; raises `InvalidSubscription` for a bad callback or query, `ApiError`
+        403 for a callback the rules refuse (notify.callbacks), 409 when the hub is full."""
+        _check_callback(callback, self.rules.callbacks)
+        if len(self._subscriptions) >= self.rules.capacity:
+            raise ApiError(
+                409,
+                f"the hub holds {len(self._subscriptions)} subscriptions, its maximum "
+                "(--max-subscriptions): unregister one (DELETE hub/{id}) first",
+            )
         try:
             event_filter = EventFilter.parse(query)
         except QueryError as exc:
@@ -69,7 +92,10 @@ class HubRegistry:
 
     def matching(self, envelope: Mapping[str, Any]) -> list[Subscription]:
         """Subscriptions whose query selects this event, in registration order."""
-        return [s for s in self._subscriptions.values() if s.filter.matches(envelope)]
+        # A subscription without a query takes every event: no call for it (1,000 of them cost 1.5 ms).
+        return [
+            s for s in self._subscriptions.values() if not s.filter.criteria or s.filter.matches(envelope)
+        ]
 
     def __len__(self) -> int:
         return len(self._subscriptions)
@@ -78,11 +104,15 @@ class HubRegistry:
         return subscription_id in self._subscriptions
 
 
-def _check_callback(callback: str) -> None:
-    """The mock posts to the callback, so it must be an absolute http(s) URL with a host."""
+def _check_callback(callback: str, rules: CallbackRules) -> None:
+    """The mock posts to the callback, so it must be an absolute http(s) URL with a host the rules allow."""
     try:
         url = URL(callback)
     except ValueError as exc:
         raise InvalidSubscription(f"callback is not a URL: {exc}") from exc
     if url.scheme not in {"http", "https"} or not url.host:
         raise InvalidSubscription("callback must be an absolute http(s) URL, e.g. http://host:port/path")
+    try:
+        rules.check(url.host)
+    except RefusedCallback as exc:
+        raise ApiError(403, str(exc)) from None

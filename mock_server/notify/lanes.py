@@ -34,6 +34,9 @@ class Lanes:
         self._tally = Tally()
         self.running = False
         self.dropped_events = self.dropped_bytes = 0
+        #: No lane holds more bytes than this (raised on each push, made exact by each scan): a lane
+        #: holding as much is the heaviest without a scan, which made a full queue cost O(lanes) per offer.
+        self._most_bytes = 0
 
     def __len__(self) -> int:
         return len(self._lanes)
@@ -56,9 +59,19 @@ class Lanes:
         if not self._make_room(lane, event.size):
             return self._drop(lane, event, self._full())
         lane.push(event)
+        self._most_bytes = max(self._most_bytes, lane.queued_bytes)
         if self.running:
             lane.run()
         return True
+
+    @property
+    def busy(self) -> bool:
+        return any(lane.busy for lane in self._lanes.values())
+
+    def count_dropped(self, event: QueuedEvent, listeners: int) -> None:
+        """Count an event dropped before any of its `listeners`' lanes was offered it."""
+        self.dropped_events += listeners
+        self.dropped_bytes += listeners * event.size
 
     def _fits(self, size: int) -> bool:
         settings = self.settings
@@ -67,8 +80,11 @@ class Lanes:
     def _make_room(self, lane: DeliveryLane, size: int) -> bool:
         """Drop the heaviest other lane's oldest events until `size` more bytes fit (module docstring)."""
         while not self._fits(size):
+            if lane.queued_bytes >= self._most_bytes:
+                return False  # as heavy as any: the new event is the one dropped (module docstring)
             candidates = [other for other in self._lanes.values() if other.has_waiting or other is lane]
             heaviest = max(candidates, key=lambda other: (other.queued_bytes, other is lane))
+            self._most_bytes = heaviest.queued_bytes
             if heaviest is lane:
                 return False
             dropped = heaviest.drop_oldest(f"{self._full()}: oldest waiting event dropped for a lighter lane")
@@ -118,7 +134,7 @@ class Lanes:
             lane.cancel()
         self._lanes.clear()
         self._tally = Tally()  # cancelled lanes settle with the old one
-        self.dropped_events = self.dropped_bytes = 0
+        self.dropped_events = self.dropped_bytes = self._most_bytes = 0
 
     def stats(self) -> dict[str, Any]:
         return {

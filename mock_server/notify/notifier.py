@@ -21,16 +21,17 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from mock_server.domain.clock import Clock, utc_now
 from mock_server.notify.breaker import Monotonic
-from mock_server.notify.delivery import DeliveryLog, Outcome, QueuedEvent, post_event
+from mock_server.notify.delivery import DeliveryLog, Outcome, QueuedEvent
 from mock_server.notify.envelopes import EventFactory, EventType
+from mock_server.notify.fanout import INLINE, FanOut
 from mock_server.notify.hub import HubRegistry, Subscription
 from mock_server.notify.lane import DeliveryLane, Sleep, Tally
 from mock_server.notify.lanes import Lanes
+from mock_server.notify.pool import DeliveryPool
 from mock_server.notify.settings import NotifierSettings
 
 
@@ -56,7 +57,8 @@ class Notifier:
         self._monotonic = monotonic
         self._log = DeliveryLog(self.settings.log_size, clock)
         self._lanes = Lanes(self.settings, self._new_lane)
-        self._session: aiohttp.ClientSession | None = None
+        self._pool = DeliveryPool(self.settings.connections, hub.rules.callbacks)
+        self._fanout = FanOut(self._lanes.offer, self.settings.queue_size)
 
     def publish(
         self,
@@ -86,6 +88,12 @@ class Notifier:
         event = QueuedEvent.of(kind, envelope)
         if len(self._lanes) > len(self._hub):
             self._lanes.prune(self._hub)
+        if len(subscriptions) > INLINE and self._lanes.running:  # a big hub: offered between requests
+            if not self._fanout.put(subscriptions, event):
+                self._lanes.count_dropped(event, len(subscriptions))
+                why = f"fan-out backlog full: event dropped for {len(subscriptions)} listeners"
+                self._log.record(event, None, None, 0, Outcome(error=why))
+            return
         for subscription in subscriptions:
             self._lanes.offer(subscription, event)
 
@@ -100,32 +108,30 @@ class Notifier:
     def reset(self) -> None:
         """Forget the delivery log, the lanes and their waiting events (test isolation)."""
         self._log.clear()
+        self._fanout.clear()
         self._lanes.reset()
 
     @property
     def pending(self) -> int:
         """Deliveries queued and not yet done (one per event and listener)."""
-        return self._lanes.queued_events
+        return self._lanes.queued_events + self._fanout.pending
 
     async def join(self) -> None:
         """Wait until every queued event went through all its attempts (tests wait on this)."""
-        await self._lanes.join()
+        while self._fanout.pending or self._lanes.busy:
+            await self._fanout.join()
+            await self._lanes.join()
 
     async def start(self) -> None:
-        """Open the HTTP client and start the lanes; call inside the running loop."""
-        if self._session is not None:
-            return
-        # Each lane holds at most one connection, so the lanes' count bounds them: no pool limit,
-        # whose waiting would let the connections of hanging listeners hold up the others.
-        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        """Open the shared HTTP client (notify.pool) and start the lanes; call inside the running loop."""
+        self._pool.start()
         self._lanes.start()
 
     async def stop(self) -> None:
         """Stop the lanes (waiting events are dropped) and close the HTTP client."""
+        await self._fanout.stop()
         await self._lanes.stop()
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._pool.close()
 
     async def lifetime(self, _app: web.Application) -> AsyncIterator[None]:
         """An `app.cleanup_ctx` entry: the lanes run as long as the app."""
@@ -145,5 +151,4 @@ class Notifier:
         )
 
     async def _post(self, url: str, body: bytes) -> Outcome:
-        assert self._session is not None, "Notifier.start() was not called"
-        return await post_event(self._session, url, body, self.settings.attempt_timeout)
+        return await self._pool.post(url, body, self.settings.attempt_timeout)

@@ -9,6 +9,7 @@ from mock_server.config.settings import (
     NOTIFY_BACKOFF_S,
     NOTIFY_BREAKER_COOLDOWN_S,
     NOTIFY_BREAKER_FAILURES,
+    NOTIFY_CONNECTIONS,
     NOTIFY_QUEUE_BYTES,
     NOTIFY_QUEUE_SIZE,
     NOTIFY_TIMEOUT_S,
@@ -34,12 +35,22 @@ class NotifierSettings:
     breaker_failures: int = NOTIFY_BREAKER_FAILURES
     breaker_cooldown: float = NOTIFY_BREAKER_COOLDOWN_S
     log_size: int = DELIVERY_LOG_SIZE
+    connections: int = NOTIFY_CONNECTIONS
 
     def __post_init__(self) -> None:
         # A zero bound would hold nothing, and zero attempts would deliver nothing.
-        counts = (self.queue_size, self.queue_bytes, self.max_attempts, self.breaker_failures, self.log_size)
+        counts = (
+            self.queue_size,
+            self.queue_bytes,
+            self.max_attempts,
+            self.breaker_failures,
+            self.log_size,
+            self.connections,
+        )
         if min(counts) < 1:
-            raise ValueError("queue sizes, attempts, breaker failures and log size must be at least 1")
+            raise ValueError(
+                "queue sizes, attempts, breaker failures, log size and connections must be at least 1"
+            )
         if min(self.base_delay, self.max_delay) < 0 or min(self.attempt_timeout, self.breaker_cooldown) <= 0:
             raise ValueError("delays must be >= 0, attempt_timeout and breaker_cooldown > 0")
 
@@ -54,6 +65,7 @@ class NotifierSettings:
             attempt_timeout=settings.notify_timeout_s,
             breaker_failures=settings.notify_breaker_failures,
             breaker_cooldown=settings.notify_breaker_cooldown_s,
+            connections=settings.notify_connections,
         )
 
     def backoff(self, attempt: int) -> float:

@@ -33,7 +33,7 @@ from aiohttp import web
 
 from mock_server.domain.clock import IdSource, new_uuid
 from mock_server.notify.filters import EventFilter
-from mock_server.notify.hub import HubRegistry, Subscription
+from mock_server.notify.hub import HubRegistry, HubRules, Subscription
 from mock_server.notify.notifier import Notifier
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.postgres_schema import decoded
@@ -56,8 +56,10 @@ class SharedHub(HubRegistry):
     the table: `add` and `remove` keep it current at once, `refresh` catches up with other replicas.
     """
 
-    def __init__(self, store: PostgresStore, new_id: IdSource = new_uuid) -> None:
-        super().__init__(new_id)
+    def __init__(
+        self, store: PostgresStore, new_id: IdSource = new_uuid, rules: HubRules | None = None
+    ) -> None:
+        super().__init__(new_id, rules)
         self._store = store
         self._filters: dict[str | None, EventFilter] = {}
 

@@ -179,7 +179,7 @@ def _hub_ops() -> dict[tuple[str, str], Any]:
             "Register a listener for TMF622 events (POSTed to <callback>/listener/<eventName>)",
             {
                 "201": {"description": "Subscribed", "headers": _LOCATION, **subscription},
-                **_errors(400, 408, 413, 415),
+                **_errors(400, 403, 408, 409, 413, 415),  # 403: a refused callback host, 409: a full hub
             },
             requestBody={"required": True, "content": _json(component_ref("EventSubscriptionInput"))},
         ),

@@ -44,6 +44,7 @@ from aiohttp import web
 from psycopg import sql
 from psycopg_pool import PoolTimeout
 
+from mock_server.config.conninfo import scrub
 from mock_server.http.errors import ApiError
 from mock_server.store.base import (
     HASH_INDEXED,
@@ -194,7 +195,7 @@ class PostgresStore:
 
     def unavailable(self, exc: BaseException) -> ApiError:
         """The 503 naming this store (without its password) and the first line of what went wrong."""
-        text = str(exc).strip()
+        text = scrub(str(exc), self.conninfo).strip()  # a driver error may quote the connection string
         reason = text.splitlines()[0][:200] if text else type(exc).__name__
         return ApiError(503, f"the PostgreSQL store {self.url} is unavailable: {reason}")
 

@@ -28,6 +28,7 @@ import orjson
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from mock_server.config import conninfo
 from mock_server.store.codec import Resource, encoded
 from mock_server.store.query import Key
 
@@ -92,18 +93,14 @@ async def open_pool(pool: AsyncConnectionPool, url: str) -> None:
             await conn.execute(DDL, prepare=False)
     except (psycopg.Error, TimeoutError, OSError) as exc:
         await pool.close()
-        reason = " ".join(str(exc).split())  # libpq's messages span lines
+        # libpq may quote the part of the string it refused, and its messages span lines
+        reason = " ".join(conninfo.scrub(str(exc), url).split())
         raise ValueError(f"cannot use {redacted(url)!r} as the PostgreSQL store: {reason}") from None
 
 
 def redacted(url: str) -> str:
-    """The URL without its password (it is shown in errors and on /health)."""
-    scheme, _, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user, colon, _ = credentials.partition(":")
-    return f"{scheme}://{user}{':***' if colon else ''}@{host}"
+    """The URL without its secrets, in any libpq form (it is shown in errors and the 503 body)."""
+    return conninfo.redacted(url)
 
 
 #: Leads a body written by `json` (orjson never writes leading whitespace): orjson would read such a

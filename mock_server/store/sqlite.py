@@ -65,7 +65,8 @@ def _claim_writer(path: str) -> int:
         return -1
     import fcntl  # noqa: PLC0415 (POSIX only)
 
-    lock_path = f"{path}.writer"
+    # Named after the real file: a symlink (or `dir/../file`) to it must meet the same lock.
+    lock_path = f"{os.path.realpath(path)}.writer"
     try:
         descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:

@@ -10,14 +10,14 @@ from aiohttp import web
 
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.keys import SETTINGS_KEY, V5_HUB_KEY, V5_NOTIFIER_KEY
-from mock_server.notify.hub import HubRegistry
+from mock_server.notify.hub import HubRegistry, HubRules
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
 from mock_server.v5.envelopes import V5EventFactory
 
 
 def install_v5_events(app: web.Application, clock: Clock, new_id: IdSource) -> None:
-    hub = HubRegistry(new_id=new_id)
+    hub = HubRegistry(new_id=new_id, rules=HubRules.of(app[SETTINGS_KEY]))
     events = V5EventFactory(new_id=new_id, clock=clock)
     notifier = Notifier(hub, NotifierSettings.of(app[SETTINGS_KEY]), events=events)
     app[V5_HUB_KEY], app[V5_NOTIFIER_KEY] = hub, notifier

@@ -249,6 +249,27 @@ async def test_a_second_writer_of_one_sqlite_file_is_refused_and_the_first_keeps
     SqliteStore(path).close()  # released with the first store
 
 
+def test_a_second_mock_through_a_symlink_to_the_sqlite_file_is_refused(tmp_path: Path) -> None:
+    """Issue 18, item 3: the lock was named after the path as typed, so a symlink got a lock of its
+    own and both mocks wrote the file (40 appends answered 200, 20 stored)."""
+    path = tmp_path / "one.sqlite3"
+    (tmp_path / "other").mkdir()
+    link = tmp_path / "other" / "link.sqlite3"
+    link.symlink_to(path)
+    with mock_process("--sqlite", str(path)) as (_, url):
+        create(url)
+        second = subprocess.run(
+            [sys.executable, "-m", "mock_server", "--port", "0", "--sqlite", str(link)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+            check=False,
+        )
+        assert second.returncode == 2, second.stdout
+        assert "open in another mock process" in second.stderr
+        assert len(requests.get(f"{url}/productOrder", timeout=TIMEOUT_S).json()) == 1
+
+
 def test_workers_serve_one_port_from_several_processes(pg_url: Callable[[], str]) -> None:
     with mock_process("--store", pg_url(), "--workers", "2") as (process, url):
         made = [create(url) for _ in range(20)]

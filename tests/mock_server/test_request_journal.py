@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from mock_helpers import BASE_PATH, TIMEOUT_S, Api, assert_error
 
@@ -59,6 +60,35 @@ def test_credentials_are_masked(make_api: ApiFactory) -> None:
     text = json.dumps(entry)
     for secret in (TOKEN, "api-key-0123456789", "other-key", "abc123secret", "dXNlcjpwYXNz"):
         assert secret not in text
+
+
+def test_the_mocks_own_secrets_are_masked_wherever_a_client_put_them(make_api: ApiFactory) -> None:
+    """Issue 18, item 5: a token in the query string, an unlisted header or the body, and a body cut
+    in the middle of one, showed the mock's own token to every reader of the journal."""
+    token, control = "api+tok/en=0123456789", "control-token-0123456789"
+    api = make_api(api_token=token, control_token=control)
+    auth = {"Authorization": f"Bearer {token}"}
+    sent = {**auth, "X-Auth-Token": token, "X-Forwarded-Note": f"from {control}"}
+    api.http.get(api.url("productOrder"), params={"access_token": token}, headers=sent, timeout=TIMEOUT_S)
+    api.http.get(f"{api.url('productOrder')}?raw={token}", headers=auth, timeout=TIMEOUT_S)
+    opening = json.dumps({**ORDER, "description": ""})[:-2]  # up to the description's opening quote
+    filler = "x" * (BODY_BYTES - 10 - len(opening) - len(token) - 1)
+    body = json.dumps({**ORDER, "description": f"{token} {filler}{token}"})  # cut 10 characters into it
+    posted = {**auth, "Content-Type": "application/json"}
+    api.http.post(api.url("productOrder"), data=body, headers=posted, timeout=TIMEOUT_S)
+    listed = api.http.get(
+        f"{api.root}/_mock/requests", headers={"Authorization": f"Bearer {control}"}, timeout=TIMEOUT_S
+    )
+    assert listed.status_code == 200
+    first, second, third = listed.json()
+    assert first["headers"]["X-Auth-Token"] == "***"
+    assert first["headers"]["X-Forwarded-Note"] == "from ***"
+    assert first["query"] == "access_token=***"
+    assert second["query"] == "raw=***"
+    assert third["body"].startswith('{"productOrderItem"')
+    assert third["bodyTruncated"]
+    for shown in (token, quote(token, safe=""), control, token[:8]):
+        assert shown not in listed.text
 
 
 def test_refused_requests_are_journaled_without_reading_their_body(make_api: ApiFactory) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from typing import TYPE_CHECKING
 
 import pytest
@@ -30,6 +31,29 @@ def test_a_forged_host_is_refused_and_nothing_is_stored(api: Api, host: str) -> 
     assert_error(api.raw("POST", f"{BASE_PATH}/hub", hub, {**JSON, "Host": host}), 400, "not an allowed host")
     assert api.count() == 0
     assert api.http.get(api.url("productOrder"), timeout=TIMEOUT_S).json() == []
+
+
+def http_1_0_without_host(api: Api, body: bytes) -> tuple[str, dict[str, object]]:
+    """POST productOrder as HTTP/1.0 with no Host header (http.client always sends one)."""
+    port = int(api.root.rsplit(":", 1)[1])
+    head = f"POST {BASE_PATH}/productOrder HTTP/1.0\r\nContent-Type: application/json\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT_S) as sock:
+        sock.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))  # HTTP/1.0: closed after the answer
+    head_bytes, _, payload = answer.partition(b"\r\n\r\n")
+    return head_bytes.decode("latin-1"), json.loads(payload)
+
+
+def test_http_1_0_without_host_gets_the_listening_address_and_port(make_api: ApiFactory) -> None:
+    """Issue 18, item 7: aiohttp's fallback for a missing Host is the address without the port."""
+    api = make_api()
+    head, order = http_1_0_without_host(api, ORDER)
+    assert " 201 " in head.splitlines()[0]
+    assert order["href"] == f"{api.root}{BASE_PATH}/productOrder/{order['id']}"
+    assert f"Location: {order['href']}" in head
+    public = make_api(public_url="https://orders.example:8443")
+    _, order = http_1_0_without_host(public, ORDER)
+    assert order["href"] == f"https://orders.example:8443{BASE_PATH}/productOrder/{order['id']}"
 
 
 @pytest.mark.parametrize("host", ["localhost:8622", "127.0.0.1:1", "[::1]:8622", "LocalHost"])
