@@ -12,7 +12,8 @@ import threading
 import time
 from typing import IO
 
-READY_LINE = re.compile(r"^tmf622-mock listening on (?P<url>https?://\S+)$")
+#: The URL, then (newer mocks) ` (ready in 0.41 s)`.
+READY_LINE = re.compile(r"^tmf622-mock listening on (?P<url>https?://\S+)(?: \(.*\))?$")
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
 
