@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import queue
 import re
@@ -18,6 +19,10 @@ READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
 
 
+#: `python -m mock_server` on a free loopback port: the embedded mock of every run.
+DEFAULT_COMMAND = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0"]
+
+
 class MockStartError(RuntimeError):
     """The embedded mock did not come up; the message says why."""
 
@@ -32,7 +37,7 @@ class EmbeddedMock:
         env: dict[str, str] | None = None,
     ) -> None:
         self._ready_timeout_s = ready_timeout_s
-        self._command = command or [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0"]
+        self._command = command or DEFAULT_COMMAND
         self._env = env
         self._process: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
@@ -41,14 +46,8 @@ class EmbeddedMock:
     def start(self) -> str:
         """Launch the mock and return its base URL (with a trailing slash)."""
         command = self._command
-        # Kept open for the mock's lifetime (closed in stop()), to explain a failed start.
-        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
-        try:
-            self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-                command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=self._env
-            )
-        except OSError as exc:
-            raise MockStartError(f"cannot run {' '.join(command)}: {exc}") from exc
+        adopted = _adopt_early(command, self._env)
+        self._process, self._stderr = adopted or _spawn(command, self._env)
         url = self._await_ready()
         if url is None:
             reason = self._why_not_ready()
@@ -109,6 +108,46 @@ class EmbeddedMock:
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
+
+
+def _spawn(command: list[str], env: dict[str, str] | None) -> tuple[subprocess.Popen[str], IO[str]]:
+    """The mock's process; its stderr goes to a file kept open for its lifetime, to explain a failed start."""
+    stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
+    try:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env
+        )
+    except OSError as exc:
+        stderr.close()
+        raise MockStartError(f"cannot run {' '.join(command)}: {exc}") from exc
+    return process, stderr
+
+
+_early: list[tuple[subprocess.Popen[str], IO[str]]] = []
+
+
+def spawn_early() -> None:
+    """Start the default embedded mock now, before the CTK's own imports (`ctk_suite.launch`): its start
+    overlaps them. The next `EmbeddedMock().start()` adopts it; unadopted, it is stopped at exit."""
+    with contextlib.suppress(MockStartError):  # EmbeddedMock.start will try again and explain
+        _early.append(_spawn(DEFAULT_COMMAND, None))
+        atexit.register(_stop_unadopted)
+
+
+def _adopt_early(
+    command: list[str], env: dict[str, str] | None
+) -> tuple[subprocess.Popen[str], IO[str]] | None:
+    return _early.pop() if _early and command == DEFAULT_COMMAND and env is None else None
+
+
+def _stop_unadopted() -> None:
+    while _early:
+        process, stderr = _early.pop()
+        process.kill()
+        process.wait()
+        for stream in (process.stdout, stderr):
+            if stream is not None:
+                stream.close()
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
