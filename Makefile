@@ -9,6 +9,8 @@ BIN := .venv/bin
 REPORTS ?= reports
 CTK_ARGS ?=
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core, idle workers steal queued tests (a few tests take a minute alone).
+PYTEST_XDIST ?= -n auto --dist worksteal
 # CI (.ci/run) sets TMF622_REQUIRE_BENCH=1: `make test` then installs the bench extra too, so the bench
 # harness's smoke tests run instead of skipping.
 TEST_EXTRAS := dev $(if $(filter 1,$(TMF622_REQUIRE_BENCH)),bench)
@@ -38,8 +40,8 @@ typecheck: bootstrap-dev  ## mypy (strict on the packages).
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected nothing: for this project that means a broken suite, never a pass.
-pytest: bootstrap-dev  ## pytest only; pass arguments with PYTEST_ARGS='-k newman -x'.
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+pytest: bootstrap-dev  ## pytest only, on every core; PYTEST_ARGS='-k newman -x', PYTEST_XDIST= for one process.
+	@$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS); rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then echo "make: pytest collected no tests; the suite is broken" >&2; fi; \
 	exit $$rc
 

@@ -127,7 +127,7 @@ bootstrap_node() {
         apt_install nodejs npm
     fi
     [[ $want_dev -eq 1 ]] && omit=()
-    log "installing Node tools (npm ci ${omit[*]}: allure$([[ $want_dev -eq 1 ]] && echo ', newman'))"
+    log "installing Node tools (npm ci${omit[*]:+ ${omit[*]}}: allure$([[ $want_dev -eq 1 ]] && echo ', newman'))"
     with_progress '^(added|removed|npm (error|ERR))' npm ci --no-audit --no-fund "${omit[@]}"
     touch "$runtime_stamp"  # npm ci empties node_modules first: both stamps are rewritten here
     [[ $want_dev -eq 1 ]] && touch "$dev_stamp"
