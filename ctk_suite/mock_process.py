@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import queue
 import re
 import subprocess
@@ -42,13 +43,19 @@ class EmbeddedMock:
         self._process: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
         self._pump: threading.Thread | None = None
+        #: Seconds from the mock's spawn to its ready line, once started.
+        self.ready_s: float | None = None
 
     def start(self) -> str:
         """Launch the mock and return its base URL (with a trailing slash)."""
         command = self._command
-        adopted = _adopt_early(command, self._env)
-        self._process, self._stderr = adopted or _spawn(command, self._env)
+        spawned_at, adopted = time.monotonic(), _adopt_early(command, self._env)
+        if adopted is not None:
+            self._process, self._stderr, spawned_at = adopted
+        else:
+            self._process, self._stderr = _spawn(command, self._env)
         url = self._await_ready()
+        self.ready_s = time.monotonic() - spawned_at
         if url is None:
             reason = self._why_not_ready()
             self.stop()
@@ -123,31 +130,41 @@ def _spawn(command: list[str], env: dict[str, str] | None) -> tuple[subprocess.P
     return process, stderr
 
 
-_early: list[tuple[subprocess.Popen[str], IO[str]]] = []
+_early: list[tuple[subprocess.Popen[str], IO[str], float]] = []
 
 
 def spawn_early() -> None:
     """Start the default embedded mock now, before the CTK's own imports (`ctk_suite.launch`): its start
     overlaps them. The next `EmbeddedMock().start()` adopts it; unadopted, it is stopped at exit."""
     with contextlib.suppress(MockStartError):  # EmbeddedMock.start will try again and explain
-        _early.append(_spawn(DEFAULT_COMMAND, None))
+        _early.append((*_spawn(DEFAULT_COMMAND, None), time.monotonic()))
         atexit.register(_stop_unadopted)
 
 
 def _adopt_early(
     command: list[str], env: dict[str, str] | None
-) -> tuple[subprocess.Popen[str], IO[str]] | None:
+) -> tuple[subprocess.Popen[str], IO[str], float] | None:
     return _early.pop() if _early and command == DEFAULT_COMMAND and env is None else None
 
 
 def _stop_unadopted() -> None:
     while _early:
-        process, stderr = _early.pop()
+        process, stderr, _ = _early.pop()
         process.kill()
         process.wait()
         for stream in (process.stdout, stderr):
             if stream is not None:
                 stream.close()
+
+
+def seconds_since_start() -> float | None:
+    """Since this process started (Linux: its start in /proc, 10 ms ticks); None where that is unknown."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22, `starttime`: proc(5)
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:

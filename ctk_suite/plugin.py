@@ -17,10 +17,11 @@ from ctk_suite.baseline import BaselineError, compare
 from ctk_suite.engine.items import CONFIG_ERROR_KEY, STATE_KEY, collect_kit_file
 from ctk_suite.engine.kit import declared_format
 from ctk_suite.engine.state import SuiteState
+from ctk_suite.mock_process import seconds_since_start
 from ctk_suite.options.frontends import add_pytest_options, options_of_run
 from ctk_suite.options.layers import OptionError, layered
 from ctk_suite.profile_schema import ProfileError
-from ctk_suite.progress import ProgressPrinter
+from ctk_suite.progress import ProgressPrinter, start_line
 from ctk_suite.reporting.writers import RunReport, write_reports
 from ctk_suite.target import resolve_profile
 
@@ -79,8 +80,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     items = [item for item in session.items if hasattr(item, "ctk_level")]
     state = session.config.stash.get(STATE_KEY, None)
     if items and state is not None and session.config.get_verbosity() >= 0:
-        printer = ProgressPrinter(session.config, items, lambda: (state.api_url or "", state.registry))
+        printer = ProgressPrinter(
+            session.config, items, lambda: (state.api_url or "", state.registry), lambda: _start_line(state)
+        )
         session.config.pluginmanager.register(printer, "tmf622-ctk-progress")
+
+
+def _start_line(state: SuiteState) -> str | None:
+    """How long the run took to its first answer, and the embedded mock to start (when it ran)."""
+    mock = state.session.mock if state.session is not None else None
+    return start_line(mock.ready_s if mock is not None else None, seconds_since_start())
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

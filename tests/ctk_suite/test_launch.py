@@ -10,6 +10,7 @@ import pytest
 
 from ctk_suite import mock_process
 from ctk_suite.launch import embedded_mock_likely
+from ctk_suite.progress import start_line
 
 
 @pytest.mark.parametrize(
@@ -34,7 +35,7 @@ def test_the_early_mock_only_when_no_target_is_named(
 
 def test_the_early_mock_is_adopted_by_the_run() -> None:
     mock_process.spawn_early()
-    (process, _), *_ = mock_process._early
+    (process, _, _), *_ = mock_process._early
     mock = mock_process.EmbeddedMock()
     try:
         assert mock.start().startswith("http://127.0.0.1:")
@@ -50,3 +51,23 @@ def test_an_unadopted_early_mock_is_stopped_at_exit() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=30, check=True
     )
     assert not Path(f"/proc/{int(done.stdout)}").exists()  # killed and reaped by the exit handler
+
+
+def test_the_run_reports_its_start() -> None:
+    assert (
+        start_line(0.414, 0.62)
+        == "tmf622-ctk: first answer 0.62 s after the start (embedded mock ready in 0.41 s)"
+    )
+    assert start_line(None, 0.62) == "tmf622-ctk: first answer 0.62 s after the start"
+    assert start_line(None, None) is None
+    assert (mock_process.seconds_since_start() or 0.0) > 0.0
+
+
+def test_the_embedded_mock_says_how_long_it_took() -> None:
+    mock = mock_process.EmbeddedMock()
+    try:
+        mock.start()
+        assert mock.ready_s is not None
+        assert 0.0 < mock.ready_s < mock_process.READY_TIMEOUT_S
+    finally:
+        mock.stop()
