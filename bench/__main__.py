@@ -87,7 +87,7 @@ def run_phases(phases: list[str], run: Run) -> dict[str, Any]:
         "memory": lambda: _memory(run.mode),
         "suite": lambda: suite_timing.run(run.mode.suite_repeats, run.workdir),
         "stores": lambda: stores.run(run),
-        "startup": lambda: startup.run(run.mode.startup_rounds, run.workdir),
+        "startup": lambda: startup.run(run.mode.startup_rounds, run.workdir, warmup=run.mode.name != "tiny"),
     }
     raw: dict[str, Any] = {}
     for phase in phases:

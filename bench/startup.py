@@ -62,7 +62,7 @@ def ctk_run_seconds(reports: Path) -> float:
     return time.perf_counter() - started
 
 
-def run(rounds: int, workdir: Path) -> dict[str, Any]:
+def run(rounds: int, workdir: Path, warmup: bool = True) -> dict[str, Any]:
     """`rounds` interleaved rounds (bare, mock, CTK in a rotated order) after one untimed warm-up round."""
     for package in ("mock_server", "ctk_suite", "bench", "schemas", "scenarios"):
         compileall.compile_dir(ROOT / package, quiet=1)
@@ -73,7 +73,7 @@ def run(rounds: int, workdir: Path) -> dict[str, Any]:
         "ctk": lambda: ctk_run_seconds(workdir / "ctk-reports"),
     }
     names = list(steps)
-    for round_index in range(rounds + 1):
+    for round_index in range(0 if warmup else 1, rounds + 1):
         order = names[round_index % 3 :] + names[: round_index % 3]
         for name in order:
             seconds = steps[name]()

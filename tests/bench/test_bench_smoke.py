@@ -47,7 +47,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]
         "--out-dir",
         str(out),
     ]
-    done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=180, check=False)
+    # Bounded, not timed: 80 s on 2 busy cores (load 9) before the start-up phase; its figures mean nothing.
+    done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=420, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return json.loads((out / "smoke.json").read_text(encoding="utf-8")), out
 
