@@ -18,7 +18,7 @@ TEST_EXTRAS := dev $(if $(filter 1,$(TMF622_REQUIRE_BENCH)),bench)
 .PHONY: help bootstrap bootstrap-dev ctk test lint typecheck pytest clean
 
 help:  ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 bootstrap:  ## Create .venv with the project's runtime, and the Allure CLI (idempotent).
 	@scripts/bootstrap.sh
