@@ -40,8 +40,12 @@ typecheck: bootstrap-dev  ## mypy (strict on the packages).
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected nothing: for this project that means a broken suite, never a pass.
+# The run keeps its bytecode (in the git-ignored __pycache__ folders) even where PYTHONDONTWRITEBYTECODE is
+# set, as in this project's CI image: the suite starts hundreds of Python processes (mocks, the commands),
+# each of which would compile the packages again, and every xdist worker would rewrite every test module
+# (17% of the CPU of the subprocess-heavy tests).
 pytest: bootstrap-dev  ## pytest only, on every core; PYTEST_ARGS='-k newman -x', PYTEST_XDIST= for one process.
-	@$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS); rc=$$?; \
+	@PYTHONDONTWRITEBYTECODE= $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS); rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then echo "make: pytest collected no tests; the suite is broken" >&2; fi; \
 	exit $$rc
 
