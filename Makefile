@@ -1,5 +1,6 @@
 # Entry points of the toolkit: `make ctk` (run the CTK against the embedded mock) and `make test`.
-# Every target installs what it needs first (scripts/bootstrap.sh, a no-op when up to date).
+# Every target installs what it needs first (scripts/bootstrap.sh, a no-op when up to date): `make ctk` the
+# runtime only, the test targets the dev extra too, `make bench` the bench extra.
 
 SHELL := bash
 .DEFAULT_GOAL := help
@@ -8,14 +9,22 @@ BIN := .venv/bin
 REPORTS ?= reports
 CTK_ARGS ?=
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core, idle workers steal queued tests (a few tests take a minute alone).
+PYTEST_XDIST ?= -n auto --dist worksteal
+# CI (.ci/run) sets TMF622_REQUIRE_BENCH=1: `make test` then installs the bench extra too, so the bench
+# harness's smoke tests run instead of skipping.
+TEST_EXTRAS := dev $(if $(filter 1,$(TMF622_REQUIRE_BENCH)),bench)
 
-.PHONY: help bootstrap ctk test lint typecheck pytest clean
+.PHONY: help bootstrap bootstrap-dev ctk test lint typecheck pytest clean
 
 help:  ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-bootstrap:  ## Create .venv, install the project and the pinned Node tools (idempotent).
+bootstrap:  ## Create .venv with the project's runtime, and the Allure CLI (idempotent).
 	@scripts/bootstrap.sh
+
+bootstrap-dev:  ## The same plus the dev tools, the PostgreSQL driver and server, and Newman (idempotent).
+	@scripts/bootstrap.sh $(TEST_EXTRAS)
 
 # Exit 0 only if every CTK assertion passed; on failure make exits 2 and shows the CTK's code as "Error N".
 ctk: bootstrap  ## Run the CTK against the embedded mock; reports (Allure HTML too) go to reports/.
@@ -23,17 +32,21 @@ ctk: bootstrap  ## Run the CTK against the embedded mock; reports (Allure HTML t
 
 test: lint typecheck pytest  ## Lint, type-check and run the whole test suite.
 
-lint: bootstrap  ## ruff check, ruff format --check, and the import contracts (lint-imports).
+lint: bootstrap-dev  ## ruff check, ruff format --check, and the import contracts (lint-imports).
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-typecheck: bootstrap  ## mypy (strict on the packages).
+typecheck: bootstrap-dev  ## mypy (strict on the packages).
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected nothing: for this project that means a broken suite, never a pass.
-pytest: bootstrap  ## pytest only; pass arguments with PYTEST_ARGS='-k newman -x'.
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+# The run keeps its bytecode (in the git-ignored __pycache__ folders) even where PYTHONDONTWRITEBYTECODE is
+# set, as in this project's CI image: the suite starts hundreds of Python processes (mocks, the commands),
+# each of which would compile the packages again, and every xdist worker would rewrite every test module
+# (17% of the CPU of the subprocess-heavy tests).
+pytest: bootstrap-dev  ## pytest only, on every core; PYTEST_ARGS='-k newman -x', PYTEST_XDIST= for one process.
+	@PYTHONDONTWRITEBYTECODE= $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS); rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then echo "make: pytest collected no tests; the suite is broken" >&2; fi; \
 	exit $$rc
 
@@ -42,10 +55,10 @@ clean:  ## Remove generated reports and caches (keeps .venv and node_modules).
 	rm -rf .pytest_cache .mypy_cache .ruff_cache
 
 .PHONY: bench
-bench: bootstrap  ## Benchmark the mock against a bare aiohttp baseline (BENCH_ARGS=--quick for a short run).
+bench:  ## Benchmark the mock against a bare aiohttp baseline (BENCH_ARGS=--quick for a short run).
 	bench/run.sh $(BENCH_ARGS)
 
 .PHONY: bench-ab
-bench-ab: bootstrap  ## This mock against the mock of BEFORE=<commit>, in interleaved rounds (medians and noise).
+bench-ab:  ## This mock against the mock of BEFORE=<commit>, in interleaved rounds (medians and noise).
 	@test -n "$(BEFORE)" || { echo "make bench-ab: say which commit, e.g. make bench-ab BEFORE=998ba5b"; exit 2; }
 	BENCH_MODULE=bench.ab bench/run.sh --before $(BEFORE) $(BENCH_ARGS)

@@ -14,12 +14,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import chart, loadgen, metrics, procs, report, scale, servers, stores, suite_timing, throughput
+from bench import (
+    chart,
+    loadgen,
+    metrics,
+    procs,
+    report,
+    scale,
+    servers,
+    startup,
+    stores,
+    suite_timing,
+    throughput,
+)
 from bench.cases import Run
 from bench.config import MODES, Mode
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PHASES = ("throughput", "scale", "memory", "suite", "stores")
+PHASES = ("startup", "throughput", "scale", "memory", "suite", "stores")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -75,6 +87,7 @@ def run_phases(phases: list[str], run: Run) -> dict[str, Any]:
         "memory": lambda: _memory(run.mode),
         "suite": lambda: suite_timing.run(run.mode.suite_repeats, run.workdir),
         "stores": lambda: stores.run(run),
+        "startup": lambda: startup.run(run.mode.startup_rounds, run.workdir, warmup=run.mode.name != "tiny"),
     }
     raw: dict[str, Any] = {}
     for phase in phases:
@@ -116,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     report.print_throughput(found)
     report.print_others(found, keys)
     report.print_targets(rows, absent | errors)
+    if isinstance(raw.get("startup"), dict) and "mockRatio" in raw["startup"]:
+        print("\n" + "\n".join(startup.lines(raw["startup"])))
     if "stores" in raw:
         print("\n" + "\n".join(stores.summary(raw["stores"])))
     if mode.name == "tiny":

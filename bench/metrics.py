@@ -14,6 +14,7 @@ LOAD_FIGURES = (("rps", "Rps"), ("p50Ms", "P50Ms"), ("p99Ms", "P99Ms"), ("server
 #: (robust when other work shares the server's core), and the generator's CPU use.
 CASE_FIGURES = ("ratio", "cpuRatio", "loadgenCpu")
 SUITE_FIGURES = ("ctkSeconds", "ctkNoHtmlSeconds", "newmanSeconds", "ratio", "ratioNoHtml")
+STARTUP_FIGURES = ("bareS", "mockS", "ctkS", "mockRatio", "ctkRatio")
 
 
 def metric_keys(mode: Mode) -> list[str]:
@@ -33,6 +34,7 @@ def metric_keys(mode: Mode) -> list[str]:
         keys += [f"scale.{backend}.rssBytesPerOrder", f"scale.{backend}.seedSeconds"]
     keys += ["memory.mock.bytesPerOrder", "memory.bare.bytesPerOrder"]
     keys += [f"suite.{name}" for name in SUITE_FIGURES]
+    keys += [f"startup.{name}" for name in STARTUP_FIGURES]
     keys += ["loadgen.maxCpu"]
     return keys
 
@@ -93,6 +95,9 @@ def flatten(raw: dict[str, Any]) -> Metrics:
     suite = raw.get("suite", {})
     for name in SUITE_FIGURES:
         found[f"suite.{name}"] = suite.get(name)
+    startup = raw.get("startup", {})
+    for name in STARTUP_FIGURES:
+        found[f"startup.{name}"] = startup.get(name)
     cpus = [v for k, v in found.items() if k.endswith("loadgenCpu") and v is not None]
     found["loadgen.maxCpu"] = max(cpus) if cpus else None
     return found
@@ -132,7 +137,7 @@ def explain(raw: dict[str, Any], keys: list[str], found: Metrics) -> tuple[dict[
 
 def _notes(raw: dict[str, Any], kind: str) -> Iterator[tuple[str, str]]:
     """(metric prefix, text) of every `{kind: text}` the phases recorded."""
-    for phase in ("throughput", "scale", "memory", "suite"):
+    for phase in ("throughput", "scale", "memory", "suite", "startup"):
         if kind in raw.get(phase, {}):
             yield phase, raw[phase][kind]
     yield from _throughput_notes(_cases(raw.get("throughput", {})), kind)

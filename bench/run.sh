@@ -2,20 +2,15 @@
 # The benchmark in one command: installs what it needs, then runs `python -m bench` with the given
 # arguments (--quick for a short run, --tiny for a smoke run; see bench/README.md).
 #
-# Installs, each only when missing: the project's venv (scripts/bootstrap.sh), the `bench` extra
-# (uvloop, orjson, psutil, matplotlib, py-spy) and wrk from Debian (as root). Without wrk the harness
+# Installs, each only when missing: the project's venv with the `bench` extra (uvloop, orjson, psutil,
+# matplotlib, py-spy; scripts/bootstrap.sh bench) and wrk from Debian (as root). Without wrk the harness
 # falls back to its Python load generator and says so in the results.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 
-[[ -x .venv/bin/python ]] || scripts/bootstrap.sh
-
-if ! .venv/bin/python -c 'import uvloop, orjson, psutil, matplotlib' 2>/dev/null || [[ ! -x .venv/bin/py-spy ]]; then
-    log "installing the bench extra (pip install -e '.[bench]')"
-    .venv/bin/python -m pip install --disable-pip-version-check -q -e '.[bench]'
-fi
+scripts/bootstrap.sh bench  # the venv with the bench extra, Newman (no-op when up to date)
 
 if ! command -v wrk >/dev/null; then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

@@ -1,5 +1,5 @@
 """`python -m ctk_suite`: the same program as `tmf622-ctk`."""
 
-from ctk_suite.cli import main
+from ctk_suite.launch import main
 
 raise SystemExit(main())

@@ -1,8 +1,15 @@
 """Reference aiohttp implementation of TMF622 Product Ordering v4 (factory: `mock_server.app.create_app`)."""
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-try:
-    __version__ = version("tmf622-toolkit")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> Any:
+    """`__version__`, read from the installed metadata when asked for (`--version`), not at every start."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - about 30 ms
+
+    try:
+        return version("tmf622-toolkit")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"

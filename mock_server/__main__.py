@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -19,6 +20,7 @@ from mock_server.app import create_app
 from mock_server.config.settings import RESERVED_FDS, Settings
 from mock_server.config.sources import ConfigError, build_parser, resolve
 from mock_server.http.server import TmfAppRunner, connection_cap
+from mock_server.store.optional import MissingDriver, require_driver
 from mock_server.workers import run_workers
 
 if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
@@ -42,10 +44,25 @@ def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str]
         raise SystemExit(2) from None
 
 
-def ready_line(host: str, port: int, base_path: str) -> str:
-    """The only coupling with ctk_suite (ARCHITECTURE.md): keep it byte-exact."""
+def ready_line(host: str, port: int, base_path: str, seconds: float | None = None) -> str:
+    """The only coupling with ctk_suite (ARCHITECTURE.md): keep it byte-exact up to the URL; the start-up
+    time follows it after a space, as ` (ready in 0.41 s)`."""
     shown = f"[{host}]" if ":" in host else host
-    return f"tmf622-mock listening on http://{shown}:{port}{base_path}"
+    line = f"tmf622-mock listening on http://{shown}:{port}{base_path}"
+    return line if seconds is None else f"{line} (ready in {seconds:.2f} s)"
+
+
+def seconds_since_start() -> float:
+    """Since this process started (Linux: its start in /proc, 10 ms ticks), else since this module loaded."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22, `starttime`: proc(5)
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.monotonic() - _LOADED
+
+
+_LOADED = time.monotonic()
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -91,7 +108,8 @@ async def serve(
         port = runner.addresses[0][1]
         tune_gc()
         if ready is None:
-            print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
+            line = ready_line(settings.host, port, announced_base_path(settings), seconds_since_start())
+            print(line, flush=True)
         else:
             ready()
         await stop.wait()
@@ -125,7 +143,8 @@ def announcer(settings: Settings) -> Callable[[int], None]:
     """Prints the ready line of `--workers` once every worker listens on `port`."""
 
     def announce(port: int) -> None:
-        print(ready_line(settings.host, port, announced_base_path(settings)), flush=True)
+        line = ready_line(settings.host, port, announced_base_path(settings), seconds_since_start())
+        print(line, flush=True)
 
     return announce
 
@@ -143,10 +162,12 @@ def serve_worker(settings: Settings, sock: socket.socket, ready: Callable[[], No
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse_settings(argv)
     try:
+        if settings.store_url is not None:
+            require_driver()  # before forking workers: one line, not one per worker
         if settings.workers > 1:
             return run_workers(settings, serve_worker, announcer(settings))
         run_loop(serve(settings))
-    except ConfigError as exc:
+    except (ConfigError, MissingDriver) as exc:
         print(f"tmf622-mock: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

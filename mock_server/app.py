@@ -10,6 +10,7 @@ outbox pump start, then the seed fills an empty store (and deterministic ids ski
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -43,21 +44,23 @@ from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry, HubRules
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
-from mock_server.notify.shared import OutboxPump, SharedHub
 from mock_server.routes import add_routes
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
-from mock_server.store.postgres import PostgresStore
+from mock_server.store.optional import is_postgres, postgres_store
 from mock_server.store.sqlite import SqliteStore
 from mock_server.v5.seed import load_v5_seed
 from mock_server.v5.setup import install_v5_events
+
+if TYPE_CHECKING:
+    from mock_server.notify.shared import OutboxPump
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
     """In memory, the SQLite file `settings.sqlite_path` (opened now, closed with the app) or the
     PostgreSQL database `settings.store_url` (connected when the app starts, closed with it)."""
     if settings.store_url is not None:
-        shared = PostgresStore(settings.store_url)
+        shared = postgres_store(settings.store_url)
         app.cleanup_ctx.append(shared.lifetime)
         return shared
     if settings.sqlite_path is None:
@@ -94,7 +97,9 @@ def install_events(app: web.Application, clock: Clock, new_id: IdSource, observe
     events, rules = EventFactory(new_id=new_id, clock=clock), HubRules.of(app[SETTINGS_KEY])
     hub: HubRegistry
     pump: OutboxPump | None = None
-    if isinstance(store, PostgresStore):
+    if is_postgres(store):
+        from mock_server.notify.shared import OutboxPump, SharedHub  # noqa: PLC0415 - psycopg only when used
+
         shared = SharedHub(store, new_id=new_id, rules=rules)
         notifier = Notifier(shared, settings, events=events)
         hub, pump = shared, OutboxPump(store.conninfo, shared, notifier)

@@ -14,16 +14,22 @@ from collections.abc import Callable
 from functools import cache, partial
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
+# The validation libraries are imported by the functions that build a validator, not here: importing this
+# module (every start of both commands) stays cheap, and a validator is built when first needed.
+if TYPE_CHECKING:
+    import jsonschema_rs
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry
 
 #: v4 schemas' `$id` is this prefix plus the file name; `$ref`s between files are relative.
 SCHEMA_BASE_URI = "https://schemas.tmf622-toolkit.dev/v4/"
 SCHEMA_SUFFIX = ".schema.json"
+#: The formats our schemas use that jsonschema checks (the others, `base64`, `float`, `int32`, are
+#: annotations). `rfc3339-validator` and `rfc3986-validator` supply them: the two checkers of the
+#: `format-nongpl` extra we need, without `rfc3987-syntax`, whose grammar took 3 s to build at import.
+CHECKED_FORMATS = ("date-time", "uri")
 #: The API versions served, each with its sub-directory of this package ("" = the package itself).
 VERSION_DIRS = {"4": "", "5": "v5"}
 DEFAULT_VERSION = "4"
@@ -70,6 +76,9 @@ def load_schema(name: str, version: str = DEFAULT_VERSION) -> dict[str, Any]:
 @cache
 def load_registry(version: str = DEFAULT_VERSION) -> Registry[Any]:
     """One registry holding every schema of `version` under its `$id`, so every `$ref` resolves offline."""
+    from referencing import Registry  # noqa: PLC0415 - see the imports above
+    from referencing.jsonschema import DRAFT202012  # noqa: PLC0415
+
     pairs = [
         (schema_uri(name, version), DRAFT202012.create_resource(_document(name, version)))
         for name in schema_names(version)
@@ -78,17 +87,32 @@ def load_registry(version: str = DEFAULT_VERSION) -> Registry[Any]:
 
 
 @cache
+def format_checker() -> FormatChecker:
+    """jsonschema's draft 2020-12 format checker; RuntimeError if a format our schemas use went unchecked
+    (a checker library missing), rather than validating less without a word."""
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - see the imports above
+
+    checker = Draft202012Validator.FORMAT_CHECKER
+    missing = [name for name in CHECKED_FORMATS if name not in checker.checkers]
+    if missing:
+        needed = "rfc3339-validator and rfc3986-validator"
+        raise RuntimeError(f"no checker for the formats {missing}: install {needed}")
+    return checker
+
+
+@cache
 def validator_for(name: str, version: str = DEFAULT_VERSION) -> Draft202012Validator:
     """A validator for schema `name` that really checks `date-time` and `uri` formats.
 
-    jsonschema ignores formats unless given a format checker; the `format-nongpl`
-    extra supplies the checkers for `date-time` (rfc3339-validator) and `uri`
-    (rfc3986-validator).
+    jsonschema ignores formats unless given a format checker; rfc3339-validator checks
+    `date-time` and rfc3986-validator `uri` (`format_checker`).
     """
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - see the imports above
+
     return Draft202012Validator(
         _document(name, version),
         registry=load_registry(version),
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
+        format_checker=format_checker(),
     )
 
 
@@ -104,12 +128,14 @@ def _format_functions() -> dict[str, Callable[[str], bool]]:
     `23:59:60` and year 0000, refuses a trailing newline); a fast path must never accept what the
     reference validator refuses.
     """
-    checker = Draft202012Validator.FORMAT_CHECKER
+    checker = format_checker()
     return {name: partial(checker.conforms, format=name) for name in checker.checkers}
 
 
 @cache
 def _fast_registry(version: str = DEFAULT_VERSION) -> jsonschema_rs.Registry:
+    import jsonschema_rs  # noqa: PLC0415 - see the imports above
+
     pairs = [(schema_uri(name, version), _document(name, version)) for name in schema_names(version)]
     return jsonschema_rs.Registry(pairs, draft=jsonschema_rs.Draft202012, retriever=_refuse_retrieval)
 
@@ -120,6 +146,8 @@ def fast_validator_for(name: str, version: str = DEFAULT_VERSION) -> jsonschema_
     checkers as `validator_for`, about 200 times faster. Use it to answer valid / invalid; word an
     error with `validator_for` (its `json_path` and messages are the documented ones).
     """
+    import jsonschema_rs  # noqa: PLC0415 - see the imports above
+
     return jsonschema_rs.validator_for(
         _document(name, version),
         registry=_fast_registry(version),
@@ -162,6 +190,10 @@ def undispatched_validator_for(
     exclusive (exactly one member must match), formats not checked. For the official verdict only; the
     toolkit's own verdicts use `validator_for`.
     """
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - see the imports above
+    from referencing import Registry  # noqa: PLC0415
+    from referencing.jsonschema import DRAFT202012  # noqa: PLC0415
+
     names = schema_names(version)
     pairs = [
         (schema_uri(each, version), DRAFT202012.create_resource(_undispatched(each, version, one_of)))

@@ -1,23 +1,38 @@
 #!/usr/bin/env bash
-# Installs what `make ctk` and `make test` need: .venv with the project, and the pinned Node tools.
+# Installs what a make target needs: .venv with the project (and the extras named), the pinned Node tools.
 #
-# Idempotent and fast on a second run: each half is skipped while its stamp file is newer than the
-# files that describe it (pyproject.toml for .venv, package.json + package-lock.json for node_modules).
-# apt-get is used only when python3-venv or node/npm are really missing, and only as root.
+#   scripts/bootstrap.sh             the runtime (make ctk): both commands, the Allure CLI
+#   scripts/bootstrap.sh dev         + the dev tools, the PostgreSQL driver, Newman, PostgreSQL (make test)
+#   scripts/bootstrap.sh bench       + the bench extra, the PostgreSQL driver, Newman (make bench)
+#
+# Idempotent and fast on a second run: the project and each extra have a stamp file, and each part is
+# skipped while its stamp is newer than the files that describe it (pyproject.toml for .venv,
+# package.json + package-lock.json for node_modules). Installing prints one line per step and pip's
+# own "Collecting ..." lines; a failing installer's full output is shown.
+# apt-get is used only when python3-venv, node/npm or PostgreSQL are really missing, and only as root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 VENV=.venv
-PY_STAMP="$VENV/.tmf622-bootstrap.stamp"
-NODE_STAMP=node_modules/.tmf622-bootstrap.stamp
+KNOWN_EXTRAS=(dev bench postgresql)
+EXTRAS=("$@")
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
 
-# Runs a noisy installer quietly; its full output is shown only when it fails.
-quietly() {
-    local output
+for extra in "${EXTRAS[@]}"; do
+    [[ " ${KNOWN_EXTRAS[*]} " == *" $extra "* ]] || { log "unknown extra '$extra' (known: ${KNOWN_EXTRAS[*]})"; exit 2; }
+done
+
+# Runs an installer showing only the lines matching $2 (its progress); its full output when it fails.
+with_progress() {
+    local pattern=$1 output status
+    shift
     output=$(mktemp)
-    if ! "$@" >"$output" 2>&1; then
+    set +e
+    "$@" 2>&1 | tee "$output" | grep --line-buffered -E "$pattern" | sed -u 's/^/    /' >&2
+    status=${PIPESTATUS[0]}
+    set -e
+    if [[ $status -ne 0 ]]; then
         cat "$output" >&2
         rm -f "$output"
         log "failed: $*"
@@ -60,26 +75,65 @@ ensure_venv() {
     fi
 }
 
+py_stamp() { printf '%s/.tmf622-bootstrap%s.stamp' "$VENV" "${1:+-$1}"; }
+
 bootstrap_python() {
-    if is_fresh "$PY_STAMP" pyproject.toml && [[ -x $VENV/bin/tmf622-ctk ]]; then
-        return
-    fi
+    local missing=() extra spec=.
+    is_fresh "$(py_stamp)" pyproject.toml && [[ -x $VENV/bin/tmf622-ctk ]] || missing+=(runtime)
+    for extra in "${EXTRAS[@]}"; do
+        is_fresh "$(py_stamp "$extra")" pyproject.toml || missing+=("$extra")
+    done
+    [[ ${#missing[@]} -gt 0 ]] || return 0
     ensure_venv
-    log "installing the project into $VENV (pip install -e '.[dev,bench]')"
-    quietly "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev,bench]'
-    touch "$PY_STAMP"
+    if [[ ${#EXTRAS[@]} -gt 0 ]]; then
+        spec=".[$(IFS=,; echo "${EXTRAS[*]}")]"
+    fi
+    log "installing the project into $VENV (pip install -e '$spec'; missing: ${missing[*]})"
+    with_progress '^(Collecting|Installing collected|Successfully installed|ERROR)' \
+        "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off -e "$spec"
+    forget_rfc3987_syntax
+    touch "$(py_stamp)"
+    for extra in "${EXTRAS[@]}"; do
+        touch "$(py_stamp "$extra")"
+    done
+    # The dev and bench extras pull in the postgresql one.
+    if [[ " ${EXTRAS[*]} " == *" dev "* || " ${EXTRAS[*]} " == *" bench "* ]]; then
+        touch "$(py_stamp postgresql)"
+    fi
 }
 
+# A venv made before jsonschema's format-nongpl extra was dropped still holds rfc3987-syntax, and
+# jsonschema imports it whenever present (its grammar: 3 s at every start). Nothing of ours needs it.
+forget_rfc3987_syntax() {
+    if "$VENV/bin/python" -m pip show -q rfc3987-syntax >/dev/null 2>&1; then
+        log "removing rfc3987-syntax (left by an older install; jsonschema would build its grammar at every start)"
+        "$VENV/bin/python" -m pip uninstall -y -q rfc3987-syntax
+    fi
+}
+
+# node_modules: the Allure CLI always; Newman (a devDependency) for the tests and the bench.
 bootstrap_node() {
-    if is_fresh "$NODE_STAMP" package.json package-lock.json && [[ -x node_modules/.bin/newman ]]; then
+    local runtime_stamp=node_modules/.tmf622-bootstrap.stamp dev_stamp=node_modules/.tmf622-bootstrap-dev.stamp
+    local want_dev=0 omit=(--omit=dev)
+    [[ " ${EXTRAS[*]} " == *" dev "* || " ${EXTRAS[*]} " == *" bench "* ]] && want_dev=1
+    if is_fresh "$dev_stamp" package.json package-lock.json && [[ -x node_modules/.bin/newman ]]; then
+        return
+    fi
+    if [[ $want_dev -eq 0 ]] && is_fresh "$runtime_stamp" package.json package-lock.json \
+        && [[ -x node_modules/.bin/allure ]]; then
         return
     fi
     if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
         apt_install nodejs npm
     fi
-    log "installing Node tools (npm ci: newman, allure, the Cypress stand-in's packages)"
-    quietly npm ci --no-audit --no-fund
-    touch "$NODE_STAMP"
+    [[ $want_dev -eq 1 ]] && omit=()
+    local tools="allure"
+    [[ $want_dev -eq 1 ]] && tools="allure, newman, the Cypress stand-in's packages"
+    log "installing Node tools (npm ci${omit[*]:+ ${omit[*]}}: $tools)"
+    with_progress '^(added|removed|npm (error|ERR))' npm ci --no-audit --no-fund "${omit[@]}"
+    touch "$runtime_stamp"  # npm ci empties node_modules first: both stamps are rewritten here
+    [[ $want_dev -eq 1 ]] && touch "$dev_stamp"
+    return 0
 }
 
 # The PostgreSQL store's tests start a throwaway cluster with the server binaries of Debian's package;
@@ -97,4 +151,6 @@ bootstrap_postgresql() {
 
 bootstrap_python
 bootstrap_node
-bootstrap_postgresql
+if [[ " ${EXTRAS[*]} " == *" dev "* ]]; then
+    bootstrap_postgresql
+fi

@@ -42,7 +42,7 @@ for kind in wheel sdist; do
     MOCK_PID=$!
     # Up to 30 s: a fresh venv compiles its bytecode at the first start, slow on a loaded 2-core runner.
     for _ in $(seq 300); do grep -q "listening on" "$WORK/mock-$kind.log" && break; sleep 0.1; done
-    url=$(sed -n 's/^tmf622-mock listening on //p' "$WORK/mock-$kind.log")
+    url=$(sed -n 's/^tmf622-mock listening on \([^ ]*\).*/\1/p' "$WORK/mock-$kind.log")
     [[ -n $url ]] || { cat "$WORK/mock-$kind.log"; log "the installed mock did not start"; exit 1; }
     "$venv/bin/python" -c "import urllib.request,sys; r=urllib.request.urlopen(sys.argv[1]+'/productOrder'); assert r.status==200" "$url"
     kill "$MOCK_PID"; wait "$MOCK_PID" 2>/dev/null || true

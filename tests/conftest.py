@@ -22,6 +22,35 @@ CTK_DOWNLOAD_HINT = (
 )
 
 
+#: Fixtures that start processes or whole pytest sessions: a test using one is marked `slow`.
+SLOW_FIXTURES = frozenset({"pytester", "mock_server_url", "start_mock_server", "official_ctk_dir"})
+#: Modules whose tests run the real commands, Newman, the bench or kill -9 (seconds each): all `slow`.
+SLOW_MODULES = (
+    "tests/bench/",
+    "tests/e2e/",
+    "tests/examples/test_readme.py",
+    "tests/ctk_suite/test_ctk_cli.py",
+    "tests/ctk_suite/test_ctk_live_target.py",
+    "tests/ctk_suite/test_entry_point.py",
+    "tests/ctk_suite/test_extended5_sensitivity.py",
+    "tests/ctk_suite/test_startup.py",
+    "tests/hardening/test_concurrency.py",
+    "tests/mock_server/test_durability.py",
+    "tests/mock_server/test_replicas.py",
+    "tests/mock_server/test_sharing_cli.py",
+    "tests/mock_server/test_v5_cli.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the subprocess-heavy tests `slow` (`-m "not slow"` is the quick loop; CI runs them all)."""
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or where.startswith(SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Declared here, not in tests/hardening/conftest.py: only initial conftests may add options."""
     parser.addoption(

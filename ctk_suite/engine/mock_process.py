@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import os
 import queue
 import re
 import subprocess
@@ -12,9 +14,14 @@ import threading
 import time
 from typing import IO
 
-READY_LINE = re.compile(r"^tmf622-mock listening on (?P<url>https?://\S+)$")
+#: The URL, then (newer mocks) ` (ready in 0.41 s)`.
+READY_LINE = re.compile(r"^tmf622-mock listening on (?P<url>https?://\S+)(?: \(.*\))?$")
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
+
+
+#: `python -m mock_server` on a free loopback port: the embedded mock of every run.
+DEFAULT_COMMAND = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0"]
 
 
 class MockStartError(RuntimeError):
@@ -31,24 +38,24 @@ class EmbeddedMock:
         env: dict[str, str] | None = None,
     ) -> None:
         self._ready_timeout_s = ready_timeout_s
-        self._command = command or [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0"]
+        self._command = command or DEFAULT_COMMAND
         self._env = env
         self._process: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
         self._pump: threading.Thread | None = None
+        #: Seconds from the mock's spawn to its ready line, once started.
+        self.ready_s: float | None = None
 
     def start(self) -> str:
         """Launch the mock and return its base URL (with a trailing slash)."""
         command = self._command
-        # Kept open for the mock's lifetime (closed in stop()), to explain a failed start.
-        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
-        try:
-            self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-                command, stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=self._env
-            )
-        except OSError as exc:
-            raise MockStartError(f"cannot run {' '.join(command)}: {exc}") from exc
+        spawned_at, adopted = time.monotonic(), _adopt_early(command, self._env)
+        if adopted is not None:
+            self._process, self._stderr, spawned_at = adopted
+        else:
+            self._process, self._stderr = _spawn(command, self._env)
         url = self._await_ready()
+        self.ready_s = time.monotonic() - spawned_at
         if url is None:
             reason = self._why_not_ready()
             self.stop()
@@ -108,6 +115,56 @@ class EmbeddedMock:
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
+
+
+def _spawn(command: list[str], env: dict[str, str] | None) -> tuple[subprocess.Popen[str], IO[str]]:
+    """The mock's process; its stderr goes to a file kept open for its lifetime, to explain a failed start."""
+    stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
+    try:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env
+        )
+    except OSError as exc:
+        stderr.close()
+        raise MockStartError(f"cannot run {' '.join(command)}: {exc}") from exc
+    return process, stderr
+
+
+_early: list[tuple[subprocess.Popen[str], IO[str], float]] = []
+
+
+def spawn_early() -> None:
+    """Start the default embedded mock now, before the CTK's own imports (`ctk_suite.launch`): its start
+    overlaps them. The next `EmbeddedMock().start()` adopts it; unadopted, it is stopped at exit."""
+    with contextlib.suppress(MockStartError):  # EmbeddedMock.start will try again and explain
+        _early.append((*_spawn(DEFAULT_COMMAND, None), time.monotonic()))
+        atexit.register(_stop_unadopted)
+
+
+def _adopt_early(
+    command: list[str], env: dict[str, str] | None
+) -> tuple[subprocess.Popen[str], IO[str], float] | None:
+    return _early.pop() if _early and command == DEFAULT_COMMAND and env is None else None
+
+
+def _stop_unadopted() -> None:
+    while _early:
+        process, stderr, _ = _early.pop()
+        process.kill()
+        process.wait()
+        for stream in (process.stdout, stderr):
+            if stream is not None:
+                stream.close()
+
+
+def seconds_since_start() -> float | None:
+    """Since this process started (Linux: its start in /proc, 10 ms ticks); None where that is unknown."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            ticks = int(stat.read().rsplit(")", 1)[1].split()[19])  # field 22, `starttime`: proc(5)
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:

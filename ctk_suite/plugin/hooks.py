@@ -21,9 +21,10 @@ from ctk_suite.config.target import resolve_profile
 from ctk_suite.engine.baseline import BaselineError, compare
 from ctk_suite.engine.items import CONFIG_ERROR_KEY, RECORDER_KEY, STATE_KEY, collect_kit_file
 from ctk_suite.engine.kit import declared_format
+from ctk_suite.engine.mock_process import seconds_since_start
 from ctk_suite.engine.state import SuiteState
 from ctk_suite.reporting.allure_report import record_unit
-from ctk_suite.reporting.progress import ProgressPrinter
+from ctk_suite.reporting.progress import ProgressPrinter, start_line
 from ctk_suite.reporting.summary import build_summary
 from ctk_suite.reporting.table import render_table
 from ctk_suite.reporting.writers import RunReport, write_reports
@@ -84,8 +85,16 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     items = [item for item in session.items if hasattr(item, "ctk_level")]
     state = session.config.stash.get(STATE_KEY, None)
     if items and state is not None and session.config.get_verbosity() >= 0:
-        printer = ProgressPrinter(session.config, items, lambda: (state.api_url or "", state.registry))
+        printer = ProgressPrinter(
+            session.config, items, lambda: (state.api_url or "", state.registry), lambda: _start_line(state)
+        )
         session.config.pluginmanager.register(printer, "tmf622-ctk-progress")
+
+
+def _start_line(state: SuiteState) -> str | None:
+    """How long the run took to its first answer, and the embedded mock to start (when it ran)."""
+    mock = state.session.mock if state.session is not None else None
+    return start_line(mock.ready_s if mock is not None else None, seconds_since_start())
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from mock_server import __version__
+import mock_server
 from mock_server.config import values as cv
 from mock_server.config.options import BY_NAME, CONFIG_ENV, GROUPS, OPTIONS, Option, default_of
 from mock_server.config.settings import Settings
@@ -28,21 +28,31 @@ class ConfigError(Exception):
     """A configuration value or file the mock cannot use; the message is one line with the fix."""
 
 
+class _Version(argparse.Action):
+    """`--version`: the installed metadata is read when asked for, not at every start (about 30 ms)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        parser.exit(message=f"tmf622-mock {mock_server.__version__}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Flags default to SUPPRESS, so the parsed namespace holds only what the command line gave."""
     parser = argparse.ArgumentParser(
         prog="tmf622-mock",
         description="Reference TMF622 Product Ordering server: v4.0.0 under --base-path and v5.0.0 under "
         "--v5-base-path, in one process. Prints one ready line "
-        "'tmf622-mock listening on http://HOST:PORT<base-path>' on stdout, serves until SIGTERM/SIGINT. "
-        "Example files: tmf622-ctk example.",
+        "'tmf622-mock listening on http://HOST:PORT<base-path> (ready in S s)' on stdout, serves until "
+        "SIGTERM/SIGINT. Example files: tmf622-ctk example.",
         epilog=f"Every option can also be set by its environment variable (shown in brackets) or by a "
         f"key of the YAML file given with --config or {CONFIG_ENV} (the option's name with '_' for '-', "
         "e.g. 'base_path: /x'). Precedence: flag > environment > config file > default. "
         "An empty variable counts as unset.",
         argument_default=argparse.SUPPRESS,
     )
-    parser.add_argument("--version", action="version", version=f"tmf622-mock {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "--config", metavar="FILE", help=f"YAML file of option values [env {CONFIG_ENV}; default: none]"
     )

@@ -36,8 +36,6 @@ from typing import Any
 
 import yaml
 from aiohttp import web
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from mock_server.config.settings import Settings
 from mock_server.domain.state_machine import ORDER, OrderState
@@ -60,16 +58,14 @@ _STEP = {
     ]
 }
 _PATH = {"type": "array", "items": _STEP}
-FILE_SCHEMA = Draft202012Validator(
-    {
-        "type": "object",
-        "properties": {
-            "default": _PATH,
-            "productOffering": {"type": "object", "additionalProperties": _PATH},
-        },
-        "additionalProperties": False,
-    }
-)
+FILE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "default": _PATH,
+        "productOffering": {"type": "object", "additionalProperties": _PATH},
+    },
+    "additionalProperties": False,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +133,10 @@ def _path(raw: list[Any], delay: float, where: str) -> StatePath:
 
 def parse_scenario(document: Any, delay: float) -> Scenario:
     """A scenario from a decoded file; ValueError saying where it is wrong."""
-    error = best_match(FILE_SCHEMA.iter_errors(document))
+    from jsonschema import Draft202012Validator  # noqa: PLC0415 - not at start-up: read a file, then pay
+    from jsonschema.exceptions import best_match  # noqa: PLC0415
+
+    error = best_match(Draft202012Validator(FILE_SCHEMA).iter_errors(document))
     if error is not None:
         raise ValueError(f"{error.json_path}: {error.message}")
     default = default_scenario(delay).default

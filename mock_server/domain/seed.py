@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema.exceptions import best_match
 
 import tmf622_schemas
 from mock_server.domain.clock import Clock, IdSource, timestamp
@@ -233,6 +232,8 @@ def _check_ids(entries: Iterable[SeedEntry]) -> None:
 def _check_entry(entry: SeedEntry) -> None:
     """Complete with placeholders, then validate: given fields are checked, missing ones are allowed."""
     placeholder = complete(entry.kind, entry.body, lambda: "seed", lambda: _PLACEHOLDER_MOMENT, "")
+    from jsonschema.exceptions import best_match  # noqa: PLC0415 - jsonschema only when a seed is given
+
     error = best_match(tmf622_schemas.validator_for(entry.kind.schema).iter_errors(placeholder))
     if error is not None:
         raise SeedError(f"{entry.where}{describe(error).removeprefix('$')}")

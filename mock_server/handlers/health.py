@@ -9,13 +9,13 @@ from mock_server.http.responses import json_response
 from mock_server.keys import NOTIFIER_KEY, STORE_KEY
 from mock_server.store.base import Store
 from mock_server.store.memory import MemoryStore
-from mock_server.store.postgres import PostgresStore
+from mock_server.store.optional import is_postgres
 from mock_server.store.query import Query
 
 
 def store_kind(store: Store) -> str:
     """The backends of the Store protocol: in memory, the SQLite file, or PostgreSQL."""
-    if isinstance(store, PostgresStore):
+    if is_postgres(store):
         return "postgresql"
     return "memory" if isinstance(store, MemoryStore) else "sqlite"
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 import tmf622_schemas
 from mock_server.http.errors import bad_request
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 #: Long instances (a whole order that is "not of type 'array'") would drown the location.
 MAX_MESSAGE_CHARS = 400
@@ -45,6 +46,8 @@ def first_error(schema_name: str, instance: Any) -> str | None:
     """
     if is_valid_fast(schema_name, instance):
         return None
+    from jsonschema.exceptions import best_match  # noqa: PLC0415 - jsonschema only once a body is refused
+
     error = best_match(tmf622_schemas.validator_for(schema_name).iter_errors(instance))
     return None if error is None else describe(error)
 

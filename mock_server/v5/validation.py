@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema.exceptions import best_match
-
 import tmf622_schemas
 from mock_server.http.errors import bad_request
 from mock_server.http.validation import describe
@@ -24,6 +22,8 @@ def first_error(schema_name: str, instance: Any) -> str | None:
     """The compiled validator answers for valid documents; the reference one words a refusal."""
     if is_valid_fast(schema_name, instance):
         return None
+    from jsonschema.exceptions import best_match  # noqa: PLC0415 - jsonschema only once a body is refused
+
     validator = tmf622_schemas.validator_for(schema_name, version=SCHEMA_VERSION)
     error = best_match(validator.iter_errors(instance))
     return None if error is None else describe(error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -13,11 +14,14 @@ from typing import Any
 
 import pytest
 
-for extra in ("uvloop", "orjson", "psutil", "matplotlib"):
-    pytest.importorskip(extra, reason="needs the bench extra: pip install -e '.[bench]'")
+# `make test` installs the dev extra only: there the smoke skips. CI (TMF622_REQUIRE_BENCH=1) installs
+# the bench extra too, and a missing one fails the import instead.
+if os.environ.get("TMF622_REQUIRE_BENCH") != "1":
+    for extra in ("uvloop", "orjson", "psutil", "matplotlib"):
+        pytest.importorskip(extra, reason="needs the bench extra: make bench, or pip install -e '.[bench]'")
 
-from bench import cases, loadgen, metrics, servers  # noqa: E402 (after the extra's skip)
-from bench.config import MODES, TARGETS  # noqa: E402
+from bench import cases, loadgen, metrics, servers
+from bench.config import MODES, TARGETS
 
 pytestmark = pytest.mark.bench
 
@@ -43,7 +47,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]
         "--out-dir",
         str(out),
     ]
-    done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=180, check=False)
+    # Bounded, not timed: 80 s on 2 busy cores (load 9) before the start-up phase; its figures mean nothing.
+    done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=420, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return json.loads((out / "smoke.json").read_text(encoding="utf-8")), out
 

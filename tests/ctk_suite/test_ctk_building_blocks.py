@@ -97,13 +97,14 @@ def script(tmp_path: Path, body: str) -> list[str]:
     return [sys.executable, str(path)]
 
 
-def test_embedded_mock_reads_the_ready_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("timing", ["", " (ready in 0.41 s)"], ids=["before-timing", "timed"])
+def test_embedded_mock_reads_the_ready_line(tmp_path: Path, timing: str) -> None:
     command = script(
         tmp_path,
-        """
+        f"""
         import sys
         print("starting", flush=True)
-        print("tmf622-mock listening on http://127.0.0.1:1234/tmf-api/v4", flush=True)
+        print("tmf622-mock listening on http://127.0.0.1:1234/tmf-api/v4{timing}", flush=True)
         sys.stdin.read()
         """,
     )

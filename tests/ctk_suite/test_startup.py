@@ -44,6 +44,8 @@ HEAVY = (
     "aiohttp",
     "hypothesis",
     "schemathesis",
+    "psycopg",  # the mock's optional PostgreSQL driver
+    "uvloop",  # the mock's event loop
 )
 PROBE = f"""
 import sys

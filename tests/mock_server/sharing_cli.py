@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-READY = re.compile(r"^tmf622-mock listening on http://(?P<host>[^:]+):(?P<port>\d+)(?P<base>/\S*)$")
+READY = re.compile(
+    r"^tmf622-mock listening on http://(?P<host>[^:]+):(?P<port>\d+)(?P<base>/\S*) \(ready in [^)]*\)$"
+)
 TIMEOUT_S = 20
 
 

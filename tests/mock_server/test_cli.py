@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import queue
 import re
 import signal
@@ -16,10 +17,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from mock_server.__main__ import build_parser, parse_settings, ready_line
+from mock_server.__main__ import build_parser, main, parse_settings, ready_line
 from mock_server.config.settings import Settings
 
-READY = re.compile(r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*)\n$")
+READY = re.compile(
+    r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*) \(ready in \d+\.\d\d s\)\n$"
+)
 TIMEOUT_S = 20
 
 
@@ -48,7 +51,7 @@ def test_ready_line_then_serves_until_signalled(signum: signal.Signals) -> None:
         assert match, line
         assert int(match["port"]) > 0
         assert match["base"] == "/tmf-api/productOrderingManagement/v4"
-        url = line.split(" on ", 1)[1].strip()
+        url = line.split(" on ", 1)[1].split()[0]
 
         created = requests.post(
             f"{url}/productOrder", json={"productOrderItem": [{"id": "1", "action": "add"}]}
@@ -70,8 +73,8 @@ def test_ready_line_then_serves_until_signalled(signum: signal.Signals) -> None:
 def test_base_path_option_shows_in_the_ready_line() -> None:
     with mock_process("--base-path", "productOrderingManagement/v4/") as (process, lines):
         line = lines.get(timeout=TIMEOUT_S)
-        assert line.rstrip("\n").endswith("/productOrderingManagement/v4")
-        url = line.split(" on ", 1)[1].strip()
+        url = line.split(" on ", 1)[1].split()[0]
+        assert url.endswith("/productOrderingManagement/v4")
         assert requests.get(f"{url}/productOrder", timeout=TIMEOUT_S).status_code == 200
         process.terminate()
         assert process.wait(timeout=TIMEOUT_S) == 0
@@ -156,3 +159,54 @@ def test_bad_arguments_are_usage_errors(argv: list[str], capsys: pytest.CaptureF
 def test_ready_line_brackets_ipv6_hosts() -> None:
     assert ready_line("::1", 8622, "/b") == "tmf622-mock listening on http://[::1]:8622/b"
     assert ready_line("127.0.0.1", 1, "") == "tmf622-mock listening on http://127.0.0.1:1"
+    timed = ready_line("127.0.0.1", 1, "/b", 0.414)
+    assert timed == "tmf622-mock listening on http://127.0.0.1:1/b (ready in 0.41 s)"
+
+
+def test_postgresql_without_its_driver_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The driver is the `postgresql` extra: without it `--store postgresql://` says what to install."""
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "psycopg" else real_find_spec(name, *a)
+    )
+    assert main(["--store", "postgresql://localhost/db"]) == 2
+    assert capsys.readouterr().err == (
+        "tmf622-mock: error: --store postgresql://... needs the PostgreSQL driver: "
+        "pip install 'tmf622-toolkit[postgresql]'\n"
+    )
+
+
+#: What the memory mock never imports to start and answer a GET: its optional driver, the CTK's stack,
+#: and jsonschema (built when a body is first refused; its format-nongpl extra once cost 3 s to import).
+NOT_AT_START = (
+    "psycopg",
+    "psycopg_pool",
+    "pytest",
+    "allure",
+    "allure_pytest",
+    "jsonschema",
+    "rfc3987_syntax",
+)
+START_PROBE = f"""
+import asyncio, sys
+from aiohttp.test_utils import TestClient, TestServer
+from mock_server.__main__ import parse_settings
+from mock_server.app import create_app
+
+async def first_answer():
+    async with TestClient(TestServer(create_app(parse_settings([])))) as client:
+        assert (await client.get("/tmf-api/productOrderingManagement/v4/productOrder")).status == 200
+
+asyncio.run(first_answer())
+print(sorted({{name.split(".")[0] for name in sys.modules}} & {set(NOT_AT_START)!r}))
+"""
+
+
+def test_the_mock_starts_without_its_optional_or_heavy_libraries() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", START_PROBE], capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "[]"

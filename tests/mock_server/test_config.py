@@ -20,7 +20,9 @@ from mock_server.config.options import OPTIONS
 from mock_server.config.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "mock"
-READY = re.compile(r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*)\n$")
+READY = re.compile(
+    r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*) \(ready in \d+\.\d\d s\)\n$"
+)
 TIMEOUT_S = 20
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import requests
 
-READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+)$")
+READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+) \(ready in [^)]*\)$")
 TIMEOUT_S = 20
 CLIENTS = 8
 #: Acknowledgements to collect before the kill (a few hundred fsyncs: about a second).

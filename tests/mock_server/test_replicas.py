@@ -29,7 +29,7 @@ from mock_server.__main__ import parse_settings
 from mock_server.store.base import read
 from mock_server.store.sqlite import SqliteStore
 
-READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+)$")
+READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+) \(ready in [^)]*\)$")
 TIMEOUT_S = 20
 JSON_PATCH = {"Content-Type": "application/json-patch+json"}
 ITEM = [{"id": "1", "action": "add"}]
