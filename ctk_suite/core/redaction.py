@@ -264,4 +264,25 @@ def install_log_redaction(registry: SecretRegistry) -> Callable[[], None]:
     return uninstall
 
 
+class RedactingStream:
+    """A text stream that masks the registered secrets in everything written through it.
+
+    pytest's terminal writer goes through one: whatever pytest prints (a traceback with `--full-trace` or
+    `-l`, an interrupted run's frames with their arguments, captured logs, an INTERNALERROR) is masked,
+    whatever object it came from. Every other attribute is the wrapped stream's.
+    """
+
+    def __init__(self, stream: Any, registry: SecretRegistry) -> None:
+        self._stream = stream
+        self._registry = registry
+
+    def write(self, text: str) -> int:
+        """Write `text` masked; returns the length of `text`, as the caller expects."""
+        self._stream.write(redact_text(text, self._registry))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 _EMPTY = SecretRegistry()

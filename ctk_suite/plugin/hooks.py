@@ -18,11 +18,13 @@ from ctk_suite.config.frontends import add_pytest_options, options_of_run
 from ctk_suite.config.layers import OptionError, layered
 from ctk_suite.config.profile_schema import ProfileError
 from ctk_suite.config.target import resolve_profile
+from ctk_suite.core.redaction import RedactingStream, redact_text
 from ctk_suite.engine.baseline import BaselineError, compare
 from ctk_suite.engine.items import CONFIG_ERROR_KEY, RECORDER_KEY, STATE_KEY, collect_kit_file
 from ctk_suite.engine.kit import declared_format
 from ctk_suite.engine.state import SuiteState
-from ctk_suite.reporting.allure_report import record_unit
+from ctk_suite.plugin.handoff import handed_over
+from ctk_suite.reporting.allure_report import mask_allure, record_unit
 from ctk_suite.reporting.progress import ProgressPrinter
 from ctk_suite.reporting.summary import build_summary
 from ctk_suite.reporting.table import render_table
@@ -40,9 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RECORDER_KEY] = record_unit  # each unit's exchanges and steps on its Allure test
     requested = _kit_requested(config)
     try:
-        cli, ini = options_of_run(config)
-        profile = resolve_profile(layered(cli, os.environ, ini, pytest_flags=True))
-        state = SuiteState(profile)
+        state = _state(config)
     except (OptionError, ProfileError, BaselineError) as exc:
         if requested:
             raise pytest.UsageError(str(exc)) from None
@@ -51,8 +51,32 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE_KEY] = state
     config.add_cleanup(state.close)
     if requested and getattr(config.option, "allure_report_dir", "unset") is None:
-        config.option.allure_report_dir = str(profile.reports_dir / "allure-results")
+        config.option.allure_report_dir = str(state.profile.reports_dir / "allure-results")
         config.option.clean_alluredir = True  # our own output folder: stale results would be mixed in
+
+
+def _state(config: pytest.Config) -> SuiteState:
+    """The run's state, from the profile `tmf622-ctk` handed over, else from the `--ctk-*` options."""
+    if (given := handed_over(config)) is not None:
+        return SuiteState(given.profile, baseline=given.baseline)
+    cli, ini = options_of_run(config)
+    return SuiteState(resolve_profile(layered(cli, os.environ, ini, pytest_flags=True)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Everything pytest prints from now on is masked: tracebacks with their locals, interrupted frames."""
+    state = session.config.stash.get(STATE_KEY, None)
+    if state is None:
+        return
+    registry = state.registry
+    if (reporter := session.config.pluginmanager.get_plugin("terminalreporter")) is not None:
+        writer = reporter._tw  # pytest's one terminal writer: no public way to filter it
+        writer._file = RedactingStream(writer._file, registry)
+    session.config.add_cleanup(mask_allure(registry))
+    tracer = session.config.trace.root  # `--debug=FILE` writes every hook call's arguments through it
+    if (trace := tracer._writer) is not None:
+        tracer.setwriter(lambda text: trace(redact_text(text, registry)))
 
 
 def _kit_requested(config: pytest.Config) -> bool:

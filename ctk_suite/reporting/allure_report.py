@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import allure
+import allure_commons
 
 from ctk_suite.core.failures import Kind
 from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
@@ -31,6 +32,46 @@ CATEGORY_NAMES = {
     Kind.INTERNAL: "Suite errors (a check of ours crashed)",
 }
 assert set(CATEGORY_NAMES) == set(Kind)
+
+
+class AllureRedaction:
+    """An Allure plugin that masks what allure-pytest itself writes before its file logger does: the
+    message and traceback of a crashed test, step titles and parameter values (ours are masked already)."""
+
+    def __init__(self, registry: SecretRegistry) -> None:
+        self._registry = registry
+
+    def __repr__(self) -> str:
+        return "<tmf622-ctk Allure redaction>"
+
+    @allure_commons.hookimpl(tryfirst=True)
+    def report_result(self, result: Any) -> None:
+        """Mask a test result in place, just before it is written."""
+        self._mask(result)
+
+    @allure_commons.hookimpl(tryfirst=True)
+    def report_container(self, container: Any) -> None:
+        """Mask a fixture container (befores, afters) in place."""
+        for item in [*container.befores, *container.afters]:
+            self._mask(item)
+
+    def _mask(self, item: Any) -> None:
+        if item.name:
+            item.name = redact_text(item.name, self._registry)
+        if (details := item.statusDetails) is not None:
+            details.message = details.message and redact_text(details.message, self._registry)
+            details.trace = details.trace and redact_text(details.trace, self._registry)
+        for parameter in getattr(item, "parameters", ()) or ():
+            parameter.value = redact_text(str(parameter.value), self._registry)
+        for step in item.steps:
+            self._mask(step)
+
+
+def mask_allure(registry: SecretRegistry) -> Callable[[], None]:
+    """Register an `AllureRedaction` for `registry`; returns the function that removes it."""
+    plugin = AllureRedaction(registry)
+    allure_commons.plugin_manager.register(plugin)
+    return lambda: allure_commons.plugin_manager.unregister(plugin)
 
 
 def categories() -> list[dict[str, Any]]:
