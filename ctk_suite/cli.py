@@ -18,12 +18,14 @@ from ctk_suite.config.frontends import add_arguments, cli_values
 from ctk_suite.config.layers import OptionError, layered
 from ctk_suite.config.profile import Level, Profile
 from ctk_suite.config.profile_schema import ProfileError
-from ctk_suite.config.target import resolve_profile
+from ctk_suite.config.table import BY_NAME, DEFAULT_REPORTS_DIR
+from ctk_suite.config.target import check_reports_dir, resolve_profile
 from ctk_suite.core.version import __version__
 from ctk_suite.engine.baseline import BaselineError, load_baseline
 from ctk_suite.engine.items import STATE_KEY
 from ctk_suite.plugin.handoff import ResolvedRun
 from ctk_suite.reporting.allure_html import render_html
+from ctk_suite.reporting.stopped import Stopped, write_stopped
 from tmf622_scenarios import kit_files
 
 USAGE_ERROR = 2
@@ -68,15 +70,35 @@ def _prepare(parser: argparse.ArgumentParser, values: dict[str, object]) -> tupl
 
     The profile is resolved here once, the baseline read once: both go to the plugin as an object.
     """
+    profile = None
     try:
         profile = resolve_profile(layered(values, os.environ))
+        check_reports_dir(profile)
         baseline = load_baseline(profile.baseline) if profile.baseline is not None else None
     except (OptionError, ProfileError, BaselineError, FileNotFoundError) as exc:
-        parser.error(str(exc))
+        _usage_stop(parser, values, str(exc), profile)
     files = kit_paths(profile)
     if not files:
-        parser.error(f"no kit for TMF622 {profile.api_version} at the selected levels")
+        _usage_stop(
+            parser, values, f"no kit for TMF622 {profile.api_version} at the selected levels", profile
+        )
     return ResolvedRun(profile, baseline), files
+
+
+def _usage_stop(
+    parser: argparse.ArgumentParser, values: dict[str, object], message: str, profile: Profile | None
+) -> NoReturn:
+    """Exit 2 with one line, after writing the reports of a stopped run where they would have gone."""
+    write_stopped(Stopped(f"tmf622-ctk: {message}", USAGE_ERROR, _reports_dir(values, profile)))
+    parser.error(message)
+
+
+def _reports_dir(values: dict[str, object], profile: Profile | None) -> Path:
+    """The reports folder of the profile, else the one given (command line, environment), else the default."""
+    if profile is not None:
+        return profile.reports_dir
+    given = values.get("reports_dir") or os.environ.get(BY_NAME["reports_dir"].env) or DEFAULT_REPORTS_DIR
+    return Path(str(given)).expanduser().absolute()
 
 
 def pytest_args(profile: Profile, kits: Sequence[Path], extra: Sequence[str]) -> list[str]:
@@ -105,7 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = run_pytest(pytest_args(profile, kits, extra), resolved, stop)
     if stop.code is not None:
         return stop.code
-    if code == pytest.ExitCode.USAGE_ERROR:
+    if code == pytest.ExitCode.USAGE_ERROR:  # pytest said why (an argument after `--`)
+        write_stopped(Stopped("tmf622-ctk: pytest refused its arguments", USAGE_ERROR, profile.reports_dir))
         return USAGE_ERROR
     results = profile.reports_dir / "allure-results"
     if profile.allure_html and results.is_dir() and any(results.glob("*-result.json")):

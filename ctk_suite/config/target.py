@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from ctk_suite.config.layers import Given, as_profile_value
 from ctk_suite.config.profile import Profile, bundled_profile, load_profile, merge_cli_overrides
+from ctk_suite.config.profile_schema import ProfileError
 from ctk_suite.config.table import BY_NAME
 
 
@@ -38,6 +39,22 @@ def profile_overrides(given: Mapping[str, Given]) -> dict[str, Any]:
         keys.setdefault("timeouts.connect", seconds)
         keys.setdefault("timeouts.read", seconds)
     return keys
+
+
+def check_reports_dir(profile: Profile) -> None:
+    """ProfileError (one line) when the reports folder cannot be created or written: found before any
+    request, not as a traceback when the first report is written."""
+    folder = profile.reports_dir
+    probe = folder / ".tmf622-ctk-write-probe"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ProfileError(
+            f"reports folder {folder}: cannot write there ({reason}); choose another with --reports-dir"
+        ) from None
 
 
 def aimed_at(profile: Profile, ready_url: str) -> Profile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import re
 import subprocess
@@ -10,8 +11,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from typing import IO
 
+#: The mock reads its settings from these variables too; the embedded one gets only the CTK's flags.
+MOCK_ENV_PREFIX = "TMF622_MOCK_"
 READY_LINE = re.compile(r"^tmf622-mock listening on (?P<url>https?://\S+)$")
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
@@ -32,7 +36,7 @@ class EmbeddedMock:
     ) -> None:
         self._ready_timeout_s = ready_timeout_s
         self._command = command or [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0"]
-        self._env = env
+        self._env = isolated_env(os.environ) if env is None else env
         self._process: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
         self._pump: threading.Thread | None = None
@@ -108,6 +112,12 @@ class EmbeddedMock:
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
+
+
+def isolated_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` without the mock's own `TMF622_MOCK_*` settings: a user's exported API token, fault plan
+    or store must not change the mock the CTK certifies against (its flags say all the CTK means)."""
+    return {name: value for name, value in environ.items() if not name.startswith(MOCK_ENV_PREFIX)}
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:

@@ -69,6 +69,7 @@ class SuiteState:
         self._undo_log_redaction: Callable[[], None] | None = None
         #: The exit code the run stopped with (3, 4), for `tmf622-ctk`: pytest's own codes overlap them.
         self.stopped_with: int | None = None
+        self.stop_reason: str | None = None  # its one line, for the reports of a stopped run
 
     @property
     def session(self) -> SuiteSession | None:
@@ -98,6 +99,7 @@ class SuiteState:
 
     def _stop(self, message: str, code: int) -> NoReturn:
         self.stopped_with = code
+        self.stop_reason = message
         pytest.exit(message, returncode=code)
 
     def runner_for(self, kit: Kit) -> KitRunner:

@@ -17,7 +17,7 @@ import ctk_suite.kits.official.kit  # noqa: F401 - registers the kit types
 from ctk_suite.config.frontends import add_pytest_options, options_of_run
 from ctk_suite.config.layers import OptionError, layered
 from ctk_suite.config.profile_schema import ProfileError
-from ctk_suite.config.target import resolve_profile
+from ctk_suite.config.target import check_reports_dir, resolve_profile
 from ctk_suite.core.redaction import RedactingStream, redact_text
 from ctk_suite.engine.baseline import BaselineError, compare
 from ctk_suite.engine.items import CONFIG_ERROR_KEY, RECORDER_KEY, STATE_KEY, collect_kit_file
@@ -26,6 +26,7 @@ from ctk_suite.engine.state import SuiteState
 from ctk_suite.plugin.handoff import handed_over
 from ctk_suite.reporting.allure_report import mask_allure, record_unit
 from ctk_suite.reporting.progress import ProgressPrinter
+from ctk_suite.reporting.stopped import Stopped, write_stopped
 from ctk_suite.reporting.summary import build_summary
 from ctk_suite.reporting.table import render_table
 from ctk_suite.reporting.writers import RunReport, write_reports
@@ -43,6 +44,8 @@ def pytest_configure(config: pytest.Config) -> None:
     requested = _kit_requested(config)
     try:
         state = _state(config)
+        if requested:
+            check_reports_dir(state.profile)
     except (OptionError, ProfileError, BaselineError) as exc:
         if requested:
             raise pytest.UsageError(str(exc)) from None
@@ -115,6 +118,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Clean up, then write the reports; the exit code follows the chosen verdicts and the baseline."""
     state = session.config.stash.get(STATE_KEY, None)
+    if state is not None and state.stop_reason is not None and state.stopped_with is not None:
+        profile = state.profile
+        stop = Stopped(
+            state.stop_reason, state.stopped_with, profile.reports_dir, None, profile.name, state.registry
+        )
+        write_stopped(stop)
+        _say_stopped(session.config, state.stop_reason)
+        return
     if state is None or not state.results.results:
         return
     state.finish()
@@ -126,6 +137,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     write_reports(report, Path(allure_dir) if allure_dir else None)
     if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         session.exitstatus = pytest.ExitCode.OK if report.passed else pytest.ExitCode.TESTS_FAILED
+
+
+def _say_stopped(config: pytest.Config, reason: str) -> None:
+    """The reason as one plain line, in place of the `! _pytest.outcomes.Exit: ... !` banner."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter._keyboardinterrupt_memo = None  # pytest's banner for `pytest.exit`; no public switch
+        reporter.write_line(reason)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
