@@ -17,7 +17,7 @@ CTK = str(Path(sys.executable).with_name("tmf622-ctk"))
 
 
 def run(tmp_path: Path, *argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own command
+    return subprocess.run(
         [CTK, "--no-allure-html", *argv],
         cwd=tmp_path,
         env={**os.environ, **(env or {})},
@@ -52,7 +52,8 @@ def test_an_unusable_reports_dir_is_a_usage_error_in_one_line(tmp_path: Path, mo
     assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1
-    assert done.stderr.startswith(f"tmf622-ctk: reports folder {tmp_path / 'a-file' / 'r'}: cannot write there")
+    folder = tmp_path / "a-file" / "r"
+    assert done.stderr.startswith(f"tmf622-ctk: reports folder {folder}: cannot write there")
 
 
 def test_an_unreachable_target_stops_with_one_line_and_its_reports(tmp_path: Path) -> None:
