@@ -119,6 +119,8 @@ class Profile:
     allure_html: bool = True
     api_version: str = DEFAULT_API_VERSION  # which kits certify the target (`ctk-<version>.yaml`...)
     verdict: str = "strict"  # which verdicts decide the exit code: "strict" (ours) or "official"
+    #: A level that judged less than half of its applicable checks does not fail the run (docs: README).
+    allow_incomplete: bool = False
     listener: Listener = Listener()
     #: The checked YAML document (it holds no secret), kept so overrides pass the same checks.
     document: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -167,7 +169,7 @@ OVERRIDE_KEYS = frozenset(
         "name", "target.base_url", "target.api_path", "headers", "proxy", "levels", "order_date_quoting",
         "cleanup", "payload_file", "timeout", "timeouts.connect", "timeouts.read",
         "tls.verify", "tls.ca_bundle", "tls.client_cert", "tls.client_key", "baseline", "reports_dir",
-        "allure_html", "verdict", "api_version",
+        "allure_html", "verdict", "api_version", "allow_incomplete",
         "listener.callback_url", "listener.bind", "listener.event_timeout",
     }
 )  # fmt: skip
@@ -272,6 +274,7 @@ def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str)
         baseline=_relative(base_dir, document["baseline"]) if "baseline" in document else None,
         allure_html=document.get("allure_html", True),
         verdict=document.get("verdict", "strict"),
+        allow_incomplete=document.get("allow_incomplete", False),
         api_version=api_version,
         listener=_listener(document.get("listener", {}), label),
         document=document,

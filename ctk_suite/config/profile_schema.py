@@ -122,6 +122,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "reports_dir": _TEXT,
         "allure_html": {"type": "boolean"},
         "verdict": {"enum": ["strict", "official"]},
+        "allow_incomplete": {"type": "boolean"},
         "listener": {
             "type": "object",
             "additionalProperties": False,

@@ -34,6 +34,8 @@ def profile_overrides(given: Mapping[str, Given]) -> dict[str, Any]:
         keys[option.profile_key] = as_profile_value(option, value.value)
     if "base_url" in given:  # the command line gives the whole API root, not a host to add api_path to
         keys["target.api_path"] = ""
+        if "profile" not in given:  # the bundled profile's name is the embedded mock's: not this target
+            keys["name"] = f"no profile ({given['base_url'].source.partition(' ')[0]})"
     if "timeout" in given:  # an explicit --timeout beats the profile's own timeouts.*
         seconds = given["timeout"].value
         keys.setdefault("timeouts.connect", seconds)

@@ -77,6 +77,10 @@ class KitItem(pytest.Item):
             record(results, state.registry)
         if result.failed or (result.error is not None and not result.assertions):
             raise UnitFailed(failure_message(result, state.registry))
+        if result.assertions and not any(a.passed or a.failed for a in result.assertions):
+            first = result.assertions[0]  # not run (or not applicable): a skip with its reason, never a pass
+            reason = redact_text(f"{first.verdict.value}: {first.reason}", state.registry)
+            pytest.skip(reason)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         """Our failures are already readable: no traceback."""

@@ -10,9 +10,11 @@ from typing import Any
 
 import allure
 import allure_commons
+import pytest
 
 from ctk_suite.core.failures import Kind
 from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
+from ctk_suite.engine.items import UnitFailed
 from ctk_suite.engine.records import UnitResult, failure_kind
 from ctk_suite.http.client import Exchange
 
@@ -56,6 +58,9 @@ class AllureRedaction:
             self._mask(item)
 
     def _mask(self, item: Any) -> None:
+        details = item.statusDetails
+        if details is not None and details.message and details.message.startswith(_UNIT_FAILED):
+            details.message = details.message.removeprefix(_UNIT_FAILED)  # our message, not a Python class
         if item.name:
             item.name = redact_text(item.name, self._registry)
         if (details := item.statusDetails) is not None:
@@ -65,6 +70,9 @@ class AllureRedaction:
             parameter.value = redact_text(str(parameter.value), self._registry)
         for step in item.steps:
             self._mask(step)
+
+
+_UNIT_FAILED = f"{UnitFailed.__module__}.{UnitFailed.__qualname__}: "
 
 
 def mask_allure(registry: SecretRegistry) -> Callable[[], None]:
@@ -126,7 +134,8 @@ def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
     for assertion in result.assertions:
         reason = None if assertion.reason is None else redact_text(assertion.reason, registry)
         official = "" if assertion.official is None else f" [official: {assertion.official.value}]"
-        _step(redact_text(assertion.name, registry) + official, reason)
+        unjudged = None if assertion.passed or assertion.failed else assertion.verdict.value
+        _step(redact_text(assertion.name, registry) + official, reason, unjudged)
 
 
 def _both_counts(result: UnitResult) -> str:
@@ -151,13 +160,17 @@ def attach_setup(result: UnitResult, registry: SecretRegistry | None = None) -> 
         _attach(redact_text(result.error, registry), f"setup: {result.title}")
 
 
-def _step(name: str, reason: str | None) -> None:
+def _step(name: str, reason: str | None, unjudged: str | None = None) -> None:
+    """A passed step, a failed one (its reason), or a skipped one: a not-run (or not applicable) assertion
+    is neither a pass nor a failure; `unjudged` is its verdict."""
     try:
         with allure.step(name):
+            if unjudged is not None:
+                raise pytest.skip.Exception(f"{unjudged}: {reason}")
             if reason is not None:
                 raise AssertionError(reason)
-    except AssertionError:
-        pass  # recorded as a failed step; the item fails once all assertions are reported
+    except (AssertionError, pytest.skip.Exception):
+        pass  # recorded on the step; the item fails (or is skipped) once all assertions are reported
 
 
 def _attach(text: str, name: str) -> None:

@@ -188,9 +188,9 @@ def test_missing_client_secret_variable_is_named(full_profile: Path) -> None:
     [
         (
             MINIMAL + "colour: blue\n",
-            "unknown key colour (allowed here: allure_html, api_version, auth, baseline, cleanup, headers, "
-            "levels, listener, name, order_date_quoting, payload, payload_file, proxy, reports_dir, target, "
-            "timeout, timeouts, tls, verdict)",
+            "unknown key colour (allowed here: allow_incomplete, allure_html, api_version, auth, baseline, "
+            "cleanup, headers, levels, listener, name, order_date_quoting, payload, payload_file, proxy, "
+            "reports_dir, target, timeout, timeouts, tls, verdict)",
         ),
         (
             MINIMAL.replace("token_env: TMF_TOKEN", "token_env: TMF_TOKEN, scope: x"),
@@ -393,7 +393,8 @@ def test_no_overrides_gives_an_equal_profile(full_profile: Path) -> None:
     [
         (
             {"auth.token_env": "X"},
-            "unknown profile override 'auth.token_env' (known: allure_html, api_version, baseline, cleanup",
+            "unknown profile override 'auth.token_env' (known: allow_incomplete, allure_html, api_version, "
+            "baseline, cleanup",
         ),
         ({"tls.verify": "no"}, "with command-line overrides: tls.verify: 'no' is not of type 'boolean'"),
         ({"levels": ["all"]}, "with command-line overrides: levels[0]: 'all' is not one of"),

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import describe
+from ctk_suite.core.failures import Kind, describe
 from ctk_suite.kits.extended.records import Blocked, BodySchema, Evidence, NotApplicable, Sent
 from ctk_suite.kits.extended.run import check
 from ctk_suite.kits.extended.v5.probes import CANCEL, ERROR, HUB, ORDER, cancel_request, created
@@ -72,7 +72,9 @@ def operation(run: ExtendedRun) -> Failures:
         first = run.probe(probe_name)[key]
         wanted = (201, 202) if method == "POST" else (200,)
         if first.status not in wanted:
-            failures.append(first.fail("status", " or ".join(map(str, wanted)), f"HTTP {first.status}"))
+            failures.append(
+                first.fail("status", " or ".join(map(str, wanted)), f"HTTP {first.status}", Kind.STATUS)
+            )
         else:
             failures += json_array(sent) if key == "list" else json_object(sent)
     return failures
