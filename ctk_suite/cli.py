@@ -110,7 +110,7 @@ def pytest_args(profile: Profile, kits: Sequence[Path], extra: Sequence[str]) ->
     `--assert=plain`: the items raise their own failures, no test module's asserts need rewriting.
     """
     args = [*map(str, kits), "-c", os.devnull, "--rootdir", str(kits[0].parent)]
-    args += ["-p", "no:cacheprovider", "--assert=plain"]
+    args += ["-p", "no:cacheprovider", "--assert=plain", "--tb=no"]  # the table says each failure once
     args += ["--alluredir", str(profile.reports_dir / "allure-results"), "--clean-alluredir"]
     return [*args, *extra]
 

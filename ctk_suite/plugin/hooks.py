@@ -154,5 +154,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     report = RunReport.of(state)
     terminalreporter.section("TMF622 CTK", sep="=")
-    for line in render_table(report):
+    # pytest's own FAILURES section says each failure unless tracebacks are off (`tmf622-ctk` turns them off)
+    for line in render_table(report, details=config.option.tbstyle == "no"):
         terminalreporter.write_line(line)

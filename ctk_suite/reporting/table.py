@@ -12,8 +12,11 @@ from ctk_suite.reporting.run_report import RunReport
 _RIGHT, _LEFT = ">", "<"
 
 
-def render_table(report: RunReport) -> list[str]:
-    """The official kit's table (rows, totals, timings, failure details), the notes, the verdict line."""
+def render_table(report: RunReport, details: bool = True) -> list[str]:
+    """The official kit's table (rows, totals, timings, failure details), the notes, the verdict line.
+
+    `details=False` leaves the failure details out: pytest printed each failure already (each is said once).
+    """
     kit = report.official_kit
     lines: list[str] = []
     if kit is not None:
@@ -22,9 +25,10 @@ def render_table(report: RunReport) -> list[str]:
         header = ["request", "status", "time", "size", "assertions", "failed"]
         lines += _box([header, *map(_row, results)], header=True)
         lines += _box(_totals(results), header=True, footer=_footer(results, report.duration_ms))
-        lines += _failure_details(results)
+        lines += _failure_details(results) if details else []
         lines.append(totals_line(kit.title, results))
-    lines += _failure_details([r for r in report.counted() if kit is None or r.kit.id != kit.id])
+    others = [r for r in report.counted() if kit is None or r.kit.id != kit.id]
+    lines += _failure_details(others) if details else []
     lines += not_run_details(report.counted())
     lines += notes(report)
     lines.append(report.verdict_line())
