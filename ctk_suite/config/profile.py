@@ -73,13 +73,29 @@ class OrderDateQuoting(StrEnum):
 
 @dataclass(frozen=True)
 class Target:
+    """Where the API is. `base_url` is the API root everywhere (command line, environment, profile):
+    `https://host/tmf-api/productOrderingManagement/v4/`; the CTK calls `<base_url>productOrder`."""
+
     base_url: str | None
-    api_path: str = DEFAULT_API_PATH
+    #: Deprecated: profiles once gave scheme://host[:port] as `base_url` and the path apart. Still appended
+    #: when a profile gives it, with a warning naming the API root to write instead.
+    api_path: str = ""
     embedded_mock: bool = False
 
     @property
+    def deprecation(self) -> str | None:
+        """The warning for a profile that still splits its API root into base_url and api_path."""
+        if not self.api_path.strip("/") or self.base_url is None:
+            return None
+        return (
+            "the profile's target.api_path is deprecated: base_url is the API root; write "
+            f"target.base_url: {self.api_url} and drop api_path"
+        )
+
+    @property
     def api_url(self) -> str:
-        """Base URL plus API path, with the trailing slash the CTK's `{{Product_Ordering}}` variable has."""
+        """The API root (base URL plus a deprecated API path), with the trailing slash the CTK's
+        `{{Product_Ordering}}` variable has."""
         if self.base_url is None:
             raise ProfileError("the embedded mock's URL is known once it runs: override target.base_url")
         path = self.api_path.strip("/")
@@ -258,7 +274,7 @@ def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str)
         source=source,
         target=Target(
             target.get("base_url"),
-            target.get("api_path", default_api_path(api_version)),
+            target.get("api_path", ""),
             target.get("embedded_mock", False),
         ),
         auth=auth,

@@ -8,7 +8,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ctk_suite.config.layers import Given, as_profile_value
-from ctk_suite.config.profile import Profile, bundled_profile, load_profile, merge_cli_overrides
+from ctk_suite.config.profile import (
+    Profile,
+    bundled_profile,
+    default_api_path,
+    load_profile,
+    merge_cli_overrides,
+)
 from ctk_suite.config.profile_schema import ProfileError
 from ctk_suite.config.table import BY_NAME
 
@@ -60,7 +66,8 @@ def check_reports_dir(profile: Profile) -> None:
 
 
 def aimed_at(profile: Profile, ready_url: str) -> Profile:
-    """`profile` pointed at the embedded mock: the origin of its ready line, and the profile's API path
-    (the mock serves every version under its default base path; the profile's follows `api_version`)."""
+    """`profile` pointed at the embedded mock: the origin of its ready line and the default API path of
+    the profile's `api_version` (the mock serves every version under its default base path)."""
     parts = urlsplit(ready_url)
-    return merge_cli_overrides(profile, {"target.base_url": f"{parts.scheme}://{parts.netloc}"})
+    api_root = f"{parts.scheme}://{parts.netloc}{default_api_path(profile.api_version)}/"
+    return merge_cli_overrides(profile, {"target.base_url": api_root, "target.api_path": ""})

@@ -7,6 +7,7 @@ The project's own test run never names a kit file, so the suite only runs when a
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,19 @@ from ctk_suite.config.profile_schema import ProfileError
 from ctk_suite.config.target import check_reports_dir, resolve_profile
 from ctk_suite.core.redaction import RedactingStream, redact_text
 from ctk_suite.engine.baseline import BaselineError, compare
-from ctk_suite.engine.items import CONFIG_ERROR_KEY, RECORDER_KEY, STATE_KEY, collect_kit_file
+from ctk_suite.engine.items import CONFIG_ERROR_KEY, STATE_KEY, collect_kit_file
 from ctk_suite.engine.kit import declared_format
 from ctk_suite.engine.state import SuiteState
 from ctk_suite.plugin.handoff import handed_over
-from ctk_suite.reporting.allure_report import mask_allure, record_unit
+from ctk_suite.reporting.allure_report import AllureRecorder, mask_allure
 from ctk_suite.reporting.progress import ProgressPrinter
 from ctk_suite.reporting.stopped import Stopped, write_stopped
 from ctk_suite.reporting.summary import build_summary
 from ctk_suite.reporting.table import render_table
 from ctk_suite.reporting.writers import RunReport, write_reports
+
+#: The run's report, built once when the session finishes.
+REPORT_KEY = pytest.StashKey[RunReport]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,7 +44,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     """Resolve the options and the profile once; when a kit file is named, errors stop the run (exit 2)."""
-    config.stash[RECORDER_KEY] = record_unit  # each unit's exchanges and steps on its Allure test
     requested = _kit_requested(config)
     try:
         state = _state(config)
@@ -52,6 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[CONFIG_ERROR_KEY] = str(exc)  # a kit file collected anyway fails with this line
         return
     config.stash[STATE_KEY] = state
+    config.pluginmanager.register(AllureRecorder(state.registry), "tmf622-ctk-allure")
     config.add_cleanup(state.close)
     if requested and getattr(config.option, "allure_report_dir", "unset") is None:
         config.option.allure_report_dir = str(state.profile.reports_dir / "allure-results")
@@ -129,10 +133,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if state is None or not state.results.results:
         return
     state.finish()
-    report = RunReport.of(state)
+    report = RunReport.of(state)  # once per session: the files and the terminal summary read this one
     if state.baseline is not None and state.profile.baseline is not None:
         state.comparison = compare(state.baseline, build_summary(report), str(state.profile.baseline))
-        report = RunReport.of(state)
+        report = replace(report, baseline=state.comparison)
+    session.config.stash[REPORT_KEY] = report
     allure_dir = getattr(session.config.option, "allure_report_dir", None)
     write_reports(report, Path(allure_dir) if allure_dir else None)
     if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -149,10 +154,9 @@ def _say_stopped(config: pytest.Config, reason: str) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     """The Newman-style table, the levels, then the one verdict line a CI log is searched for."""
-    state = config.stash.get(STATE_KEY, None)
-    if state is None or not state.results.results:
+    report = config.stash.get(REPORT_KEY, None)
+    if report is None:
         return
-    report = RunReport.of(state)
     terminalreporter.section("TMF622 CTK", sep="=")
     # pytest's own FAILURES section says each failure unless tracebacks are off (`tmf622-ctk` turns them off)
     for line in render_table(report, details=config.option.tbstyle == "no"):

@@ -14,7 +14,7 @@ import pytest
 
 from ctk_suite.core.failures import Kind
 from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
-from ctk_suite.engine.items import UnitFailed
+from ctk_suite.engine.items import KitItem, UnitFailed
 from ctk_suite.engine.records import UnitResult, failure_kind
 from ctk_suite.http.client import Exchange
 
@@ -143,6 +143,24 @@ def _both_counts(result: UnitResult) -> str:
     total = len(result.assertions)
     official = sum(a.official_verdict.value == "passed" for a in result.assertions)
     return f"official {official}/{total}, strict {sum(a.passed for a in result.assertions)}/{total}"
+
+
+class AllureRecorder:
+    """A pytest plugin: once a unit's item has run, its results go on its Allure test (labels, exchanges
+    as attachments, one step per assertion), while allure-pytest still holds that test open."""
+
+    def __init__(self, registry: SecretRegistry) -> None:
+        self._registry = registry
+
+    def __repr__(self) -> str:
+        return "<tmf622-ctk Allure recorder>"
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Any:
+        """After the unit ran (passed, failed or skipped alike)."""
+        yield
+        if isinstance(item, KitItem) and item.results:
+            record_unit(item.results, self._registry)
 
 
 def record_unit(results: Sequence[UnitResult], registry: SecretRegistry | None = None) -> None:

@@ -145,7 +145,7 @@ class RunReport:
 
 def _warnings(state: SuiteState) -> list[str]:
     """Lines the summary must show: TLS verification off, a selected level with no checks."""
-    found = [w for w in [tls_warning(state.profile.http)] if w]
+    found = [w for w in [state.profile.target.deprecation, tls_warning(state.profile.http)] if w]
     for level in state.profile.levels:
         if level.value not in state.collected_levels:
             found.append(f"level {level.value} was selected but none of its checks was collected")

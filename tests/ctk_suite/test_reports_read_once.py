@@ -7,24 +7,23 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
+from fake_tmf622 import serving
 
 from ctk_suite.core.failures import Kind
 from ctk_suite.http.client import Exchange
 from ctk_suite.kits.extended.records import BodySchema, Sent
 from ctk_suite.kits.extended.verdicts import client_error, json_object, matches_schema, responded
 
-FIRST_FAILURE = "Status code is 201: status: expected HTTP 201, seen HTTP 400"
+FIRST_FAILURE = "Status code is 201: status: expected HTTP 201, seen HTTP 200"
 
 
-def v4_kit_on_the_v5_path(tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:
-    """The v4 CTK against the mock's v5 API: every request answers, most assertions fail."""
+def failing_run(tmp_path: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """The CTK against a server whose create answers 200."""
     command = [
-        str(Path(sys.executable).with_name("tmf622-ctk")), "--base-url", url.replace("/v4", "/v5") + "/",
+        str(Path(sys.executable).with_name("tmf622-ctk")), "--base-url", url,
         "--reports-dir", str(tmp_path / "reports"), "--no-allure-html",
     ]  # fmt: skip
     return subprocess.run(
@@ -32,11 +31,9 @@ def v4_kit_on_the_v5_path(tmp_path: Path, url: str) -> subprocess.CompletedProce
     )
 
 
-def test_each_failure_is_printed_once_and_the_metadata_names_the_target(
-    tmp_path: Path, start_mock_server: Callable[..., AbstractContextManager[str]]
-) -> None:
-    with start_mock_server() as url:
-        done = v4_kit_on_the_v5_path(tmp_path, url)
+def test_each_failure_is_printed_once_and_the_metadata_names_the_target(tmp_path: Path) -> None:
+    with serving("create_status_200") as (url, _):
+        done = failing_run(tmp_path, url)
     assert done.returncode == 1, done.stdout[-3000:]
     assert done.stdout.count(FIRST_FAILURE) == 1
     summary = json.loads((tmp_path / "reports" / "summary.json").read_text(encoding="utf-8"))
@@ -50,9 +47,10 @@ def test_each_failure_is_printed_once_and_the_metadata_names_the_target(
 
 
 def test_each_failure_is_printed_once_with_the_pytest_plugin_too(
-    pytester: pytest.Pytester, ctk_file: Path, mock_server_url: str
+    pytester: pytest.Pytester, ctk_file: Path
 ) -> None:
-    result = pytester.runpytest(ctk_file.name, "--ctk-base-url", mock_server_url.replace("/v4", "/v5") + "/")
+    with serving("create_status_200") as (url, _):
+        result = pytester.runpytest(ctk_file.name, "--ctk-base-url", url)
     assert result.ret == 1
     assert result.stdout.str().count(FIRST_FAILURE) == 1
 
