@@ -15,16 +15,19 @@ import pytest
 
 import ctk_suite.plugin.hooks
 from ctk_suite.config.commands import run_command
-from ctk_suite.config.frontends import add_arguments, as_pytest_args, cli_values
+from ctk_suite.config.frontends import add_arguments, cli_values
 from ctk_suite.config.layers import OptionError, layered
 from ctk_suite.config.profile import Profile
 from ctk_suite.config.profile_schema import ProfileError
-from ctk_suite.config.target import resolve_profile
+from ctk_suite.config.table import BY_NAME, DEFAULT_REPORTS_DIR
+from ctk_suite.config.target import check_reports_dir, resolve_profile
 from ctk_suite.core.levels import Level
 from ctk_suite.core.version import __version__
 from ctk_suite.engine.baseline import BaselineError, load_baseline
 from ctk_suite.engine.items import STATE_KEY
+from ctk_suite.plugin.handoff import ResolvedRun
 from ctk_suite.reporting.allure_html import render_html
+from ctk_suite.reporting.stopped import Stopped, write_stopped
 from tmf622_scenarios import kit_files
 
 USAGE_ERROR = 2
@@ -66,32 +69,54 @@ def kit_paths(profile: Profile) -> list[Path]:
     return files
 
 
-def _prepare(parser: argparse.ArgumentParser, values: dict[str, object]) -> tuple[Profile, list[Path]]:
-    """Check everything that can be checked before a request is sent; one line and exit 2 otherwise."""
+def _prepare(parser: argparse.ArgumentParser, values: dict[str, object]) -> tuple[ResolvedRun, list[Path]]:
+    """Check everything that can be checked before a request is sent; one line and exit 2 otherwise.
+
+    The profile is resolved here once, the baseline read once: both go to the plugin as an object.
+    """
+    profile = None
     try:
         profile = resolve_profile(layered(values, os.environ))
-        if profile.baseline is not None:
-            load_baseline(profile.baseline)
+        check_reports_dir(profile)
+        baseline = load_baseline(profile.baseline) if profile.baseline is not None else None
     except (OptionError, ProfileError, BaselineError, FileNotFoundError) as exc:
-        parser.error(str(exc))
+        _usage_stop(parser, values, str(exc), profile)
     files = kit_paths(profile)
     if not files:
-        parser.error(f"no kit for TMF622 {profile.api_version} at the selected levels")
-    return profile, files
+        _usage_stop(
+            parser, values, f"no kit for TMF622 {profile.api_version} at the selected levels", profile
+        )
+    return ResolvedRun(profile, baseline), files
 
 
-def pytest_args(
-    values: dict[str, object], profile: Profile, kits: Sequence[Path], extra: Sequence[str]
-) -> list[str]:
+def _usage_stop(
+    parser: argparse.ArgumentParser, values: dict[str, object], message: str, profile: Profile | None
+) -> NoReturn:
+    """Exit 2 with one line, after writing the reports of a stopped run where they would have gone."""
+    write_stopped(Stopped(f"tmf622-ctk: {message}", USAGE_ERROR, _reports_dir(values, profile)))
+    parser.error(message)
+
+
+def _reports_dir(values: dict[str, object], profile: Profile | None) -> Path:
+    """The reports folder of the profile, else the one given (command line, environment), else the default."""
+    if profile is not None:
+        return profile.reports_dir
+    given = values.get("reports_dir") or os.environ.get(BY_NAME["reports_dir"].env) or DEFAULT_REPORTS_DIR
+    return Path(str(given)).expanduser().absolute()
+
+
+def pytest_args(profile: Profile, kits: Sequence[Path], extra: Sequence[str]) -> list[str]:
     """The pytest command line: the kit files and an empty config (`run_pytest` adds the plugins).
 
+    No option of ours is on it: the profile (credentials included) is handed over as a `ResolvedRun`,
+    since pytest prints its arguments (`--debug`, an interrupted run with `--full-trace`).
     `-c os.devnull` keeps a surrounding project's pytest settings (addopts, filterwarnings) out of the run.
     `--assert=plain`: the items raise their own failures, no test module's asserts need rewriting.
     """
     args = [*map(str, kits), "-c", os.devnull, "--rootdir", str(kits[0].parent)]
-    args += ["-p", "no:cacheprovider", "--assert=plain"]
+    args += ["-p", "no:cacheprovider", "--assert=plain", "--tb=no"]  # the table says each failure once
     args += ["--alluredir", str(profile.reports_dir / "allure-results"), "--clean-alluredir"]
-    return [*args, *as_pytest_args(values), *extra]
+    return [*args, *extra]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,12 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
     parser = build_parser()
     values = cli_values(parser.parse_args(ours))
-    profile, kits = _prepare(parser, values)
+    resolved, kits = _prepare(parser, values)
+    profile = resolved.profile
     stop = StopProbe()
-    code = run_pytest(pytest_args(values, profile, kits, extra), stop)
+    code = run_pytest(pytest_args(profile, kits, extra), resolved, stop)
     if stop.code is not None:
         return stop.code
-    if code == pytest.ExitCode.USAGE_ERROR:
+    if code == pytest.ExitCode.USAGE_ERROR:  # pytest said why (an argument after `--`)
+        write_stopped(Stopped("tmf622-ctk: pytest refused its arguments", USAGE_ERROR, profile.reports_dir))
         return USAGE_ERROR
     results = profile.reports_dir / "allure-results"
     if profile.allure_html and results.is_dir() and any(results.glob("*-result.json")):

@@ -17,6 +17,7 @@ try:
         pytest_collection_modifyitems,
         pytest_configure,
         pytest_sessionfinish,
+        pytest_sessionstart,
         pytest_terminal_summary,
     )
 except Exception as exc:  # any import failure: report it and stay out of the way
@@ -29,5 +30,6 @@ __all__ = [
     "pytest_collection_modifyitems",
     "pytest_configure",
     "pytest_sessionfinish",
+    "pytest_sessionstart",
     "pytest_terminal_summary",
 ]

@@ -47,21 +47,6 @@ def cli_values(namespace: argparse.Namespace) -> dict[str, Any]:
     return {option.name: getattr(namespace, option.name) for option in OPTIONS}
 
 
-def as_pytest_args(values: dict[str, Any]) -> list[str]:
-    """Command-line values given to `tmf622-ctk`, spelled for the plugin (`--ctk-base-url URL`)."""
-    args: list[str] = []
-    for option in OPTIONS:
-        value = values.get(option.name)
-        if option.type is ValueType.FLAG:
-            args += [option.pytest_flag] if value else []
-        elif option.type is ValueType.HEADERS:
-            for header in value or ():
-                args += [option.pytest_flag, header]
-        elif value is not None:
-            args += [option.pytest_flag, str(value)]
-    return args
-
-
 def add_pytest_options(parser: pytest.Parser) -> None:
     """Every option as `--ctk-*` and as an ini key `ctk_*` (never a bare `--base-url`: pytest-base-url's)."""
     group = parser.getgroup("tmf622-ctk", "TMF622 CTK")

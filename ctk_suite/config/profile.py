@@ -66,13 +66,29 @@ class OrderDateQuoting(StrEnum):
 
 @dataclass(frozen=True)
 class Target:
+    """Where the API is. `base_url` is the API root everywhere (command line, environment, profile):
+    `https://host/tmf-api/productOrderingManagement/v4/`; the CTK calls `<base_url>productOrder`."""
+
     base_url: str | None
-    api_path: str = DEFAULT_API_PATH
+    #: Deprecated: profiles once gave scheme://host[:port] as `base_url` and the path apart. Still appended
+    #: when a profile gives it, with a warning naming the API root to write instead.
+    api_path: str = ""
     embedded_mock: bool = False
 
     @property
+    def deprecation(self) -> str | None:
+        """The warning for a profile that still splits its API root into base_url and api_path."""
+        if not self.api_path.strip("/") or self.base_url is None:
+            return None
+        return (
+            "the profile's target.api_path is deprecated: base_url is the API root; write "
+            f"target.base_url: {self.api_url} and drop api_path"
+        )
+
+    @property
     def api_url(self) -> str:
-        """Base URL plus API path, with the trailing slash the CTK's `{{Product_Ordering}}` variable has."""
+        """The API root (base URL plus a deprecated API path), with the trailing slash the CTK's
+        `{{Product_Ordering}}` variable has."""
         if self.base_url is None:
             raise ProfileError("the embedded mock's URL is known once it runs: override target.base_url")
         path = self.api_path.strip("/")
@@ -113,6 +129,8 @@ class Profile:
     allure_html: bool = True
     api_version: str = DEFAULT_API_VERSION  # which kits certify the target (`ctk-<version>.yaml`...)
     verdict: str = "strict"  # which verdicts decide the exit code: "strict" (ours) or "official"
+    #: A level that judged less than half of its applicable checks does not fail the run (docs: README).
+    allow_incomplete: bool = False
     listener: Listener = Listener()
     #: The checked YAML document (it holds no secret), kept so overrides pass the same checks.
     document: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -166,7 +184,7 @@ OVERRIDE_KEYS = frozenset(
         "name", "target.base_url", "target.api_path", "headers", "proxy", "levels", "order_date_quoting",
         "cleanup", "payload_file", "timeout", "timeouts.connect", "timeouts.read",
         "tls.verify", "tls.ca_bundle", "tls.client_cert", "tls.client_key", "baseline", "reports_dir",
-        "allure_html", "verdict", "api_version", "har",
+        "allure_html", "verdict", "api_version", "har", "allow_incomplete",
         "listener.callback_url", "listener.bind", "listener.event_timeout",
     }
 )  # fmt: skip
@@ -255,7 +273,7 @@ def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str)
         source=source,
         target=Target(
             target.get("base_url"),
-            target.get("api_path", default_api_path(api_version)),
+            target.get("api_path", ""),
             target.get("embedded_mock", False),
         ),
         auth=auth,
@@ -272,6 +290,7 @@ def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str)
         har=_relative(base_dir, document["har"]) if "har" in document else None,
         allure_html=document.get("allure_html", True),
         verdict=document.get("verdict", "strict"),
+        allow_incomplete=document.get("allow_incomplete", False),
         api_version=api_version,
         listener=_listener(document.get("listener", {}), label),
         document=document,

@@ -124,6 +124,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "har": _TEXT,
         "allure_html": {"type": "boolean"},
         "verdict": {"enum": ["strict", "official"]},
+        "allow_incomplete": {"type": "boolean"},
         "listener": {
             "type": "object",
             "additionalProperties": False,

@@ -155,6 +155,11 @@ OPTIONS: tuple[Option, ...] = (
         "verdict", default="strict", choices=VERDICT_CHOICES,
     ),
     Option(
+        "allow_incomplete", ValueType.FLAG,
+        "let a level that judged less than half of what applied pass (its verdict stays 'incomplete')",
+        "allow_incomplete",
+    ),
+    Option(
         "callback_url", ValueType.URL,
         "URL the server under test posts events to; it must reach the listener (default: the bind address)",
         "listener.callback_url", metavar="URL",

@@ -9,7 +9,13 @@ from urllib.parse import urlsplit
 
 from ctk_suite.config.layers import Given, as_profile_value
 from ctk_suite.config.official_import import official_profile
-from ctk_suite.config.profile import Profile, bundled_profile, load_profile, merge_cli_overrides
+from ctk_suite.config.profile import (
+    Profile,
+    bundled_profile,
+    default_api_path,
+    load_profile,
+    merge_cli_overrides,
+)
 from ctk_suite.config.profile_schema import ProfileError
 from ctk_suite.config.table import BY_NAME
 
@@ -39,6 +45,8 @@ def profile_overrides(given: Mapping[str, Given]) -> dict[str, Any]:
         keys[option.profile_key] = as_profile_value(option, value.value)
     if "base_url" in given:  # the command line gives the whole API root, not a host to add api_path to
         keys["target.api_path"] = ""
+        if "profile" not in given:  # the bundled profile's name is the embedded mock's: not this target
+            keys["name"] = f"no profile ({given['base_url'].source.partition(' ')[0]})"
     if "timeout" in given:  # an explicit --timeout beats the profile's own timeouts.*
         seconds = given["timeout"].value
         keys.setdefault("timeouts.connect", seconds)
@@ -46,8 +54,25 @@ def profile_overrides(given: Mapping[str, Given]) -> dict[str, Any]:
     return keys
 
 
+def check_reports_dir(profile: Profile) -> None:
+    """ProfileError (one line) when the reports folder cannot be created or written: found before any
+    request, not as a traceback when the first report is written."""
+    folder = profile.reports_dir
+    probe = folder / ".tmf622-ctk-write-probe"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ProfileError(
+            f"reports folder {folder}: cannot write there ({reason}); choose another with --reports-dir"
+        ) from None
+
+
 def aimed_at(profile: Profile, ready_url: str) -> Profile:
-    """`profile` pointed at the embedded mock: the origin of its ready line, and the profile's API path
-    (the mock serves every version under its default base path; the profile's follows `api_version`)."""
+    """`profile` pointed at the embedded mock: the origin of its ready line and the default API path of
+    the profile's `api_version` (the mock serves every version under its default base path)."""
     parts = urlsplit(ready_url)
-    return merge_cli_overrides(profile, {"target.base_url": f"{parts.scheme}://{parts.netloc}"})
+    api_root = f"{parts.scheme}://{parts.netloc}{default_api_path(profile.api_version)}/"
+    return merge_cli_overrides(profile, {"target.base_url": api_root, "target.api_path": ""})

@@ -38,6 +38,10 @@ HARMLESS_HEADERS = frozenset(
 
 #: A base64 run of a secret shorter than this is not searched for: too short to tell from any other text.
 _MIN_BASE64_CHARS = 8
+#: How many times a secret may have been base64-encoded (inside larger data each time) and still be found:
+#: a target that reflects the request head encoded, inside a cookie or token that is encoded again, is
+#: caught at depth 2. Each level multiplies the patterns by six (three alignments, two alphabets).
+BASE64_DEPTH = 2
 
 # A JSON key, form field, query parameter or header whose name contains one of these holds a credential:
 # access_token, refresh_token, id_token (RFC 6749 section 5.1), client_secret (section 2.3.1), password,
@@ -143,7 +147,19 @@ def _encodings(value: str) -> set[str]:
         json.dumps(value).replace("/", "\\/")[1:-1],  # PHP and others escape the solidus
     }
     forms |= {_lower_hex(form) for form in forms if "%" in form}
-    return forms | set(_base64_runs(value.encode("utf-8", errors="surrogatepass")))
+    return forms | _nested_base64(value.encode("utf-8", errors="surrogatepass"))
+
+
+def _nested_base64(raw: bytes) -> set[str]:
+    """The base64 runs of `raw`, of those runs, ... up to BASE64_DEPTH levels, each also percent-encoded
+    (a cookie or query carries `+`, `/` and `=` as `%2B`, `%2F`, `%3D`)."""
+    found: set[str] = set()
+    level = {raw}
+    for _ in range(BASE64_DEPTH):
+        level = {run.encode("ascii") for data in level for run in _base64_runs(data)}
+        found |= {data.decode("ascii") for data in level}
+    found |= {quote(run, safe="") for run in found if any(c in run for c in "+/")}
+    return found | {_lower_hex(run) for run in found if "%" in run}
 
 
 def _lower_hex(text: str) -> str:
@@ -262,6 +278,27 @@ def install_log_redaction(registry: SecretRegistry) -> Callable[[], None]:
             logging.setLogRecordFactory(previous)
 
     return uninstall
+
+
+class RedactingStream:
+    """A text stream that masks the registered secrets in everything written through it.
+
+    pytest's terminal writer goes through one: whatever pytest prints (a traceback with `--full-trace` or
+    `-l`, an interrupted run's frames with their arguments, captured logs, an INTERNALERROR) is masked,
+    whatever object it came from. Every other attribute is the wrapped stream's.
+    """
+
+    def __init__(self, stream: Any, registry: SecretRegistry) -> None:
+        self._stream = stream
+        self._registry = registry
+
+    def write(self, text: str) -> int:
+        """Write `text` masked; returns the length of `text`, as the caller expects."""
+        self._stream.write(redact_text(text, self._registry))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 _EMPTY = SecretRegistry()

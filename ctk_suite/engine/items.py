@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,6 @@ STATE_KEY = pytest.StashKey[SuiteState]()
 #: Set on the config by pytest_configure when the options or the profile are unusable (the collection
 #: of a kit file then fails with this line, and the project's own test runs are not affected).
 CONFIG_ERROR_KEY = pytest.StashKey[str]()
-#: Records a unit's results on its test as it ends (the plugin sets Allure's recorder): the engine
-#: names no reporter.
-RECORDER_KEY = pytest.StashKey[Callable[[Sequence[UnitResult], SecretRegistry], None]]()
 
 
 def collect_kit_file(file_path: Path, parent: pytest.Collector) -> KitFile | None:
@@ -60,6 +57,8 @@ class KitItem(pytest.Item):
         self.unit = unit
         self.ctk_level = unit.level  # read by the level selection and the progress printer
         self.result: UnitResult | None = None
+        #: Everything the unit ran (setup results first), for the reporters: the engine names none.
+        self.results: tuple[UnitResult, ...] = ()
 
     def setup(self) -> None:
         """Open the session (start the mock, pre-flight) here, so its time is not the first unit's."""
@@ -72,11 +71,14 @@ class KitItem(pytest.Item):
         state.results.start()
         results = runner.run(self.unit)
         state.results.add(results)
+        self.results = tuple(results)
         self.result = result = results[-1]
-        if (record := self.config.stash.get(RECORDER_KEY, None)) is not None:
-            record(results, state.registry)
         if result.failed or (result.error is not None and not result.assertions):
             raise UnitFailed(failure_message(result, state.registry))
+        if result.assertions and not any(a.passed or a.failed for a in result.assertions):
+            first = result.assertions[0]  # not run (or not applicable): a skip with its reason, never a pass
+            reason = redact_text(f"{first.verdict.value}: {first.reason}", state.registry)
+            pytest.skip(reason)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         """Our failures are already readable: no traceback."""

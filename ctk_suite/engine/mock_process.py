@@ -12,8 +12,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from typing import IO
 
+#: The mock reads its settings from these variables too; the embedded one gets only the CTK's flags.
+MOCK_ENV_PREFIX = "TMF622_MOCK_"
 #: The URL, then (newer mocks) ` (ready in 0.41 s)`.
 READY_LINE = re.compile(r"^tmf622-mock listening on (?P<url>https?://\S+)(?: \(.*\))?$")
 READY_TIMEOUT_S = 30.0
@@ -39,7 +42,8 @@ class EmbeddedMock:
     ) -> None:
         self._ready_timeout_s = ready_timeout_s
         self._command = command or DEFAULT_COMMAND
-        self._env = env
+        self._given_env = env  # None: the CTK's own mock, which may be the one started early
+        self._env = isolated_env(os.environ) if env is None else env
         self._process: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
         self._pump: threading.Thread | None = None
@@ -49,7 +53,7 @@ class EmbeddedMock:
     def start(self) -> str:
         """Launch the mock and return its base URL (with a trailing slash)."""
         command = self._command
-        spawned_at, adopted = time.monotonic(), _adopt_early(command, self._env)
+        spawned_at, adopted = time.monotonic(), _adopt_early(command, self._given_env)
         if adopted is not None:
             self._process, self._stderr, spawned_at = adopted
         else:
@@ -137,7 +141,7 @@ def spawn_early() -> None:
     """Start the default embedded mock now, before the CTK's own imports (`ctk_suite.launch`): its start
     overlaps them. The next `EmbeddedMock().start()` adopts it; unadopted, it is stopped at exit."""
     with contextlib.suppress(MockStartError):  # EmbeddedMock.start will try again and explain
-        _early.append((*_spawn(DEFAULT_COMMAND, None), time.monotonic()))
+        _early.append((*_spawn(DEFAULT_COMMAND, isolated_env(os.environ)), time.monotonic()))
         atexit.register(_stop_unadopted)
 
 
@@ -165,6 +169,12 @@ def seconds_since_start() -> float | None:
         return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, AttributeError):
         return None
+
+
+def isolated_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` without the mock's own `TMF622_MOCK_*` settings: a user's exported API token, fault plan
+    or store must not change the mock the CTK certifies against (its flags say all the CTK means)."""
+    return {name: value for name, value in environ.items() if not name.startswith(MOCK_ENV_PREFIX)}
 
 
 def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:

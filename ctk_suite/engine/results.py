@@ -11,6 +11,12 @@ from typing import Any
 from ctk_suite.core.levels import Level
 from ctk_suite.engine.records import KitInfo, UnitResult, Verdict
 
+#: The verdict of a check about a part the order under test does not have (the v5 extended checks tell it
+#: from "not run"): never judged, never a pass, and not counted among the checks that applied.
+NOT_APPLICABLE = "not applicable"
+#: A level that judged less than this share of the checks that applied is `incomplete`, not `pass`.
+MIN_JUDGED_SHARE = 0.5
+
 #: Levels in report order, and how they are named in reports.
 LEVEL_LABELS = {level.value: level.label for level in Level}
 
@@ -21,7 +27,7 @@ class LevelOutcome:
 
     level: str  # "ctk", "extended-mandatory", "extended-optional"
     label: str  # "CTK 4.0.0", "extended mandatory 4.0.0"
-    total: int
+    total: int  # assertions that applied to the target (not-applicable ones left out)
     failed: int
     official_failed: int = 0
     not_run: int = 0
@@ -42,10 +48,23 @@ class LevelOutcome:
         """The level ran and the official kit would fail nothing."""
         return self.ran and self.official_failed == 0
 
+    def incomplete(self, official: bool = False) -> bool:
+        """Nothing failed, but less than half of what applied was judged: not a pass (README "Levels")."""
+        judged = self.official_evaluated if official else self.evaluated
+        failed = self.official_failed if official else self.failed
+        return self.ran and failed == 0 and (judged == 0 or judged < MIN_JUDGED_SHARE * self.total)
+
     @property
     def verdict(self) -> str:
-        """`pass`, `fail` or `not run`."""
-        return "not run" if not self.ran else "pass" if self.passed else "fail"
+        """`pass`, `fail`, `incomplete` (judged less than half) or `not run`."""
+        if not self.ran:
+            return "not run"
+        return "fail" if not self.passed else "incomplete" if self.incomplete() else "pass"
+
+    def judged(self) -> str:
+        """`judged 47 of 398 (12%)`: how much of what applied got a verdict."""
+        share = 100 * self.evaluated // self.total if self.total else 100
+        return f"judged {self.evaluated} of {self.total} ({share}%)"
 
     @property
     def evaluated(self) -> int:
@@ -78,6 +97,7 @@ class LevelOutcome:
             "officialPassed": self.official_passed_count,
             "officialTotal": self.official_evaluated,
             "notRun": self.not_run,
+            "applicable": self.total,
         }
 
     def line(self) -> str:
@@ -91,7 +111,7 @@ class LevelOutcome:
         ):
             text += f", official {self.score(official=True)}"
         if self.not_run:
-            text += f", {self.not_run} not run"
+            text += f", {self.not_run} not run: {self.judged()}"
         return text + ")"
 
 
@@ -152,7 +172,7 @@ def tally(key: str, label: str, results: list[UnitResult]) -> LevelOutcome:
     """Assertions of `results`: evaluated, failed (strict and official), not run."""
     if not results:
         return LevelOutcome(key, label, 0, 0, ran=False)
-    assertions = [a for r in results for a in r.assertions]
+    assertions = [a for r in results for a in r.assertions if a.verdict.value != NOT_APPLICABLE]
     # A request with no assertion (N2 ?fields=) that got no answer counts as one failed check.
     unanswered = sum(r.error is not None and not r.assertions for r in results)
     return LevelOutcome(

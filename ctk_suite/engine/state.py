@@ -47,14 +47,21 @@ def start_mock(mock: EmbeddedMock) -> str:
 class SuiteState:
     """One pytest session of the suite."""
 
-    def __init__(self, profile: Profile, start: Callable[[EmbeddedMock], str] = start_mock) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        start: Callable[[EmbeddedMock], str] = start_mock,
+        baseline: dict[str, Any] | None = None,
+    ) -> None:
         self.profile = profile
         self.registry = SecretRegistry()
         register_secrets(profile.http, self.registry)  # before anything is written: option echoes, errors
         self.results = ResultCollector()
         self.collected_levels: set[str] = set()
         self.cleanup: CleanupReport | None = None
-        self.baseline: dict[str, Any] | None = load_baseline(profile.baseline) if profile.baseline else None
+        if baseline is None and profile.baseline is not None:
+            baseline = load_baseline(profile.baseline)  # once: `tmf622-ctk` hands over the one it read
+        self.baseline: dict[str, Any] | None = baseline
         self.comparison: Comparison | None = None
         self._start = start
         self._session: SuiteSession | None = None
@@ -62,6 +69,7 @@ class SuiteState:
         self._undo_log_redaction: Callable[[], None] | None = None
         #: The exit code the run stopped with (3, 4), for `tmf622-ctk`: pytest's own codes overlap them.
         self.stopped_with: int | None = None
+        self.stop_reason: str | None = None  # its one line, for the reports of a stopped run
 
     @property
     def session(self) -> SuiteSession | None:
@@ -91,6 +99,7 @@ class SuiteState:
 
     def _stop(self, message: str, code: int) -> NoReturn:
         self.stopped_with = code
+        self.stop_reason = message
         pytest.exit(message, returncode=code)
 
     def runner_for(self, kit: Kit) -> KitRunner:

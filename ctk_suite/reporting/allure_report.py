@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import allure
+import allure_commons
+import pytest
 
 from ctk_suite.core.failures import Kind
 from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
+from ctk_suite.engine.items import KitItem, UnitFailed
 from ctk_suite.engine.records import UnitResult, Verdict, failure_kind
 from ctk_suite.engine.results import UNCOUNTED
 from ctk_suite.http.exchange import Exchange
@@ -33,6 +36,52 @@ CATEGORY_NAMES = {
     Kind.INTERNAL: "Suite errors (a check of ours crashed)",
 }
 assert set(CATEGORY_NAMES) == set(Kind)
+
+
+class AllureRedaction:
+    """An Allure plugin that masks what allure-pytest itself writes before its file logger does: the
+    message and traceback of a crashed test, step titles and parameter values (ours are masked already)."""
+
+    def __init__(self, registry: SecretRegistry) -> None:
+        self._registry = registry
+
+    def __repr__(self) -> str:
+        return "<tmf622-ctk Allure redaction>"
+
+    @allure_commons.hookimpl(tryfirst=True)
+    def report_result(self, result: Any) -> None:
+        """Mask a test result in place, just before it is written."""
+        self._mask(result)
+
+    @allure_commons.hookimpl(tryfirst=True)
+    def report_container(self, container: Any) -> None:
+        """Mask a fixture container (befores, afters) in place."""
+        for item in [*container.befores, *container.afters]:
+            self._mask(item)
+
+    def _mask(self, item: Any) -> None:
+        details = item.statusDetails
+        if details is not None and details.message and details.message.startswith(_UNIT_FAILED):
+            details.message = details.message.removeprefix(_UNIT_FAILED)  # our message, not a Python class
+        if item.name:
+            item.name = redact_text(item.name, self._registry)
+        if (details := item.statusDetails) is not None:
+            details.message = details.message and redact_text(details.message, self._registry)
+            details.trace = details.trace and redact_text(details.trace, self._registry)
+        for parameter in getattr(item, "parameters", ()) or ():
+            parameter.value = redact_text(str(parameter.value), self._registry)
+        for step in item.steps:
+            self._mask(step)
+
+
+_UNIT_FAILED = f"{UnitFailed.__module__}.{UnitFailed.__qualname__}: "
+
+
+def mask_allure(registry: SecretRegistry) -> Callable[[], None]:
+    """Register an `AllureRedaction` for `registry`; returns the function that removes it."""
+    plugin = AllureRedaction(registry)
+    allure_commons.plugin_manager.register(plugin)
+    return lambda: allure_commons.plugin_manager.unregister(plugin)
 
 
 def categories() -> list[dict[str, Any]]:
@@ -91,7 +140,8 @@ def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
     for assertion in result.assertions:
         reason = None if assertion.reason is None else redact_text(assertion.reason, registry)
         official = "" if assertion.official is None else f" [official: {assertion.official.value}]"
-        _step(redact_text(assertion.name, registry) + official, reason)
+        unjudged = None if assertion.passed or assertion.failed else assertion.verdict.value
+        _step(redact_text(assertion.name, registry) + official, reason, unjudged)
 
 
 def _both_counts(result: UnitResult) -> str:
@@ -101,6 +151,24 @@ def _both_counts(result: UnitResult) -> str:
     counted = [a for a in result.assertions if a.official_verdict not in UNCOUNTED]
     official = sum(a.official_verdict is Verdict.PASSED for a in counted)
     return f"official {official}/{len(counted)}, strict {sum(a.passed for a in result.assertions)}/{total}"
+
+
+class AllureRecorder:
+    """A pytest plugin: once a unit's item has run, its results go on its Allure test (labels, exchanges
+    as attachments, one step per assertion), while allure-pytest still holds that test open."""
+
+    def __init__(self, registry: SecretRegistry) -> None:
+        self._registry = registry
+
+    def __repr__(self) -> str:
+        return "<tmf622-ctk Allure recorder>"
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Any:
+        """After the unit ran (passed, failed or skipped alike)."""
+        yield
+        if isinstance(item, KitItem) and item.results:
+            record_unit(item.results, self._registry)
 
 
 def record_unit(results: Sequence[UnitResult], registry: SecretRegistry | None = None) -> None:
@@ -118,13 +186,17 @@ def attach_setup(result: UnitResult, registry: SecretRegistry | None = None) -> 
         _attach(redact_text(result.error, registry), f"setup: {result.title}")
 
 
-def _step(name: str, reason: str | None) -> None:
+def _step(name: str, reason: str | None, unjudged: str | None = None) -> None:
+    """A passed step, a failed one (its reason), or a skipped one: a not-run (or not applicable) assertion
+    is neither a pass nor a failure; `unjudged` is its verdict."""
     try:
         with allure.step(name):
+            if unjudged is not None:
+                raise pytest.skip.Exception(f"{unjudged}: {reason}")
             if reason is not None:
                 raise AssertionError(reason)
-    except AssertionError:
-        pass  # recorded as a failed step; the item fails once all assertions are reported
+    except (AssertionError, pytest.skip.Exception):
+        pass  # recorded on the step; the item fails (or is skipped) once all assertions are reported
 
 
 def _attach(text: str, name: str) -> None:

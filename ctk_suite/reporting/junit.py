@@ -1,7 +1,9 @@
 """reports/junit.xml shaped as Newman's JUnit reporter: a testsuite per request, a testcase per assertion.
 
 Unlike Newman's, every (classname, name) pair is unique, so Jenkins and GitLab keep every assertion
-apart: the classname is `<kit>.<scenario>` and the name starts with the request. A request without
+apart: the classname is `<kit>.<scenario>` and the name starts with the request. The pair is also the same
+in every run against every server (CI history follows it): names are the unrendered ones (`id is {{IDPO01}}`),
+never a run value (an id, an href, a port); the name as run goes to the case's system-out. A request without
 assertions (N2 `?fields=`) gets one testcase, `request answered`, so no suite is empty.
 """
 
@@ -75,9 +77,12 @@ def _suite(
     classname = f"{_identifier(result.kit.id)}.{_identifier(result.group)}"
     request = f"{result.name} [{result.method}]" if result.method else result.name
     for assertion in assertions:
-        name = _unique(classname, redact_text(f"{request}: {assertion.name}", registry), used)
+        stable = assertion.key or assertion.name
+        name = _unique(classname, redact_text(f"{request}: {stable}", registry), used)
         case = ET.SubElement(suite, "testcase", name=name, time=_seconds(elapsed), classname=classname)
         _verdict(case, assertion, name, registry)
+        if stable != assertion.name:
+            ET.SubElement(case, "system-out").text = redact_text(f"as run: {assertion.name}", registry)
     if result.error is not None:
         ET.SubElement(suite, "system-err").text = redact_text(result.error, registry)
     return suite

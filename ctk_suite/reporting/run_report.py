@@ -99,12 +99,32 @@ class RunReport:
 
     @property
     def passed(self) -> bool:
-        """The run passes: with a baseline, nothing regressed; else every level that ran passed."""
-        if self.baseline is not None:
-            return not self.baseline.regressions
+        """The run passes: with a baseline, nothing regressed; else every level that ran passed. Either way
+        no level may be incomplete (judged less than half of what applied), unless that is allowed."""
+        return self.verdict == "pass"
+
+    @property
+    def allow_incomplete(self) -> bool:
+        """`--allow-incomplete`: an incomplete level does not fail the run."""
+        return self.profile.allow_incomplete if self.profile else False
+
+    def incomplete_levels(self) -> list[LevelOutcome]:
+        """The levels that judged less than half of what applied to the target."""
+        official = self.verdict_mode == "official"
+        return [o for o in self.levels() if o.incomplete(official)]
+
+    @property
+    def verdict(self) -> str:
+        """`pass`, `fail` or `incomplete`: summary.json's `verdict`, and what the exit code follows."""
         official = self.verdict_mode == "official"
         outcomes = [o for o in self.levels() if o.ran]
-        return bool(outcomes) and all(o.official_passed if official else o.passed for o in outcomes)
+        if self.baseline is not None:
+            failed = bool(self.baseline.regressions)
+        else:
+            failed = not outcomes or not all(o.official_passed if official else o.passed for o in outcomes)
+        if failed:
+            return "fail"
+        return "incomplete" if self.incomplete_levels() and not self.allow_incomplete else "pass"
 
     def verdict_line(self) -> str:
         """`tmf622-ctk: CTK 4.0.0 63/63, extended 4.0.0 27/29: FAIL`: the line a CI log is searched for."""
@@ -114,15 +134,18 @@ class RunReport:
             if outcome.score(official=True) != outcome.score():
                 text += f" (official {outcome.score(official=True)})"
             if outcome.not_run:
-                text += f" ({outcome.not_run} not run)"
+                text += f" ({outcome.not_run} not run, {outcome.judged()})"
             parts.append(text)
         mode = " by official verdicts" if self.verdict_mode == "official" else ""
-        return f"tmf622-ctk: {', '.join(parts)}: {'PASS' if self.passed else 'FAIL'}{mode}"
+        allowed = ""
+        if self.verdict == "pass" and (incomplete := self.incomplete_levels()):
+            allowed = f" (--allow-incomplete: {', '.join(o.label for o in incomplete)} judged less than half)"
+        return f"tmf622-ctk: {', '.join(parts)}: {self.verdict.upper()}{mode}{allowed}"
 
 
 def _warnings(state: SuiteState) -> list[str]:
     """Lines the summary must show: TLS verification off, a selected level with no checks."""
-    found = [w for w in [tls_warning(state.profile.http)] if w]
+    found = [w for w in [state.profile.target.deprecation, tls_warning(state.profile.http)] if w]
     for level in state.profile.levels:
         if level.value not in state.collected_levels:
             found.append(f"level {level.value} was selected but none of its checks was collected")

@@ -42,7 +42,7 @@ def build_summary(report: RunReport) -> dict[str, Any]:
         "cleanup": report.cleanup.as_json() if report.cleanup else None,
         "warnings": [redact_text(w, registry) for w in report.warnings],
         "toolkitVersion": report.toolkit_version,
-        "verdict": "pass" if report.passed else "fail",
+        "verdict": report.verdict,
         "verdictMode": report.verdict_mode,
         "kits": [
             {"id": kit.id, "name": kit.name, "version": kit.version, **outcome.as_json()}

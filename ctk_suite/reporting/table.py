@@ -12,8 +12,11 @@ from ctk_suite.reporting.run_report import RunReport
 _RIGHT, _LEFT = ">", "<"
 
 
-def render_table(report: RunReport) -> list[str]:
-    """The official kit's table (rows, totals, timings, failure details), the notes, the verdict line."""
+def render_table(report: RunReport, details: bool = True) -> list[str]:
+    """The official kit's table (rows, totals, timings, failure details), the notes, the verdict line.
+
+    `details=False` leaves the failure details out: pytest printed each failure already (each is said once).
+    """
     kit = report.official_kit
     lines: list[str] = []
     if kit is not None:
@@ -22,9 +25,11 @@ def render_table(report: RunReport) -> list[str]:
         header = ["request", "status", "time", "size", "assertions", "failed"]
         lines += _box([header, *map(_row, results)], header=True)
         lines += _box(_totals(results), header=True, footer=_footer(results, report.duration_ms))
-        lines += _failure_details(results)
+        lines += _failure_details(results) if details else []
         lines.append(totals_line(kit.title, results))
-    lines += _failure_details([r for r in report.counted() if kit is None or r.kit.id != kit.id])
+    others = [r for r in report.counted() if kit is None or r.kit.id != kit.id]
+    lines += _failure_details(others) if details else []
+    lines += not_run_details(report.counted())
     lines += notes(report)
     lines.append(report.verdict_line())
     lines.append(f"reports: {_reports(report)}")
@@ -142,6 +147,37 @@ def _failure_details(results: list[UnitResult]) -> list[str]:
         else:
             lines += [f"      - {a.name}: {a.reason}" for a in result.failed]
     return ["", "failure detail", *lines, ""] if lines else []
+
+
+#: The terminal lists this many units with unjudged assertions; the reports list every one.
+MAX_NOT_RUN_LINES = 20
+
+
+def not_run_details(results: list[UnitResult]) -> list[str]:
+    """The units with assertions that got no verdict, and why: a skip is said, never shown as a pass."""
+    lines = []
+    for result in results:
+        unjudged = [a for a in result.assertions if not (a.passed or a.failed)]
+        if not unjudged:
+            continue
+        reasons = {clip(f"{a.verdict.value}: {a.reason}", 160) for a in unjudged}
+        head = f"  {clip(result.title, 70)}: {len(unjudged)} of {len(result.assertions)}"
+        if len(reasons) == 1:
+            lines.append(f"{head} {reasons.pop()}")
+        else:
+            lines += [
+                f"{head} not judged",
+                *(f"      - {a.name}: {a.verdict.value}: {a.reason}" for a in unjudged),
+            ]
+    if not lines:
+        return []
+    if len(lines) > MAX_NOT_RUN_LINES:
+        hidden = len(lines) - MAX_NOT_RUN_LINES
+        lines = [
+            *lines[:MAX_NOT_RUN_LINES],
+            f"  ... and {hidden} more (summary.json and junit.xml list each)",
+        ]
+    return ["not judged (skipped, with the reason)", *lines, ""]
 
 
 def _size(size: int) -> str:

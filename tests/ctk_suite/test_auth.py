@@ -55,7 +55,7 @@ def profile_for(
     """A profile aimed at `server`, trusting its CA unless `tls` says otherwise."""
     tls = tls if tls is not None else f"{{ca_bundle: {server.ca_path.name}}}"
     text = f"""\
-        target: {{base_url: "{server.base_url}"}}
+        target: {{base_url: "{server.api_url}"}}
         auth: {auth}
         tls: {tls}
         timeouts: {{connect: 5, read: 5}}
@@ -315,7 +315,7 @@ def test_verification_off_connects_and_says_so(server: TlsOAuthServer) -> None:
 
     assert response.status_code == 401
     assert tls_warning(profile.http) == (
-        f"TLS certificate verification is OFF for {server.base_url}: the server's identity was not "
+        f"TLS certificate verification is OFF for {server.api_url}: the server's identity was not "
         "checked, so this run does not certify a trusted endpoint"
     )
 

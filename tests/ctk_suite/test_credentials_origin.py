@@ -84,7 +84,7 @@ def forms(secret: str) -> set[str]:
 def write_profile(folder: Path, target: RedirectingTarget, auth: str) -> Path:
     text = f"""\
         name: origin-test
-        target: {{base_url: "{target.url}"}}
+        target: {{base_url: "{target.url}{API_PATH}"}}
         auth: {auth.replace("TOKEN_URL", target.url + "/token")}
         headers: {json.dumps(PROFILE_HEADERS)}
         timeouts: {{connect: 5, read: 5}}

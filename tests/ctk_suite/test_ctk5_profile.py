@@ -15,6 +15,7 @@ from ctk_suite.config.profile import (
     load_profile,
     merge_cli_overrides,
 )
+from ctk_suite.config.target import aimed_at
 
 
 def profile_file(tmp_path: Path, text: str) -> Path:
@@ -30,30 +31,25 @@ def profile_file(tmp_path: Path, text: str) -> Path:
         ("5.0.0", "/tmf-api/productOrderingManagement/v5", ("ProductOrder_FVO", "5")),
     ],
 )
-def test_the_version_chooses_base_path_and_default_body(
+def test_the_version_chooses_the_embedded_mocks_root_and_default_body(
     tmp_path: Path, version: str, path: str, schema: tuple[str, str]
 ) -> None:
-    profile = load_profile(
-        profile_file(tmp_path, f'target: {{base_url: "https://x.example"}}\napi_version: "{version}"\n'),
-        env={},
+    profile = merge_cli_overrides(load_profile(bundled_profile(), env={}), {"api_version": version})
+    assert (
+        aimed_at(profile, "http://127.0.0.1:8622/anything").target.api_url == f"http://127.0.0.1:8622{path}/"
     )
-    assert profile.target.api_path == path
-    assert profile.target.api_url == f"https://x.example{path}/"
     assert profile.payload() == kit_payload(version)
     assert tmf622_schemas.validator_for(*schema).is_valid(profile.payload())
 
 
-def test_the_bundled_mock_profile_follows_the_version() -> None:
-    mock = load_profile(bundled_profile(), env={})
-    assert mock.target.api_path.endswith("/v4")
-    v5 = merge_cli_overrides(mock, {"api_version": "5.0.0"})
-    assert v5.target.api_path == "/tmf-api/productOrderingManagement/v5"
-    assert v5.payload()["@type"] == "ProductOrder"
+def test_a_profiles_base_url_is_its_api_root_whatever_the_version(tmp_path: Path) -> None:
+    text = 'target: {base_url: "https://x.example/po/v5"}\napi_version: "5.0.0"\n'
+    assert load_profile(profile_file(tmp_path, text), env={}).target.api_url == "https://x.example/po/v5/"
 
 
-def test_an_explicit_api_path_wins(tmp_path: Path) -> None:
+def test_a_deprecated_api_path_is_still_appended(tmp_path: Path) -> None:
     text = 'target: {base_url: "https://x.example", api_path: /po/v5}\napi_version: "5.0.0"\n'
-    assert load_profile(profile_file(tmp_path, text), env={}).target.api_path == "/po/v5"
+    assert load_profile(profile_file(tmp_path, text), env={}).target.api_url == "https://x.example/po/v5/"
 
 
 def test_a_v5_body_is_checked_against_product_order_fvo(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def server(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def write_profile(server: TlsOAuthServer, auth: str, tls: str = "{ca_bundle: ca.pem}") -> Path:
     text = f"""\
         name: tls-oauth-test
-        target: {{base_url: "{server.base_url}"}}
+        target: {{base_url: "{server.api_url}"}}
         auth: {auth.replace("TOKEN_URL", server.token_url)}
         tls: {tls}
         timeouts: {{connect: 5, read: 5}}
@@ -123,6 +123,7 @@ def test_authenticated_run_passes_cleans_up_and_writes_no_secret(
         "officialPassed": 63,
         "officialTotal": 63,
         "notRun": 0,
+        "applicable": 63,
     }
     assert summary["cleanup"] == {
         "enabled": True, "deleted": server.state.deleted, "failed": [], "kept": [], "cancelRequests": [],

@@ -67,7 +67,10 @@ def test_a_not_run_check_is_reported_and_counted_apart() -> None:
     )
     outcome = tally("extended-mandatory", "extended mandatory 4.0.0", units)
     assert (outcome.not_run, outcome.failed, outcome.evaluated) == (2, 1, len(units) - 2)
-    assert outcome.line() == f"extended mandatory 4.0.0: fail ({len(units) - 3}/{len(units) - 2}, 2 not run)"
+    judged = f"judged {len(units) - 2} of {len(units)} ({100 * (len(units) - 2) // len(units)}%)"
+    assert outcome.line() == (
+        f"extended mandatory 4.0.0: fail ({len(units) - 3}/{len(units) - 2}, 2 not run: {judged})"
+    )
 
 
 def test_without_an_order_id_the_checks_that_need_one_are_not_run() -> None:

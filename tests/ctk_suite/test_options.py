@@ -56,6 +56,7 @@ def cases(tmp: Path) -> dict[str, tuple[Any, Any, Callable[[Profile], Any], Any]
         "har": (har, har, lambda p: str(p.har), har),
         "no_allure_html": ("yes", False, lambda p: p.allure_html, False),
         "verdict": ("official", "official", lambda p: p.verdict, "official"),
+        "allow_incomplete": ("yes", True, lambda p: p.allow_incomplete, True),
         "callback_url": ("http://cb:9/x", "http://cb:9/x", lambda p: p.listener.callback_url, "http://cb:9/x"),
         "listener_bind": ("0.0.0.0:8765", "0.0.0.0:8765", lambda p: astuple(p.listener)[:2], bind),
         "event_timeout": ("2.5", 2.5, lambda p: p.listener.event_timeout, 2.5),

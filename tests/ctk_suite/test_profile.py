@@ -115,7 +115,7 @@ def test_defaults_of_a_minimal_profile(tmp_path: Path) -> None:
     profile = load_profile(write(tmp_path, MINIMAL), env=ENV)
 
     assert profile.name == "profile"
-    assert profile.target.api_url == "https://api.example.com/tmf-api/productOrderingManagement/v4/"
+    assert profile.target.api_url == "https://api.example.com/"  # base_url is the API root (issue 19.1)
     assert isinstance(profile.auth, BearerConfig)
     assert profile.tls.verify is True
     assert profile.tls.ca_bundle is None
@@ -159,10 +159,10 @@ def test_embedded_mock_url_is_unknown_until_overridden() -> None:
     with pytest.raises(ProfileError, match=r"override target\.base_url"):
         _ = mock.target.api_url
 
-    running = merge_cli_overrides(mock, {"target.base_url": "http://127.0.0.1:8622"})
+    running = merge_cli_overrides(mock, {"target.base_url": "http://127.0.0.1:8622/tmf-api/x/v4"})
 
     assert running.target.embedded_mock is False
-    assert running.target.api_url == "http://127.0.0.1:8622/tmf-api/productOrderingManagement/v4/"
+    assert running.target.api_url == "http://127.0.0.1:8622/tmf-api/x/v4/"  # the API root, as given
 
 
 @pytest.mark.parametrize(
@@ -188,9 +188,9 @@ def test_missing_client_secret_variable_is_named(full_profile: Path) -> None:
     [
         (
             MINIMAL + "colour: blue\n",
-            "unknown key colour (allowed here: allure_html, api_version, auth, baseline, cleanup, har, "
-            "headers, levels, listener, name, order_date_quoting, payload, payload_file, proxy, reports_dir, "
-            "target, timeout, timeouts, tls, verdict)",
+            "unknown key colour (allowed here: allow_incomplete, allure_html, api_version, auth, baseline, "
+            "cleanup, har, headers, levels, listener, name, order_date_quoting, payload, payload_file, "
+            "proxy, reports_dir, target, timeout, timeouts, tls, verdict)",
         ),
         (
             MINIMAL.replace("token_env: TMF_TOKEN", "token_env: TMF_TOKEN, scope: x"),
@@ -393,7 +393,8 @@ def test_no_overrides_gives_an_equal_profile(full_profile: Path) -> None:
     [
         (
             {"auth.token_env": "X"},
-            "unknown profile override 'auth.token_env' (known: allure_html, api_version, baseline, cleanup",
+            "unknown profile override 'auth.token_env' (known: allow_incomplete, allure_html, api_version, "
+            "baseline, cleanup",
         ),
         ({"tls.verify": "no"}, "with command-line overrides: tls.verify: 'no' is not of type 'boolean'"),
         ({"levels": ["all"]}, "with command-line overrides: levels[0]: 'all' is not one of"),

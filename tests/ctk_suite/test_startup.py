@@ -23,7 +23,6 @@ from jsonschema import Draft202012Validator
 import ctk_suite.plugin.hooks
 import tmf622_schemas
 from ctk_suite import cli
-from ctk_suite.config.frontends import cli_values
 from ctk_suite.config.profile import (
     PAYLOAD_SCHEMAS,
     Profile,
@@ -88,9 +87,8 @@ def test_pytest_runs_with_our_plugins_only_and_the_environment_is_restored(
 
 
 def test_the_pytest_command_line_asks_for_plain_asserts_and_no_cache(tmp_path: Path) -> None:
-    values = cli_values(cli.build_parser().parse_args([]))
     profile = Profile("p", tmp_path / "p.yaml", Target(None), reports_dir=tmp_path)
-    args = cli.pytest_args(values, profile, [tmp_path / "ctk-4.0.0.yaml"], [])
+    args = cli.pytest_args(profile, [tmp_path / "ctk-4.0.0.yaml"], [])
     assert "--assert=plain" in args
     assert "no:cacheprovider" in args
     assert "tmf622_ctk" not in args  # given as a module: `-p NAME` reads every distribution's entry points

@@ -146,4 +146,6 @@ def test_invalid_payload_exits_2_with_its_json_path_before_anything_runs(tmp_pat
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert "$.productOrderItem: 'one' is not of type 'array'" in done.stderr
-    assert not (tmp_path / "r").exists()
+    # nothing ran: only the reports of a stopped run (issue 19.2), no Allure results
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["junit.xml", "summary.json"]
+    assert json.loads((tmp_path / "r" / "summary.json").read_text(encoding="utf-8"))["verdict"] == "error"

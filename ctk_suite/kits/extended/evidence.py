@@ -86,13 +86,23 @@ class Sent:
         """The parsed body (None when it is not JSON)."""
         return self.parsed[0]
 
-    def fail(self, where: str, expected: str, seen: str) -> Failure:
-        """A failure about this request's response."""
-        return Failure(request=self.request, where=where, expected=expected, seen=seen)
+    def fail(self, where: str, expected: str, seen: str, kind: Kind = Kind.ASSERTION) -> Failure:
+        """A failure about this request's response; `kind` files it under its Allure category."""
+        return Failure(request=self.request, where=where, expected=expected, seen=seen, kind=kind)
 
-    def note(self, note: str) -> Failure:
-        """A failure explained by one sentence."""
-        return Failure(request=self.request, note=note)
+    def note(self, note: str, kind: Kind | None = None) -> Failure:
+        """A failure explained by one sentence; without a `kind`, a transport (or token endpoint) error
+        of this request is one, anything else an assertion."""
+        if kind is None:
+            error = self.exchange.error
+            kind = (
+                Kind.ASSERTION
+                if error is None
+                else Kind.AUTH
+                if error.startswith("auth error")
+                else Kind.TRANSPORT
+            )
+        return Failure(request=self.request, note=note, kind=kind)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from ctk_suite.core.failures import Failure, Failures, clip, describe
+from ctk_suite.core.failures import Failure, Failures, Kind, clip, describe
 from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.schemas import violations
@@ -49,7 +49,7 @@ def client_error(sent: Sent) -> list[Failure]:
         return missing
     if sent.status is not None and 400 <= sent.status < 500:
         return []
-    return [sent.fail("status", "a 4xx refusal", f"HTTP {sent.status}")]
+    return [sent.fail("status", "a 4xx refusal", f"HTTP {sent.status}", Kind.STATUS)]
 
 
 def json_object(sent: Sent) -> list[Failure]:
@@ -58,7 +58,7 @@ def json_object(sent: Sent) -> list[Failure]:
         return missing
     body, problem = sent.parsed
     if problem is not None:
-        return [sent.note(problem)]
+        return [sent.note(problem, Kind.BODY)]
     return [] if isinstance(body, dict) else [sent.fail("$", "a JSON object", describe(body))]
 
 
@@ -68,7 +68,7 @@ def json_array(sent: Sent) -> list[Failure]:
         return missing
     body, problem = sent.parsed
     if problem is not None:
-        return [sent.note(problem)]
+        return [sent.note(problem, Kind.BODY)]
     return [] if isinstance(body, list) else [sent.fail("$", "a JSON array", describe(body))]
 
 
@@ -77,7 +77,8 @@ def matches_schema(sent: Sent, expected: BodySchema) -> list[Failure]:
     if problems := (json_array(sent) if expected.many else json_object(sent)):
         return problems
     return [
-        sent.fail(where, f"valid {rule}", message) for where, rule, message in violations(sent.json, expected)
+        sent.fail(where, f"valid {rule}", message, Kind.SCHEMA)
+        for where, rule, message in violations(sent.json, expected)
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import Failure, NotRun, describe
+from ctk_suite.core.failures import Failure, Kind, NotRun, describe
 from ctk_suite.kits.extended.evidence import Blocked, Evidence, Sent
 from ctk_suite.kits.extended.expect import error_response, json_array, refused, responded, status
 from ctk_suite.kits.extended.run import check, probe
@@ -79,7 +79,11 @@ def no_match(sent: Sent) -> list[Failure]:
     if sent.status is not None and 400 <= sent.status < 500:
         return error_response(sent)
     if sent.status != 200:
-        return [sent.fail("status", "HTTP 200 with an empty list, or a 4xx refusal", f"HTTP {sent.status}")]
+        return [
+            sent.fail(
+                "status", "HTTP 200 with an empty list, or a 4xx refusal", f"HTTP {sent.status}", Kind.STATUS
+            )
+        ]
     if problems := json_array(sent):
         return problems
     return [] if sent.json == [] else [sent.fail("$", "an empty array", describe(sent.json))]

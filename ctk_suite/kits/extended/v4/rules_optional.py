@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import Failure, clip, describe
+from ctk_suite.core.failures import Failure, Kind, clip, describe
 from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.expect import (
@@ -229,7 +229,9 @@ def envelope_failures(event: ReceivedEvent, event_type: str, extra: tuple[str, A
         Failure(request, where, expected, describe(seen)) for where, expected, ok, seen in found if not ok
     ]
     schema = violations(body, BodySchema(event_type))
-    return failures + [Failure(request, where, f"valid {rule}", message) for where, rule, message in schema]
+    return failures + [
+        Failure(request, where, f"valid {rule}", message, kind=Kind.SCHEMA) for where, rule, message in schema
+    ]
 
 
 @check("TMF622-v4-EVENT-CREATE")

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ctk_suite.core.failures import Failure, NotRun, describe
+from ctk_suite.core.failures import Failure, Kind, NotRun, describe
 from ctk_suite.kits.extended.evidence import Blocked, BodySchema, Evidence, Sent
 from ctk_suite.kits.extended.expect import client_error, json_array, json_object, matches_schema
 from ctk_suite.kits.extended.run import check
@@ -73,7 +73,9 @@ def operation(run: ExtendedRun) -> list[Failure]:
         first = run.probe(probe_name)[key]
         wanted = (201, 202) if method == "POST" else (200,)
         if first.status not in wanted:
-            failures.append(first.fail("status", " or ".join(map(str, wanted)), f"HTTP {first.status}"))
+            failures.append(
+                first.fail("status", " or ".join(map(str, wanted)), f"HTTP {first.status}", Kind.STATUS)
+            )
         else:
             failures += json_array(sent) if key == "list" else json_object(sent)
     return failures

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 
-from ctk_suite.core.failures import Failure, NotRun, describe
+from ctk_suite.core.failures import Failure, Kind, NotRun, describe
 from ctk_suite.core.js import member
 from ctk_suite.kits.extended.evidence import BodySchema
 from ctk_suite.kits.extended.listener import ReceivedEvent
@@ -44,7 +44,9 @@ def envelope(event: ReceivedEvent, event_type: str, expected: tuple[str, Any] | 
         found.append((f"$.event.productOrder.{name}", describe(value), seen == value, seen))
     failures = [Failure(request, where, want, describe(seen)) for where, want, ok, seen in found if not ok]
     schema = violations(body, BodySchema(event_type, version="5"))
-    return failures + [Failure(request, where, f"valid {rule}", message) for where, rule, message in schema]
+    return failures + [
+        Failure(request, where, f"valid {rule}", message, kind=Kind.SCHEMA) for where, rule, message in schema
+    ]
 
 
 def event_failures(run: ExtendedRun, name: str, expected: tuple[str, Any] | None = None) -> list[Failure]:
