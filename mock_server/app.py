@@ -9,7 +9,7 @@ outbox pump start, then the seed fills an empty store (and deterministic ids ski
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
@@ -25,6 +25,7 @@ from mock_server.handlers.control import apply_seed
 from mock_server.http.front_door import front_door
 from mock_server.journal.entries import RequestJournal
 from mock_server.keys import (
+    CHANNELS_KEY,
     CLOCK_KEY,
     DETERMINISM_KEY,
     EVENTS_KEY,
@@ -34,23 +35,25 @@ from mock_server.keys import (
     LIFECYCLE_KEY,
     NEW_ID_KEY,
     NOTIFIER_KEY,
+    PUMP_KEY,
     SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
-    V5_SEED_KEY,
+    VERSION_SEEDS_KEY,
+    VERSIONS_KEY,
 )
 from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
 from mock_server.notify.shared import OutboxPump, SharedHub
+from mock_server.plugin import ApiVersion, Channel
 from mock_server.routes import add_routes
-from mock_server.store.base import Store
+from mock_server.store.base import COLLECTIONS, Collection, Store
 from mock_server.store.memory import MemoryStore
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.sqlite import SqliteStore
-from mock_server.v5.seed import load_v5_seed
-from mock_server.v5.setup import install_v5_events
+from mock_server.versions import VERSIONS
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
@@ -86,28 +89,57 @@ def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clo
     return app[CLOCK_KEY], new_id
 
 
-def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
-    """The hub and its notifier (worker started and stopped with the app); `observer` sees every event too.
+def open_channel(
+    app: web.Application,
+    name: str,
+    factory: EventFactory,
+    collections: Sequence[Collection],
+    observer: EventSink | None,
+) -> Channel:
+    """The hub and notifier of one API (the notifier runs with the app); `observer` sees every event.
     Replicas on PostgreSQL share the hub, and each change's events reach the notifier through the
-    outbox (the store writes them with the change; the pump takes them), not directly."""
+    outbox (the store writes them with the change; the pump takes them to the channel of their
+    collection), not directly."""
     store, settings = app[STORE_KEY], NotifierSettings.of(app[SETTINGS_KEY])
-    events = EventFactory(new_id=new_id, clock=clock)
     hub: HubRegistry
-    pump: OutboxPump | None = None
+    sink: EventSink
     if isinstance(store, PostgresStore):
-        shared = SharedHub(store, new_id=new_id)
-        notifier = Notifier(shared, settings, events=events)
-        hub, pump = shared, OutboxPump(store.conninfo, shared, notifier)
+        shared = SharedHub(store, new_id=factory.new_id, channel=name)
+        notifier = Notifier(shared, settings, events=factory)
+        if PUMP_KEY not in app:
+            app[PUMP_KEY] = OutboxPump(store.conninfo)
+        app[PUMP_KEY].route(collections, shared, notifier)
+        hub, sink = shared, NullEventSink()
     else:
-        hub = HubRegistry(new_id=new_id)
-        notifier = Notifier(hub, settings, events=events)
-    app[HUB_KEY], app[NOTIFIER_KEY] = hub, notifier
+        hub = HubRegistry(new_id=factory.new_id)
+        notifier = Notifier(hub, settings, events=factory)
+        sink = notifier
     app.cleanup_ctx.append(notifier.lifetime)
-    if pump is not None:
-        app.cleanup_ctx.append(pump.lifetime)
-    sink: EventSink = notifier if pump is None else NullEventSink()
     sink = sink if observer is None else FanOutSink(sink, observer)
-    app[EVENTS_KEY] = GuardedSink(sink)  # a failing publish never fails the request that made the change
+    channel = Channel(name, hub, notifier, GuardedSink(sink))  # a failing publish never fails the request
+    app.setdefault(CHANNELS_KEY, {})[name] = channel
+    return channel
+
+
+def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
+    """The core API's channel (its collections: those no plug-in claims), then each served
+    plug-in's; the outbox pump starts after the notifiers it feeds."""
+    factory = EventFactory(new_id=new_id, clock=clock)
+    versions = [version for version, _ in served_versions(app[SETTINGS_KEY])]
+    claimed = {collection for version in versions for collection in version.collections}
+    own = [collection for collection in COLLECTIONS if collection not in claimed]
+    channel = open_channel(app, "", factory, own, observer)
+    app[HUB_KEY], app[NOTIFIER_KEY], app[EVENTS_KEY] = channel.hub, channel.notifier, channel.events
+    for version in versions:
+        open_channel(app, version.name, version.event_factory(new_id, clock), version.collections, observer)
+    if PUMP_KEY in app:
+        app.cleanup_ctx.append(app[PUMP_KEY].lifetime)
+
+
+def served_versions(settings: Settings) -> list[tuple[ApiVersion, str]]:
+    """The registered plug-ins switched on, with where each is served."""
+    found = ((version, version.base_path(settings)) for version in VERSIONS)
+    return [(version, base_path) for version, base_path in found if base_path is not None]
 
 
 def install_lifecycle(app: web.Application, clock: Clock) -> None:
@@ -120,9 +152,11 @@ def install_lifecycle(app: web.Application, clock: Clock) -> None:
 
 def install_seed(app: web.Application) -> None:
     """Read the seed files (SeedError before anything listens); they fill an empty store at start."""
-    app[SEED_KEY] = load_seed(app[SETTINGS_KEY].seed_files)
-    if app[SETTINGS_KEY].serve_v5:
-        app[V5_SEED_KEY] = load_v5_seed(app[SETTINGS_KEY].seed_files)
+    settings = app[SETTINGS_KEY]
+    sections = frozenset(version.seed_section for version in VERSIONS)
+    app[SEED_KEY] = load_seed(settings.seed_files, plugin_sections=sections)
+    served = served_versions(settings)
+    app[VERSION_SEEDS_KEY] = [(path, version.load_seed(settings.seed_files)) for version, path in served]
     app.cleanup_ctx.append(fill_store)
 
 
@@ -130,7 +164,7 @@ async def fill_store(app: web.Application) -> AsyncIterator[None]:
     """An `app.cleanup_ctx` entry: the seed into an empty store (replicas starting together: the
     first seeds, the others find it done), then deterministic ids skip every id the store holds."""
     store = app[STORE_KEY]
-    if app[SEED_KEY].entries or (V5_SEED_KEY in app and app[V5_SEED_KEY].entries):
+    if app[SEED_KEY].entries or any(seed.entries for _, seed in app[VERSION_SEEDS_KEY]):
         async with store.bulk():
             if await is_empty(store):
                 await apply_seed(app)
@@ -158,10 +192,8 @@ def create_app(
     app[STORE_KEY] = store if store is not None else default_store(app, settings)
     clock, new_id = install_time_and_ids(app, clock)
     install_events(app, clock, new_id, events)
-    if settings.serve_v5:
-        install_v5_events(app, clock, new_id)
     install_lifecycle(app, clock)
     install_seed(app)
-    v5_base_path = settings.v5_base_path if settings.serve_v5 else None
-    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, v5_base_path=v5_base_path)
+    app[VERSIONS_KEY] = served_versions(settings)
+    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, versions=app[VERSIONS_KEY])
     return app

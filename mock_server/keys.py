@@ -14,8 +14,9 @@ from mock_server.faults.injector import FaultInjector
 from mock_server.journal.entries import RequestJournal
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
+from mock_server.notify.shared import OutboxPump
+from mock_server.plugin import ApiVersion, Channel, VersionSeed
 from mock_server.store.base import Store
-from mock_server.v5.seed import V5Seed
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey[Store]("store")
@@ -35,7 +36,11 @@ DETERMINISM_KEY = web.AppKey("determinism", Determinism)
 JOURNAL_KEY = web.AppKey("journal", RequestJournal)
 #: Present only with fault injection on (reset restarts the rules' `times` counts).
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
-#: The v5 hub and its notifier (v5 envelopes); present only when v5 is served.
-V5_HUB_KEY = web.AppKey("v5_hub", HubRegistry)
-V5_NOTIFIER_KEY = web.AppKey("v5_notifier", Notifier)
-V5_SEED_KEY = web.AppKey("v5_seed", V5Seed)
+#: Every API's events channel by name (the core's own under "", each plug-in's under its name).
+CHANNELS_KEY = web.AppKey[dict[str, Channel]]("channels")
+#: PostgreSQL only: takes the outbox's events to the channel of their collection.
+PUMP_KEY = web.AppKey("pump", OutboxPump)
+#: The API version plug-ins served, each with its base path.
+VERSIONS_KEY = web.AppKey[list[tuple[ApiVersion, str]]]("versions")
+#: Each served plug-in's seed, with the root its hrefs go under (`<public URL><base path>`).
+VERSION_SEEDS_KEY = web.AppKey[list[tuple[str, VersionSeed]]]("version_seeds")

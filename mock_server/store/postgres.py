@@ -80,13 +80,13 @@ UNAVAILABLE_AFTER_S = 5.0
 Connection = psycopg.AsyncConnection[Any]
 _INSERT = (
     "INSERT INTO tmf622_resource (collection, id, body, doc, keys)"
-    " VALUES (%s, %s, %s, %s::jsonb, %s) ON CONFLICT (collection, id) DO NOTHING RETURNING body"
+    " VALUES (%s, %s, %s, %s::jsonb, %s) ON CONFLICT (collection, id) DO NOTHING RETURNING collection, body"
 )
 _UPDATE = (
     "UPDATE tmf622_resource SET body = %s, doc = %s::jsonb, keys = %s, version = version + 1"
     " WHERE collection = %s AND id = %s"
 )
-_DELETE = "DELETE FROM tmf622_resource WHERE collection = %s AND id = %s RETURNING body"
+_DELETE = "DELETE FROM tmf622_resource WHERE collection = %s AND id = %s RETURNING collection, body"
 _BY_ID = "SELECT body, version FROM tmf622_resource WHERE collection = %s AND id = %s"
 _BY_IDS = (
     "SELECT collection, id, body, version FROM tmf622_resource WHERE collection = ANY(%s) AND id = ANY(%s)"
@@ -100,10 +100,11 @@ _EXISTS = "EXISTS (SELECT 1 FROM tmf622_resource WHERE collection = %s AND id = 
 
 @functools.cache
 def _statement(write: str, events: int, then: str = "") -> str:
-    """`write` (ending `RETURNING body`) and, in the same statement, one outbox row per event about
-    the written body while some subscription exists, and one NOTIFY when any was queued. Answers the
-    rows written, then `then` (an expression on the snapshot before the write). Parameters: the
-    write's, each event's (type, field path), then `then`'s."""
+    """`write` (ending `RETURNING collection, body`) and, in the same statement, one outbox row per
+    event about the written body (with its collection: the pump hands it to that API's notifier)
+    while some subscription exists, and one NOTIFY when any was queued. Answers the rows written,
+    then `then` (an expression on the snapshot before the write). Parameters: the write's, each
+    event's (type, field path), then `then`'s."""
     # Fixed fragments of this module only; every value is a bound parameter.
     answer = f"(SELECT count(*) FROM written){', ' + then if then else ''}"  # noqa: S608
     if not events:
@@ -111,8 +112,8 @@ def _statement(write: str, events: int, then: str = "") -> str:
     values = ", ".join(f"(%s, %s::text[], {n})" for n in range(events))
     return (
         f"WITH written AS ({write}), queued AS ("  # noqa: S608
-        " INSERT INTO tmf622_outbox (event_type, resource, field_path)"
-        " SELECT e.event_type, written.body, e.field_path"
+        " INSERT INTO tmf622_outbox (event_type, resource, field_path, collection)"
+        " SELECT e.event_type, written.body, e.field_path, written.collection"
         f" FROM written, (VALUES {values}) AS e (event_type, field_path, n)"
         " WHERE EXISTS (SELECT 1 FROM tmf622_subscription) ORDER BY e.n RETURNING 1)"
         f" SELECT {answer},"
@@ -136,8 +137,8 @@ def _batch_insert(rows: int, events: int) -> str:
         event = "(%s::int, %s::text, %s::text[], {})"
         listed = ", ".join(event.format(n) for n in range(events))
         queued = (
-            ", queued AS (INSERT INTO tmf622_outbox (event_type, resource, field_path)"  # noqa: S608
-            " SELECT e.event_type, w.body, e.field_path FROM written w"
+            ", queued AS (INSERT INTO tmf622_outbox (event_type, resource, field_path, collection)"  # noqa: S608
+            " SELECT e.event_type, w.body, e.field_path, w.collection FROM written w"
             " JOIN input i ON i.collection = w.collection AND i.id = w.id"
             f" JOIN (VALUES {listed}) AS e (row_n, event_type, field_path, n) ON e.row_n = i.n"
             " WHERE EXISTS (SELECT 1 FROM tmf622_subscription) ORDER BY e.n RETURNING 1)"
@@ -316,10 +317,10 @@ class PostgresStore:
             return False
         params = [*self._row(collection, resource), collection, resource_id]
         if expected is None or expected.version is None:
-            query = _statement(_UPDATE + " RETURNING body", len(events))
+            query = _statement(_UPDATE + " RETURNING collection, body", len(events))
             written, *_ = await self._one(query, [*params, *_event_params(events)])
             return bool(written)
-        query = _statement(_UPDATE + " AND version = %s RETURNING body", len(events), _EXISTS)
+        query = _statement(_UPDATE + " AND version = %s RETURNING collection, body", len(events), _EXISTS)
         written, exists, *_ = await self._one(
             query, [*params, expected.version, *_event_params(events), collection, resource_id]
         )

@@ -2,8 +2,9 @@
 
     tmf622_resource(seq, collection, id, version, body bytea, doc jsonb, keys bytea[])
         UNIQUE (collection, id); (collection, seq); GIN (keys)
-    tmf622_subscription(seq, id, callback, query)       -- hub subscriptions every replica shares
-    tmf622_outbox(seq, event_type, resource, field_path)  -- events no replica has taken yet
+    tmf622_subscription(seq, id, callback, query, channel)  -- hub subscriptions every replica shares
+                                                              (channel: the API version's hub)
+    tmf622_outbox(seq, event_type, resource, field_path, collection)  -- events no replica took yet
 
 `body` is the exact JSON the API answers with (the bytes MemoryStore keeps), `doc` the same resource
 as JSONB for SQL (NULL for the rare resource JSONB cannot hold: a NUL or lone surrogate in a string,
@@ -50,14 +51,19 @@ CREATE TABLE IF NOT EXISTS tmf622_subscription (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id text NOT NULL UNIQUE,
     callback text NOT NULL,
-    query text
+    query text,
+    channel text NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS tmf622_outbox (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_type text NOT NULL,
     resource bytea NOT NULL,
-    field_path text[] NOT NULL
+    field_path text[] NOT NULL,
+    collection text NOT NULL DEFAULT ''
 );
+-- Databases made before subscriptions and events were told apart by API (channel, collection).
+ALTER TABLE tmf622_subscription ADD COLUMN IF NOT EXISTS channel text NOT NULL DEFAULT '';
+ALTER TABLE tmf622_outbox ADD COLUMN IF NOT EXISTS collection text NOT NULL DEFAULT '';
 """
 URL_SCHEMES = ("postgresql://", "postgres://")
 
