@@ -33,6 +33,12 @@ READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+)$")
 TIMEOUT_S = 20
 JSON_PATCH = {"Content-Type": "application/json-patch+json"}
 ITEM = [{"id": "1", "action": "add"}]
+V5_ITEM = {
+    "id": "1",
+    "action": "add",
+    "@type": "ProductOrderItem",
+    "productOffering": {"id": "po-1", "@type": "ProductOfferingRef"},
+}
 
 
 @contextmanager
@@ -178,6 +184,49 @@ def test_a_subscription_made_on_one_replica_gets_each_event_once(two_replicas: t
     assert set(seen) == expected
     assert set(seen.values()) == {1}, [key for key, n in seen.items() if n > 1]
     assert len({e["eventId"] for e in events}) == len(events)
+
+
+def _v5(base: str) -> str:
+    """The v5 API of the replica whose v4 base URL is `base` (both default base paths)."""
+    return base.removesuffix("/v4") + "/v5"
+
+
+def test_a_v5_subscription_made_on_one_replica_gets_each_event_once(two_replicas: tuple[str, str]) -> None:
+    """As for v4: the v5 hub is shared and v5 events go through the outbox (once, on one replica)."""
+    a, b = (_v5(base) for base in two_replicas)
+
+    def create_v5(base: str, n: int) -> dict[str, Any]:
+        body = {"@type": "ProductOrder", "description": f"order {n}", "productOrderItem": [V5_ITEM]}
+        response = requests.post(f"{base}/productOrder", json=body, timeout=TIMEOUT_S)
+        assert response.status_code == 201, response.text
+        order: dict[str, Any] = response.json()
+        return order
+
+    with listening() as listener:
+        hub_body = {"@type": "Hub", "callback": f"{listener.root}/client"}
+        hub = requests.post(f"{a}/hub", json=hub_body, timeout=TIMEOUT_S)
+        assert hub.status_code == 201, hub.text
+        assert requests.get(f"{b}/hub/{hub.json()['id']}", timeout=TIMEOUT_S).status_code == 200
+        with ThreadPoolExecutor(4) as pool:
+            made = list(pool.map(lambda n: create_v5((a, b)[n % 2], n), range(20)))
+        patch = [{"op": "replace", "path": "/description", "value": "changed"}]
+        for n, order in enumerate(made):
+            url = f"{(b, a)[n % 2]}/productOrder/{order['id']}"
+            assert requests.patch(url, json=patch, headers=JSON_PATCH, timeout=TIMEOUT_S).status_code == 200
+        events = _received(listener, 40)
+        assert requests.delete(f"{b}/hub/{hub.json()['id']}", timeout=TIMEOUT_S).status_code == 204
+        last = create_v5(a, 99)  # no subscription left: nothing for it may arrive
+        assert requests.get(f"{b}/productOrder/{last['id']}", timeout=TIMEOUT_S).status_code == 200
+        events += _drain(listener)
+    seen = Counter((e["eventType"], resource_of(e)["id"]) for e in events)
+    expected = {("ProductOrderCreateEvent", o["id"]) for o in made}
+    expected |= {("ProductOrderAttributeValueChangeEvent", o["id"]) for o in made}
+    assert set(seen) == expected
+    assert set(seen.values()) == {1}, [key for key, n in seen.items() if n > 1]
+    assert {e["@type"] for e in events} == {
+        "ProductOrderCreateEvent",
+        "ProductOrderAttributeValueChangeEvent",
+    }
 
 
 def _received(listener: Listener, count: int) -> list[dict[str, Any]]:
