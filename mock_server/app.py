@@ -194,6 +194,7 @@ def create_app(
     install_events(app, clock, new_id, events)
     install_lifecycle(app, clock)
     install_seed(app)
-    app[VERSIONS_KEY] = served_versions(settings)
-    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, versions=app[VERSIONS_KEY])
+    versions = served_versions(settings)
+    app[VERSIONS_KEY] = versions
+    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, versions=versions)
     return app
