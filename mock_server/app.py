@@ -1,8 +1,11 @@
 """The application factory: the one place that wires settings, store, clock, events and routes together.
 
-`create_app` reads top to bottom in dependency order: settings and the store; the clock and the id
-source (deterministic mode decides them); then everything that reads them (hub, notifier,
-server-driven steps, seed); then the routes. What needs the running event loop happens when the app
+`create_app` reads top to bottom in dependency order: settings, the catalogue of collections (the
+core's and every registered API version plug-in's) and the store; the clock and the id source
+(deterministic mode decides them); then everything that reads them (one events channel per API:
+hub and notifier; server-driven steps; seed); then the routes, each served plug-in's included.
+This module and `__main__` are the only ones that import the plug-ins (`mock_server.versions`).
+What needs the running event loop happens when the app
 starts, in the same order (`app.cleanup_ctx`): the PostgreSQL store connects, the notifier and the
 outbox pump start, then the seed fills an empty store (and deterministic ids skip what it holds).
 """
@@ -25,6 +28,7 @@ from mock_server.handlers.control import apply_seed
 from mock_server.http.front_door import front_door
 from mock_server.journal.entries import RequestJournal
 from mock_server.keys import (
+    CATALOGUE_KEY,
     CHANNELS_KEY,
     CLOCK_KEY,
     DETERMINISM_KEY,
@@ -49,23 +53,30 @@ from mock_server.notify.settings import NotifierSettings
 from mock_server.notify.shared import OutboxPump, SharedHub
 from mock_server.plugin import ApiVersion, Channel
 from mock_server.routes import add_routes
-from mock_server.store.base import COLLECTIONS, Collection, Store
+from mock_server.store.base import CORE_CATALOGUE, Catalogue, Collection, Store
 from mock_server.store.memory import MemoryStore
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.sqlite import SqliteStore
 from mock_server.versions import VERSIONS
 
 
+def full_catalogue() -> Catalogue:
+    """The core's collections and every registered plug-in's (served or not: replicas started with
+    other switches index the shared tables alike)."""
+    return {**CORE_CATALOGUE, **{name: kept for v in VERSIONS for name, kept in v.catalogue.items()}}
+
+
 def default_store(app: web.Application, settings: Settings) -> Store:
     """In memory, the SQLite file `settings.sqlite_path` (opened now, closed with the app) or the
     PostgreSQL database `settings.store_url` (connected when the app starts, closed with it)."""
+    catalogue = app[CATALOGUE_KEY]
     if settings.store_url is not None:
-        shared = PostgresStore(settings.store_url)
+        shared = PostgresStore(settings.store_url, catalogue=catalogue)
         app.cleanup_ctx.append(shared.lifetime)
         return shared
     if settings.sqlite_path is None:
-        return MemoryStore()
-    kept = SqliteStore(str(settings.sqlite_path))
+        return MemoryStore(catalogue)
+    kept = SqliteStore(str(settings.sqlite_path), catalogue)
 
     async def close(_: web.Application) -> None:
         kept.close()
@@ -127,7 +138,7 @@ def install_events(app: web.Application, clock: Clock, new_id: IdSource, observe
     factory = EventFactory(new_id=new_id, clock=clock)
     versions = [version for version, _ in served_versions(app[SETTINGS_KEY])]
     claimed = {collection for version in versions for collection in version.collections}
-    own = [collection for collection in COLLECTIONS if collection not in claimed]
+    own = [collection for collection in app[CATALOGUE_KEY] if collection not in claimed]
     channel = open_channel(app, "", factory, own, observer)
     app[HUB_KEY], app[NOTIFIER_KEY], app[EVENTS_KEY] = channel.hub, channel.notifier, channel.events
     for version in versions:
@@ -164,12 +175,13 @@ async def fill_store(app: web.Application) -> AsyncIterator[None]:
     """An `app.cleanup_ctx` entry: the seed into an empty store (replicas starting together: the
     first seeds, the others find it done), then deterministic ids skip every id the store holds."""
     store = app[STORE_KEY]
+    catalogue: Catalogue = app[CATALOGUE_KEY]
     if app[SEED_KEY].entries or any(seed.entries for _, seed in app[VERSION_SEEDS_KEY]):
         async with store.bulk():
-            if await is_empty(store):
+            if await is_empty(store, catalogue):
                 await apply_seed(app)
     if DETERMINISM_KEY in app:
-        await app[DETERMINISM_KEY].skip_held(store)
+        await app[DETERMINISM_KEY].skip_held(store, catalogue)
     yield
 
 
@@ -189,6 +201,7 @@ def create_app(
     app[SETTINGS_KEY], app[JOURNAL_KEY] = settings, journal
     if faults is not None:
         app[FAULTS_KEY] = faults
+    app[CATALOGUE_KEY] = full_catalogue()
     app[STORE_KEY] = store if store is not None else default_store(app, settings)
     clock, new_id = install_time_and_ids(app, clock)
     install_events(app, clock, new_id, events)

@@ -16,10 +16,12 @@ from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.shared import OutboxPump
 from mock_server.plugin import ApiVersion, Channel, VersionSeed
-from mock_server.store.base import Store
+from mock_server.store.base import Catalogue, Store
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey[Store]("store")
+#: Every collection the store keeps (the core's and every registered plug-in's) and its indexes.
+CATALOGUE_KEY = web.AppKey[Catalogue]("catalogue")
 #: Injected so a deterministic mode (and tests) can fix time and ids.
 CLOCK_KEY = web.AppKey[Clock]("clock")
 NEW_ID_KEY = web.AppKey[IdSource]("new_id")

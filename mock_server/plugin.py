@@ -22,7 +22,7 @@ from mock_server.domain.events import EventSink
 from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
-from mock_server.store.base import Collection, Store
+from mock_server.store.base import Catalogue, Collection, Store
 
 Row = tuple[str, str, Handler]
 
@@ -43,10 +43,15 @@ class ApiVersion(Protocol):
     name: str
     #: `/_mock/<control_name>/deliveries` lists its notifier's delivery log.
     control_name: str
-    #: Where its resources are kept; the outbox routes their events to its notifier.
-    collections: tuple[Collection, ...]
+    #: Its collections (kept apart from every other API's) and what each indexes.
+    catalogue: Catalogue
     #: The seed files' key it reads (the core's own seed reader skips it).
     seed_section: str
+
+    @property
+    def collections(self) -> tuple[Collection, ...]:
+        """Its catalogue's collections: the outbox routes their events to its notifier."""
+        ...
 
     def base_path(self, settings: Settings) -> str | None:
         """Where it is served, or None when it is switched off."""

@@ -42,7 +42,7 @@ from mock_server.domain.resources import (
 )
 from mock_server.domain.state_machine import OrderState, TaskState
 from mock_server.http.validation import describe
-from mock_server.store.base import COLLECTIONS, Resource, Store
+from mock_server.store.base import Collection, Resource, Store
 from mock_server.store.query import Query
 
 KINDS = {kind.collection: kind for kind in (PRODUCT_ORDER, CANCEL_PRODUCT_ORDER)}
@@ -123,8 +123,8 @@ def complete(
     return resource
 
 
-async def is_empty(store: Store) -> bool:
-    for collection in COLLECTIONS:
+async def is_empty(store: Store, collections: Iterable[Collection]) -> bool:
+    for collection in collections:
         if (await store.query(collection, Query(limit=0))).total:
             return False
     return True

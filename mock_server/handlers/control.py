@@ -31,6 +31,7 @@ from mock_server.http.bodies import JSON, media_type, read_object
 from mock_server.http.errors import ApiError, bad_request
 from mock_server.http.responses import json_response
 from mock_server.keys import (
+    CATALOGUE_KEY,
     CHANNELS_KEY,
     CLOCK_KEY,
     DETERMINISM_KEY,
@@ -43,6 +44,7 @@ from mock_server.keys import (
     STORE_KEY,
     VERSION_SEEDS_KEY,
 )
+from mock_server.store.base import Catalogue
 
 
 async def apply_seed(app: web.Application) -> None:
@@ -68,7 +70,8 @@ async def reset_app(app: web.Application) -> None:
         await app[STORE_KEY].reset()
         await apply_seed(app)
     if DETERMINISM_KEY in app:  # ids skip the seeded ones
-        await app[DETERMINISM_KEY].skip_held(app[STORE_KEY])
+        catalogue: Catalogue = app[CATALOGUE_KEY]
+        await app[DETERMINISM_KEY].skip_held(app[STORE_KEY], catalogue)
 
 
 def json_only(handler: Handler) -> Handler:

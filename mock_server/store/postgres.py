@@ -46,13 +46,15 @@ from psycopg_pool import PoolTimeout
 
 from mock_server.http.errors import ApiError
 from mock_server.store.base import (
-    HASH_INDEXED,
-    SORTED_INDEXED,
+    CORE_CATALOGUE,
+    UNDECLARED,
+    Catalogue,
     Codec,
     Collection,
     DuplicateIdError,
     Event,
     Page,
+    Path,
     Resource,
     Stored,
     WriteConflict,
@@ -163,20 +165,24 @@ _NewRow = tuple[Collection, str, tuple[bytes, str | None, list[bytes]], Sequence
 class PostgresStore:
     """Same behaviour as `MemoryStore` (the shared tests run on all three stores), kept in PostgreSQL."""
 
-    def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_SIZE, catalogue: Catalogue = CORE_CATALOGUE) -> None:
         self.url = redacted(url)
         self.conninfo = url  # with its password: for the outbox pump's own connections
         self.pool = new_pool(url, pool_size)
         self.lender = ConnectionLender(self.pool, pool_size)
         #: The connection of the `bulk()` transaction the current task (and only it) is in.
         self._bulk: ContextVar[Connection | None] = ContextVar(f"tmf622-bulk-{id(self)}", default=None)
-        self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
+        self._catalogue = catalogue
         self._reads: Batcher[tuple[Collection, str], Stored | None] = Batcher(
             self._get_many, max_in_flight=BATCHES_IN_FLIGHT, max_batch=BATCH_SIZE
         )
         self._inserts: Batcher[_NewRow, None] = Batcher(
             self._add_many, max_in_flight=BATCHES_IN_FLIGHT, max_batch=BATCH_SIZE
         )
+
+    def _paths(self, collection: Collection) -> tuple[Path, ...]:
+        """What the catalogue says `collection` indexes (by id only if it names none)."""
+        return self._catalogue.get(collection, UNDECLARED).paths
 
     async def open(self) -> None:
         """Connect and create the tables; ValueError naming the database if it is unusable."""
@@ -234,7 +240,7 @@ class PostgresStore:
         body = body_of(resource)
         keys = [
             entry
-            for path in self._paths[collection]
+            for path in self._paths(collection)
             for entry in encoded_keys(".".join(path), keys_at(resource, path))
         ]
         return body, doc_of(body), keys
@@ -364,7 +370,7 @@ class PostgresStore:
         indexed: list[list[bytes]] = []
         rest: list[Condition] = []
         for condition in conditions:
-            if condition.op == "eq" and condition.path in self._paths[collection]:
+            if condition.op == "eq" and condition.path in self._paths(collection):
                 indexed.append(encoded_keys(condition.name, condition.keys))
             else:
                 rest.append(condition)

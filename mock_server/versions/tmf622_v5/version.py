@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import MappingProxyType
 
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.notify.envelopes import EventFactory
 from mock_server.plugin import Row
-from mock_server.store.base import Collection
+from mock_server.store.base import Catalogue, Collection, Indexed
 from mock_server.versions.tmf622_v5.envelopes import V5EventFactory
 from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER
 from mock_server.versions.tmf622_v5.routes import v5_routes
@@ -20,8 +21,22 @@ class Tmf622V5:
 
     name = NAME
     control_name = "v5"
-    collections: tuple[Collection, ...] = (PRODUCT_ORDER.collection, CANCEL_PRODUCT_ORDER.collection)
+    catalogue: Catalogue = MappingProxyType(
+        {
+            PRODUCT_ORDER.collection: Indexed(
+                (("id",), ("state",), ("relatedParty", "partyOrPartyRole", "id"), ("externalId", "id")),
+                (("creationDate",),),
+            ),
+            CANCEL_PRODUCT_ORDER.collection: Indexed(
+                (("id",), ("state",), ("productOrder", "id")), (("creationDate",),)
+            ),
+        }
+    )
     seed_section = SECTION
+
+    @property
+    def collections(self) -> tuple[Collection, ...]:
+        return tuple(self.catalogue)
 
     def base_path(self, settings: Settings) -> str | None:
         return settings.v5_base_path if settings.serve_v5 else None
