@@ -5,9 +5,9 @@ core's and every registered API version plug-in's) and the store; the clock and 
 (deterministic mode decides them); then everything that reads them (one events channel per API:
 hub and notifier; server-driven steps; seed); then the routes, each served plug-in's included.
 This module and `__main__` are the only ones that import the plug-ins (`mock_server.versions`).
-What needs the running event loop happens when the app
-starts, in the same order (`app.cleanup_ctx`): the PostgreSQL store connects, the notifier and the
-outbox pump start, then the seed fills an empty store (and deterministic ids skip what it holds).
+What needs the running event loop happens when the app starts, in the same order
+(`app.cleanup_ctx`): the PostgreSQL store connects, the notifiers and the outbox pump start, then
+the seed fills an empty store (and deterministic ids skip what it holds).
 """
 
 from __future__ import annotations
