@@ -62,8 +62,18 @@ CREATE TABLE IF NOT EXISTS tmf622_outbox (
     collection text NOT NULL DEFAULT ''
 );
 -- Databases made before subscriptions and events were told apart by API (channel, collection).
-ALTER TABLE tmf622_subscription ADD COLUMN IF NOT EXISTS channel text NOT NULL DEFAULT '';
-ALTER TABLE tmf622_outbox ADD COLUMN IF NOT EXISTS collection text NOT NULL DEFAULT '';
+-- Checked first: an ALTER TABLE locks the table even when it has nothing to do, and would wait on
+-- the replicas already serving from it.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                   AND table_name = 'tmf622_subscription' AND column_name = 'channel') THEN
+        ALTER TABLE tmf622_subscription ADD COLUMN channel text NOT NULL DEFAULT '';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                   AND table_name = 'tmf622_outbox' AND column_name = 'collection') THEN
+        ALTER TABLE tmf622_outbox ADD COLUMN collection text NOT NULL DEFAULT '';
+    END IF;
+END $$;
 """
 URL_SCHEMES = ("postgresql://", "postgres://")
 
