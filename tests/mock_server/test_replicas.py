@@ -31,6 +31,9 @@ from mock_server.store.sqlite import SqliteStore
 
 READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+)$")
 TIMEOUT_S = 20
+#: Two processes starting together on a loaded 2-core machine took 18-21 s to print their ready
+#: lines (main's code and this one alike): the start gets more room than a request.
+READY_TIMEOUT_S = 60
 JSON_PATCH = {"Content-Type": "application/json-patch+json"}
 ITEM = [{"id": "1", "action": "add"}]
 V5_ITEM = {
@@ -81,7 +84,7 @@ def _started(args: tuple[str, ...]) -> Iterator[tuple[subprocess.Popen[str], que
 
 def _ready_url(process: subprocess.Popen[str], lines: queue.Queue[str]) -> str:
     try:
-        line = lines.get(timeout=TIMEOUT_S)
+        line = lines.get(timeout=READY_TIMEOUT_S)
     except queue.Empty:
         pytest.fail(f"no ready line from {process.args}")
     match = READY.match(line)
