@@ -134,10 +134,14 @@ def open_channel(
 
 def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
     """The core API's channel (its collections: those no plug-in claims), then each served
-    plug-in's; the outbox pump starts after the notifiers it feeds."""
+    plug-in's; the outbox pump starts after the notifiers it feeds. Replicas share one hub and one
+    outbox, so on PostgreSQL every registered plug-in gets its channel, served here or not: the
+    replica that takes an event delivers it to that version's listeners, never to another's."""
     factory = EventFactory(new_id=new_id, clock=clock)
     versions = [version for version, _ in served_versions(app[SETTINGS_KEY])]
-    claimed = {collection for version in versions for collection in version.collections}
+    if isinstance(app[STORE_KEY], PostgresStore):
+        versions = list(VERSIONS)
+    claimed = {collection for version in VERSIONS for collection in version.collections}
     own = [collection for collection in app[CATALOGUE_KEY] if collection not in claimed]
     channel = open_channel(app, "", factory, own, observer)
     app[HUB_KEY], app[NOTIFIER_KEY], app[EVENTS_KEY] = channel.hub, channel.notifier, channel.events

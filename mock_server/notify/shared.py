@@ -116,7 +116,8 @@ class SharedHub(HubRegistry):
 
 class OutboxPump:
     """Claims outbox rows and delivers them through this replica's `Notifier`s (see the docstring):
-    each row goes to the route of its collection, a row of no known collection to the first route."""
+    each row goes to the route of its collection; a row written before rows named one (collection
+    "") to the first route, the core API's; a row of a collection no route claims is dropped."""
 
     def __init__(self, conninfo: str) -> None:
         self._conninfo = conninfo
@@ -165,6 +166,7 @@ class OutboxPump:
             for hub in self._hubs:
                 await hub.refresh(conn)
         for _seq, event_type, resource, field_path, collection in sorted(rows):
-            notifier = self._routes.get(collection) or self._routes[""]
-            notifier.publish(event_type, decoded(resource), field_path=tuple(field_path))
+            notifier = self._routes.get(collection)
+            if notifier is not None:
+                notifier.publish(event_type, decoded(resource), field_path=tuple(field_path))
         return bool(rows)

@@ -232,6 +232,25 @@ def test_a_v5_subscription_made_on_one_replica_gets_each_event_once(two_replicas
     }
 
 
+def test_a_replica_not_serving_v5_still_delivers_the_v5_events_it_takes(pg_cluster: Cluster) -> None:
+    """B (`--no-serve-v5`) takes outbox rows too: the v5 ones go to v5 listeners, with v5 envelopes."""
+    schema = pg_cluster.new_schema()
+    common = ("--store", pg_cluster.url(schema), "--notify-backoff", "0")
+    try:
+        with mock_processes(common, (*common, "--no-serve-v5")) as [(_, a), _], listening() as listener:
+            v5 = _v5(a)
+            hub_body = {"@type": "Hub", "callback": f"{listener.root}/client"}
+            assert requests.post(f"{v5}/hub", json=hub_body, timeout=TIMEOUT_S).status_code == 201
+            body = {"@type": "ProductOrder", "productOrderItem": [V5_ITEM]}
+            made = [requests.post(f"{v5}/productOrder", json=body, timeout=TIMEOUT_S) for _ in range(20)]
+            assert {response.status_code for response in made} == {201}
+            events = _received(listener, 20)
+    finally:
+        pg_cluster.drop_schema(schema)
+    assert sorted(resource_of(e)["id"] for e in events) == sorted(r.json()["id"] for r in made)
+    assert {e["@type"] for e in events} == {"ProductOrderCreateEvent"}  # the v5 envelope
+
+
 def _received(listener: Listener, count: int) -> list[dict[str, Any]]:
     return [envelope for _, envelope in listener.take(count)]
 
