@@ -21,6 +21,7 @@ from mock_server.config.settings import RESERVED_FDS, Settings
 from mock_server.config.sources import ConfigError, build_parser, resolve
 from mock_server.http.server import TmfAppRunner, connection_cap
 from mock_server.store.optional import MissingDriver, require_driver
+from mock_server.versions import VERSIONS
 from mock_server.workers import run_workers
 
 if sys.platform == "win32":  # uvloop is not built for Windows: the stock loop serves there, slower
@@ -74,8 +75,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def announced_base_path(settings: Settings) -> str:
-    """The v4 base path, or the v5 one when only v5 is served."""
-    return settings.v5_base_path if settings.serve_v5 and not settings.serve_v4 else settings.base_path
+    """The core API's base path, or the first served plug-in's when the core API is switched off."""
+    if settings.serve_v4:
+        return settings.base_path
+    served = [path for version in VERSIONS if (path := version.base_path(settings)) is not None]
+    return served[0] if served else settings.base_path
 
 
 async def serve(

@@ -1,16 +1,18 @@
 """The application factory: the one place that wires settings, store, clock, events and routes together.
 
-`create_app` reads top to bottom in dependency order: settings and the store; the clock and the id
-source (deterministic mode decides them); then everything that reads them (hub, notifier,
-server-driven steps, seed); then the routes. What needs the running event loop happens when the app
-starts, in the same order (`app.cleanup_ctx`): the PostgreSQL store connects, the notifier and the
-outbox pump start, then the seed fills an empty store (and deterministic ids skip what it holds).
+`create_app` reads top to bottom in dependency order: settings, the catalogue of collections (the
+core's and every registered API version plug-in's) and the store; the clock and the id source
+(deterministic mode decides them); then everything that reads them (one events channel per API:
+hub and notifier; server-driven steps; seed); then the routes, each served plug-in's included.
+This module and `__main__` are the only ones that import the plug-ins (`mock_server.versions`).
+What needs the running event loop happens when the app starts, in the same order
+(`app.cleanup_ctx`): the PostgreSQL store connects, the notifiers and the outbox pump start, then
+the seed fills an empty store (and deterministic ids skip what it holds).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
@@ -26,6 +28,8 @@ from mock_server.handlers.control import apply_seed
 from mock_server.http.front_door import front_door
 from mock_server.journal.entries import RequestJournal
 from mock_server.keys import (
+    CATALOGUE_KEY,
+    CHANNELS_KEY,
     CLOCK_KEY,
     DETERMINISM_KEY,
     EVENTS_KEY,
@@ -35,37 +39,43 @@ from mock_server.keys import (
     LIFECYCLE_KEY,
     NEW_ID_KEY,
     NOTIFIER_KEY,
+    PUMP_KEY,
     SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
-    V5_SEED_KEY,
+    VERSION_SEEDS_KEY,
+    VERSIONS_KEY,
 )
 from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry, HubRules
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
+from mock_server.plugin import ApiVersion, Channel
 from mock_server.routes import add_routes
-from mock_server.store.base import Store
+from mock_server.store.base import CORE_CATALOGUE, Catalogue, Collection, Store
 from mock_server.store.memory import MemoryStore
 from mock_server.store.optional import is_postgres, postgres_store
 from mock_server.store.sqlite import SqliteStore
-from mock_server.v5.seed import load_v5_seed
-from mock_server.v5.setup import install_v5_events
+from mock_server.versions import VERSIONS
 
-if TYPE_CHECKING:
-    from mock_server.notify.shared import OutboxPump
+
+def full_catalogue() -> Catalogue:
+    """The core's collections and every registered plug-in's (served or not: replicas started with
+    other switches index the shared tables alike)."""
+    return {**CORE_CATALOGUE, **{name: kept for v in VERSIONS for name, kept in v.catalogue.items()}}
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
     """In memory, the SQLite file `settings.sqlite_path` (opened now, closed with the app) or the
     PostgreSQL database `settings.store_url` (connected when the app starts, closed with it)."""
+    catalogue = app[CATALOGUE_KEY]
     if settings.store_url is not None:
-        shared = postgres_store(settings.store_url)
+        shared = postgres_store(settings.store_url, catalogue)
         app.cleanup_ctx.append(shared.lifetime)
         return shared
     if settings.sqlite_path is None:
-        return MemoryStore()
-    kept = SqliteStore(str(settings.sqlite_path))
+        return MemoryStore(catalogue)
+    kept = SqliteStore(str(settings.sqlite_path), catalogue)
 
     async def close(_: web.Application) -> None:
         kept.close()
@@ -89,30 +99,64 @@ def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clo
     return app[CLOCK_KEY], new_id
 
 
-def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
-    """The hub and its notifier (worker started and stopped with the app); `observer` sees every event too.
+def open_channel(
+    app: web.Application,
+    name: str,
+    factory: EventFactory,
+    collections: Sequence[Collection],
+    observer: EventSink | None,
+) -> Channel:
+    """The hub and notifier of one API (the notifier runs with the app); `observer` sees every event.
     Replicas on PostgreSQL share the hub, and each change's events reach the notifier through the
-    outbox (the store writes them with the change; the pump takes them), not directly."""
+    outbox (the store writes them with the change; the pump takes them to the channel of their
+    collection), not directly."""
     store, settings = app[STORE_KEY], NotifierSettings.of(app[SETTINGS_KEY])
-    events, rules = EventFactory(new_id=new_id, clock=clock), HubRules.of(app[SETTINGS_KEY])
+    rules = HubRules.of(app[SETTINGS_KEY])
     hub: HubRegistry
-    pump: OutboxPump | None = None
+    sink: EventSink
     if is_postgres(store):
         from mock_server.notify.shared import OutboxPump, SharedHub  # noqa: PLC0415 - psycopg only when used
 
-        shared = SharedHub(store, new_id=new_id, rules=rules)
-        notifier = Notifier(shared, settings, events=events)
-        hub, pump = shared, OutboxPump(store.conninfo, shared, notifier)
+        shared = SharedHub(store, new_id=factory.new_id, rules=rules, channel=name)
+        notifier = Notifier(shared, settings, events=factory)
+        if PUMP_KEY not in app:
+            app[PUMP_KEY] = OutboxPump(store.conninfo)
+        app[PUMP_KEY].route(collections, shared, notifier)
+        hub, sink = shared, NullEventSink()
     else:
-        hub = HubRegistry(new_id=new_id, rules=rules)
-        notifier = Notifier(hub, settings, events=events)
-    app[HUB_KEY], app[NOTIFIER_KEY] = hub, notifier
+        hub = HubRegistry(new_id=factory.new_id, rules=rules)
+        notifier = Notifier(hub, settings, events=factory)
+        sink = notifier
     app.cleanup_ctx.append(notifier.lifetime)
-    if pump is not None:
-        app.cleanup_ctx.append(pump.lifetime)
-    sink: EventSink = notifier if pump is None else NullEventSink()
     sink = sink if observer is None else FanOutSink(sink, observer)
-    app[EVENTS_KEY] = GuardedSink(sink)  # a failing publish never fails the request that made the change
+    channel = Channel(name, hub, notifier, GuardedSink(sink))  # a failing publish never fails the request
+    app.setdefault(CHANNELS_KEY, {})[name] = channel
+    return channel
+
+
+def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
+    """The core API's channel (its collections: those no plug-in claims), then each served
+    plug-in's; the outbox pump starts after the notifiers it feeds. Replicas share one hub and one
+    outbox, so on PostgreSQL every registered plug-in gets its channel, served here or not: the
+    replica that takes an event delivers it to that version's listeners, never to another's."""
+    factory = EventFactory(new_id=new_id, clock=clock)
+    versions = [version for version, _ in served_versions(app[SETTINGS_KEY])]
+    if is_postgres(app[STORE_KEY]):
+        versions = list(VERSIONS)
+    claimed = {collection for version in VERSIONS for collection in version.collections}
+    own = [collection for collection in app[CATALOGUE_KEY] if collection not in claimed]
+    channel = open_channel(app, "", factory, own, observer)
+    app[HUB_KEY], app[NOTIFIER_KEY], app[EVENTS_KEY] = channel.hub, channel.notifier, channel.events
+    for version in versions:
+        open_channel(app, version.name, version.event_factory(new_id, clock), version.collections, observer)
+    if PUMP_KEY in app:
+        app.cleanup_ctx.append(app[PUMP_KEY].lifetime)
+
+
+def served_versions(settings: Settings) -> list[tuple[ApiVersion, str]]:
+    """The registered plug-ins switched on, with where each is served."""
+    found = ((version, version.base_path(settings)) for version in VERSIONS)
+    return [(version, base_path) for version, base_path in found if base_path is not None]
 
 
 def install_lifecycle(app: web.Application, clock: Clock) -> None:
@@ -125,9 +169,11 @@ def install_lifecycle(app: web.Application, clock: Clock) -> None:
 
 def install_seed(app: web.Application) -> None:
     """Read the seed files (SeedError before anything listens); they fill an empty store at start."""
-    app[SEED_KEY] = load_seed(app[SETTINGS_KEY].seed_files)
-    if app[SETTINGS_KEY].serve_v5:
-        app[V5_SEED_KEY] = load_v5_seed(app[SETTINGS_KEY].seed_files)
+    settings = app[SETTINGS_KEY]
+    sections = frozenset(version.seed_section for version in VERSIONS)
+    app[SEED_KEY] = load_seed(settings.seed_files, plugin_sections=sections)
+    served = served_versions(settings)
+    app[VERSION_SEEDS_KEY] = [(path, version.load_seed(settings.seed_files)) for version, path in served]
     app.cleanup_ctx.append(fill_store)
 
 
@@ -135,12 +181,13 @@ async def fill_store(app: web.Application) -> AsyncIterator[None]:
     """An `app.cleanup_ctx` entry: the seed into an empty store (replicas starting together: the
     first seeds, the others find it done), then deterministic ids skip every id the store holds."""
     store = app[STORE_KEY]
-    if app[SEED_KEY].entries or (V5_SEED_KEY in app and app[V5_SEED_KEY].entries):
+    catalogue: Catalogue = app[CATALOGUE_KEY]
+    if app[SEED_KEY].entries or any(seed.entries for _, seed in app[VERSION_SEEDS_KEY]):
         async with store.bulk():
-            if await is_empty(store):
+            if await is_empty(store, catalogue):
                 await apply_seed(app)
     if DETERMINISM_KEY in app:
-        await app[DETERMINISM_KEY].skip_held(store)
+        await app[DETERMINISM_KEY].skip_held(store, catalogue)
     yield
 
 
@@ -162,13 +209,13 @@ def create_app(
     app[SETTINGS_KEY], app[JOURNAL_KEY] = settings, journal
     if faults is not None:
         app[FAULTS_KEY] = faults
+    app[CATALOGUE_KEY] = full_catalogue()
     app[STORE_KEY] = store if store is not None else default_store(app, settings)
     clock, new_id = install_time_and_ids(app, clock)
     install_events(app, clock, new_id, events)
-    if settings.serve_v5:
-        install_v5_events(app, clock, new_id)
     install_lifecycle(app, clock)
     install_seed(app)
-    v5_base_path = settings.v5_base_path if settings.serve_v5 else None
-    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, v5_base_path=v5_base_path)
+    versions = served_versions(settings)
+    app[VERSIONS_KEY] = versions
+    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, versions=versions)
     return app

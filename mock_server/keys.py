@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 
 from mock_server.config.settings import Settings
@@ -14,11 +16,16 @@ from mock_server.faults.injector import FaultInjector
 from mock_server.journal.entries import RequestJournal
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
-from mock_server.store.base import Store
-from mock_server.v5.seed import V5Seed
+from mock_server.plugin import ApiVersion, Channel, VersionSeed
+from mock_server.store.base import Catalogue, Store
+
+if TYPE_CHECKING:
+    from mock_server.notify.shared import OutboxPump  # psycopg: imported only by a PostgreSQL store
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 STORE_KEY = web.AppKey[Store]("store")
+#: Every collection the store keeps (the core's and every registered plug-in's) and its indexes.
+CATALOGUE_KEY = web.AppKey[Catalogue]("catalogue")
 #: Injected so a deterministic mode (and tests) can fix time and ids.
 CLOCK_KEY = web.AppKey[Clock]("clock")
 NEW_ID_KEY = web.AppKey[IdSource]("new_id")
@@ -35,7 +42,11 @@ DETERMINISM_KEY = web.AppKey("determinism", Determinism)
 JOURNAL_KEY = web.AppKey("journal", RequestJournal)
 #: Present only with fault injection on (reset restarts the rules' `times` counts).
 FAULTS_KEY = web.AppKey("faults", FaultInjector)
-#: The v5 hub and its notifier (v5 envelopes); present only when v5 is served.
-V5_HUB_KEY = web.AppKey("v5_hub", HubRegistry)
-V5_NOTIFIER_KEY = web.AppKey("v5_notifier", Notifier)
-V5_SEED_KEY = web.AppKey("v5_seed", V5Seed)
+#: Every API's events channel by name (the core's own under "", each plug-in's under its name).
+CHANNELS_KEY = web.AppKey[dict[str, Channel]]("channels")
+#: PostgreSQL only: takes the outbox's events to the channel of their collection.
+PUMP_KEY: web.AppKey[OutboxPump] = web.AppKey("pump")
+#: The API version plug-ins served, each with its base path.
+VERSIONS_KEY = web.AppKey[list[tuple[ApiVersion, str]]]("versions")
+#: Each served plug-in's seed, with the root its hrefs go under (`<public URL><base path>`).
+VERSION_SEEDS_KEY = web.AppKey[list[tuple[str, VersionSeed]]]("version_seeds")

@@ -2,14 +2,15 @@
 
 The TMF622 v4 resources and `/hub` sit under the configured base path; health and the OpenAPI
 document answer there and at the root (for probes that know no base path); test controls sit under
-`CONTROL_PREFIX`. TMF622 v5 (its resources and `/hub`) sits under its own base path, from
-mock_server/v5/routes.py; either version can be left out (Settings.serve_v4/serve_v5). Other
+`CONTROL_PREFIX`. Each served API version plug-in (`mock_server.plugin.ApiVersion`) brings its own
+routes, under its own base path, and its delivery log under `CONTROL_PREFIX/<control name>`. Other
 methods on these paths get 405 with `Allow` from the router; every GET answers HEAD too (aiohttp's
 default).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -23,7 +24,7 @@ from mock_server.handlers.health import health
 from mock_server.handlers.product_order import create_product_order
 from mock_server.http.paths import CONTROL_PREFIX
 from mock_server.openapi.document import DOCUMENT_NAME, OpenApiDocument
-from mock_server.v5.routes import v5_routes
+from mock_server.plugin import ApiVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,23 +79,30 @@ def control_routes() -> list[Route]:
     ]
 
 
-def v5_api_routes(v5_base_path: str) -> list[Route]:
-    """The v5 API (mock_server/v5/routes.py) and the delivery log of its hub."""
-    api = [Route(*row) for row in v5_routes(v5_base_path)]
-    return [*api, Route("GET", f"{CONTROL_PREFIX}/v5/deliveries", control.list_v5_deliveries)]
+def version_routes(version: ApiVersion, base_path: str) -> list[Route]:
+    """A plug-in's API under `base_path`, and the delivery log of its hub."""
+    api = [Route(*row) for row in version.routes(base_path)]
+    deliveries = control.deliveries_of(version.name)
+    return [*api, Route("GET", f"{CONTROL_PREFIX}/{version.control_name}/deliveries", deliveries)]
 
 
-def route_table(base_path: str, *, serve_v4: bool = True, v5_base_path: str | None = None) -> list[Route]:
-    """Every route of the app, in registration order; v5's when `v5_base_path` is given."""
-    v4 = resource_routes(base_path) + hub_routes(base_path) if serve_v4 else []
-    v5 = [] if v5_base_path is None else v5_api_routes(v5_base_path)
-    return v4 + v5 + service_routes(base_path) + control_routes()
+def route_table(
+    base_path: str, *, serve_v4: bool = True, versions: Sequence[tuple[ApiVersion, str]] = ()
+) -> list[Route]:
+    """Every route of the app, in registration order; each served plug-in's after the core API's."""
+    own = resource_routes(base_path) + hub_routes(base_path) if serve_v4 else []
+    plugged = [route for version, path in versions for route in version_routes(version, path)]
+    return own + plugged + service_routes(base_path) + control_routes()
 
 
 def add_routes(
-    app: web.Application, base_path: str, *, serve_v4: bool = True, v5_base_path: str | None = None
+    app: web.Application,
+    base_path: str,
+    *,
+    serve_v4: bool = True,
+    versions: Sequence[tuple[ApiVersion, str]] = (),
 ) -> None:
-    for route in route_table(base_path, serve_v4=serve_v4, v5_base_path=v5_base_path):
+    for route in route_table(base_path, serve_v4=serve_v4, versions=versions):
         if route.method == "GET":
             app.router.add_get(route.path, route.handler)  # HEAD too
         else:

@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from mock_server.store.base import COLLECTIONS, Store
+from mock_server.store.base import Collection, Store
 from mock_server.store.query import Query
 
 #: Every reading of the deterministic clock moves it on by this much.
@@ -92,11 +92,11 @@ class Determinism:
         self.ids = CounterIds(self.held.__contains__)
         self.clock = SteppingClock(parse_moment(clock_start))
 
-    async def skip_held(self, store: Store) -> None:
+    async def skip_held(self, store: Store, collections: Iterable[Collection]) -> None:
         """Ids skip those `store` holds now (seeded, or kept in a SQLite file from an earlier run):
         read once, at start and after a reset (deterministic mode is one process, on memory or SQLite)."""
         self.held.clear()
-        for collection in COLLECTIONS:
+        for collection in collections:
             total = (await store.query(collection, Query(limit=0))).total
             page = await store.query(collection, Query(limit=total))
             self.held.update(str(resource.get("id")) for resource in page.resources())

@@ -6,11 +6,19 @@ applied. The budget keeps upper bounds of the document's encoded size and nestin
 operation that would push a bound past its limit is refused (413 for size, 400 for nesting) unless
 a fresh measurement of the document shows room. Measurements cost a pass over the document, so
 only a few are allowed per patch: the work stays proportional to the limit, never to the patch.
+
+An API version may let one operation stand for many (TMF630 JSON Patch Query selects array elements
+by value): its `Expand` turns each operation into plain ones against the document as patched so
+far, paying its search with a `Work` allowance. Every plain operation is weighed like any other, and
+the whole patch may search at most `MAX_EXPANSION_WORK` nodes and fan out into at most
+`MAX_FANNED_OPERATIONS` more operations than it has: past either it is refused (400) at once, so a
+small body can neither stall the event loop nor grow without bound.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +34,28 @@ from mock_server.http.responses import dump_json
 SERVER_FIELDS_BYTES = 4096
 #: Fresh measurements of the whole document one patch may ask for (each is a pass over it).
 MEASUREMENTS = 4
+#: Nodes one patch's expansion may look at (1,000 element-selecting operations on a 2,000-item
+#: order would be 2 million: seconds of a blocked loop; this is a few milliseconds).
+MAX_EXPANSION_WORK = 100_000
+#: Operations one patch's expansion may add beyond one per operation of the body.
+MAX_FANNED_OPERATIONS = 1_000
+
+
+class Work:
+    """What one patch's expansion may still do; `spend` refuses (400) past the allowance."""
+
+    def __init__(self, nodes: int = MAX_EXPANSION_WORK) -> None:
+        self.nodes = nodes
+
+    def spend(self, nodes: int) -> None:
+        self.nodes -= nodes
+        if self.nodes < 0:
+            raise bad_request(f"The patch selects through more than {MAX_EXPANSION_WORK} nodes; split it")
+
+
+Operation = dict[str, Any]
+#: Plain RFC 6902 operations for one operation of the body, against the document as patched so far.
+Expand = Callable[[Any, Operation, Work], Iterable[Operation]]
 
 
 def resource_limit(max_body_bytes: int) -> int:
@@ -109,16 +139,30 @@ def weigh(budget: Budget, document: Any, operation: dict[str, Any]) -> None:
         budget.allow(document, member + added, lift=max(_parts(path) - _parts(source), 0))
 
 
-def apply_json_patch(document: dict[str, Any], operations: list[Any], max_bytes: int) -> Any:
-    """RFC 6902 on a copy of `document`, each operation checked by jsonpatch, then weighed, then
-    applied; jsonpatch's errors, and jsonpointer's, are the caller's to turn into a 400.
+def _as_is(_document: Any, operation: Operation, _work: Work) -> Iterable[Operation]:
+    return (operation,)
+
+
+def apply_json_patch(
+    document: dict[str, Any], operations: list[Any], max_bytes: int, expand: Expand = _as_is
+) -> Any:
+    """RFC 6902 on a copy of `document`, each operation (as `expand` gives it) checked by
+    jsonpatch, then weighed, then applied; jsonpatch's errors, and jsonpointer's, are the caller's
+    to turn into a 400.
     """
     result: Any = copy.deepcopy(document)
-    budget = Budget.of(result, max_bytes)
+    budget, work = Budget.of(result, max_bytes), Work()
+    fanned = 0
     for operation in operations:
-        step = jsonpatch.JsonPatch([operation])
-        weigh(budget, result, step.patch[0])
-        result = step.apply(result, in_place=True)
+        for number, plain in enumerate(expand(result, operation, work)):
+            fanned += number > 0
+            if fanned > MAX_FANNED_OPERATIONS:
+                raise bad_request(
+                    f"The patch fans out into more than {MAX_FANNED_OPERATIONS} extra operations"
+                )
+            step = jsonpatch.JsonPatch([plain])
+            weigh(budget, result, step.patch[0])
+            result = step.apply(result, in_place=True)
     return result
 
 

@@ -12,7 +12,7 @@ from mock_server.domain.patch_budget import apply_json_patch
 from mock_server.http.bodies import JSON, JSON_PATCH, MERGE_PATCH, json_type
 from mock_server.http.errors import bad_request
 
-#: `application/json` is treated as merge patch, as TMF630 and the v5 OAS do.
+#: `application/json` is treated as merge patch, as TMF630 does.
 PATCH_MEDIA_TYPES = (MERGE_PATCH, JSON, JSON_PATCH)
 
 

@@ -1,8 +1,8 @@
 """Seed data: orders and cancel tasks read from YAML or JSON files, stored at start and after each reset.
 
 A seed file holds either a list of productOrder objects, or a mapping
-``{productOrder: [...], cancelProductOrder: [...]}`` (either key may be left out; a `v5` key holds
-TMF622 v5 resources the same way, see mock_server/v5/seed.py). `.json` files
+``{productOrder: [...], cancelProductOrder: [...]}`` (either key may be left out; an API version
+plug-in reads its own key, `plugin_sections`, the same way). `.json` files
 are read as JSON, any other name as YAML (timestamps stay strings: no YAML date conversion).
 
 Each entry is a resource as the server would return it. Server-owned fields may be given or left
@@ -41,12 +41,10 @@ from mock_server.domain.resources import (
 )
 from mock_server.domain.state_machine import OrderState, TaskState
 from mock_server.http.validation import describe
-from mock_server.store.base import COLLECTIONS, Resource, Store
+from mock_server.store.base import Collection, Resource, Store
 from mock_server.store.query import Query
 
 KINDS = {kind.collection: kind for kind in (PRODUCT_ORDER, CANCEL_PRODUCT_ORDER)}
-#: The key of a seed file's mapping that holds TMF622 v5 resources (`{v5: {productOrder: [...]}}`).
-V5_SECTION = "v5"
 INITIAL_STATE = {
     "productOrder": OrderState.ACKNOWLEDGED.value,
     "cancelProductOrder": TaskState.ACKNOWLEDGED.value,
@@ -124,16 +122,16 @@ def complete(
     return resource
 
 
-async def is_empty(store: Store) -> bool:
-    for collection in COLLECTIONS:
+async def is_empty(store: Store, collections: Iterable[Collection]) -> bool:
+    for collection in collections:
         if (await store.query(collection, Query(limit=0))).total:
             return False
     return True
 
 
-def load_seed(paths: Sequence[str]) -> Seed:
-    """Read and check every file; raises `SeedError` at the first problem."""
-    entries = tuple(entry for path in paths for entry in _entries(path, _read(path)))
+def load_seed(paths: Sequence[str], plugin_sections: frozenset[str] = frozenset()) -> Seed:
+    """Read and check every file (the keys plug-ins read are theirs); `SeedError` at the first problem."""
+    entries = tuple(entry for path in paths for entry in _entries(path, _read(path), plugin_sections))
     _check_ids(entries)
     for entry in entries:
         _check_entry(entry)
@@ -164,7 +162,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _entries(path: str, document: Any) -> Iterator[SeedEntry]:
+def _entries(path: str, document: Any, plugin_sections: frozenset[str]) -> Iterator[SeedEntry]:
     """`[order, ...]` or `{productOrder: [...], cancelProductOrder: [...]}`, each entry checked to be JSON."""
     if document is None:
         return
@@ -174,7 +172,7 @@ def _entries(path: str, document: Any) -> Iterator[SeedEntry]:
     if not isinstance(document, dict):
         raise SeedError(f"{path}: $: expected a list of productOrder or a mapping of collections")
     for name, items in document.items():
-        if name == V5_SECTION:  # v5 resources: read by mock_server/v5/seed.py
+        if name in plugin_sections:  # read by that API version's plug-in
             continue
         if name not in KINDS:
             raise SeedError(f"{path}: $: unknown key {name!r}; use productOrder and/or cancelProductOrder")

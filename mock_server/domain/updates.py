@@ -22,7 +22,7 @@ def check_read_only(kind: ResourceKind, before: Resource, after: Resource) -> No
 
 
 class Governed(Protocol):
-    """A kind of resource whose `state` a transition table governs (v4's and v5's kinds alike)."""
+    """A kind of resource whose `state` a transition table governs (any API version's kinds alike)."""
 
     @property
     def machine(self) -> Machine: ...

@@ -31,39 +31,37 @@ from mock_server.http.bodies import JSON, media_type, read_object
 from mock_server.http.errors import ApiError, bad_request
 from mock_server.http.responses import json_response
 from mock_server.keys import (
+    CATALOGUE_KEY,
+    CHANNELS_KEY,
     CLOCK_KEY,
     DETERMINISM_KEY,
     FAULTS_KEY,
-    HUB_KEY,
     JOURNAL_KEY,
     NEW_ID_KEY,
     NOTIFIER_KEY,
     SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
-    V5_HUB_KEY,
-    V5_NOTIFIER_KEY,
-    V5_SEED_KEY,
+    VERSION_SEEDS_KEY,
 )
+from mock_server.store.base import Catalogue
 
 
 async def apply_seed(app: web.Application) -> None:
     """Store the seed files' entries (into an empty store: at start and after a reset)."""
     root = start_root(app[SETTINGS_KEY]) + app[SETTINGS_KEY].base_path
     await app[SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root)
-    if V5_SEED_KEY in app:  # the seed files' v5 sections, under the v5 base path
-        v5_root = f"{app[SETTINGS_KEY].public_url or ''}{app[SETTINGS_KEY].v5_base_path}"
-        await app[V5_SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], v5_root)
+    for base_path, seed in app[VERSION_SEEDS_KEY]:  # each plug-in's section, under its base path
+        plugin_root = f"{app[SETTINGS_KEY].public_url or ''}{base_path}"
+        await seed.apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], plugin_root)
 
 
 async def reset_app(app: web.Application) -> None:
     """Back to the state right after start (see the module docstring)."""
-    await app[HUB_KEY].clear()
-    app[NOTIFIER_KEY].reset()
+    for channel in app[CHANNELS_KEY].values():  # every API's subscriptions and queued events
+        await channel.hub.clear()
+        channel.notifier.reset()
     app[JOURNAL_KEY].clear()
-    if V5_HUB_KEY in app:  # v5 served: its subscriptions and queued events go too
-        await app[V5_HUB_KEY].clear()
-        app[V5_NOTIFIER_KEY].reset()
     if DETERMINISM_KEY in app:
         app[DETERMINISM_KEY].reset()
     if FAULTS_KEY in app:
@@ -72,7 +70,8 @@ async def reset_app(app: web.Application) -> None:
         await app[STORE_KEY].reset()
         await apply_seed(app)
     if DETERMINISM_KEY in app:  # ids skip the seeded ones
-        await app[DETERMINISM_KEY].skip_held(app[STORE_KEY])
+        catalogue: Catalogue = app[CATALOGUE_KEY]
+        await app[DETERMINISM_KEY].skip_held(app[STORE_KEY], catalogue)
 
 
 def json_only(handler: Handler) -> Handler:
@@ -133,6 +132,10 @@ async def clear_requests(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-async def list_v5_deliveries(request: web.Request) -> web.Response:
-    """GET /_mock/v5/deliveries: the v5 notifier's delivery log, oldest first."""
-    return json_response(request.app[V5_NOTIFIER_KEY].deliveries())
+def deliveries_of(channel: str) -> Handler:
+    """GET /_mock/<control name>/deliveries: a plug-in's notifier's delivery log, oldest first."""
+
+    async def list_channel_deliveries(request: web.Request) -> web.Response:
+        return json_response(request.app[CHANNELS_KEY][channel].notifier.deliveries())
+
+    return list_channel_deliveries

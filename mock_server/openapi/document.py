@@ -5,8 +5,8 @@ paths are absolute (base path included) and `servers` is `/` (or --public-url), 
 health check and the alias are described too. Operations come from one table keyed by method and
 path relative to the base path (`OPERATIONS`); the document lists a route only when the app
 really has it, so what is described is what is implemented. Control endpoints (`/_mock/...`)
-are left out on purpose: they reset and steer the mock and are not part of TMF622. So are the v5
-routes: TM Forum's v5 OAS describes them (it is what the tests run Schemathesis with).
+are left out on purpose: they reset and steer the mock and are not part of the API. So are the
+routes of API version plug-ins: each has its own OAS (what the tests run Schemathesis with).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from aiohttp import web
 
 from mock_server.http.paths import is_control, relative_path
 from mock_server.http.responses import JSON_CONTENT_TYPE, dump_json
-from mock_server.keys import SETTINGS_KEY
+from mock_server.keys import SETTINGS_KEY, VERSIONS_KEY
 from mock_server.openapi.operations import OPERATIONS, PARAMETERS
 from mock_server.openapi.schemas import component_ref, component_schemas
 
@@ -28,8 +28,6 @@ OPENAPI_VERSION = "3.1.0"
 DOCUMENT_NAME = "openapi.json"
 #: Methods aiohttp adds by itself (HEAD next to every GET) or that match anything.
 _IMPLICIT_METHODS = frozenset({"HEAD", "*"})
-#: Handlers of the v5 API (described by TM Forum's v5 OAS, not by this document).
-_V5_PACKAGE = "mock_server.v5."
 
 
 def app_routes(app: web.Application) -> Iterator[tuple[str, str]]:
@@ -39,10 +37,15 @@ def app_routes(app: web.Application) -> Iterator[tuple[str, str]]:
         resource = route.resource
         if resource is None or route.method in _IMPLICIT_METHODS:
             continue
-        if getattr(route.handler, "__module__", "").startswith(_V5_PACKAGE):
+        if _plugged(resource.canonical, app):  # a plug-in's own OAS describes it
             continue
         if not is_control(resource.canonical, base_path):
             yield route.method, resource.canonical
+
+
+def _plugged(path: str, app: web.Application) -> bool:
+    """The path is under the base path of a served API version plug-in."""
+    return any(path == base or path.startswith(f"{base}/") for _, base in app.get(VERSIONS_KEY, ()))
 
 
 def _operation(method: str, path: str, base_path: str) -> dict[str, Any] | None:

@@ -1,22 +1,17 @@
-"""The `Store` protocol every backend implements, the two collections, and what each one indexes."""
+"""The `Store` protocol every backend implements, and the catalogue of collections and their indexes."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from mock_server.store.query import Query
 
-#: The v5 resources are kept apart from the v4 ones: same names in the URL, other collections.
-Collection = Literal["productOrder", "cancelProductOrder", "productOrderV5", "cancelProductOrderV5"]
-COLLECTIONS: tuple[Collection, ...] = (
-    "productOrder",
-    "cancelProductOrder",
-    "productOrderV5",
-    "cancelProductOrderV5",
-)
+#: A collection's name: the core API's own, or one an API version plug-in declares (each its own).
+Collection = str
+Path = tuple[str, ...]
 Resource = dict[str, Any]
 #: A read-modify-write step: the new resource from the current one, or None to leave it as it is.
 Change = Callable[[Resource], "Resource | None"]
@@ -187,16 +182,27 @@ async def rewrite(
     raise WriteConflict(f"{collection}: {CONFLICT_RETRIES} concurrent writes in a row won over this one")
 
 
-#: Which paths each collection indexes (TMF622 lookups the CTK and clients use most).
-HASH_INDEXED: Mapping[Collection, tuple[tuple[str, ...], ...]] = {
-    "productOrder": (("id",), ("state",), ("relatedParty", "id"), ("externalId",)),
-    "cancelProductOrder": (("id",), ("state",), ("productOrder", "id")),
-    "productOrderV5": (("id",), ("state",), ("relatedParty", "partyOrPartyRole", "id"), ("externalId", "id")),
-    "cancelProductOrderV5": (("id",), ("state",), ("productOrder", "id")),
+class Indexed(NamedTuple):
+    """The paths a collection indexes: by equality (`hashed`), and also in order (`ordered`)."""
+
+    hashed: tuple[Path, ...]
+    ordered: tuple[Path, ...] = ()
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return self.hashed + self.ordered
+
+
+#: Every collection a store keeps, with its indexes; `create_app` adds each plug-in's to the core's.
+Catalogue = Mapping[Collection, Indexed]
+#: The core API's collections (TMF622 lookups the CTK and clients use most).
+CORE_CATALOGUE: Catalogue = {
+    "productOrder": Indexed(
+        (("id",), ("state",), ("relatedParty", "id"), ("externalId",)), (("orderDate",),)
+    ),
+    "cancelProductOrder": Indexed(
+        (("id",), ("state",), ("productOrder", "id")), (("requestedCancellationDate",),)
+    ),
 }
-SORTED_INDEXED: Mapping[Collection, tuple[tuple[str, ...], ...]] = {
-    "productOrder": (("orderDate",),),
-    "cancelProductOrder": (("requestedCancellationDate",),),
-    "productOrderV5": (("creationDate",),),
-    "cancelProductOrderV5": (("creationDate",),),
-}
+#: A collection no catalogue declares (a store made without the plug-ins'): found by id only.
+UNDECLARED = Indexed((("id",),))

@@ -8,13 +8,14 @@ from functools import partial
 from itertools import count, islice
 
 from mock_server.store.base import (
-    COLLECTIONS,
-    HASH_INDEXED,
-    SORTED_INDEXED,
+    CORE_CATALOGUE,
+    UNDECLARED,
+    Catalogue,
     Codec,
     Collection,
     DuplicateIdError,
     Event,
+    Indexed,
     Page,
     Resource,
     Stored,
@@ -46,13 +47,13 @@ class _AllRows:
 class _Table:
     """One collection: frozen resources by creation number (in creation order), ids, and indexes."""
 
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, indexed: Indexed) -> None:
         self.rows: dict[int, Frozen] = {}
         self.seqs: dict[str, int] = {}
         self.indexes: dict[tuple[str, ...], HashIndex | SortedIndex] = {
-            path: HashIndex(path) for path in HASH_INDEXED[collection]
+            path: HashIndex(path) for path in indexed.hashed
         }
-        for path in SORTED_INDEXED[collection]:
+        for path in indexed.ordered:
             self.indexes[path] = SortedIndex(path, partial(self.keys_of, path))
 
     def keys_of(self, path: tuple[str, ...], seq: int) -> set[Key]:
@@ -99,6 +100,18 @@ class _Table:
             index.clear()
 
 
+class _Tables(dict[Collection, _Table]):
+    """A table per collection, made with the catalogue's indexes when first used."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+
+    def __missing__(self, collection: Collection) -> _Table:
+        table = self[collection] = _Table(self.catalogue.get(collection, UNDECLARED))
+        return table
+
+
 class MemoryStore:
     """Frozen resources plus secondary indexes: GET by id and indexed filters neither scan nor sort.
 
@@ -111,8 +124,8 @@ class MemoryStore:
     publishes them to its notifier).
     """
 
-    def __init__(self) -> None:
-        self._tables = {collection: _Table(collection) for collection in COLLECTIONS}
+    def __init__(self, catalogue: Catalogue = CORE_CATALOGUE) -> None:
+        self._tables = _Tables(catalogue)
         self._counter = count()
 
     async def add(self, collection: Collection, resource: Resource, events: Sequence[Event] = ()) -> None:

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
+    from mock_server.store.base import Catalogue
     from mock_server.store.postgres import PostgresStore
 
 #: Loaded only by a PostgreSQL store: the memory and SQLite mocks never import psycopg (about 0.1 s).
@@ -26,12 +27,12 @@ def require_driver() -> None:
         raise MissingDriver(MISSING_DRIVER)
 
 
-def postgres_store(url: str) -> PostgresStore:
-    """A PostgreSQL store for `url` (connected when the app starts)."""
+def postgres_store(url: str, catalogue: Catalogue) -> PostgresStore:
+    """A PostgreSQL store for `url` keeping `catalogue`'s collections (connected when the app starts)."""
     require_driver()
     from mock_server.store.postgres import PostgresStore  # noqa: PLC0415 - psycopg only when asked for
 
-    return PostgresStore(url)
+    return PostgresStore(url, catalogue=catalogue)
 
 
 def is_postgres(store: object) -> TypeGuard[PostgresStore]:

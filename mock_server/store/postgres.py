@@ -47,13 +47,15 @@ from psycopg_pool import PoolTimeout
 from mock_server.config.conninfo import scrub
 from mock_server.http.errors import ApiError
 from mock_server.store.base import (
-    HASH_INDEXED,
-    SORTED_INDEXED,
+    CORE_CATALOGUE,
+    UNDECLARED,
+    Catalogue,
     Codec,
     Collection,
     DuplicateIdError,
     Event,
     Page,
+    Path,
     Resource,
     Stored,
     WriteConflict,
@@ -81,13 +83,13 @@ UNAVAILABLE_AFTER_S = 5.0
 Connection = psycopg.AsyncConnection[Any]
 _INSERT = (
     "INSERT INTO tmf622_resource (collection, id, body, doc, keys)"
-    " VALUES (%s, %s, %s, %s::jsonb, %s) ON CONFLICT (collection, id) DO NOTHING RETURNING body"
+    " VALUES (%s, %s, %s, %s::jsonb, %s) ON CONFLICT (collection, id) DO NOTHING RETURNING collection, body"
 )
 _UPDATE = (
     "UPDATE tmf622_resource SET body = %s, doc = %s::jsonb, keys = %s, version = version + 1"
     " WHERE collection = %s AND id = %s"
 )
-_DELETE = "DELETE FROM tmf622_resource WHERE collection = %s AND id = %s RETURNING body"
+_DELETE = "DELETE FROM tmf622_resource WHERE collection = %s AND id = %s RETURNING collection, body"
 _BY_ID = "SELECT body, version FROM tmf622_resource WHERE collection = %s AND id = %s"
 _BY_IDS = (
     "SELECT collection, id, body, version FROM tmf622_resource WHERE collection = ANY(%s) AND id = ANY(%s)"
@@ -101,10 +103,11 @@ _EXISTS = "EXISTS (SELECT 1 FROM tmf622_resource WHERE collection = %s AND id = 
 
 @functools.cache
 def _statement(write: str, events: int, then: str = "") -> str:
-    """`write` (ending `RETURNING body`) and, in the same statement, one outbox row per event about
-    the written body while some subscription exists, and one NOTIFY when any was queued. Answers the
-    rows written, then `then` (an expression on the snapshot before the write). Parameters: the
-    write's, each event's (type, field path), then `then`'s."""
+    """`write` (ending `RETURNING collection, body`) and, in the same statement, one outbox row per
+    event about the written body (with its collection: the pump hands it to that API's notifier)
+    while some subscription exists, and one NOTIFY when any was queued. Answers the rows written,
+    then `then` (an expression on the snapshot before the write). Parameters: the write's, each
+    event's (type, field path), then `then`'s."""
     # Fixed fragments of this module only; every value is a bound parameter.
     answer = f"(SELECT count(*) FROM written){', ' + then if then else ''}"  # noqa: S608
     if not events:
@@ -112,8 +115,8 @@ def _statement(write: str, events: int, then: str = "") -> str:
     values = ", ".join(f"(%s, %s::text[], {n})" for n in range(events))
     return (
         f"WITH written AS ({write}), queued AS ("  # noqa: S608
-        " INSERT INTO tmf622_outbox (event_type, resource, field_path)"
-        " SELECT e.event_type, written.body, e.field_path"
+        " INSERT INTO tmf622_outbox (event_type, resource, field_path, collection)"
+        " SELECT e.event_type, written.body, e.field_path, written.collection"
         f" FROM written, (VALUES {values}) AS e (event_type, field_path, n)"
         " WHERE EXISTS (SELECT 1 FROM tmf622_subscription) ORDER BY e.n RETURNING 1)"
         f" SELECT {answer},"
@@ -137,8 +140,8 @@ def _batch_insert(rows: int, events: int) -> str:
         event = "(%s::int, %s::text, %s::text[], {})"
         listed = ", ".join(event.format(n) for n in range(events))
         queued = (
-            ", queued AS (INSERT INTO tmf622_outbox (event_type, resource, field_path)"  # noqa: S608
-            " SELECT e.event_type, w.body, e.field_path FROM written w"
+            ", queued AS (INSERT INTO tmf622_outbox (event_type, resource, field_path, collection)"  # noqa: S608
+            " SELECT e.event_type, w.body, e.field_path, w.collection FROM written w"
             " JOIN input i ON i.collection = w.collection AND i.id = w.id"
             f" JOIN (VALUES {listed}) AS e (row_n, event_type, field_path, n) ON e.row_n = i.n"
             " WHERE EXISTS (SELECT 1 FROM tmf622_subscription) ORDER BY e.n RETURNING 1)"
@@ -163,20 +166,24 @@ _NewRow = tuple[Collection, str, tuple[bytes, str | None, list[bytes]], Sequence
 class PostgresStore:
     """Same behaviour as `MemoryStore` (the shared tests run on all three stores), kept in PostgreSQL."""
 
-    def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_SIZE, catalogue: Catalogue = CORE_CATALOGUE) -> None:
         self.url = redacted(url)
         self.conninfo = url  # with its password: for the outbox pump's own connections
         self.pool = new_pool(url, pool_size)
         self.lender = ConnectionLender(self.pool, pool_size)
         #: The connection of the `bulk()` transaction the current task (and only it) is in.
         self._bulk: ContextVar[Connection | None] = ContextVar(f"tmf622-bulk-{id(self)}", default=None)
-        self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
+        self._catalogue = catalogue
         self._reads: Batcher[tuple[Collection, str], Stored | None] = Batcher(
             self._get_many, max_in_flight=BATCHES_IN_FLIGHT, max_batch=BATCH_SIZE
         )
         self._inserts: Batcher[_NewRow, None] = Batcher(
             self._add_many, max_in_flight=BATCHES_IN_FLIGHT, max_batch=BATCH_SIZE
         )
+
+    def _paths(self, collection: Collection) -> tuple[Path, ...]:
+        """What the catalogue says `collection` indexes (by id only if it names none)."""
+        return self._catalogue.get(collection, UNDECLARED).paths
 
     async def open(self) -> None:
         """Connect and create the tables; ValueError naming the database if it is unusable."""
@@ -234,7 +241,7 @@ class PostgresStore:
         body = body_of(resource)
         keys = [
             entry
-            for path in self._paths[collection]
+            for path in self._paths(collection)
             for entry in encoded_keys(".".join(path), keys_at(resource, path))
         ]
         return body, doc_of(body), keys
@@ -317,10 +324,10 @@ class PostgresStore:
             return False
         params = [*self._row(collection, resource), collection, resource_id]
         if expected is None or expected.version is None:
-            query = _statement(_UPDATE + " RETURNING body", len(events))
+            query = _statement(_UPDATE + " RETURNING collection, body", len(events))
             written, *_ = await self._one(query, [*params, *_event_params(events)])
             return bool(written)
-        query = _statement(_UPDATE + " AND version = %s RETURNING body", len(events), _EXISTS)
+        query = _statement(_UPDATE + " AND version = %s RETURNING collection, body", len(events), _EXISTS)
         written, exists, *_ = await self._one(
             query, [*params, expected.version, *_event_params(events), collection, resource_id]
         )
@@ -364,7 +371,7 @@ class PostgresStore:
         indexed: list[list[bytes]] = []
         rest: list[Condition] = []
         for condition in conditions:
-            if condition.op == "eq" and condition.path in self._paths[collection]:
+            if condition.op == "eq" and condition.path in self._paths(collection):
                 indexed.append(encoded_keys(condition.name, condition.keys))
             else:
                 rest.append(condition)

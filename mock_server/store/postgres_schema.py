@@ -2,8 +2,9 @@
 
     tmf622_resource(seq, collection, id, version, body bytea, doc jsonb, keys bytea[])
         UNIQUE (collection, id); (collection, seq); GIN (keys)
-    tmf622_subscription(seq, id, callback, query)       -- hub subscriptions every replica shares
-    tmf622_outbox(seq, event_type, resource, field_path)  -- events no replica has taken yet
+    tmf622_subscription(seq, id, callback, query, channel)  -- hub subscriptions every replica shares
+                                                              (channel: the API version's hub)
+    tmf622_outbox(seq, event_type, resource, field_path, collection)  -- events no replica took yet
 
 `body` is the exact JSON the API answers with (the bytes MemoryStore keeps), `doc` the same resource
 as JSONB for SQL (NULL for the rare resource JSONB cannot hold: a NUL or lone surrogate in a string,
@@ -51,14 +52,29 @@ CREATE TABLE IF NOT EXISTS tmf622_subscription (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     id text NOT NULL UNIQUE,
     callback text NOT NULL,
-    query text
+    query text,
+    channel text NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS tmf622_outbox (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_type text NOT NULL,
     resource bytea NOT NULL,
-    field_path text[] NOT NULL
+    field_path text[] NOT NULL,
+    collection text NOT NULL DEFAULT ''
 );
+-- Databases made before subscriptions and events were told apart by API (channel, collection).
+-- Checked first: an ALTER TABLE locks the table even when it has nothing to do, and would wait on
+-- the replicas already serving from it.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                   AND table_name = 'tmf622_subscription' AND column_name = 'channel') THEN
+        ALTER TABLE tmf622_subscription ADD COLUMN channel text NOT NULL DEFAULT '';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                   AND table_name = 'tmf622_outbox' AND column_name = 'collection') THEN
+        ALTER TABLE tmf622_outbox ADD COLUMN collection text NOT NULL DEFAULT '';
+    END IF;
+END $$;
 """
 URL_SCHEMES = ("postgresql://", "postgres://")
 

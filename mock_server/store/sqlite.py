@@ -28,13 +28,15 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from mock_server.store.base import (
-    HASH_INDEXED,
-    SORTED_INDEXED,
+    CORE_CATALOGUE,
+    UNDECLARED,
+    Catalogue,
     Codec,
     Collection,
     DuplicateIdError,
     Event,
     Page,
+    Path,
     Resource,
     Stored,
 )
@@ -91,7 +93,7 @@ KeyRow = tuple[str, str, Any]
 class SqliteStore:
     """Same behaviour as `MemoryStore` (the shared tests run on both), kept in a SQLite file."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, catalogue: Catalogue = CORE_CATALOGUE) -> None:
         self.path = path
         self._writer = _claim_writer(path)
         try:
@@ -101,7 +103,11 @@ class SqliteStore:
                 os.close(self._writer)
             raise
         self._lock = threading.RLock()  # re-entered by the writes inside bulk()
-        self._paths = {c: HASH_INDEXED[c] + SORTED_INDEXED[c] for c in HASH_INDEXED}
+        self._catalogue = catalogue
+
+    def _paths(self, collection: Collection) -> tuple[Path, ...]:
+        """What the catalogue says `collection` indexes (by id only if it names none)."""
+        return self._catalogue.get(collection, UNDECLARED).paths
 
     def close(self) -> None:
         with self._lock:
@@ -153,7 +159,7 @@ class SqliteStore:
     def _keys(self, collection: Collection, resource: Resource) -> set[KeyRow]:
         return {
             (".".join(path), kind, bound)
-            for path in self._paths[collection]
+            for path in self._paths(collection)
             for kind, value in keys_at(resource, path)
             if (bound := stored_value((kind, value))) is not None
         }
@@ -219,7 +225,7 @@ class SqliteStore:
         return True
 
     async def query(self, collection: Collection, query: Query) -> Page:
-        found, rest = searches(self._paths[collection], query.conditions)
+        found, rest = searches(self._paths(collection), query.conditions)
         with self._lock:  # the total and the page from one state of the file
             chosen = plan(self._read, collection, found)
             if not rest and not query.sort:  # the index answers alone: page and count in SQL
@@ -231,7 +237,7 @@ class SqliteStore:
 
     def query_plan(self, collection: Collection, conditions: Sequence[Condition]) -> list[str]:
         """EXPLAIN QUERY PLAN of a page's query: diagnostics, and proof it neither scans nor sorts."""
-        found, _ = searches(self._paths[collection], conditions)
+        found, _ = searches(self._paths(collection), conditions)
         chosen = plan(self._read, collection, found)
         rows = self._read("EXPLAIN QUERY PLAN " + chosen.sql(0), [*chosen.params, 10, 0])
         return [str(row[-1]) for row in rows]

@@ -64,7 +64,7 @@ class V5Fuzzer(Fuzzer):
     (a random one is a 400). Three bodies in four get that name, so the other operations find orders.
     """
 
-    #: v5 requires `@type` of every entity, so a projection keeps it (mock_server/v5/handlers.py).
+    #: v5 requires `@type` of every entity, so a projection keeps it (versions/tmf622_v5/handlers.py).
     always_selected = frozenset({"id", "href", "@type"})
 
     def __init__(self, spec: SpecPair, base_url: str, callback: str) -> None:

@@ -31,8 +31,17 @@ from mock_server.store.sqlite import SqliteStore
 
 READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+) \(ready in [^)]*\)$")
 TIMEOUT_S = 20
+#: Two processes starting together on a loaded 2-core machine took 18-21 s to print their ready
+#: lines (main's code and this one alike): the start gets more room than a request.
+READY_TIMEOUT_S = 60
 JSON_PATCH = {"Content-Type": "application/json-patch+json"}
 ITEM = [{"id": "1", "action": "add"}]
+V5_ITEM = {
+    "id": "1",
+    "action": "add",
+    "@type": "ProductOrderItem",
+    "productOffering": {"id": "po-1", "@type": "ProductOfferingRef"},
+}
 
 
 @contextmanager
@@ -75,7 +84,7 @@ def _started(args: tuple[str, ...]) -> Iterator[tuple[subprocess.Popen[str], que
 
 def _ready_url(process: subprocess.Popen[str], lines: queue.Queue[str]) -> str:
     try:
-        line = lines.get(timeout=TIMEOUT_S)
+        line = lines.get(timeout=READY_TIMEOUT_S)
     except queue.Empty:
         pytest.fail(f"no ready line from {process.args}")
     match = READY.match(line)
@@ -178,6 +187,68 @@ def test_a_subscription_made_on_one_replica_gets_each_event_once(two_replicas: t
     assert set(seen) == expected
     assert set(seen.values()) == {1}, [key for key, n in seen.items() if n > 1]
     assert len({e["eventId"] for e in events}) == len(events)
+
+
+def _v5(base: str) -> str:
+    """The v5 API of the replica whose v4 base URL is `base` (both default base paths)."""
+    return base.removesuffix("/v4") + "/v5"
+
+
+def test_a_v5_subscription_made_on_one_replica_gets_each_event_once(two_replicas: tuple[str, str]) -> None:
+    """As for v4: the v5 hub is shared and v5 events go through the outbox (once, on one replica)."""
+    a, b = (_v5(base) for base in two_replicas)
+
+    def create_v5(base: str, n: int) -> dict[str, Any]:
+        body = {"@type": "ProductOrder", "description": f"order {n}", "productOrderItem": [V5_ITEM]}
+        response = requests.post(f"{base}/productOrder", json=body, timeout=TIMEOUT_S)
+        assert response.status_code == 201, response.text
+        order: dict[str, Any] = response.json()
+        return order
+
+    with listening() as listener:
+        hub_body = {"@type": "Hub", "callback": f"{listener.root}/client"}
+        hub = requests.post(f"{a}/hub", json=hub_body, timeout=TIMEOUT_S)
+        assert hub.status_code == 201, hub.text
+        assert requests.get(f"{b}/hub/{hub.json()['id']}", timeout=TIMEOUT_S).status_code == 200
+        with ThreadPoolExecutor(4) as pool:
+            made = list(pool.map(lambda n: create_v5((a, b)[n % 2], n), range(20)))
+        patch = [{"op": "replace", "path": "/description", "value": "changed"}]
+        for n, order in enumerate(made):
+            url = f"{(b, a)[n % 2]}/productOrder/{order['id']}"
+            assert requests.patch(url, json=patch, headers=JSON_PATCH, timeout=TIMEOUT_S).status_code == 200
+        events = _received(listener, 40)
+        assert requests.delete(f"{b}/hub/{hub.json()['id']}", timeout=TIMEOUT_S).status_code == 204
+        last = create_v5(a, 99)  # no subscription left: nothing for it may arrive
+        assert requests.get(f"{b}/productOrder/{last['id']}", timeout=TIMEOUT_S).status_code == 200
+        events += _drain(listener)
+    seen = Counter((e["eventType"], resource_of(e)["id"]) for e in events)
+    expected = {("ProductOrderCreateEvent", o["id"]) for o in made}
+    expected |= {("ProductOrderAttributeValueChangeEvent", o["id"]) for o in made}
+    assert set(seen) == expected
+    assert set(seen.values()) == {1}, [key for key, n in seen.items() if n > 1]
+    assert {e["@type"] for e in events} == {
+        "ProductOrderCreateEvent",
+        "ProductOrderAttributeValueChangeEvent",
+    }
+
+
+def test_a_replica_not_serving_v5_still_delivers_the_v5_events_it_takes(pg_cluster: Cluster) -> None:
+    """B (`--no-serve-v5`) takes outbox rows too: the v5 ones go to v5 listeners, with v5 envelopes."""
+    schema = pg_cluster.new_schema()
+    common = ("--store", pg_cluster.url(schema), "--notify-backoff", "0")
+    try:
+        with mock_processes(common, (*common, "--no-serve-v5")) as [(_, a), _], listening() as listener:
+            v5 = _v5(a)
+            hub_body = {"@type": "Hub", "callback": f"{listener.root}/client"}
+            assert requests.post(f"{v5}/hub", json=hub_body, timeout=TIMEOUT_S).status_code == 201
+            body = {"@type": "ProductOrder", "productOrderItem": [V5_ITEM]}
+            made = [requests.post(f"{v5}/productOrder", json=body, timeout=TIMEOUT_S) for _ in range(20)]
+            assert {response.status_code for response in made} == {201}
+            events = _received(listener, 20)
+    finally:
+        pg_cluster.drop_schema(schema)
+    assert sorted(resource_of(e)["id"] for e in events) == sorted(r.json()["id"] for r in made)
+    assert {e["@type"] for e in events} == {"ProductOrderCreateEvent"}  # the v5 envelope
 
 
 def _received(listener: Listener, count: int) -> list[dict[str, Any]]:

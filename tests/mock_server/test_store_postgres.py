@@ -221,3 +221,35 @@ async def test_concurrent_gets_share_a_round_trip_and_each_gets_its_own_resource
     assert found == [{"id": "same", "kind": "order"}, {"id": "same", "kind": "cancel"}, None] * 5
     assert max(sizes) > 1
     assert sum(sizes) == 15
+
+
+async def test_a_database_made_before_api_channels_gets_its_columns_at_start(
+    pg_url: Callable[[], str],
+) -> None:
+    """Tables from before subscriptions had a `channel` and outbox rows a `collection` are completed."""
+    import psycopg
+
+    url = pg_url()
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        await conn.execute("DROP TABLE IF EXISTS tmf622_subscription, tmf622_outbox")  # a reused schema
+        await conn.execute(
+            "CREATE TABLE tmf622_subscription (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+            " id text NOT NULL UNIQUE, callback text NOT NULL, query text)"
+        )
+        await conn.execute(
+            "CREATE TABLE tmf622_outbox (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+            " event_type text NOT NULL, resource bytea NOT NULL, field_path text[] NOT NULL)"
+        )
+    store = PostgresStore(url)
+    await store.open()
+    try:
+        async with store.connection() as conn:
+            cursor = await conn.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND column_name IN ('channel', 'collection')"
+                " AND table_name IN ('tmf622_subscription', 'tmf622_outbox')"
+            )
+            found = set(await cursor.fetchall())
+    finally:
+        await store.close()
+    assert found == {("tmf622_subscription", "channel"), ("tmf622_outbox", "collection")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mock_server.http.errors import ApiError
-from mock_server.v5.patch_query import expand_path, plain_operations
+from mock_server.versions.tmf622_v5.patch_query import expand_path, plain_operations
 
 ORDER = {
     "productOrderItem": [

@@ -10,7 +10,7 @@ from mock_helpers import TIMEOUT_S
 from v5_helpers import V5_BASE_PATH, item, v5_errors, v5_url
 
 from mock_server.domain.seed import SeedError
-from mock_server.v5.seed import load_v5_seed
+from mock_server.versions.tmf622_v5.seed import load_v5_seed
 
 SEED = """\
 productOrder:                       # v4 entries beside the v5 ones

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from mock_server.v5 import states
+from mock_server.versions.tmf622_v5 import states
 from tmf622_schemas import load_schema
 
 

@@ -9,6 +9,7 @@ some element must match), so `productOrderItem.productOrderItem.state=held` sele
 sub-items of the items that have one. Conditions are joined with `&` and must all hold; values
 compare as text (`true`, `1`). One operation becomes one per selected element; a query that
 selects nothing, or names no array of its path, is refused (400): the client meant something else.
+Every node a search looks at is paid from the patch's `Work` allowance (the core bounds it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+from mock_server.domain.patch_budget import Work
 from mock_server.http.errors import bad_request
 
 Condition = tuple[tuple[str, ...], str]  # (dotted attribute path from the root, value)
@@ -44,18 +46,21 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def _holds(node: Any, attribute: tuple[str, ...], value: str) -> bool:
+def _holds(node: Any, attribute: tuple[str, ...], value: str, work: Work) -> bool:
     """The attribute under `node` has `value`; through a nested array, some element must have it."""
+    work.spend(1)
     if isinstance(node, list):
-        return any(_holds(element, attribute, value) for element in node)
+        return any(_holds(element, attribute, value, work) for element in node)
     if not attribute:
         return _text(node) == value
     if not isinstance(node, dict) or attribute[0] not in node:
         return False
-    return _holds(node[attribute[0]], attribute[1:], value)
+    return _holds(node[attribute[0]], attribute[1:], value, work)
 
 
-def _select(walk: Walk, names: tuple[str, ...], conditions: list[Condition], used: set[int]) -> Walk:
+def _select(
+    walk: Walk, names: tuple[str, ...], conditions: list[Condition], used: set[int], work: Work
+) -> Walk:
     """At an array of the path: the elements every condition naming something under it holds for."""
     mine = [
         (number, key[len(names) :], value)
@@ -71,13 +76,14 @@ def _select(walk: Walk, names: tuple[str, ...], conditions: list[Condition], use
         selected += [
             ([*concrete, str(index)], element)
             for index, element in enumerate(node)
-            if all(_holds(element, attribute, value) for _, attribute, value in mine)
+            if all(_holds(element, attribute, value, work) for _, attribute, value in mine)
         ]
     return selected
 
 
-def expand_path(document: Any, path: str) -> list[str]:
+def expand_path(document: Any, path: str, work: Work | None = None) -> list[str]:
     """The JSON Pointers a query path selects in `document` (a plain pointer: itself)."""
+    work = work or Work()
     pointer, mark, query = path.partition("?")
     if not mark:
         return [path]
@@ -86,13 +92,14 @@ def expand_path(document: Any, path: str) -> list[str]:
     names: tuple[str, ...] = ()
     segments = [_unescape(segment) for segment in pointer.split("/")[1:]]
     for position, segment in enumerate(segments):
+        work.spend(len(walk))
         walk = [([*concrete, segment], _child(node, segment)) for concrete, node in walk]
         if segment.isdigit():
             continue
         names = (*names, segment)
         indexed = position + 1 < len(segments) and segments[position + 1].isdigit()
         if not indexed:  # an explicit index chooses the element itself
-            walk = _select(walk, names, conditions, used)
+            walk = _select(walk, names, conditions, used, work)
     if not walk:
         raise bad_request(f"JSON Patch Query path {path[:200]!r} selects nothing")
     unused = [".".join(key) for number, (key, _) in enumerate(conditions) if number not in used]
@@ -111,13 +118,16 @@ def _child(node: Any, segment: str) -> Any:
     return None
 
 
-def plain_operations(document: Any, operation: dict[str, Any]) -> list[dict[str, Any]]:
+def plain_operations(
+    document: Any, operation: dict[str, Any], work: Work | None = None
+) -> list[dict[str, Any]]:
     """One query operation as RFC 6902 operations on `document` (the resource as patched so far);
     removals of several elements run from the last index down, so each index stays right.
     """
-    paths = expand_path(document, str(operation["path"]))
+    work = work or Work()
+    paths = expand_path(document, str(operation["path"]), work)
     if "from" in operation:
-        sources = expand_path(document, str(operation["from"]))
+        sources = expand_path(document, str(operation["from"]), work)
         if len(sources) != 1:
             raise bad_request(f"JSON Patch Query: 'from' must select one element, got {len(sources)}")
         operation = {**operation, "from": sources[0]}

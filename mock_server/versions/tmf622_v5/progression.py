@@ -12,15 +12,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from mock_server.domain.events import EventSink
+from mock_server.domain.events import EventSink, publish_all
 from mock_server.domain.progression import Lifecycle, StatePath
 from mock_server.store.base import Store, WriteConflict, rewrite
-from mock_server.v5.events import publish_state_change
-from mock_server.v5.orders import with_item_state
-from mock_server.v5.resources import PRODUCT_ORDER
-from mock_server.v5.states import ORDER, OrderState
+from mock_server.versions.tmf622_v5.events import state_change_events
+from mock_server.versions.tmf622_v5.orders import with_item_state
+from mock_server.versions.tmf622_v5.resources import PRODUCT_ORDER
+from mock_server.versions.tmf622_v5.states import ORDER, OrderState
 
 Resource = dict[str, Any]
 
@@ -64,11 +65,15 @@ class Progression:
         collection = PRODUCT_ORDER.collection
         try:
             changed = await rewrite(
-                self.store, collection, lambda: self.store.get(collection, order_id), step
+                self.store,
+                collection,
+                lambda: self.store.get(collection, order_id),
+                step,
+                partial(state_change_events, PRODUCT_ORDER),
             )
         except WriteConflict:  # clients kept changing it: like a client's change between two steps
             return False
         if changed is None:
             return False
-        publish_state_change(self.events, PRODUCT_ORDER, changed.before, changed.after)
+        publish_all(self.events, changed.after, changed.events)
         return True

@@ -7,7 +7,7 @@ from typing import Any
 import tmf622_schemas
 from mock_server.http.errors import bad_request
 from mock_server.http.validation import describe
-from mock_server.v5.resources import SCHEMA_VERSION
+from mock_server.versions.tmf622_v5.resources import SCHEMA_VERSION
 
 
 def is_valid_fast(schema_name: str, instance: Any) -> bool:

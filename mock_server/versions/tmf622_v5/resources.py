@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from mock_server.domain.state_machine import Machine
 from mock_server.store.base import Collection
-from mock_server.v5 import states
+from mock_server.versions.tmf622_v5 import states
 
+#: This plug-in's name: the key of its events channel, its hub in a shared database.
+NAME = "tmf622-v5"
 #: The generated v5 schemas (`schemas/v5/`, `tmf622_schemas.validator_for(name, "5")`).
 SCHEMA_VERSION = "5"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from aiohttp.typedefs import Handler
 
-from mock_server.v5 import handlers, hub
-from mock_server.v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
+from mock_server.versions.tmf622_v5 import handlers, hub
+from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
 
 Row = tuple[str, str, Handler]
 

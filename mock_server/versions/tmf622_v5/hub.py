@@ -1,6 +1,7 @@
 """The v5 `/hub` handlers (OAS createHub, hubDelete; GET as in v4): a `Hub_FVO` in, a `Hub` out.
 
-The v5 hub is its own registry: its listeners get v5 envelopes, v4 listeners keep getting v4 ones.
+The v5 hub is its own channel's (shared by replicas like every hub): its listeners get v5
+envelopes, v4 listeners keep getting v4 ones.
 """
 
 from __future__ import annotations
@@ -13,10 +14,15 @@ from mock_server.domain.resources import MAX_ID_LENGTH
 from mock_server.http.bodies import read_object
 from mock_server.http.errors import ApiError, bad_request, not_found
 from mock_server.http.responses import json_response
-from mock_server.keys import V5_HUB_KEY
-from mock_server.notify.hub import InvalidSubscription, Subscription
-from mock_server.v5.urls import v5_url
-from mock_server.v5.validation import require_valid
+from mock_server.keys import CHANNELS_KEY
+from mock_server.notify.hub import HubRegistry, InvalidSubscription, Subscription
+from mock_server.versions.tmf622_v5.resources import NAME
+from mock_server.versions.tmf622_v5.urls import v5_url
+from mock_server.versions.tmf622_v5.validation import require_valid
+
+
+def _hub(request: web.Request) -> HubRegistry:
+    return request.app[CHANNELS_KEY][NAME].hub
 
 
 def hub_json(request: web.Request, subscription: Subscription) -> dict[str, Any]:
@@ -33,7 +39,7 @@ async def register_listener(request: web.Request) -> web.Response:
     body = await read_object(request)
     require_valid("Hub_FVO", body)
     try:
-        subscription = await request.app[V5_HUB_KEY].add(body["callback"], body.get("query"))
+        subscription = await _hub(request).add(body["callback"], body.get("query"))
     except InvalidSubscription as exc:
         raise bad_request(str(exc)) from None
     hub = hub_json(request, subscription)
@@ -41,14 +47,14 @@ async def register_listener(request: web.Request) -> web.Response:
 
 
 async def retrieve_listener(request: web.Request) -> web.Response:
-    subscription = await request.app[V5_HUB_KEY].get(request.match_info["id"])
+    subscription = await _hub(request).get(request.match_info["id"])
     if subscription is None:
         raise _not_found(request.match_info["id"])
     return json_response(hub_json(request, subscription))
 
 
 async def unregister_listener(request: web.Request) -> web.Response:
-    if not await request.app[V5_HUB_KEY].remove(request.match_info["id"]):
+    if not await _hub(request).remove(request.match_info["id"]):
         raise _not_found(request.match_info["id"])
     return web.Response(status=204)
 

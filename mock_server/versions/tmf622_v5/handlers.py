@@ -1,33 +1,37 @@
 """Thin aiohttp handlers of the v5 productOrder and cancelProductOrder operations.
 
-The shared machinery does the work: the store (v5 collections), TMF630 queries and paging
-(`store.query`), ids and clock (deterministic mode), the TMF `Error` middleware; the v5 rules
+The core does the work: the store (v5 collections) and each write's events with it (the outbox),
+the version check of every read-modify-write (`rewrite`), the PATCH result's size budget, TMF630
+queries and paging, ids and clock (deterministic mode), the TMF `Error` middleware; the v5 rules
 live in `orders`, `patching`, `cancellation` and `events`.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
+from mock_server.domain.events import EventSink, publish_all
+from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.resources import MAX_ID_LENGTH
 from mock_server.domain.updates import check_state
 from mock_server.handlers.common import now_text
 from mock_server.http.bodies import read_json, read_object
 from mock_server.http.errors import ApiError, bad_request, not_found
 from mock_server.http.responses import json_bytes_response, json_response
-from mock_server.keys import LIFECYCLE_KEY, NEW_ID_KEY, SETTINGS_KEY, STORE_KEY, V5_NOTIFIER_KEY
+from mock_server.keys import CHANNELS_KEY, LIFECYCLE_KEY, NEW_ID_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.store.base import Stored, WriteConflict, read, rewrite
 from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
-from mock_server.v5 import events, orders
-from mock_server.v5.cancellation import Cancellation, new_cancel_task
-from mock_server.v5.patching import PATCH_MEDIA_TYPES, patched
-from mock_server.v5.progression import Progression
-from mock_server.v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, Kind
-from mock_server.v5.states import OrderState
-from mock_server.v5.urls import v5_url
-from mock_server.v5.validation import require_valid
+from mock_server.versions.tmf622_v5 import events, orders
+from mock_server.versions.tmf622_v5.cancellation import Cancellation, new_cancel_task
+from mock_server.versions.tmf622_v5.patching import PATCH_MEDIA_TYPES, patched
+from mock_server.versions.tmf622_v5.progression import Progression
+from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER, Kind
+from mock_server.versions.tmf622_v5.states import OrderState
+from mock_server.versions.tmf622_v5.urls import v5_url
+from mock_server.versions.tmf622_v5.validation import require_valid
 
 Resource = dict[str, Any]
 
@@ -43,10 +47,15 @@ async def find(request: web.Request, kind: Kind) -> Stored:
     return found
 
 
+def events_of(request: web.Request) -> EventSink:
+    """Where v5 changes publish their events once stored: this version's channel."""
+    return request.app[CHANNELS_KEY][NAME].events
+
+
 def progression(request: web.Request) -> Progression:
     """The app's background steps, for a v5 order."""
     app = request.app
-    return Progression(app[LIFECYCLE_KEY], app[STORE_KEY], app[V5_NOTIFIER_KEY], app[LIFECYCLE_KEY].steps.now)
+    return Progression(app[LIFECYCLE_KEY], app[STORE_KEY], events_of(request), app[LIFECYCLE_KEY].steps.now)
 
 
 def project(resource: Resource, fields: frozenset[str]) -> Resource:
@@ -98,34 +107,43 @@ async def create_product_order(request: web.Request) -> web.Response:
     href = f"{v5_url(request, PRODUCT_ORDER.segment)}/{order_id}"
     order = orders.new_product_order(body, order_id=order_id, href=href, now=now_text(request))
     require_valid(PRODUCT_ORDER.schema, order)
-    await app[STORE_KEY].add(PRODUCT_ORDER.collection, order)
-    events.publish_created(app[V5_NOTIFIER_KEY], PRODUCT_ORDER, order)
+    announced = events.created_events(PRODUCT_ORDER)
+    await app[STORE_KEY].add(PRODUCT_ORDER.collection, order, announced)  # with its events (see Store)
+    publish_all(events_of(request), order, announced)
     progression(request).start(order)  # no-op unless auto progression is on
     return answer(request, order, status=201, headers={"Location": href})
 
 
 async def patch_product_order(request: web.Request) -> web.Response:
-    """200 with the patched order; nothing is stored unless every rule holds. The patch is applied
-    again to the current order if another request wrote in between (`rewrite`)."""
+    """200 with the patched order; nothing is stored unless every rule holds, the result within the
+    size and depth budget (413, 400) included. The patch is applied again to the current order if
+    another request wrote in between (`rewrite`)."""
     media_type, body = await read_json(request, PATCH_MEDIA_TYPES)
+    limit = resource_limit(request.app[SETTINGS_KEY].max_body_bytes)
 
     def change(before: Resource) -> Resource:
-        after = patched(before, media_type, body)
+        after = patched(before, media_type, body, limit)
         orders.check_read_only(PRODUCT_ORDER, before, after)
         require_valid(PRODUCT_ORDER.schema, after)
         check_state(PRODUCT_ORDER, before, after)
-        return orders.on_order_updated(before, after, now_text(request))
+        after = orders.on_order_updated(before, after, now_text(request))
+        bounded_json(after, limit)  # 413 past the budget, before anything is written
+        return after
 
     try:
         changed = await rewrite(
-            request.app[STORE_KEY], PRODUCT_ORDER.collection, lambda: find(request, PRODUCT_ORDER), change
+            request.app[STORE_KEY],
+            PRODUCT_ORDER.collection,
+            lambda: find(request, PRODUCT_ORDER),
+            change,
+            partial(events.update_events, PRODUCT_ORDER),
         )
     except WriteConflict as exc:
         raise ApiError(409, f"{exc}: try again") from None
     if changed is None:  # deleted between the read and the write
         raise not_found(f"No {PRODUCT_ORDER.segment} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
     before, after = changed.before, changed.after
-    events.publish_update(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, before, after)
+    publish_all(events_of(request), after, changed.events)
     if before.get("state") == OrderState.DRAFT:  # a submitted draft starts its walk
         progression(request).start(after)
     return answer(request, after)
@@ -133,8 +151,9 @@ async def patch_product_order(request: web.Request) -> web.Response:
 
 async def delete_product_order(request: web.Request) -> web.Response:
     order = (await find(request, PRODUCT_ORDER)).resource()
-    if await request.app[STORE_KEY].delete(PRODUCT_ORDER.collection, order["id"]):
-        events.publish_deleted(request.app[V5_NOTIFIER_KEY], PRODUCT_ORDER, order)
+    announced = events.deleted_events(PRODUCT_ORDER)
+    if await request.app[STORE_KEY].delete(PRODUCT_ORDER.collection, order["id"], announced):
+        publish_all(events_of(request), order, announced)
     return web.Response(status=204)
 
 
@@ -155,5 +174,5 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
     task_id = app[NEW_ID_KEY]()
     href = f"{v5_url(request, CANCEL_PRODUCT_ORDER.segment)}/{task_id}"
     task = new_cancel_task(body, task_id=task_id, href=href, now=now_text(request))
-    steps = Cancellation(app[STORE_KEY], app[V5_NOTIFIER_KEY], lambda: now_text(request))
+    steps = Cancellation(app[STORE_KEY], events_of(request), lambda: now_text(request))
     return answer(request, await steps.run(task, order), status=201, headers={"Location": href})

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from mock_server.http.errors import bad_request, conflict
-from mock_server.v5.resources import Kind
-from mock_server.v5.states import ORDER_ITEM, OrderState
+from mock_server.versions.tmf622_v5.resources import Kind
+from mock_server.versions.tmf622_v5.states import ORDER_ITEM, OrderState
 
 Resource = dict[str, Any]
 ACKNOWLEDGED = OrderState.ACKNOWLEDGED.value

@@ -18,15 +18,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mock_server.domain.clock import Clock, IdSource, timestamp
-from mock_server.domain.seed import V5_SECTION, SeedError, read_document
+from mock_server.domain.seed import SeedError, read_document
 from mock_server.http.errors import ApiError
 from mock_server.store.base import Store
-from mock_server.v5.orders import check_type
-from mock_server.v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, Kind
-from mock_server.v5.states import OrderState, TaskState
-from mock_server.v5.validation import first_error
+from mock_server.versions.tmf622_v5.orders import check_type
+from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, Kind
+from mock_server.versions.tmf622_v5.states import OrderState, TaskState
+from mock_server.versions.tmf622_v5.validation import first_error
 
 Resource = dict[str, Any]
+#: The key of a seed file's mapping that holds TMF622 v5 resources (`{v5: {productOrder: [...]}}`).
+SECTION = "v5"
 KINDS = {kind.segment: kind for kind in (PRODUCT_ORDER, CANCEL_PRODUCT_ORDER)}
 _PLACEHOLDER_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -90,18 +92,18 @@ def load_v5_seed(paths: Sequence[str]) -> V5Seed:
 
 
 def _entries(path: str, document: Any) -> Iterator[V5Entry]:
-    section = document.get(V5_SECTION) if isinstance(document, dict) else None
+    section = document.get(SECTION) if isinstance(document, dict) else None
     if section is None:
         return
     if not isinstance(section, dict) or not set(section) <= set(KINDS):
         raise SeedError(
-            f"{path}: $.{V5_SECTION}: expected a mapping with productOrder and/or cancelProductOrder"
+            f"{path}: $.{SECTION}: expected a mapping with productOrder and/or cancelProductOrder"
         )
     for name, items in section.items():
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-            raise SeedError(f"{path}: $.{V5_SECTION}.{name}: expected a list of {name} objects")
+            raise SeedError(f"{path}: $.{SECTION}.{name}: expected a list of {name} objects")
         for index, item in enumerate(items):
-            where = f"{path}: $.{V5_SECTION}.{name}[{index}]"
+            where = f"{path}: $.{SECTION}.{name}[{index}]"
             _require_json(item, where)
             yield V5Entry(KINDS[name], item, where)
 

@@ -1,0 +1,81 @@
+"""What an API version plug-in declares, and the events channel the core opens for each one.
+
+The core (store with outbox, hub and notifier, optimistic concurrency through `store.base.rewrite`,
+the PATCH budget, journal, faults, auth, progression) is the same for every API it serves. A plug-in
+under `mock_server/versions/<api>_<version>/` declares only what differs: its routes (handlers
+built on the core's), its collections (their events reach its own notifier through the outbox), its
+event envelopes, its seed section and where it is served. `app.create_app` asks the registry
+(`mock_server.versions.VERSIONS`) for the served ones; nothing of the core imports a plug-in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from aiohttp.typedefs import Handler
+
+from mock_server.config.settings import Settings
+from mock_server.domain.clock import Clock, IdSource
+from mock_server.domain.events import EventSink
+from mock_server.notify.envelopes import EventFactory
+from mock_server.notify.hub import HubRegistry
+from mock_server.notify.notifier import Notifier
+from mock_server.store.base import Catalogue, Collection, Store
+
+Row = tuple[str, str, Handler]
+
+
+class VersionSeed(Protocol):
+    """A plug-in's section of the seed files, read at start and stored into an empty store."""
+
+    @property
+    def entries(self) -> Sequence[object]: ...
+
+    async def apply(self, store: Store, new_id: IdSource, clock: Clock, root: str) -> None: ...
+
+
+class ApiVersion(Protocol):
+    """One API version served beside the others (see the module docstring)."""
+
+    #: Unique; also names its hub in a shared database (`tmf622_subscription.channel`).
+    name: str
+    #: `/_mock/<control_name>/deliveries` lists its notifier's delivery log.
+    control_name: str
+    #: Its collections (kept apart from every other API's) and what each indexes.
+    catalogue: Catalogue
+    #: The seed files' key it reads (the core's own seed reader skips it).
+    seed_section: str
+
+    @property
+    def collections(self) -> tuple[Collection, ...]:
+        """Its catalogue's collections: the outbox routes their events to its notifier."""
+        ...
+
+    def base_path(self, settings: Settings) -> str | None:
+        """Where it is served, or None when it is switched off."""
+        ...
+
+    def event_factory(self, new_id: IdSource, clock: Clock) -> EventFactory:
+        """Builds its envelopes (the core delivers them)."""
+        ...
+
+    def routes(self, base_path: str) -> list[Row]:
+        """Every (method, path, handler) it answers."""
+        ...
+
+    def load_seed(self, paths: Sequence[str]) -> VersionSeed:
+        """Its seed section of every file, checked (SeedError before anything listens)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One API's events: its hub, its notifier and the sink its handlers publish each change's
+    events to once the store has them (on PostgreSQL the outbox feeds the notifier instead)."""
+
+    name: str
+    hub: HubRegistry
+    notifier: Notifier
+    events: EventSink

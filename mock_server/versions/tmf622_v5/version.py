@@ -1,0 +1,54 @@
+"""TMF622 v5.0.0 as a plug-in of the mock: what it declares to the core (see `mock_server.plugin`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import MappingProxyType
+
+from mock_server.config.settings import Settings
+from mock_server.domain.clock import Clock, IdSource
+from mock_server.notify.envelopes import EventFactory
+from mock_server.plugin import Row
+from mock_server.store.base import Catalogue, Collection, Indexed
+from mock_server.versions.tmf622_v5.envelopes import V5EventFactory
+from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER
+from mock_server.versions.tmf622_v5.routes import v5_routes
+from mock_server.versions.tmf622_v5.seed import SECTION, V5Seed, load_v5_seed
+
+
+class Tmf622V5:
+    """Served under `--v5-base-path` unless `--no-serve-v5`; its OAS is `schemas/v5/` (TM Forum's)."""
+
+    name = NAME
+    control_name = "v5"
+    catalogue: Catalogue = MappingProxyType(
+        {
+            PRODUCT_ORDER.collection: Indexed(
+                (("id",), ("state",), ("relatedParty", "partyOrPartyRole", "id"), ("externalId", "id")),
+                (("creationDate",),),
+            ),
+            CANCEL_PRODUCT_ORDER.collection: Indexed(
+                (("id",), ("state",), ("productOrder", "id")), (("creationDate",),)
+            ),
+        }
+    )
+    seed_section = SECTION
+
+    @property
+    def collections(self) -> tuple[Collection, ...]:
+        return tuple(self.catalogue)
+
+    def base_path(self, settings: Settings) -> str | None:
+        return settings.v5_base_path if settings.serve_v5 else None
+
+    def event_factory(self, new_id: IdSource, clock: Clock) -> EventFactory:
+        return V5EventFactory(new_id=new_id, clock=clock)
+
+    def routes(self, base_path: str) -> list[Row]:
+        return v5_routes(base_path)
+
+    def load_seed(self, paths: Sequence[str]) -> V5Seed:
+        return load_v5_seed(paths)
+
+
+VERSION = Tmf622V5()
