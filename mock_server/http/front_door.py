@@ -1,6 +1,8 @@
 """The one middleware every request passes: the journal, CORS, the request checks and the error answer.
 
 In order, outermost first:
+0. the access log (`journal.access_log`, with --access-log) writes one line per request, with the
+   status the client got and the time it took;
 1. the journal (`journal.recording`) sees every request but the test controls, with its final status;
 2. CORS (`access.cors`, when origins are configured) answers preflights before credentials are asked
    and marks every answer, errors included;
@@ -30,6 +32,7 @@ from mock_server.faults.injector import FaultInjector
 from mock_server.http.errors import answer_for
 from mock_server.http.negotiation import refuse_unacceptable
 from mock_server.http.uploads import UploadLimits, read_bounded
+from mock_server.journal.access_log import AccessLog
 from mock_server.journal.entries import RequestJournal
 from mock_server.journal.recording import Recorder
 
@@ -99,4 +102,6 @@ def front_door(settings: Settings, journal: RequestJournal, faults: FaultInjecto
         door = with_cors(policy, door)
     if journal.enabled:
         door = with_journal(Recorder(journal, settings.base_path), door)
+    if settings.access_log:
+        door = AccessLog(settings.api_key_header).middleware(door)
     return web.middleware(door)

@@ -40,7 +40,7 @@ class RequestJournal:
     def __init__(self, size: int, api_key_header: str) -> None:
         self._sent: deque[tuple[int, Sent, bool]] = deque(maxlen=size or 1)
         self.enabled = size > 0
-        self._secret = SECRET_HEADERS | {api_key_header.lower()}
+        self._secret = secret_headers(api_key_header)
         self._ids = count(1)
 
     def add(self, sent: Sent) -> None:
@@ -88,9 +88,19 @@ class RequestJournal:
         return shown
 
     def _mask(self, name: str, value: str) -> str:
-        lowered = name.lower()
-        if lowered not in self._secret:
-            return value
-        scheme, _, rest = value.strip().partition(" ")
-        keeps_scheme = lowered.endswith("authorization") and rest and scheme.isalpha()
-        return f"{scheme} {MASK}" if keeps_scheme else MASK
+        return masked(name, value, self._secret)
+
+
+def secret_headers(api_key_header: str) -> frozenset[str]:
+    """The header names (lower case) whose values never leave the mock in clear."""
+    return SECRET_HEADERS | {api_key_header.lower()}
+
+
+def masked(name: str, value: str, secret: frozenset[str]) -> str:
+    """`value` as the journal and the access log show it: an Authorization keeps its scheme only."""
+    lowered = name.lower()
+    if lowered not in secret:
+        return value
+    scheme, _, rest = value.strip().partition(" ")
+    keeps_scheme = lowered.endswith("authorization") and rest and scheme.isalpha()
+    return f"{scheme} {MASK}" if keeps_scheme else MASK
