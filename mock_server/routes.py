@@ -1,11 +1,12 @@
 """The routes table: every route of the app, in one place (method, path, handler).
 
-The TMF622 v4 resources and `/hub` sit under the configured base path; health and the OpenAPI
-document answer there and at the root (for probes that know no base path); test controls sit under
-`CONTROL_PREFIX`. TMF622 v5 (its resources and `/hub`) sits under its own base path, from
-mock_server/v5/routes.py; either version can be left out (Settings.serve_v4/serve_v5). Other
-methods on these paths get 405 with `Allow` from the router; every GET answers HEAD too (aiohttp's
-default).
+The TMF622 v4 resources and `/hub` sit under the configured base path; health answers there and at
+the root (for probes that know no base path); test controls sit under `CONTROL_PREFIX`. The
+developer's pages (`/`, `/docs`) and the OpenAPI documents (one per version, listed at
+`/openapi.json`) come from mock_server/pages/routes.py. TMF622 v5 (its resources and `/hub`) sits
+under its own base path, from mock_server/v5/routes.py; either version can be left out
+(Settings.serve_v4/serve_v5). Other methods on these paths get 405 with `Allow` from the router;
+every GET answers HEAD too (aiohttp's default).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from mock_server.handlers.common import ResourceHandlers
 from mock_server.handlers.health import health
 from mock_server.handlers.product_order import create_product_order
 from mock_server.http.paths import CONTROL_PREFIX
-from mock_server.openapi.document import DOCUMENT_NAME, OpenApiDocument
+from mock_server.keys import SETTINGS_KEY
+from mock_server.pages.routes import developer_routes
 from mock_server.v5.routes import v5_routes
 
 
@@ -59,12 +61,9 @@ def hub_routes(base_path: str) -> list[Route]:
 
 
 def service_routes(base_path: str) -> list[Route]:
-    """Health and the OpenAPI document, under the base path and (when there is one) at the root too."""
-    document = OpenApiDocument()
+    """Health, under the base path and (when there is one) at the root too."""
     roots = [base_path, ""] if base_path else [""]
-    health_routes = [Route("GET", f"{root}/health", health) for root in reversed(roots)]
-    openapi_routes = [Route("GET", f"{root}/{DOCUMENT_NAME}", document.serve) for root in roots]
-    return health_routes + openapi_routes
+    return [Route("GET", f"{root}/health", health) for root in reversed(roots)]
 
 
 def control_routes() -> list[Route]:
@@ -94,7 +93,8 @@ def route_table(base_path: str, *, serve_v4: bool = True, v5_base_path: str | No
 def add_routes(
     app: web.Application, base_path: str, *, serve_v4: bool = True, v5_base_path: str | None = None
 ) -> None:
-    for route in route_table(base_path, serve_v4=serve_v4, v5_base_path=v5_base_path):
+    pages = [Route(*row) for row in developer_routes(app[SETTINGS_KEY])]
+    for route in route_table(base_path, serve_v4=serve_v4, v5_base_path=v5_base_path) + pages:
         if route.method == "GET":
             app.router.add_get(route.path, route.handler)  # HEAD too
         else:
