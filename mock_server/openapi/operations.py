@@ -9,11 +9,13 @@ attribute or dotted path works, the parameters listed are the common ones (and t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mock_server.openapi.schemas import component_ref
+from mock_server.store.attributes import attributes_of
 
 JSON = "application/json"
 MAX_COUNT = 999_999_999  # query.parse_count takes up to nine digits
@@ -84,14 +86,18 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/parameters/{name}"}
 
 
-def _filters(equal: tuple[str, ...], dated: tuple[str, ...]) -> list[dict[str, Any]]:
+def _filters(equal: tuple[str, ...], dated: tuple[str, ...], checked: bool = True) -> list[dict[str, Any]]:
+    """Equality filters, and date-time ones with their operators; `checked`: a value that is no
+    instant gets 400 (v4, store.attributes), else it is taken as it is and matches nothing."""
     params = [
         {"name": n, "in": "query", "description": _FILTER_TEXT, "schema": {"type": "string"}} for n in equal
     ]
+    instant = {**_DATE_TIME} if checked else {"type": "string"}
+    note = "" if checked else " A value that is not a date or date-time matches nothing."
     for name in dated:
-        params.append({"name": name, "in": "query", "description": _FILTER_TEXT, "schema": {**_DATE_TIME}})
+        params.append({"name": name, "in": "query", "description": _FILTER_TEXT + note, "schema": instant})
         params.extend(
-            {"name": f"{name}.{op}", "in": "query", "description": _COMPARE_TEXT, "schema": {**_DATE_TIME}}
+            {"name": f"{name}.{op}", "in": "query", "description": _COMPARE_TEXT + note, "schema": instant}
             for op in ("gt", "gte", "lt", "lte")
         )
     return params
@@ -130,6 +136,8 @@ class ResourceApi:
     filters: Filters  # (equality filters, date-time filters) listed for GET on the collection
     patch_bodies: Mapping[str, str]  # PATCH media type -> body schema; empty: no PATCH
     delete: bool = True
+    sortable: tuple[str, ...] = ()  # the attributes `sort` may name (others: 400); empty: any
+    dates_checked: bool = True  # whether a date-time filter that is no instant gets 400
 
     @property
     def name(self) -> str:
@@ -148,8 +156,22 @@ def _links(api: ResourceApi) -> dict[str, Any]:
     }
 
 
+def _sort(sortable: tuple[str, ...]) -> dict[str, Any]:
+    """`sort` limited to `sortable` attributes: the mock answers 400 for any other (store.attributes)."""
+    if not sortable:
+        return _ref("sort")
+    one = f"[-+]?({'|'.join(re.escape(name) for name in sortable)})"
+    return {**PARAMETERS["sort"], "schema": {"type": "string", "pattern": f"^({one}(,{one})*)?$"}}
+
+
 def _collection_ops(api: ResourceApi) -> dict[tuple[str, str], Any]:
-    list_params = [_ref("fields"), _ref("offset"), _ref("limit"), _ref("sort"), *_filters(*api.filters)]
+    list_params = [
+        _ref("fields"),
+        _ref("offset"),
+        _ref("limit"),
+        _sort(api.sortable),
+        *_filters(*api.filters, api.dates_checked),
+    ]
     page = {"type": "array", "items": projection_or(api.schema)}
     created = {
         "description": "Created",
@@ -285,6 +307,7 @@ V4_ORDERS = ResourceApi(
         JSON: "ProductOrder_Update",
         "application/json-patch+json": "JsonPatch",
     },
+    sortable=tuple(attributes_of("ProductOrder").kinds),
 )
 V4_CANCELLATIONS = ResourceApi(
     "cancelProductOrder",
@@ -296,6 +319,7 @@ V4_CANCELLATIONS = ResourceApi(
         JSON: "MergePatch",
         "application/json-patch+json": "JsonPatch",
     },
+    sortable=tuple(attributes_of("CancelProductOrder").kinds),
 )
 
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {

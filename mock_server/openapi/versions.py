@@ -30,6 +30,11 @@ from mock_server.v5.patching import JSON_PATCH_QUERY
 
 #: The callbacks `notify.hub._check_callback` accepts: absolute http(s) URLs with a host.
 CALLBACK_URL = {"format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+"}
+#: The subscription queries `notify.filters.EventFilter.parse` accepts: `name.path=v1,v2` terms joined by
+#: `&` (a `?` before them allowed), each name segment and value non-empty.
+_TERM = r"[^&=.\s+]+(\.[^&=.\s+]+)*=[^&=,\s+]+(,[^&=,\s+]+)*"
+HUB_QUERY = {"pattern": f"^\\??({_TERM}(&{_TERM})*)?$"}
+_HUB_RULES = {"callback": CALLBACK_URL, "query": HUB_QUERY}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +71,7 @@ V4 = ApiVersion(
         "CancelProductOrder": v4_kinds.CANCEL_PRODUCT_ORDER.read_only,
     },
     projections={"ProductOrder": ALWAYS_SELECTED, "CancelProductOrder": ALWAYS_SELECTED},
-    constraints={"EventSubscriptionInput": {"callback": CALLBACK_URL}},
+    constraints={"EventSubscriptionInput": _HUB_RULES},
     root_aliases=("/health",),
 )
 
@@ -83,7 +88,10 @@ _V5_KEPT = ALWAYS_SELECTED | {"@type"}
 
 
 def _v5_operations() -> dict[tuple[str, str], dict[str, Any]]:
-    orders = ResourceApi("productOrder", "ProductOrder", "ProductOrder_FVO", _V5_ORDER_FILTERS, _V5_PATCH)
+    # v5 lists take any filter value and any sort name (v5.handlers: parse_query, not the v4 checks).
+    orders = ResourceApi(
+        "productOrder", "ProductOrder", "ProductOrder_FVO", _V5_ORDER_FILTERS, _V5_PATCH, dates_checked=False
+    )
     # The v5 OAS has neither PATCH nor DELETE on cancelProductOrder (v5/routes.py).
     tasks = ResourceApi(
         "cancelProductOrder",
@@ -92,6 +100,7 @@ def _v5_operations() -> dict[tuple[str, str], dict[str, Any]]:
         _V5_TASK_FILTERS,
         {},
         delete=False,
+        dates_checked=False,
     )
     return {
         **resource_operations(orders),
@@ -126,7 +135,7 @@ V5 = ApiVersion(
     constraints={
         "ProductOrder_FVO": _own_type(v5_kinds.PRODUCT_ORDER),
         "CancelProductOrder_FVO": _own_type(v5_kinds.CANCEL_PRODUCT_ORDER),
-        "Hub_FVO": {"callback": CALLBACK_URL},
+        "Hub_FVO": _HUB_RULES,
     },
 )
 
