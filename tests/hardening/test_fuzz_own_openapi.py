@@ -42,8 +42,10 @@ def test_own_openapi_cases_get_documented_answers(
 #: Cases per operation and mode for the every-check run: small and fixed (derandomized), so each
 #: version's run stays well under a minute on a shared CI machine.
 ALL_CHECKS_PLAN = Plan(positive=8, negative=4)
+
+
 def plan_for(operation: APIOperation) -> Plan:
-    """No negative cases where the only input is the path `id`: its one forbidden value, "", cannot be sent."""
+    """No negative cases where the only input is the path `id`: "", its one invalid value, cannot be sent."""
     negatable = operation.body or any(p.location != "path" for p in operation.iter_parameters())
     return ALL_CHECKS_PLAN if negatable else Plan(ALL_CHECKS_PLAN.positive)
 
@@ -64,7 +66,9 @@ def test_every_schemathesis_check_passes_on_each_own_document(
         listed = requests.get(f"{root}/openapi.json", timeout=TIMEOUT_S).json()["documents"]
         url = next(each["url"] for each in listed if each["name"] == version)
         document = requests.get(f"{root}{url}", timeout=TIMEOUT_S).json()
-        with closing(AllChecksFuzzer(spec_pair(document, root), root, dead_callback, VERSIONS[version])) as fuzzer:
+        with closing(
+            AllChecksFuzzer(spec_pair(document, root), root, dead_callback, VERSIONS[version])
+        ) as fuzzer:
             plan = {operation.label: plan_for(operation) for operation in fuzzer.operations()}
             total = fuzzer.run_plan(plan, override)
     print(f"\n{version}: {len(plan)} operations, {total} cases, every check; answers: {fuzzer.statuses}")
