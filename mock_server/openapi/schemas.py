@@ -50,7 +50,12 @@ EXTRA_SCHEMAS: dict[str, Any] = {
         "properties": {
             "status": {"const": "ok"},
             "store": {"enum": ["memory", "sqlite", "postgresql"], "description": "where resources are kept"},
-            "orders": {"type": "integer", "minimum": 0, "description": "productOrders stored"},
+            "orders": {"type": "integer", "minimum": 0, "description": "v4 productOrders stored"},
+            "versions": {
+                "description": "Resources stored, per served version (v4, v5) and resource",
+                "type": "object",
+                "additionalProperties": {"type": "object", "additionalProperties": _COUNT},
+            },
             "notifications": {"$ref": f"{COMPONENTS}NotificationQueue"},
         },
     },
