@@ -7,7 +7,8 @@ In order, outermost first:
 2. CORS (`access.cors`, when origins are configured) answers preflights before credentials are asked
    and marks every answer, errors included;
 3. everything inside becomes a TMF `Error` (`http.errors.answer_for`) when it raises:
-   - an `Accept` that excludes JSON is refused (406, `http.negotiation`) before credentials are asked;
+   - an `Accept` that excludes JSON is refused (406, `http.negotiation`) before credentials are asked,
+     except by the pages (`/`, `/docs`), which answer a browser in HTML;
    - credentials (`access.auth`, when a secret is set) are checked (401);
    - the body is read, bounded in size and time (413, 408, `http.uploads`), before any handler;
    - faults (`faults.injector`, when on) are injected around the handler.
@@ -30,7 +31,7 @@ from mock_server.access.cors import CorsPolicy, cors_policy, is_preflight
 from mock_server.config.settings import Settings
 from mock_server.faults.injector import FaultInjector
 from mock_server.http.errors import answer_for
-from mock_server.http.negotiation import refuse_unacceptable
+from mock_server.http.negotiation import refuse_unacceptable, serves_html
 from mock_server.http.uploads import UploadLimits, read_bounded
 from mock_server.journal.access_log import AccessLog
 from mock_server.journal.entries import RequestJournal
@@ -44,7 +45,8 @@ def checked(settings: Settings, faults: FaultInjector | None) -> Middleware:
 
     async def answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
-            refuse_unacceptable(request)
+            if not serves_html(request):  # a page answers HTML to a browser, JSON otherwise
+                refuse_unacceptable(request)
             if authenticate is not None:
                 authenticate(request)
             if request.body_exists and (too_slow := await read_bounded(request, limits)) is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from aiohttp import web
 
 from mock_server.http.errors import not_found
+from mock_server.http.negotiation import html_page
 from mock_server.keys import SETTINGS_KEY
 from mock_server.openapi.index import index
 
@@ -75,6 +76,7 @@ window.onload = function () {{
 """
 
 
+@html_page
 async def docs(request: web.Request) -> web.Response:
     """The explorer, opened on `?version=` (v4 or v5) when it names a served version, else the first."""
     documents = index(request.app[SETTINGS_KEY])

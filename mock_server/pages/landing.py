@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from mock_server.handlers.common import root_url
+from mock_server.http.negotiation import html_page
 from mock_server.http.paths import CONTROL_PREFIX
 from mock_server.http.responses import json_response
 from mock_server.keys import SETTINGS_KEY
@@ -120,6 +121,7 @@ def _html(content: dict[str, Any]) -> str:
 """
 
 
+@html_page
 async def landing(request: web.Request) -> web.Response:
     content = summary(request)
     if wants_html(request.headers.get("Accept", "")):

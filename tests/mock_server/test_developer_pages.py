@@ -25,6 +25,8 @@ def test_landing_page_is_html_for_a_browser_and_json_for_a_tool(api: Api) -> Non
     assert page.headers["Content-Type"].startswith("text/html")
     for text in ("TMF622", "4.0.0", "5.0.0", "/docs", "/_mock/reset", "/_mock/requests", "/health", api.base):
         assert text in page.text
+    only_html = api.http.get(f"{api.root}/", headers={"Accept": "text/html"}, timeout=TIMEOUT_S)
+    assert (only_html.status_code, only_html.text) == (200, page.text)  # no 406 for a page
     data = api.http.get(f"{api.root}/", headers={"Accept": "application/json"}, timeout=TIMEOUT_S).json()
     assert [(a["name"], a["baseUrl"]) for a in data["apis"]] == [("v4", api.base), ("v5", f"{api.root}{V5}")]
     assert data["links"]["openapi"] == f"{api.root}/openapi.json"
