@@ -23,9 +23,10 @@ ctk: bootstrap  ## Run the CTK against the embedded mock; reports (Allure HTML t
 
 test: lint typecheck pytest  ## Lint, type-check and run the whole test suite.
 
-lint: bootstrap  ## ruff check and ruff format --check.
+lint: bootstrap  ## ruff check, ruff format --check, and the import contracts (lint-imports).
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: bootstrap  ## mypy (strict on the packages).
 	$(BIN)/mypy

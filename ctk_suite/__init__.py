@@ -1,11 +1,5 @@
 """TMF622 conformance suite: ports of TM Forum's CTKs and our extended checks, as pytest kits."""
 
-from importlib.metadata import PackageNotFoundError, version
+from ctk_suite.core.version import USER_AGENT, __version__
 
-try:
-    __version__ = version("tmf622-toolkit")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
-
-#: Sent as User-Agent with every request, and written in every report.
-USER_AGENT = f"tmf622-ctk/{__version__}"
+__all__ = ["USER_AGENT", "__version__"]

@@ -13,16 +13,16 @@ from typing import NoReturn
 import allure_pytest.plugin
 import pytest
 
-import ctk_suite.plugin
-from ctk_suite import __version__
-from ctk_suite.allure_html import render_html
-from ctk_suite.baseline import BaselineError, load_baseline
+import ctk_suite.plugin.hooks
+from ctk_suite.config.frontends import add_arguments, as_pytest_args, cli_values
+from ctk_suite.config.layers import OptionError, layered
+from ctk_suite.config.profile import Level, Profile
+from ctk_suite.config.profile_schema import ProfileError
+from ctk_suite.config.target import resolve_profile
+from ctk_suite.core.version import __version__
+from ctk_suite.engine.baseline import BaselineError, load_baseline
 from ctk_suite.engine.items import STATE_KEY
-from ctk_suite.options.frontends import add_arguments, as_pytest_args, cli_values
-from ctk_suite.options.layers import OptionError, layered
-from ctk_suite.profile import Level, Profile
-from ctk_suite.profile_schema import ProfileError
-from ctk_suite.target import resolve_profile
+from ctk_suite.reporting.allure_html import render_html
 from tmf622_scenarios import kit_files
 
 USAGE_ERROR = 2
@@ -136,7 +136,7 @@ def run_pytest(args: list[str], *extra_plugins: object) -> int:
     os.environ[AUTOLOAD_OFF] = "1"
     gc.freeze()
     try:
-        return int(pytest.main(args, plugins=[ctk_suite.plugin, allure_pytest.plugin, *extra_plugins]))
+        return int(pytest.main(args, plugins=[ctk_suite.plugin.hooks, allure_pytest.plugin, *extra_plugins]))
     finally:
         if saved is None:
             os.environ.pop(AUTOLOAD_OFF, None)

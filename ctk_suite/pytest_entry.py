@@ -11,10 +11,10 @@ import sys
 
 #: The `tmf622_mock` fixture and `Tmf622Mock`, a plugin of their own: they need nothing the suite's
 #: plugin imports, so a project's tests keep them even when that plugin cannot load.
-pytest_plugins = ["ctk_suite.mock_fixture"]
+pytest_plugins = ["ctk_suite.plugin.mock_fixture"]
 
 try:
-    from ctk_suite.plugin import (
+    from ctk_suite.plugin.hooks import (
         pytest_addoption,
         pytest_collect_file,
         pytest_collection_finish,

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import pytest
 
-from ctk_suite.mock_process import EmbeddedMock, MockStartError
+from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
 
 READY_TIMEOUT_S = 20.0
 

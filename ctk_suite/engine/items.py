@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url
 from ctk_suite.engine.kit import KIT_TYPES, Kit, KitError, Unit, declared_format
-from ctk_suite.engine.records import UnitResult
+from ctk_suite.engine.records import UnitResult, failure_kind
 from ctk_suite.engine.state import SuiteState
-from ctk_suite.redaction import SecretRegistry, redact_text, redact_url
-from ctk_suite.reporting import allure_report
-from ctk_suite.reporting.allure_report import failure_kind
 
 STATE_KEY = pytest.StashKey[SuiteState]()
 #: Set on the config by pytest_configure when the options or the profile are unusable (the collection
 #: of a kit file then fails with this line, and the project's own test runs are not affected).
 CONFIG_ERROR_KEY = pytest.StashKey[str]()
+#: Records a unit's results on its test as it ends (the plugin sets Allure's recorder): the engine
+#: names no reporter.
+RECORDER_KEY = pytest.StashKey[Callable[[Sequence[UnitResult], SecretRegistry], None]]()
 
 
 def collect_kit_file(file_path: Path, parent: pytest.Collector) -> KitFile | None:
@@ -72,9 +73,8 @@ class KitItem(pytest.Item):
         results = runner.run(self.unit)
         state.results.add(results)
         self.result = result = results[-1]
-        for setup in results[:-1]:
-            allure_report.attach_setup(setup, state.registry)
-        allure_report.record(result, state.registry)
+        if (record := self.config.stash.get(RECORDER_KEY, None)) is not None:
+            record(results, state.registry)
         if result.failed or (result.error is not None and not result.assertions):
             raise UnitFailed(failure_message(result, state.registry))
 
@@ -99,7 +99,7 @@ def failure_message(result: UnitResult, registry: SecretRegistry | None = None) 
     else:
         outcome = f"{exchange.method} {redact_url(exchange.url)} -> HTTP {exchange.status}"
     kind = failure_kind(result)
-    tag = f"[{kind.value}] " if kind else ""  # Allure 2's categories match on it (allure_report.py)
+    tag = f"[{kind.value}] " if kind else ""  # Allure 2's categories match on it (reporting/allure_report.py)
     lines = [f"{tag}{len(result.failed)} of {len(result.assertions)} assertions failed ({outcome})"]
     if not result.assertions:
         lines = [f"{tag}request failed ({outcome})"]

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from ctk_suite.core.registry import Registry
 from ctk_suite.engine.records import KitInfo, UnitResult
-from ctk_suite.engine.registry import Registry
 
 if TYPE_CHECKING:
+    from ctk_suite.config.profile import Profile
     from ctk_suite.engine.session import SuiteSession
-    from ctk_suite.profile import Profile
 
 
 class KitError(ValueError):

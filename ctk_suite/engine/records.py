@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ctk_suite.client import Exchange
-from ctk_suite.failures import Failure, Kind, render_all
+from ctk_suite.core.failures import Failure, Kind, render_all
+from ctk_suite.http.client import Exchange
 
 
 class Verdict(StrEnum):
@@ -128,3 +128,11 @@ class UnitResult:
     def official_failed(self) -> list[AssertionResult]:
         """The assertions the official kit would fail."""
         return [a for a in self.assertions if a.official_verdict is Verdict.FAILED]
+
+
+def failure_kind(result: UnitResult) -> Kind | None:
+    """The kind of the unit's first failed assertion (or of its transport error)."""
+    failed = [a for a in result.assertions if a.failed]
+    if failed:
+        return failed[0].kind
+    return Kind.TRANSPORT if result.error is not None and not result.assertions else None

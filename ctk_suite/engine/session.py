@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ctk_suite.auth import build_session
-from ctk_suite.cleanup import CreatedOrders
-from ctk_suite.client import Exchange, HttpClient, Limits
-from ctk_suite.mock_process import EmbeddedMock
-from ctk_suite.profile import Profile
-from ctk_suite.redaction import SecretRegistry, redact_text, redact_url
-from ctk_suite.target import aimed_at
+from ctk_suite.config.profile import Profile
+from ctk_suite.config.target import aimed_at
+from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url
+from ctk_suite.engine.cleanup import CreatedOrders
+from ctk_suite.engine.mock_process import EmbeddedMock
+from ctk_suite.http.auth import build_session
+from ctk_suite.http.client import Exchange, HttpClient, Limits
 
 #: The pre-flight request: one order at most, only its id (TMF630 `fields`, `limit`), so it is cheap anywhere.
 PREFLIGHT_PATH = "productOrder?fields=id&limit=1"
@@ -58,7 +58,7 @@ def open_session(
         mock = EmbeddedMock()
         profile = aimed_at(profile, start_mock(mock))
     limits = Limits(profile.timeouts.connect, profile.timeouts.read)
-    client = HttpClient(build_session(profile, registry), limits, registry)
+    client = HttpClient(build_session(profile.http, registry), limits, registry)
     created = CreatedOrders(profile.target.api_url)
     client.observe(created)
     return SuiteSession(profile, registry, client, created, mock)

@@ -11,15 +11,15 @@ from typing import Any, NoReturn
 
 import pytest
 
-from ctk_suite.auth import register_secrets
-from ctk_suite.baseline import Comparison, load_baseline
-from ctk_suite.cleanup import CleanupReport, clean_up
+from ctk_suite.config.profile import Profile
+from ctk_suite.core.redaction import SecretRegistry, install_log_redaction
+from ctk_suite.engine.baseline import Comparison, load_baseline
+from ctk_suite.engine.cleanup import CleanupReport, clean_up
 from ctk_suite.engine.kit import Kit, KitRunner
+from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
 from ctk_suite.engine.results import ResultCollector
 from ctk_suite.engine.session import SuiteSession, TargetUnusable, open_session, preflight
-from ctk_suite.mock_process import EmbeddedMock, MockStartError
-from ctk_suite.profile import Profile
-from ctk_suite.redaction import SecretRegistry, install_log_redaction
+from ctk_suite.http.auth import register_secrets
 
 #: Exit codes a CI gate can tell apart (README "Exit codes"): 1 is a failed check, 2 a usage error.
 MOCK_START_FAILED = 3
@@ -50,7 +50,7 @@ class SuiteState:
     def __init__(self, profile: Profile, start: Callable[[EmbeddedMock], str] = start_mock) -> None:
         self.profile = profile
         self.registry = SecretRegistry()
-        register_secrets(profile, self.registry)  # before anything is written: option echoes, errors
+        register_secrets(profile.http, self.registry)  # before anything is written: option echoes, errors
         self.results = ResultCollector()
         self.collected_levels: set[str] = set()
         self.cleanup: CleanupReport | None = None

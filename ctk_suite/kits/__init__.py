@@ -1,3 +1,4 @@
-"""The kit types the engine knows: importing this package registers them in `KIT_TYPES`."""
+"""Kit types on the engine: `official/` (ports of the official CTKs), `extended/` (our checks by API version).
 
-from ctk_suite.kits import extended_kit, scenario_kit  # noqa: F401 - registration happens on import
+Each kit type registers in `engine.kit.KIT_TYPES` when its `kit` module is imported (the plugin does).
+"""

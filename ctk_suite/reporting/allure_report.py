@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import allure
 
-from ctk_suite.client import Exchange
-from ctk_suite.engine.records import UnitResult
-from ctk_suite.failures import Kind
-from ctk_suite.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
+from ctk_suite.core.failures import Kind
+from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
+from ctk_suite.engine.records import UnitResult, failure_kind
+from ctk_suite.http.client import Exchange
 
 #: An attachment shows at most this much of a body (the exchange itself may hold up to 5 MiB).
 MAX_ATTACHED_CHARS = 64 * 1024
@@ -51,14 +51,6 @@ def allure2_categories() -> list[dict[str, Any]]:
         }
         for kind, name in CATEGORY_NAMES.items()
     ]
-
-
-def failure_kind(result: UnitResult) -> Kind | None:
-    """The kind of the unit's first failed assertion (or of its transport error)."""
-    failed = [a for a in result.assertions if a.failed]
-    if failed:
-        return failed[0].kind
-    return Kind.TRANSPORT if result.error is not None and not result.assertions else None
 
 
 def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
@@ -101,6 +93,13 @@ def _both_counts(result: UnitResult) -> str:
     total = len(result.assertions)
     official = sum(a.official_verdict.value == "passed" for a in result.assertions)
     return f"official {official}/{total}, strict {sum(a.passed for a in result.assertions)}/{total}"
+
+
+def record_unit(results: Sequence[UnitResult], registry: SecretRegistry | None = None) -> None:
+    """One unit's results on the running test: its setup results attached, then its own recorded."""
+    for setup in results[:-1]:
+        attach_setup(setup, registry)
+    record(results[-1], registry)
 
 
 def attach_setup(result: UnitResult, registry: SecretRegistry | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import platform
 
-from ctk_suite.redaction import redact_url
+from ctk_suite.core.redaction import redact_url
 from ctk_suite.reporting.run_report import RunReport
 
 

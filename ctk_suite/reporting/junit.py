@@ -11,9 +11,9 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from ctk_suite.core.failures import Failure, Kind
+from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url
 from ctk_suite.engine.records import AssertionResult, UnitResult
-from ctk_suite.failures import Failure, Kind
-from ctk_suite.redaction import SecretRegistry, redact_text, redact_url
 from ctk_suite.reporting.run_report import RunReport
 
 _NAME = "tmf622-ctk"

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ctk_suite import __version__
-from ctk_suite.auth import tls_warning
-from ctk_suite.baseline import Comparison
-from ctk_suite.cleanup import CleanupReport
+from ctk_suite.config.profile import Profile
+from ctk_suite.core.redaction import SecretRegistry
+from ctk_suite.core.version import __version__
+from ctk_suite.engine.baseline import Comparison
+from ctk_suite.engine.cleanup import CleanupReport
 from ctk_suite.engine.records import KitInfo, UnitResult
 from ctk_suite.engine.results import LEVEL_LABELS, LevelOutcome, ResultCollector, tally
 from ctk_suite.engine.state import SuiteState
-from ctk_suite.profile import Profile
-from ctk_suite.redaction import SecretRegistry
+from ctk_suite.http.auth import tls_warning
 
 
 @dataclass(frozen=True)
@@ -119,22 +119,10 @@ class RunReport:
         mode = " by official verdicts" if self.verdict_mode == "official" else ""
         return f"tmf622-ctk: {', '.join(parts)}: {'PASS' if self.passed else 'FAIL'}{mode}"
 
-    def summary(self) -> dict[str, object]:
-        """summary.json's document."""
-        from ctk_suite.reporting.summary import build_summary  # noqa: PLC0415 - summary imports this module
-
-        return build_summary(self)
-
-    def terminal_lines(self) -> list[str]:
-        """The table, the notes and the verdict line."""
-        from ctk_suite.reporting.table import render_table  # noqa: PLC0415 - table imports this module
-
-        return render_table(self)
-
 
 def _warnings(state: SuiteState) -> list[str]:
     """Lines the summary must show: TLS verification off, a selected level with no checks."""
-    found = [w for w in [tls_warning(state.profile)] if w]
+    found = [w for w in [tls_warning(state.profile.http)] if w]
     for level in state.profile.levels:
         if level.value not in state.collected_levels:
             found.append(f"level {level.value} was selected but none of its checks was collected")

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.redaction import SecretRegistry, redact_text, redact_url
 from ctk_suite.reporting.run_report import RunReport
 
 SUMMARY_FORMAT = "tmf622-ctk-summary/1"

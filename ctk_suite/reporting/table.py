@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from statistics import mean
 
+from ctk_suite.core.failures import clip
+from ctk_suite.core.redaction import redact_text, redact_url
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.failures import clip
-from ctk_suite.redaction import redact_text, redact_url
 from ctk_suite.reporting.run_report import RunReport
 
 _RIGHT, _LEFT = ">", "<"

@@ -8,7 +8,7 @@ from ctk_suite.reporting import allure_report
 from ctk_suite.reporting.environment import environment
 from ctk_suite.reporting.junit import write_junit
 from ctk_suite.reporting.run_report import RunReport
-from ctk_suite.reporting.summary import write_document
+from ctk_suite.reporting.summary import build_summary, write_document
 
 __all__ = ["RunReport", "write_reports"]
 
@@ -16,7 +16,7 @@ __all__ = ["RunReport", "write_reports"]
 def write_reports(report: RunReport, allure_dir: Path | None) -> None:
     """The files under the profile's reports folder, and Allure's beside its results when it runs."""
     reports = report.profile.reports_dir if report.profile else Path("reports")
-    write_document(report.summary(), reports / "summary.json")
+    write_document(build_summary(report), reports / "summary.json")
     write_junit(report, reports / "junit.xml")
     if allure_dir is not None:
         allure_report.write_environment(allure_dir, environment(report))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ctk_suite.options.table import OPTIONS
-from ctk_suite.scenario import Scenario, load_scenario
+from ctk_suite.config.table import OPTIONS
+from ctk_suite.kits.official.scenario import Scenario, load_scenario
 from tmf622_scenarios import scenario_path
 
 CTK_ENV = tuple(option.env for option in OPTIONS)

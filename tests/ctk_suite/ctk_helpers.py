@@ -7,9 +7,9 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from ctk_suite.kits.official.run import CtkRun, RunSettings
+from ctk_suite.kits.official.scenario import Scenario
 from ctk_suite.reporting.run_report import RunReport
-from ctk_suite.runner import CtkRun, RunSettings
-from ctk_suite.scenario import Scenario
 
 
 def run_ctk(

@@ -6,12 +6,13 @@ import copy
 from functools import cache
 from typing import Any
 
-from ctk_suite.client import HttpClient
-from ctk_suite.extended.catalogue import Catalogue, load_catalogue
-from ctk_suite.extended.listener import ListenerSettings
-from ctk_suite.extended.records import CheckResult
-from ctk_suite.extended.run import ExtendedRun, Target
-from ctk_suite.profile import kit_payload
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.config.profile import kit_payload
+from ctk_suite.http.client import HttpClient
+from ctk_suite.kits.extended.catalogue import Catalogue, load_catalogue
+from ctk_suite.kits.extended.listener import ListenerSettings
+from ctk_suite.kits.extended.records import CheckResult
+from ctk_suite.kits.extended.run import ExtendedRun, Target
 from tmf622_scenarios import scenario_path
 
 HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}

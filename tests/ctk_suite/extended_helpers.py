@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ctk_suite.client import HttpClient
-from ctk_suite.extended.catalogue import load_catalogue
-from ctk_suite.extended.listener import ListenerSettings
-from ctk_suite.extended.records import CheckResult
-from ctk_suite.extended.run import ExtendedRun, Target
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.http.client import HttpClient
+from ctk_suite.kits.extended.catalogue import load_catalogue
+from ctk_suite.kits.extended.listener import ListenerSettings
+from ctk_suite.kits.extended.records import CheckResult
+from ctk_suite.kits.extended.run import ExtendedRun, Target
 
 PAYLOAD: dict[str, Any] = {
     "productOrderItem": [{"id": "123", "action": "add"}],

@@ -14,9 +14,9 @@ import requests
 import trustme
 from servers.tls_oauth_server import TlsOAuthServer, serve_tls_oauth, write_ca
 
-from ctk_suite.auth import AuthError, ProfileSession, build_session, tls_warning
-from ctk_suite.profile import Profile, load_profile
-from ctk_suite.redaction import MASK, SecretRegistry, redact_text
+from ctk_suite.config.profile import Profile, load_profile
+from ctk_suite.core.redaction import MASK, SecretRegistry, redact_text
+from ctk_suite.http.auth import AuthError, ProfileSession, build_session, tls_warning
 
 DEADLINE_S = 10.0
 ORDER = {"productOrderItem": [{"id": "1", "action": "add"}]}
@@ -83,7 +83,7 @@ def test_bearer_token_is_accepted(server: TlsOAuthServer) -> None:
         server, "{type: bearer, token_env: TMF_TOKEN}", env={"TMF_TOKEN": server.state.static_token}
     )
 
-    with build_session(profile, SecretRegistry()) as session:
+    with build_session(profile.http, SecretRegistry()) as session:
         created = session.post(f"{server.api_url}/productOrder", json=profile.payload())
         read = session.get(created.headers["Location"])
 
@@ -95,7 +95,7 @@ def test_bearer_token_is_accepted(server: TlsOAuthServer) -> None:
 def test_wrong_bearer_token_gets_401_without_retry(server: TlsOAuthServer) -> None:
     profile = profile_for(server, "{type: bearer, token_env: TMF_TOKEN}", env={"TMF_TOKEN": "not-the-token"})
 
-    with build_session(profile, SecretRegistry()) as session:
+    with build_session(profile.http, SecretRegistry()) as session:
         response = list_orders(session, server)
 
     assert response.status_code == 401
@@ -104,7 +104,7 @@ def test_wrong_bearer_token_gets_401_without_retry(server: TlsOAuthServer) -> No
 
 
 def test_oauth2_token_is_fetched_once_and_reused(server: TlsOAuthServer) -> None:
-    with build_session(oauth2_profile(server), SecretRegistry()) as session:
+    with build_session(oauth2_profile(server).http, SecretRegistry()) as session:
         statuses = [list_orders(session, server).status_code for _ in range(5)]
 
     assert statuses == [200] * 5
@@ -122,7 +122,9 @@ def test_oauth2_token_is_fetched_once_and_reused(server: TlsOAuthServer) -> None
 
 
 def test_oauth2_client_can_authenticate_with_http_basic(server: TlsOAuthServer) -> None:
-    with build_session(oauth2_profile(server, extra=", client_auth: basic"), SecretRegistry()) as session:
+    with build_session(
+        oauth2_profile(server, extra=", client_auth: basic").http, SecretRegistry()
+    ) as session:
         response = list_orders(session, server)
 
     assert response.status_code == 200
@@ -134,7 +136,7 @@ def test_oauth2_token_is_renewed_before_it_expires(server: TlsOAuthServer) -> No
     server.state.token_lifetime_s = 120  # renewed 30 s early, at 90 s
     clock = FakeClock()
 
-    with build_session(oauth2_profile(server), SecretRegistry(), clock=clock) as session:
+    with build_session(oauth2_profile(server).http, SecretRegistry(), clock=clock) as session:
         list_orders(session, server)
         clock.now += 89
         list_orders(session, server)
@@ -149,7 +151,7 @@ def test_oauth2_token_is_renewed_before_it_expires(server: TlsOAuthServer) -> No
 
 
 def test_oauth2_token_is_renewed_once_after_a_401(server: TlsOAuthServer) -> None:
-    with build_session(oauth2_profile(server), SecretRegistry()) as session:
+    with build_session(oauth2_profile(server).http, SecretRegistry()) as session:
         list_orders(session, server)
         server.state.revoke_tokens()
         response = list_orders(session, server)
@@ -162,7 +164,7 @@ def test_oauth2_token_is_renewed_once_after_a_401(server: TlsOAuthServer) -> Non
 def test_oauth2_401_is_retried_only_once(server: TlsOAuthServer) -> None:
     server.state.accept_tokens = False
 
-    with build_session(oauth2_profile(server), SecretRegistry()) as session:
+    with build_session(oauth2_profile(server).http, SecretRegistry()) as session:
         response = list_orders(session, server)
 
     assert response.status_code == 401
@@ -175,7 +177,7 @@ def test_token_endpoint_401_is_a_clear_auth_error_without_the_secret(
     wrong_secret = "wrong-secret-5e1d9c"
     caplog.set_level(logging.DEBUG)
 
-    session = build_session(oauth2_profile(server, wrong_secret), SecretRegistry())
+    session = build_session(oauth2_profile(server, wrong_secret).http, SecretRegistry())
     with session, pytest.raises(AuthError) as caught:
         list_orders(session, server)
 
@@ -191,7 +193,7 @@ def test_token_endpoint_401_is_a_clear_auth_error_without_the_secret(
 def test_token_endpoint_without_access_token_is_an_auth_error(server: TlsOAuthServer) -> None:
     server.state.token_body_override = b'{"token_type": "bearer"}'
 
-    session = build_session(oauth2_profile(server), SecretRegistry())
+    session = build_session(oauth2_profile(server).http, SecretRegistry())
     with session, pytest.raises(AuthError, match=r"answered 200 without an access_token$"):
         list_orders(session, server)
 
@@ -203,7 +205,7 @@ def test_unreachable_token_endpoint_is_an_auth_error(server: TlsOAuthServer) -> 
         auth = f'{{type: oauth2, token_url: "{url}", client_id: c, client_secret_env: CS}}'
         profile = profile_for(server, auth, env={"CS": "secret-never-shown"})
 
-        with build_session(profile, SecretRegistry()) as session, pytest.raises(AuthError) as caught:
+        with build_session(profile.http, SecretRegistry()) as session, pytest.raises(AuthError) as caught:
             list_orders(session, server)
 
     assert str(caught.value).startswith(f"token endpoint {url} unreachable: ")
@@ -213,7 +215,7 @@ def test_unreachable_token_endpoint_is_an_auth_error(server: TlsOAuthServer) -> 
 def test_fetched_token_and_profile_secrets_are_registered(server: TlsOAuthServer) -> None:
     registry = SecretRegistry()
 
-    with build_session(oauth2_profile(server), registry) as session:
+    with build_session(oauth2_profile(server).http, registry) as session:
         list_orders(session, server)
 
     (token,) = set(server.state.tokens_used())
@@ -227,7 +229,7 @@ def test_api_key_in_a_configured_header(server: TlsOAuthServer) -> None:
     profile = profile_for(server, auth, env={"TMF_API_KEY": server.state.api_key})
     registry = SecretRegistry()
 
-    with build_session(profile, registry) as session:
+    with build_session(profile.http, registry) as session:
         response = list_orders(session, server)
 
     assert response.status_code == 200
@@ -241,7 +243,7 @@ def test_http_basic(server: TlsOAuthServer, right: bool, status: int) -> None:
     auth = f"{{type: basic, username: {server.state.username}, password_env: TMF_PASSWORD}}"
     profile = profile_for(server, auth, env={"TMF_PASSWORD": password})
 
-    with build_session(profile, SecretRegistry()) as session:
+    with build_session(profile.http, SecretRegistry()) as session:
         response = list_orders(session, server)
 
     assert response.status_code == status
@@ -253,7 +255,7 @@ def test_mutual_tls_with_client_certificate(mtls_server: TlsOAuthServer) -> None
         mtls_server, "{type: bearer, token_env: T}", tls, env={"T": mtls_server.state.static_token}
     )
 
-    with build_session(profile, SecretRegistry()) as session:
+    with build_session(profile.http, SecretRegistry()) as session:
         response = session.post(f"{mtls_server.api_url}/productOrder", json=ORDER)
 
     assert response.status_code == 201
@@ -265,7 +267,7 @@ def test_mutual_tls_without_client_certificate_fails(mtls_server: TlsOAuthServer
         mtls_server, "{type: bearer, token_env: T}", env={"T": mtls_server.state.static_token}
     )
 
-    session = build_session(profile, SecretRegistry())
+    session = build_session(profile.http, SecretRegistry())
     with session, pytest.raises(requests.exceptions.ConnectionError):  # SSLError or reset, by TLS version
         list_orders(session, mtls_server)
 
@@ -276,17 +278,20 @@ def test_mutual_tls_without_client_certificate_fails(mtls_server: TlsOAuthServer
 def test_server_certificate_is_verified_with_the_generated_ca(server: TlsOAuthServer) -> None:
     profile = profile_for(server, "{type: none}")
 
-    with build_session(profile, SecretRegistry()) as session:
+    with build_session(profile.http, SecretRegistry()) as session:
         response = list_orders(session, server)
 
     assert response.status_code == 401  # reached the API: the TLS handshake succeeded
-    assert tls_warning(profile) is None
+    assert tls_warning(profile.http) is None
 
 
 def test_server_certificate_without_its_ca_is_a_tls_failure(server: TlsOAuthServer) -> None:
     profile = profile_for(server, "{type: none}", tls="{verify: true}")
 
-    with build_session(profile, SecretRegistry()) as session, pytest.raises(requests.exceptions.SSLError):
+    with (
+        build_session(profile.http, SecretRegistry()) as session,
+        pytest.raises(requests.exceptions.SSLError),
+    ):
         list_orders(session, server)
 
     assert server.state.api_requests == 0
@@ -298,18 +303,18 @@ def test_profile_ca_bundle_wins_over_requests_ca_bundle(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(write_ca(trustme.CA(), tmp_path / "other-ca.pem")))
     profile = profile_for(server, "{type: none}")
 
-    with build_session(profile, SecretRegistry()) as session:
+    with build_session(profile.http, SecretRegistry()) as session:
         assert list_orders(session, server).status_code == 401
 
 
 def test_verification_off_connects_and_says_so(server: TlsOAuthServer) -> None:
     profile = profile_for(server, "{type: none}", tls="{verify: false}")
 
-    with build_session(profile, SecretRegistry()) as session:
+    with build_session(profile.http, SecretRegistry()) as session:
         response = list_orders(session, server)  # no InsecureRequestWarning (filterwarnings=error)
 
     assert response.status_code == 401
-    assert tls_warning(profile) == (
+    assert tls_warning(profile.http) == (
         f"TLS certificate verification is OFF for {server.base_url}: the server's identity was not "
         "checked, so this run does not certify a trusted endpoint"
     )
@@ -355,4 +360,4 @@ def test_no_tls_warning_where_there_is_no_tls(tmp_path) -> None:
         'payload: {productOrderItem: [{id: "1", action: add}]}\n',
         encoding="utf-8",
     )
-    assert tls_warning(load_profile(path, env={})) is None
+    assert tls_warning(load_profile(path, env={}).http) is None

@@ -11,7 +11,7 @@ import pytest
 from ctk_helpers import read_summary
 from fake_tmf622 import serving
 
-from ctk_suite.baseline import ANSWERED, BaselineError, compare, load_baseline, verdicts
+from ctk_suite.engine.baseline import ANSWERED, BaselineError, compare, load_baseline, verdicts
 
 
 def summary(*requests: dict[str, Any]) -> dict[str, Any]:

@@ -11,8 +11,8 @@ import responses
 from ctk_helpers import read_summary
 from fake_tmf622 import serving
 
-from ctk_suite.cleanup import CreatedOrders, clean_up
-from ctk_suite.client import Exchange, HttpClient
+from ctk_suite.engine.cleanup import CreatedOrders, clean_up
+from ctk_suite.http.client import Exchange, HttpClient
 
 API = "http://h/tmf-api/productOrderingManagement/v4/"
 

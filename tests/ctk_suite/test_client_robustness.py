@@ -17,8 +17,8 @@ from ctk_helpers import closed_port_url
 from servers.misbehaving_server import HUGE_BYTES, Running, serve_misbehaving
 from servers.tls_oauth_server import serve_tls_oauth
 
-from ctk_suite.client import MAX_BODY_BYTES, Exchange, HttpClient, Limits
-from ctk_suite.runner import NotJson, read_json
+from ctk_suite.http.client import MAX_BODY_BYTES, Exchange, HttpClient, Limits
+from ctk_suite.kits.official.run import NotJson, read_json
 
 CONNECT_S, READ_S = 0.5, 0.5
 DEADLINE_S = CONNECT_S + READ_S

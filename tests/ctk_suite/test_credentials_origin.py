@@ -31,10 +31,10 @@ from origin_servers import (
     redirect_pair,
 )
 
-from ctk_suite.auth import build_session
-from ctk_suite.client import MAX_BODY_BYTES, Exchange, HttpClient, Limits
-from ctk_suite.profile import Profile, load_profile
-from ctk_suite.redaction import HARMLESS_HEADERS, SecretRegistry, redact_text
+from ctk_suite.config.profile import Profile, load_profile
+from ctk_suite.core.redaction import HARMLESS_HEADERS, SecretRegistry, redact_text
+from ctk_suite.http.auth import build_session
+from ctk_suite.http.client import MAX_BODY_BYTES, Exchange, HttpClient, Limits
 
 BEARER = "bearer-Tok3n+/=x y"
 USERNAME = "ctk-user"
@@ -102,7 +102,7 @@ def profile(folder: Path, target: RedirectingTarget, auth: str) -> Profile:
 
 def client(prof: Profile) -> HttpClient:
     registry = SecretRegistry()
-    return HttpClient(build_session(prof, registry), Limits(5, 5), registry)
+    return HttpClient(build_session(prof.http, registry), Limits(5, 5), registry)
 
 
 def send(prof: Profile, method: str, url: str) -> Exchange:

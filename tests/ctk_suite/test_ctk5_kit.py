@@ -14,10 +14,10 @@ import pytest
 from fake_tmf622_v5 import serving_v5
 
 from ctk_suite.cli import main
+from ctk_suite.core.failures import Kind
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.failures import Kind
-from ctk_suite.runner import CtkRun, RunSettings
-from ctk_suite.scenario import Scenario, ScenarioError, load_scenario
+from ctk_suite.kits.official.run import CtkRun, RunSettings
+from ctk_suite.kits.official.scenario import Scenario, ScenarioError, load_scenario
 from tmf622_scenarios import scenario_path
 
 REPO = Path(__file__).resolve().parents[2]

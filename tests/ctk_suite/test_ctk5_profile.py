@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 import tmf622_schemas
-from ctk_suite.profile import ProfileError, bundled_profile, kit_payload, load_profile, merge_cli_overrides
+from ctk_suite.config.profile import (
+    ProfileError,
+    bundled_profile,
+    kit_payload,
+    load_profile,
+    merge_cli_overrides,
+)
 
 
 def profile_file(tmp_path: Path, text: str) -> Path:

@@ -13,8 +13,8 @@ from ctk_helpers import run_ctk
 from servers.misbehaving_server import Running, serve_misbehaving
 
 from ctk_suite.engine.state import TARGET_UNUSABLE
-from ctk_suite.runner import CtkRun
-from ctk_suite.scenario import Scenario
+from ctk_suite.kits.official.run import CtkRun
+from ctk_suite.kits.official.scenario import Scenario
 
 TIMEOUT_S = 0.4
 DEADLINE_S = 2 * TIMEOUT_S  # connect + read

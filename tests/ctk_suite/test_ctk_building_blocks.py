@@ -13,13 +13,19 @@ import responses
 from ctk_helpers import closed_port_url, run_ctk
 from fake_tmf622 import serving
 
-from ctk_suite import checks
-from ctk_suite.checks import CheckContext, CheckKind
-from ctk_suite.client import Exchange, HttpClient
-from ctk_suite.mock_process import EmbeddedMock, MockStartError
-from ctk_suite.runner import NotJson, parse_json
-from ctk_suite.scenario import AssertionSpec, Scenario, ScenarioError, is_scenario_file, load_scenario
-from ctk_suite.variables import Variables, apply_quote, url_encode
+from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
+from ctk_suite.http.client import Exchange, HttpClient
+from ctk_suite.kits.official.checks import kinds as checks
+from ctk_suite.kits.official.checks.kinds import CheckContext, CheckKind
+from ctk_suite.kits.official.run import NotJson, parse_json
+from ctk_suite.kits.official.scenario import (
+    AssertionSpec,
+    Scenario,
+    ScenarioError,
+    is_scenario_file,
+    load_scenario,
+)
+from ctk_suite.kits.official.variables import Variables, apply_quote, url_encode
 
 
 @pytest.fixture

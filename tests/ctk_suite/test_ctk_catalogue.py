@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from ctk_helpers import INSTANCE_ASSERTIONS
 
-from ctk_suite.checks import check_kinds, validate_assertion
-from ctk_suite.scenario import Emit, Scenario
+from ctk_suite.kits.official.checks.catalogue import check_kinds, validate_assertion
+from ctk_suite.kits.official.scenario import Emit, Scenario
 
 INSTANCE = list(INSTANCE_ASSERTIONS)
 IDENTITY = ["href is {{HREFPO01}}", "id is {{IDPO01}}", "orderDate is {{ORDERDATEPO01}}"]

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from ctk_suite.checks import CheckContext, NotRun, check_kinds, get_check, validate_assertion
-from ctk_suite.client import Exchange
-from ctk_suite.failures import render_all
-from ctk_suite.scenario import AssertionSpec, Emit
-from ctk_suite.variables import Variables
+from ctk_suite.core.failures import render_all
+from ctk_suite.http.client import Exchange
+from ctk_suite.kits.official.checks.catalogue import check_kinds, get_check, validate_assertion
+from ctk_suite.kits.official.checks.kinds import CheckContext, NotRun
+from ctk_suite.kits.official.scenario import AssertionSpec, Emit
+from ctk_suite.kits.official.variables import Variables
 
 ORDER = {
     "id": "42",
@@ -236,7 +237,7 @@ def test_validate_assertion_rejects_missing_parameters() -> None:
         validate_assertion(AssertionSpec("attribute_type", "x", {"attribute": "a", "type": "strnig"}))
 
 
-# The v5 kit's kinds (ctk_suite/checks_v5.py): strict answer and official verdict --------------------
+# The v5 kit's kinds (ctk_suite/kits/official/checks/v5.py): strict answer and official verdict ----
 
 V5_CREATED = {
     "id": "7",

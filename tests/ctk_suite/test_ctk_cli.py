@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ctk_suite import allure_html, cli
-from ctk_suite.options.frontends import cli_values
-from ctk_suite.profile import Profile, Target
+from ctk_suite import cli
+from ctk_suite.config.frontends import cli_values
+from ctk_suite.config.profile import Profile, Target
+from ctk_suite.reporting import allure_html
 
 
 def test_pytest_args_carry_every_option(tmp_path: Path) -> None:

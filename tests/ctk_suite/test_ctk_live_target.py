@@ -20,8 +20,8 @@ import trustme
 from ctk_helpers import read_summary
 from servers.tls_oauth_server import TlsOAuthServer, serve_tls_oauth
 
+from ctk_suite.core.redaction import MASK
 from ctk_suite.engine.state import TARGET_UNUSABLE
-from ctk_suite.redaction import MASK
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

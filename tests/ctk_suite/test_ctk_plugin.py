@@ -11,8 +11,8 @@ import pytest
 from ctk_helpers import closed_port_url, read_summary
 from fake_tmf622 import serving
 
+from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
 from ctk_suite.engine.state import MOCK_START_FAILED, TARGET_UNUSABLE
-from ctk_suite.mock_process import EmbeddedMock, MockStartError
 from ctk_suite.reporting.allure_report import KIND_LABEL, allure2_categories, categories
 
 TITLES = [

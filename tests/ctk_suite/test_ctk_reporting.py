@@ -11,9 +11,10 @@ import pytest
 from ctk_helpers import closed_port_url, report_of, run_ctk
 from fake_tmf622 import serving
 
-from ctk_suite.client import Exchange
+from ctk_suite.core.redaction import MASK, SecretRegistry
 from ctk_suite.engine.results import LevelOutcome
-from ctk_suite.redaction import MASK, SecretRegistry
+from ctk_suite.http.client import Exchange
+from ctk_suite.kits.official.scenario import Scenario
 from ctk_suite.reporting.allure_report import (
     MAX_ATTACHED_CHARS,
     request_text,
@@ -25,7 +26,6 @@ from ctk_suite.reporting.junit import write_junit
 from ctk_suite.reporting.run_report import RunReport
 from ctk_suite.reporting.summary import write_summary
 from ctk_suite.reporting.table import render_table
-from ctk_suite.scenario import Scenario
 
 
 @pytest.fixture(scope="module")

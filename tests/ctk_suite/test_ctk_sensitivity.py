@@ -5,7 +5,7 @@ from __future__ import annotations
 from ctk_helpers import INSTANCE_ASSERTIONS, closed_port_url, failed_names, run_ctk
 from fake_tmf622 import serving
 
-from ctk_suite.scenario import Scenario
+from ctk_suite.kits.official.scenario import Scenario
 
 POST = "N1 /ProductOrder [POST]"
 LIST = "N1 /ProductOrder [GET]"

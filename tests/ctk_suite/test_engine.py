@@ -9,9 +9,9 @@ from ctk_helpers import read_summary
 from fake_tmf622 import serving
 
 from ctk_suite import USER_AGENT, __version__
+from ctk_suite.core.registry import Registry
 from ctk_suite.engine.kit import KIT_TYPES
-from ctk_suite.engine.registry import Registry
-from ctk_suite.scenario import SCENARIO_FORMAT
+from ctk_suite.kits.official.scenario import SCENARIO_FORMAT
 
 
 def test_a_selection_runs_what_it_needs_first_as_setup(pytester: pytest.Pytester, ctk_file: Path) -> None:
@@ -74,7 +74,7 @@ def test_the_embedded_mock_start_is_not_the_first_request_s_time(
     import json
     import time
 
-    from ctk_suite.mock_process import EmbeddedMock
+    from ctk_suite.engine.mock_process import EmbeddedMock
 
     start = EmbeddedMock.start
 

@@ -17,11 +17,12 @@ import pytest
 import yaml
 from extended5_helpers import catalogue_v5
 
-from ctk_suite.client import Exchange
-from ctk_suite.extended.catalogue import RuleLevel, load_catalogue
-from ctk_suite.extended.records import Blocked, Evidence, NotApplicable, Sent
-from ctk_suite.extended.registry import CHECKS
-from ctk_suite.extended.v5.profile import attribute, holders, judge, without
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.http.client import Exchange
+from ctk_suite.kits.extended.catalogue import RuleLevel, load_catalogue
+from ctk_suite.kits.extended.records import Blocked, Evidence, NotApplicable, Sent
+from ctk_suite.kits.extended.run import CHECKS
+from ctk_suite.kits.extended.v5.profile import attribute, holders, judge, without
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs" / "extended-checks-5.0.0.md"

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from ctk_suite.extended.catalogue import CatalogueError, RuleLevel, load_catalogue
-from ctk_suite.extended.registry import CHECKS, PROBES
-from ctk_suite.extended.run import ExtendedRun  # noqa: F401 - importing it registers checks and probes
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.kits.extended.catalogue import CatalogueError, RuleLevel, load_catalogue
+from ctk_suite.kits.extended.run import (
+    CHECKS,
+    PROBES,
+    ExtendedRun,  # noqa: F401 - importing it registers checks and probes
+)
 
 DOCS = Path(__file__).parents[2] / "docs" / "extended-checks.md"
 ROW = re.compile(r"^\| `(?P<id>[^`]+)` \| (?P<level>\w+) \| (?P<rule>.+) \| (?P<source>[^|]+) \|$")

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from ctk_suite.extended.listener import EventListener, ListenerError, ListenerSettings, event_name
-from ctk_suite.kits.extended_kit import register_callback_secrets
-from ctk_suite.options.layers import OptionError, parse_bind, read
-from ctk_suite.options.table import BY_NAME
-from ctk_suite.redaction import SecretRegistry, redact_text
+from ctk_suite.config.layers import OptionError, parse_bind, read
+from ctk_suite.config.table import BY_NAME
+from ctk_suite.core.redaction import SecretRegistry, redact_text
+from ctk_suite.kits.extended.kit import register_callback_secrets
+from ctk_suite.kits.extended.listener import EventListener, ListenerError, ListenerSettings, event_name
 
 
 @pytest.fixture

@@ -12,15 +12,16 @@ import pytest
 from extended_fake import serving
 from extended_helpers import run_extended
 
-from ctk_suite.client import Exchange
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.core.failures import Kind
 from ctk_suite.engine.records import KitInfo, Verdict
 from ctk_suite.engine.results import tally
-from ctk_suite.extended.catalogue import RuleLevel, load_catalogue
-from ctk_suite.extended.paging import links, partial_agrees
-from ctk_suite.extended.records import CheckResult, Sent
-from ctk_suite.extended.registry import PROBES
-from ctk_suite.extended.results import unit_result
-from ctk_suite.failures import Kind
+from ctk_suite.http.client import Exchange
+from ctk_suite.kits.extended.catalogue import RuleLevel, load_catalogue
+from ctk_suite.kits.extended.paging import links, partial_agrees
+from ctk_suite.kits.extended.records import CheckResult, Sent
+from ctk_suite.kits.extended.results import unit_result
+from ctk_suite.kits.extended.run import PROBES
 
 KIT = KitInfo("extended-4.0.0", "extended", "4.0.0", "TMF622 extended conformance", official=False)
 NEW_CHECKS = (

@@ -12,8 +12,8 @@ import pytest
 from ctk_helpers import read_summary
 from extended_fake import serving
 
-from ctk_suite.extended.catalogue import RuleLevel, load_catalogue
-from ctk_suite.options.table import OPTIONS
+from ctk_suite.config.table import OPTIONS
+from ctk_suite.kits.extended.catalogue import RuleLevel, load_catalogue
 from tmf622_scenarios import scenario_path
 
 RULES = load_catalogue().rules

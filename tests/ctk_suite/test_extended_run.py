@@ -8,10 +8,11 @@ from ctk_helpers import closed_port_url
 from extended_fake import serving, serving_app
 from extended_helpers import failing, run_extended
 
-from ctk_suite.extended import registry
-from ctk_suite.extended.catalogue import load_catalogue
-from ctk_suite.extended.records import BodySchema
-from ctk_suite.extended.schemas import violations
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.kits.extended import run as registry
+from ctk_suite.kits.extended.catalogue import load_catalogue
+from ctk_suite.kits.extended.records import BodySchema
+from ctk_suite.kits.extended.schemas import violations
 
 
 def test_without_an_order_id_the_dependent_checks_say_why() -> None:

@@ -6,7 +6,7 @@ import pytest
 from extended_fake import FAULTS, serving
 from extended_helpers import failing, run_extended
 
-from ctk_suite.extended.catalogue import load_catalogue
+from ctk_suite.kits.extended.catalogue import load_catalogue
 
 
 def test_a_conforming_server_passes_every_check() -> None:

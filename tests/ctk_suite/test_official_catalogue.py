@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from ctk_suite.scenario import RequestSpec, Scenario, load_scenario
+from ctk_suite.kits.official.scenario import RequestSpec, Scenario, load_scenario
 from tmf622_scenarios import scenario_path
 
 COLLECTION = "TMF622-ProductOrdering-v4.0.0.testkit.json"

@@ -16,12 +16,13 @@ import pytest
 from fake_tmf622 import serving as serving_fault
 from official_fake import BASE_PATH, serving
 
-from ctk_suite.checks import CheckContext, get_check
-from ctk_suite.client import Exchange
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.runner import CtkRun, RunSettings
-from ctk_suite.scenario import AssertionSpec, Emit, Scenario, load_scenario
-from ctk_suite.variables import UNDEFINED, Variables, js_loose_equal, js_string
+from ctk_suite.http.client import Exchange
+from ctk_suite.kits.official.checks.catalogue import get_check
+from ctk_suite.kits.official.checks.kinds import CheckContext
+from ctk_suite.kits.official.run import CtkRun, RunSettings
+from ctk_suite.kits.official.scenario import AssertionSpec, Emit, Scenario, load_scenario
+from ctk_suite.kits.official.variables import UNDEFINED, Variables, js_loose_equal, js_string
 from tmf622_scenarios import scenario_path
 
 P, F, N = "passed", "failed", "not run"

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from ctk_suite.options.layers import OptionError, layered
-from ctk_suite.options.table import OPTIONS, Option, ValueType
-from ctk_suite.profile import Profile, bundled_profile
-from ctk_suite.target import resolve_profile
+from ctk_suite.config.layers import OptionError, layered
+from ctk_suite.config.profile import Profile, bundled_profile
+from ctk_suite.config.table import OPTIONS, Option, ValueType
+from ctk_suite.config.target import resolve_profile
 
 
 def _file(tmp: Path, name: str, text: str = "{}") -> str:

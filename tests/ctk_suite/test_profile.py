@@ -9,16 +9,15 @@ from typing import Any
 
 import pytest
 
-from ctk_suite.profile import (
-    BearerConfig,
+from ctk_suite.config.profile import (
     Level,
-    OAuth2Config,
     OrderDateQuoting,
     ProfileError,
     bundled_profile,
     load_profile,
     merge_cli_overrides,
 )
+from ctk_suite.http.settings import BearerConfig, OAuth2Config
 
 ENV = {"TMF_TOKEN": "tok-3f9a1c77e2", "TMF_CLIENT_SECRET": "cs-9b2e44d1a0"}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ctk_suite.profile import Level, OAuth2Config, load_profile
+from ctk_suite.config.profile import Level, load_profile
+from ctk_suite.http.settings import OAuth2Config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from ctk_suite.redaction import (
+from ctk_suite.core.redaction import (
     MASK,
     RedactingFilter,
     SecretRegistry,

@@ -20,12 +20,19 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-import ctk_suite.plugin
+import ctk_suite.plugin.hooks
 import tmf622_schemas
 from ctk_suite import cli
-from ctk_suite.options.frontends import cli_values
-from ctk_suite.profile import PAYLOAD_SCHEMAS, Profile, Target, bundled_profile, kit_payload, load_profile
-from ctk_suite.profile_schema import PROFILE_SCHEMA, first_violation
+from ctk_suite.config.frontends import cli_values
+from ctk_suite.config.profile import (
+    PAYLOAD_SCHEMAS,
+    Profile,
+    Target,
+    bundled_profile,
+    kit_payload,
+    load_profile,
+)
+from ctk_suite.config.profile_schema import PROFILE_SCHEMA, first_violation
 from tmf622_scenarios import api_versions
 
 #: Imported by the extended level, by schema validation or by other pytest plugins: never by a CTK run.
@@ -74,7 +81,7 @@ def test_pytest_runs_with_our_plugins_only_and_the_environment_is_restored(
     assert cli.run_pytest(["ctk-4.0.0.yaml"]) == 1
     monkeypatch.delenv(cli.AUTOLOAD_OFF)
     assert cli.run_pytest(["ctk-4.0.0.yaml"]) == 1
-    assert seen == [("1", [ctk_suite.plugin, allure_pytest.plugin])] * 2
+    assert seen == [("1", [ctk_suite.plugin.hooks, allure_pytest.plugin])] * 2
     assert cli.AUTOLOAD_OFF not in os.environ
 
 

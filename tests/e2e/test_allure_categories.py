@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ctk_suite.allure_html import find_allure
 from ctk_suite.cli import main
+from ctk_suite.reporting.allure_html import find_allure
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ctk_suite"))
 from fake_tmf622 import serving  # the CTK suite's fault-injecting fake server

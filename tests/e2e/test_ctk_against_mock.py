@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from ctk_suite.allure_html import find_allure
+from ctk_suite.reporting.allure_html import find_allure
 
 RUN_TIMEOUT_S = 180
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from test_ctk_against_mock import tmf622_ctk
 
-from ctk_suite.extended.catalogue import RuleLevel, load_catalogue
+from ctk_suite.kits.extended.catalogue import RuleLevel, load_catalogue
 
 CATALOGUE = load_catalogue()
 EVENT_CHECKS = {

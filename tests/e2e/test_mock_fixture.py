@@ -8,7 +8,7 @@ import re
 import pytest
 import requests
 
-from ctk_suite.mock_fixture import Tmf622Mock
+from ctk_suite.plugin.mock_fixture import Tmf622Mock
 
 
 def test_mock_server_url_is_a_fresh_live_api(mock_server_url: str) -> None:
@@ -25,7 +25,7 @@ def test_started_mock_stops_when_its_block_ends(start_mock_server) -> None:
         requests.get(f"{url}/productOrder", timeout=5)
 
 
-# The plugin's `tmf622_mock` fixture (ctk_suite/mock_fixture.py): one mock per session, reset per test.
+# The plugin's `tmf622_mock` fixture (ctk_suite/plugin/mock_fixture.py): one mock per session, reset per test.
 
 ORDER = {"productOrderItem": [{"id": "1", "action": "add", "productOffering": {"id": "po-1"}}]}
 

@@ -23,9 +23,9 @@ import pytest
 from newman_parity import newman_official, official_parity_diff, ours_official
 from newman_runs import REPO_ROOT, VARIANTS, newman_binary
 
+from ctk_suite.kits.official.run import CtkRun, RunSettings
+from ctk_suite.kits.official.scenario import load_scenario
 from ctk_suite.reporting.summary import request_json
-from ctk_suite.runner import CtkRun, RunSettings
-from ctk_suite.scenario import load_scenario
 from tmf622_scenarios import scenario_path
 
 pytestmark = pytest.mark.newman

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ctk_suite.profile import load_profile
+from ctk_suite.config.profile import load_profile
 from tests.conftest import running_mock
 
 ROOT = Path(__file__).resolve().parents[2]

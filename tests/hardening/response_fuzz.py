@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
-from ctk_suite.client import Exchange
+from ctk_suite.http.client import Exchange
 
 EXAMPLES_ENV = "TMF622_PARSE_FUZZ_EXAMPLES"
 BASE_URL = "http://ctk.invalid/tmf-api/productOrderingManagement/v4/"

@@ -60,28 +60,29 @@ from response_fuzz import (
     strings,
 )
 
-from ctk_suite.assertions import rendered_name
-from ctk_suite.auth import OAuth2ClientCredentials
-from ctk_suite.checks import check_kinds, get_check
-from ctk_suite.cleanup import CleanupReport, CreatedOrders, clean_up
-from ctk_suite.client import Exchange, HttpClient, Limits
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.core.failures import MAX_LINE_CHARS, MAX_LISTED, Failure, render
+from ctk_suite.core.redaction import SecretRegistry
+from ctk_suite.engine.cleanup import CleanupReport, CreatedOrders, clean_up
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.extended.catalogue import load_catalogue
-from ctk_suite.extended.listener import EventListener, ListenerSettings, ReceivedEvent, event_name
-from ctk_suite.extended.results import unit_result
-from ctk_suite.extended.rules_optional import envelope_failures, summary
-from ctk_suite.extended.run import ExtendedRun, Target
-from ctk_suite.failures import MAX_LINE_CHARS, MAX_LISTED, Failure, render
-from ctk_suite.kits.extended_kit import ExtendedKit
-from ctk_suite.profile import OAuth2Config, Secret
-from ctk_suite.redaction import SecretRegistry
+from ctk_suite.http.auth import OAuth2ClientCredentials
+from ctk_suite.http.client import Exchange, HttpClient, Limits
+from ctk_suite.http.settings import OAuth2Config, Secret
+from ctk_suite.kits.extended.catalogue import load_catalogue
+from ctk_suite.kits.extended.kit import ExtendedKit
+from ctk_suite.kits.extended.listener import EventListener, ListenerSettings, ReceivedEvent, event_name
+from ctk_suite.kits.extended.results import unit_result
+from ctk_suite.kits.extended.run import ExtendedRun, Target
+from ctk_suite.kits.extended.v4.rules_optional import envelope_failures, summary
+from ctk_suite.kits.official.assertions import rendered_name
+from ctk_suite.kits.official.checks.catalogue import check_kinds, get_check
+from ctk_suite.kits.official.run import CtkRun, NotJson, RunSettings, read_json
+from ctk_suite.kits.official.scenario import AssertionSpec, Emit, RequestSpec, load_scenario
+from ctk_suite.kits.official.variables import Variables
 from ctk_suite.reporting.junit import write_junit
 from ctk_suite.reporting.run_report import RunReport
 from ctk_suite.reporting.summary import write_summary
 from ctk_suite.reporting.table import render_table
-from ctk_suite.runner import CtkRun, NotJson, RunSettings, read_json
-from ctk_suite.scenario import AssertionSpec, Emit, RequestSpec, load_scenario
-from ctk_suite.variables import Variables
 from tmf622_scenarios import scenario_path
 
 CTK = load_scenario(scenario_path())
