@@ -30,6 +30,8 @@ import requests
 from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
 
 KEEP_STATE = "tmf622_keep_state"
+#: A generous wait for the ready line: a busy CI machine can take tens of seconds to import the mock.
+READY_TIMEOUT_S = 60.0
 FAULT_HEADER = "X-Mock-Fault"
 TIMEOUT_S = 10.0
 
@@ -42,7 +44,7 @@ class Tmf622Mock:
     `args` are extra flags of `tmf622-mock` (`"--deterministic"`, `"--seed", "orders.yaml"`).
     """
 
-    def __init__(self, *args: str, faults: bool = True, ready_timeout_s: float = 30.0) -> None:
+    def __init__(self, *args: str, faults: bool = True, ready_timeout_s: float = READY_TIMEOUT_S) -> None:
         flags = ["--faults-enabled"] if faults else []
         command = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0", *flags, *args]
         self._process = EmbeddedMock(ready_timeout_s, command)
