@@ -14,6 +14,7 @@ import allure_pytest.plugin
 import pytest
 
 import ctk_suite.plugin.hooks
+from ctk_suite.config.commands import run_command
 from ctk_suite.config.frontends import add_arguments, as_pytest_args, cli_values
 from ctk_suite.config.layers import OptionError, layered
 from ctk_suite.config.profile import Level, Profile
@@ -46,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         "extended checks, against the target of a profile or the embedded mock. Exit codes: 0 every check "
         "passed (with --baseline: nothing regressed), 1 non-conformant, 2 usage or profile error, "
         "3 the embedded mock could not start, 4 the target is unreachable or refused the credentials.",
-        epilog="Arguments after `--` go to pytest unchanged (e.g. -- -q); other pytest plugins are not "
+        epilog="Commands: `tmf622-ctk profile import FILE` prints the profile equivalent to TM Forum's own "
+        "CHANGE_ME.json or Postman environment; `tmf622-ctk example [NAME]` prints a shipped example file. "
+        "Arguments after `--` go to pytest unchanged (e.g. -- -q); other pytest plugins are not "
         "loaded unless named (-- -p NAME). Every option is also read from its environment variable and "
         "its profile key (command line > environment > profile > default).",
     )
@@ -93,6 +96,8 @@ def pytest_args(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the kits; return the exit code (see the parser's description)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if (code := run_command(argv)) is not None:  # `profile import`, `example`: no kit runs
+        return code
     ours, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
     parser = build_parser()
     values = cli_values(parser.parse_args(ours))

@@ -77,7 +77,7 @@ bootstrap_node() {
     if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
         apt_install nodejs npm
     fi
-    log "installing Node tools (npm ci: newman, allure)"
+    log "installing Node tools (npm ci: newman, allure, the Cypress stand-in's packages)"
     quietly npm ci --no-audit --no-fund
     touch "$NODE_STAMP"
 }

@@ -27,6 +27,9 @@ for kind in wheel sdist; do
     "$venv/bin/tmf622-ctk" --version
     "$venv/bin/tmf622-mock" --version
     "$venv/bin/python" -m ctk_suite --version
+    # The README's example files ship in the package, and the licence with the metadata.
+    "$venv/bin/tmf622-ctk" example faults | cmp - scenarios/mock/faults.example.yaml
+    "$venv/bin/python" -c "import importlib.metadata as m; assert {'LICENSE', 'NOTICE'} <= {f.name for f in m.files('tmf622-toolkit')}"
     # An unrelated pytest run in the same venv: the pytest11 entry point must stay out of its way.
     mkdir -p "$WORK/other-$kind" && printf 'def test_other():\n    assert 1 + 1 == 2\n' > "$WORK/other-$kind/test_other.py"
     (cd "$WORK/other-$kind" && "$venv/bin/python" -m pytest -q -p no:cacheprovider test_other.py)
@@ -37,7 +40,8 @@ for kind in wheel sdist; do
     log "$kind: tmf622-ctk passed 63 assertions, 0 failed"
     "$venv/bin/tmf622-mock" --host 127.0.0.1 --port 0 > "$WORK/mock-$kind.log" 2>&1 &
     MOCK_PID=$!
-    for _ in $(seq 100); do grep -q "listening on" "$WORK/mock-$kind.log" && break; sleep 0.1; done
+    # Up to 30 s: a fresh venv compiles its bytecode at the first start, slow on a loaded 2-core runner.
+    for _ in $(seq 300); do grep -q "listening on" "$WORK/mock-$kind.log" && break; sleep 0.1; done
     url=$(sed -n 's/^tmf622-mock listening on //p' "$WORK/mock-$kind.log")
     [[ -n $url ]] || { cat "$WORK/mock-$kind.log"; log "the installed mock did not start"; exit 1; }
     "$venv/bin/python" -c "import urllib.request,sys; r=urllib.request.urlopen(sys.argv[1]+'/productOrder'); assert r.status==200" "$url"

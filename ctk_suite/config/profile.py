@@ -116,6 +116,7 @@ class Profile:
     extra_headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     reports_dir: Path = Path(DEFAULT_REPORTS_DIR)
     baseline: Path | None = None
+    har: Path | None = None  # `--har FILE`: every exchange, masked, as HAR 1.2
     allure_html: bool = True
     api_version: str = DEFAULT_API_VERSION  # which kits certify the target (`ctk-<version>.yaml`...)
     verdict: str = "strict"  # which verdicts decide the exit code: "strict" (ours) or "official"
@@ -154,8 +155,13 @@ class Profile:
 def load_profile(path: str | Path, env: Mapping[str, str] = os.environ) -> Profile:
     """Read, check and resolve the profile file `path`; raise `ProfileError` with a one-line reason."""
     source = Path(path).absolute()
-    label = str(path)
-    document = read_yaml(source, label)
+    return profile_from_document(read_yaml(source, str(path)), source, env, str(path))
+
+
+def profile_from_document(
+    document: dict[str, Any], source: Path, env: Mapping[str, str], label: str
+) -> Profile:
+    """A profile document read elsewhere (`--from-official`), checked and resolved as a file's would be."""
     _check(document, label)
     auth = _auth(document.get("auth", {"type": "none"}), env, label)
     return _build(document, source, auth, label)
@@ -167,12 +173,12 @@ OVERRIDE_KEYS = frozenset(
         "name", "target.base_url", "target.api_path", "headers", "proxy", "levels", "order_date_quoting",
         "cleanup", "payload_file", "timeout", "timeouts.connect", "timeouts.read",
         "tls.verify", "tls.ca_bundle", "tls.client_cert", "tls.client_key", "baseline", "reports_dir",
-        "allure_html", "verdict", "api_version",
+        "allure_html", "verdict", "api_version", "har",
         "listener.callback_url", "listener.bind", "listener.event_timeout",
     }
 )  # fmt: skip
 _PATH_OVERRIDES = frozenset(
-    {"payload_file", "tls.ca_bundle", "tls.client_cert", "tls.client_key", "baseline", "reports_dir"}
+    {"payload_file", "tls.ca_bundle", "tls.client_cert", "tls.client_key", "baseline", "reports_dir", "har"}
 )
 
 
@@ -270,6 +276,7 @@ def _build(document: dict[str, Any], source: Path, auth: AuthConfig, label: str)
         payload_json=_payload_json(document, source, label, api_version),
         reports_dir=Path(document.get("reports_dir", DEFAULT_REPORTS_DIR)).absolute(),
         baseline=_relative(base_dir, document["baseline"]) if "baseline" in document else None,
+        har=_relative(base_dir, document["har"]) if "har" in document else None,
         allure_html=document.get("allure_html", True),
         verdict=document.get("verdict", "strict"),
         api_version=api_version,

@@ -120,6 +120,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "api_version": {"type": "string", "pattern": "^[0-9]+[.][0-9]+[.][0-9]+$"},
         "baseline": _TEXT,
         "reports_dir": _TEXT,
+        "har": _TEXT,
         "allure_html": {"type": "boolean"},
         "verdict": {"enum": ["strict", "official"]},
         "listener": {

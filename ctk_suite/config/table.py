@@ -35,7 +35,8 @@ class Option:
     name: str  # the dest: `base_url`
     type: ValueType
     help: str
-    #: Where a profile holds it (dotted YAML path); `None` only for `profile`, which names the file itself.
+    #: Where a profile holds it (dotted YAML path); `None` for `profile` and `from_official`, which name
+    #: the file the profile comes from.
     profile_key: str | None
     default: Any = None
     choices: tuple[str, ...] = ()
@@ -81,6 +82,11 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "profile", ValueType.PATH, "target profile (YAML); default: the embedded mock", None, metavar=_FILE
+    ),
+    Option(
+        "from_official", ValueType.PATH,
+        "TM Forum's own kit configuration instead of a profile: the v5 kit's CHANGE_ME.json (implies "
+        "--api-version 5.0.0) or the v4 kit's Postman environment", None, metavar=_FILE,
     ),
     Option(
         "base_url", ValueType.URL, "API root: https://host/tmf-api/productOrderingManagement/v4/",
@@ -134,6 +140,10 @@ OPTIONS: tuple[Option, ...] = (
         "reports_dir", ValueType.PATH, "where summary.json, junit.xml and allure-results/ go",
         "reports_dir",
         default=DEFAULT_REPORTS_DIR, metavar="DIR",
+    ),
+    Option(
+        "har", ValueType.PATH, "also write every exchange of the run, masked, as an HAR 1.2 file", "har",
+        metavar=_FILE,
     ),
     Option(
         "no_allure_html", ValueType.FLAG, "keep the Allure results, skip the HTML report (tmf622-ctk)",

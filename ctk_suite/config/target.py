@@ -8,7 +8,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ctk_suite.config.layers import Given, as_profile_value
+from ctk_suite.config.official_import import official_profile
 from ctk_suite.config.profile import Profile, bundled_profile, load_profile, merge_cli_overrides
+from ctk_suite.config.profile_schema import ProfileError
 from ctk_suite.config.table import BY_NAME
 
 
@@ -17,8 +19,12 @@ def resolve_profile(given: Mapping[str, Given], env: Mapping[str, str] = os.envi
 
     ProfileError (one line) when the result cannot be used.
     """
-    path = given["profile"].value if "profile" in given else bundled_profile("mock")
-    profile = load_profile(path, env)
+    if "from_official" in given and "profile" in given:
+        raise ProfileError(f"{given['from_official'].source}: give it or {given['profile'].source}, not both")
+    if "from_official" in given:
+        profile = official_profile(given["from_official"].value, env)
+    else:
+        profile = load_profile(given["profile"].value if "profile" in given else bundled_profile("mock"), env)
     headers = given["headers"].value if "headers" in given else None
     return merge_cli_overrides(profile, profile_overrides(given), headers)
 

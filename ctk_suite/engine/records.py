@@ -20,6 +20,11 @@ class Verdict(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     NOT_RUN = "not run"  # its precondition did not hold: neither a pass nor a failure of the server
+    #: Official only. Cypress did not run the test: its suite's `before all` hook failed (v5).
+    SKIPPED = "skipped"
+    #: Official only. The official script never emitted the assertion (a branch not taken, or the script
+    #: threw before it: v4, Newman); not counted, as Newman does not count it.
+    NOT_EMITTED = "not emitted"
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,9 @@ class UnitResult:
     setup: bool = False
     #: Further requests the unit sent (an extended check reads several), as (label, exchange).
     more: tuple[tuple[str, Exchange], ...] = field(default=())
+    #: The error that stopped the official kit's script for this request (Newman's test-script error,
+    #: e.g. `JSONError: ...`), as the official report records it apart from the assertions.
+    official_error: str | None = None
 
     @property
     def title(self) -> str:

@@ -29,8 +29,11 @@ class LevelOutcome:
     official_failed: int = 0
     not_run: int = 0
     ran: bool = True
-    #: Assertions the official kit would not evaluate either (v5: its verdict where ours is "not run").
+    #: Assertions the official kit would not evaluate either (v5: its verdict where ours is "not run";
+    #: v4: those its script does not emit).
     official_not_run: int | None = None
+    #: Assertions the official kit skips (v5: after its `before all` hook failed): neither passed nor failed.
+    official_skipped: int = 0
 
     @property
     def passed(self) -> bool:
@@ -57,10 +60,15 @@ class LevelOutcome:
         """Assertions the official kit would evaluate: where ours is not run, it may still judge."""
         return self.total - (self.not_run if self.official_not_run is None else self.official_not_run)
 
+    @property
+    def official_passed_count(self) -> int:
+        """Assertions the official kit passes (a skipped one is not a pass)."""
+        return self.official_evaluated - self.official_failed - self.official_skipped
+
     def score(self, official: bool = False) -> str:
         """`61/63`: passed of evaluated."""
         if official:
-            return f"{self.official_evaluated - self.official_failed}/{self.official_evaluated}"
+            return f"{self.official_passed_count}/{self.official_evaluated}"
         return f"{self.evaluated - self.failed}/{self.evaluated}"
 
     def as_json(self) -> dict[str, Any]:
@@ -70,7 +78,7 @@ class LevelOutcome:
             "verdict": self.verdict,
             "passed": self.evaluated - self.failed,
             "total": self.evaluated,
-            "officialPassed": self.official_evaluated - self.official_failed,
+            "officialPassed": self.official_passed_count,
             "officialTotal": self.official_evaluated,
             "notRun": self.not_run,
         }
@@ -80,7 +88,10 @@ class LevelOutcome:
         if not self.ran:
             return f"{self.label}: not run"
         text = f"{self.label}: {self.verdict} ({self.score()}"
-        if self.official_failed != self.failed or self.official_evaluated != self.evaluated:
+        if (
+            self.official_passed_count != self.evaluated - self.failed
+            or self.official_evaluated != self.evaluated
+        ):
             text += f", official {self.score(official=True)}"
         if self.not_run:
             text += f", {self.not_run} not run"
@@ -154,5 +165,10 @@ def tally(key: str, label: str, results: list[UnitResult]) -> LevelOutcome:
         failed=sum(a.verdict is Verdict.FAILED for a in assertions) + unanswered,
         official_failed=sum(a.official_verdict is Verdict.FAILED for a in assertions) + unanswered,
         not_run=sum(a.verdict is Verdict.NOT_RUN for a in assertions),
-        official_not_run=sum(a.official_verdict is Verdict.NOT_RUN for a in assertions),
+        official_not_run=sum(a.official_verdict in UNCOUNTED for a in assertions),
+        official_skipped=sum(a.official_verdict is Verdict.SKIPPED for a in assertions),
     )
+
+
+#: Official verdicts of assertions the official kit does not evaluate: left out of its totals.
+UNCOUNTED = frozenset({Verdict.NOT_RUN, Verdict.NOT_EMITTED})

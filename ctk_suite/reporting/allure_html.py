@@ -12,6 +12,9 @@ from pathlib import Path
 from ctk_suite.reporting.allure_report import categories
 
 GENERATE_TIMEOUT_S = 120.0
+#: The Allure 3 CLI the toolkit is tested with: package.json's pin (a test keeps them equal).
+ALLURE_VERSION = "3.18.0"
+INSTALL_HINT = f"npm install -g allure@{ALLURE_VERSION}"
 REPORT_NAME = "TMF622 conformance"
 
 
@@ -44,7 +47,8 @@ def render_html(results: Path, report: Path, cwd: Path) -> Rendered:
     """
     allure = find_allure(cwd)
     if allure is None:
-        return Rendered(None, "Allure CLI not found (install it with `npm install`, or put `allure` on PATH)")
+        hint = f"install it with `{INSTALL_HINT}`, or put `allure` on PATH"
+        return Rendered(None, f"Allure CLI not found ({hint})")
     config = results.parent / "allurerc.json"
     config.write_text(json.dumps(_config()), encoding="utf-8")
     command = [str(allure), "generate", str(results), "-o", str(report), "--config", str(config)]

@@ -12,8 +12,10 @@ import allure
 
 from ctk_suite.core.failures import Kind
 from ctk_suite.core.redaction import SecretRegistry, redact_body, redact_headers, redact_text, redact_url
-from ctk_suite.engine.records import UnitResult, failure_kind
+from ctk_suite.engine.records import UnitResult, Verdict, failure_kind
+from ctk_suite.engine.results import UNCOUNTED
 from ctk_suite.http.client import Exchange
+from ctk_suite.reporting.replay import reproduce
 
 #: An attachment shows at most this much of a body (the exchange itself may hold up to 5 MiB).
 MAX_ATTACHED_CHARS = 64 * 1024
@@ -82,6 +84,10 @@ def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
         attach_exchange(exchange, redact_text(f" {label}", registry), registry)
     if result.error is not None:
         _attach(redact_text(result.error, registry), "error")
+    if result.official_error is not None:
+        _attach(redact_text(result.official_error, registry), "official script error")
+    if (line := reproduce(result, registry)) is not None:
+        _attach(line, "reproduce (curl)")  # the line summary.json's `reproduce` holds
     for assertion in result.assertions:
         reason = None if assertion.reason is None else redact_text(assertion.reason, registry)
         official = "" if assertion.official is None else f" [official: {assertion.official.value}]"
@@ -89,10 +95,12 @@ def record(result: UnitResult, registry: SecretRegistry | None = None) -> None:
 
 
 def _both_counts(result: UnitResult) -> str:
-    """`official 13/13, strict 10/13`: passed of all, by each verdict."""
+    """`official 13/13, strict 10/13`: passed of all, by each verdict (the official total leaves out what
+    the official kit does not evaluate: not emitted by its script, or not run)."""
     total = len(result.assertions)
-    official = sum(a.official_verdict.value == "passed" for a in result.assertions)
-    return f"official {official}/{total}, strict {sum(a.passed for a in result.assertions)}/{total}"
+    counted = [a for a in result.assertions if a.official_verdict not in UNCOUNTED]
+    official = sum(a.official_verdict is Verdict.PASSED for a in counted)
+    return f"official {official}/{len(counted)}, strict {sum(a.passed for a in result.assertions)}/{total}"
 
 
 def record_unit(results: Sequence[UnitResult], registry: SecretRegistry | None = None) -> None:

@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url
-from ctk_suite.engine.records import UnitResult
+from ctk_suite.engine.records import UnitResult, Verdict
+from ctk_suite.reporting.replay import reproduce
 from ctk_suite.reporting.run_report import RunReport
 
 SUMMARY_FORMAT = "tmf622-ctk-summary/1"
+#: Official verdicts the official kit's report counts (`not emitted` and `not run` it never shows).
+OFFICIALLY_COUNTED = frozenset({Verdict.PASSED.value, Verdict.FAILED.value, Verdict.SKIPPED.value})
 
 
 def build_summary(report: RunReport) -> dict[str, Any]:
@@ -46,6 +49,7 @@ def build_summary(report: RunReport) -> dict[str, Any]:
             for kit, outcome in zip(report.kits, report.kit_outcomes(), strict=True)
         ],
         "setupRequests": [request_json(r, registry) for r in report.results if r.setup],
+        "officialTotals": official_totals(requests),
     }
     if report.baseline is not None:
         summary["baseline"] = report.baseline.as_json()
@@ -54,13 +58,27 @@ def build_summary(report: RunReport) -> dict[str, Any]:
 
 def totals(requests: Iterable[dict[str, Any]]) -> dict[str, int]:
     """`{"requests": 9, "assertions": 63, "failedAssertions": 0}` over request records (strict verdicts;
-    the official ones are counted in `levels` and `kits`)."""
+    the official ones are counted in `officialTotals`, `levels` and `kits`)."""
     listed = list(requests)
     assertions = [a for r in listed for a in r["assertions"]]
     return {
         "requests": len(listed),
         "assertions": len(assertions),
         "failedAssertions": sum(a["verdict"] == "failed" for a in assertions),
+    }
+
+
+def official_totals(requests: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """What the official kit's own report counts over request records: the assertions it emitted (or,
+    Cypress, skipped), those that failed, those skipped, and its script errors (Newman's
+    `stats.testScripts.failed`); an assertion it does not emit is not counted."""
+    listed = list(requests)
+    counted = [a for r in listed for a in r["assertions"] if a["officialVerdict"] in OFFICIALLY_COUNTED]
+    return {
+        "assertions": len(counted),
+        "failedAssertions": sum(a["officialVerdict"] == Verdict.FAILED.value for a in counted),
+        "skippedAssertions": sum(a["officialVerdict"] == Verdict.SKIPPED.value for a in counted),
+        "scriptErrors": sum(r.get("officialScriptError") is not None for r in listed),
     }
 
 
@@ -94,6 +112,8 @@ def request_json(result: UnitResult, registry: SecretRegistry | None = None) -> 
         "truncated": exchange.truncated if exchange else False,
         "kit": result.kit.id,
         "setup": result.setup,
+        "officialScriptError": _masked(result.official_error, registry),
+        "reproduce": reproduce(result, registry),  # a failed request as a masked curl line
     }
 
 

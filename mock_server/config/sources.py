@@ -32,8 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     """Flags default to SUPPRESS, so the parsed namespace holds only what the command line gave."""
     parser = argparse.ArgumentParser(
         prog="tmf622-mock",
-        description="Reference TMF622 Product Ordering v4 server. Prints one ready line "
-        "'tmf622-mock listening on http://HOST:PORT<base-path>' on stdout, serves until SIGTERM/SIGINT.",
+        description="Reference TMF622 Product Ordering server: v4.0.0 under --base-path and v5.0.0 under "
+        "--v5-base-path, in one process. Prints one ready line "
+        "'tmf622-mock listening on http://HOST:PORT<base-path>' on stdout, serves until SIGTERM/SIGINT. "
+        "Example files: tmf622-ctk example.",
         epilog=f"Every option can also be set by its environment variable (shown in brackets) or by a "
         f"key of the YAML file given with --config or {CONFIG_ENV} (the option's name with '_' for '-', "
         "e.g. 'base_path: /x'). Precedence: flag > environment > config file > default. "

@@ -84,12 +84,16 @@ def new_pool(url: str, size: int = POOL_SIZE) -> AsyncConnectionPool:
 async def open_pool(pool: AsyncConnectionPool, url: str) -> None:
     """Open `pool` and create the tables; ValueError naming the database if it is unusable."""
     try:
+        # One connection first: a refused password or a missing database is then said once, in one line,
+        # instead of the pool retrying (and logging) for its 10 s and ending with a bare timeout.
+        await (await psycopg.AsyncConnection.connect(url, connect_timeout=10)).close()
         await pool.open(wait=True, timeout=10)
         async with pool.connection() as conn, conn.transaction():
             await conn.execute(DDL, prepare=False)
     except (psycopg.Error, TimeoutError, OSError) as exc:
         await pool.close()
-        raise ValueError(f"cannot use {redacted(url)!r} as the PostgreSQL store: {exc}") from None
+        reason = " ".join(str(exc).split())  # libpq's messages span lines
+        raise ValueError(f"cannot use {redacted(url)!r} as the PostgreSQL store: {reason}") from None
 
 
 def redacted(url: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -36,8 +37,50 @@ FAULTS = frozenset(
         "completion_date_set",  # the create already sets completionDate (so the filter on it has a value)
         "retrieve_not_json",  # GET by id (no query) answers text/plain
         "retrieve_other_order",  # GET by id answers the seeded order, whatever the id
+        # Answers as Cypress's request code reads them (issue 21): labels, shapes, values, routing.
+        "json_as_text_plain",  # every GET answers its JSON labelled text/plain (Cypress leaves it a string)
+        "json_as_octet_stream",  # every GET answers its JSON labelled application/octet-stream
+        "json_as_text_json",  # every GET answers its JSON labelled text/json (ends in json: parsed)
+        "json_as_vendor_json",  # every GET answers application/vnd.tmf+json; charset=utf-8 (parsed)
+        "create_empty_body",  # the POST answers 201 with an empty body
+        "create_null",  # the POST answers 201 with the JSON value null
+        "create_array",  # the POST answers 201 with the created order inside an array
+        "create_text_plain",  # the POST answers its JSON labelled text/plain (a POST parses it anyway)
+        "create_html",  # the POST answers 201 with an HTML page
+        "create_error_body",  # the POST answers 201 with a TMF Error object
+        "list_null_element",  # lists hold a null element besides the orders
+        "list_as_object",  # the list endpoint answers one object (the newest order) instead of an array
+        "list_empty",  # every list is empty
+        "list_html",  # every list answers 200 with an HTML page
+        "list_broken_json",  # every list answers application/json with a truncated body
+        "list_duplicate_created",  # the created order is listed twice, the second copy with another state
+        "wrong_type",  # the root @type is "Order" in every answer
+        "state_null",  # reads show state null
+        "reads_without_href",  # reads leave href out
+        "trailing_slash_only",  # only `/productOrder/` is routed (the kit's URLs), not `/productOrder`
+        "redirect_to_slash",  # `/productOrder` answers 301 to `/productOrder/`
+        "redirect_from_slash",  # `/productOrder/` answers 301 to `/productOrder` (every method)
+        "id_number",  # ids are numbers (a JSON number where the schema says string)
+        "id_null",  # the created order's id is null
+        "retrieve_missing_as_200",  # GET by id finds nothing and says so with a TMF Error and HTTP 200
+        "retrieve_missing_as_500",  # GET by id finds nothing and says so with a TMF Error and HTTP 500
+        "retrieve_missing",  # GET by id finds nothing: 404
+        "retrieve_array",  # GET by id answers the order inside an array
+        "retrieve_null",  # GET by id answers the JSON value null
+        "reads_500",  # every GET answers 500 with a TMF Error
     }
 )
+#: Faults that change the Content-Type of GET answers, and the label they give.
+LABELS = {
+    "json_as_text_plain": "text/plain",
+    "json_as_octet_stream": "application/octet-stream",
+    "json_as_text_json": "text/json",
+    "json_as_vendor_json": "application/vnd.tmf+json; charset=utf-8",
+}
+HTML = "<html><body>Service Unavailable</body></html>"
+ERROR = {"@type": "Error", "code": "404", "reason": "not found"}
+#: Faults under which GET by id finds nothing, and the status they answer that with.
+MISSING = {"retrieve_missing": 404, "retrieve_missing_as_200": 200, "retrieve_missing_as_500": 500}
 #: Query parameters that filter the list by equality (TMF630), as the kit sends them.
 FILTERS = ("completionDate", "creationDate", "state")
 DATE_FILTERS = frozenset({"completionDate", "creationDate"})
@@ -68,26 +111,44 @@ class FakeTmf622V5:
         order_id = f"order-{number}"
         order = {
             **copy.deepcopy(payload),
-            "id": order_id,
+            "id": number if "id_number" in self.faults else order_id,
             "href": f"{origin}{BASE_PATH}/productOrder/{order_id}",
             "creationDate": f"2026-12-02T10:00:0{number % 10}.000Z",
             "state": payload.get("state", "acknowledged"),
         }
         if "completion_date_set" in self.faults:
             order["completionDate"] = order["creationDate"]
-        self.orders[order_id] = order
+        self.orders[str(order["id"])] = order
         return order
 
     def app(self) -> web.Application:
         """The aiohttp application: each route with and without the trailing slash, unless faulty."""
         app = web.Application()
-        slashes = ("",) if "no_trailing_slash" in self.faults else ("", "/")
-        for slash in slashes:
-            app.router.add_post(f"{BASE_PATH}/productOrder{slash}", self.create)
-            app.router.add_get(f"{BASE_PATH}/productOrder{slash}", self.list)
-            app.router.add_get(f"{BASE_PATH}/productOrder/{{id}}{slash}", self.retrieve)
-            app.router.add_delete(f"{BASE_PATH}/productOrder/{{id}}{slash}", self.delete)
+        for slash in ("", "/"):
+            if self._redirects(slash):
+                app.router.add_route("*", f"{BASE_PATH}/productOrder{slash}", self.redirect)
+                app.router.add_route("*", f"{BASE_PATH}/productOrder/{{id}}{slash}", self.redirect)
+            elif self._routes(slash):
+                app.router.add_post(f"{BASE_PATH}/productOrder{slash}", self.create)
+                app.router.add_get(f"{BASE_PATH}/productOrder{slash}", self.list)
+                app.router.add_get(f"{BASE_PATH}/productOrder/{{id}}{slash}", self.retrieve)
+                app.router.add_delete(f"{BASE_PATH}/productOrder/{{id}}{slash}", self.delete)
         return app
+
+    def _routes(self, slash: str) -> bool:
+        if slash:
+            return "no_trailing_slash" not in self.faults
+        return "trailing_slash_only" not in self.faults
+
+    def _redirects(self, slash: str) -> bool:
+        return ("redirect_from_slash" if slash else "redirect_to_slash") in self.faults
+
+    async def redirect(self, request: web.Request) -> web.Response:
+        """301 to the same path with the trailing slash added or removed, query kept."""
+        self._log(request)
+        path = request.path[:-1] if request.path.endswith("/") else request.path + "/"
+        target = path + (f"?{request.query_string}" if request.query_string else "")
+        raise web.HTTPMovedPermanently(target)
 
     def _log(self, request: web.Request) -> None:
         self.requests.append(f"{request.method} {request.raw_path}")
@@ -101,7 +162,27 @@ class FakeTmf622V5:
         shown = self._shown(order, created=True)
         if "create_without_id" in self.faults:
             del shown["id"]
-        return web.json_response(shown, status=status)
+        if "id_null" in self.faults:
+            shown["id"] = None
+        return self._created_answer(shown, status)
+
+    def _created_answer(self, shown: dict[str, Any], status: int) -> web.Response:
+        """The POST's answer, as the create faults shape it."""
+        faults = self.faults
+        if "create_empty_body" in faults:
+            return web.Response(status=status, content_type="application/json")
+        if "create_html" in faults:
+            return web.Response(text=HTML, status=status, content_type="text/html")
+        if "create_text_plain" in faults:
+            return web.Response(text=json.dumps(shown), status=status, content_type="text/plain")
+        body: Any = shown
+        if "create_null" in faults:
+            body = None
+        elif "create_array" in faults:
+            body = [shown]
+        elif "create_error_body" in faults:
+            body = {**ERROR, "code": "500", "reason": "created, but"}
+        return web.json_response(body, status=status)
 
     async def list(self, request: web.Request) -> web.Response:
         self._log(request)
@@ -111,8 +192,31 @@ class FakeTmf622V5:
         if "list_hides_created" in self.faults and not set(FILTERS) & set(request.query):
             orders = orders[:1]
         orders = [o for o in orders if self._matches(o, request.query)]
-        shown = [self._selected(self._shown(o), request.query.get("fields")) for o in orders]
-        return web.json_response(shown)
+        shown: list[Any] = [self._selected(self._shown(o), request.query.get("fields")) for o in orders]
+        return self._list_answer(shown)
+
+    def _list_answer(self, shown: list[Any]) -> web.Response:
+        faults = self.faults
+        if "list_html" in faults:
+            return web.Response(text=HTML, content_type="text/html")
+        if "list_broken_json" in faults:
+            return web.Response(text=json.dumps(shown)[:20], content_type="application/json")
+        if "reads_500" in faults:
+            return web.json_response({**ERROR, "code": "500", "reason": "down"}, status=500)
+        if "list_empty" in faults:
+            shown = []
+        if "list_duplicate_created" in faults and shown:
+            shown.append({**shown[-1], "state": "held"})
+        if "list_null_element" in faults:
+            shown.insert(len(shown) // 2, None)
+        if "list_as_object" in faults:
+            return self._json(shown[-1] if shown else ERROR)
+        return self._json(shown)
+
+    def _json(self, body: Any, status: int = 200) -> web.Response:
+        """A read's JSON answer, labelled as the content-type faults say."""
+        label = next((LABELS[f] for f in sorted(self.faults & LABELS.keys())), "application/json")
+        return web.Response(text=json.dumps(body), status=status, headers={"Content-Type": label})
 
     def _bad_filter(self, request: web.Request) -> web.Response | None:
         if "bad_filter_value_400" not in self.faults:
@@ -133,11 +237,19 @@ class FakeTmf622V5:
         order = self.orders.get(request.match_info["id"])
         if "retrieve_other_order" in self.faults:
             order = next(iter(self.orders.values()))
+        if MISSING.keys() & self.faults:
+            order = None
+        if "reads_500" in self.faults:
+            return web.json_response({**ERROR, "code": "500", "reason": "down"}, status=500)
         if order is None:
-            return web.json_response({"@type": "Error", "code": "404", "reason": "not found"}, status=404)
+            status = next((MISSING[f] for f in self.faults & MISSING.keys()), 404)
+            return self._json(ERROR, status)
         if "retrieve_not_json" in self.faults and not request.query:
-            return web.Response(text="order " + order["id"], content_type="text/plain")
-        return web.json_response(self._selected(self._shown(order), request.query.get("fields")))
+            return web.Response(text=f"order {order['id']}", content_type="text/plain")
+        shown = self._selected(self._shown(order), request.query.get("fields"))
+        if "retrieve_null" in self.faults:
+            return self._json(None)
+        return self._json([shown] if "retrieve_array" in self.faults else shown)
 
     async def delete(self, request: web.Request) -> web.Response:
         self._log(request)
@@ -153,6 +265,12 @@ class FakeTmf622V5:
             shown["creationDate"] = "yesterday"
         if not created and "state_progresses" in self.faults and shown["state"] == "acknowledged":
             shown["state"] = "inProgress"
+        if "wrong_type" in self.faults:
+            shown["@type"] = "Order"
+        if not created and "state_null" in self.faults:
+            shown["state"] = None
+        if not created and "reads_without_href" in self.faults:
+            del shown["href"]
         if not created and "related_party_role_changes" in self.faults:
             for party in shown.get("relatedParty", []):
                 party["role"] = "Seller"

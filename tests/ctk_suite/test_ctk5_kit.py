@@ -176,6 +176,16 @@ def test_a_create_without_id_sends_undefined_and_fails_strictly(kit: Scenario) -
     assert "the official kit sends 'undefined' in its place" in (by_id.reason or "")
 
 
+def test_a_list_answered_as_one_object_fails_strictly_and_passes_officially(kit: Scenario) -> None:
+    """The kit checks a non-array body as the element itself (`ctk.cy.js` 106-109); a TMF630 list is an
+    array: ours fails "Each attribute Test" on every list request the server answered with an object."""
+    run, _ = run_kit(kit, "list_as_object")
+    listed = run.results[1]  # GET /productOrder/: the newest order, as an object
+    attributes = next(a for a in listed.assertions if a.name == "Each attribute Test")
+    assert (attributes.verdict.value, attributes.official_verdict.value) == ("failed", "passed")
+    assert "a list of orders (a JSON array)" in (attributes.reason or "")
+
+
 def test_the_cli_runs_the_v5_kit_and_reports_its_name_and_version(tmp_path: Path) -> None:
     with serving_v5() as (url, _):
         code = main(
@@ -194,6 +204,26 @@ def test_the_cli_runs_the_v5_kit_and_reports_its_name_and_version(tmp_path: Path
     kit = summary["kits"][0]
     assert (kit["passed"], kit["total"], kit["officialPassed"], kit["officialTotal"]) == (38, 38, 41, 41)
     assert "CTK 5.0.0" in (tmp_path / "junit.xml").read_text(encoding="utf-8")
+
+
+def test_a_failing_before_hook_fails_tests_status_and_skips_the_rest_officially(tmp_path: Path) -> None:
+    """A POST answered 201 `null`: Object.keys(null) throws in the kit's `before` hook (issue 21)."""
+    with serving_v5("create_null") as (url, _):
+        code = main(
+            ["--api-version", "5.0.0", "--base-url", url, "--reports-dir", str(tmp_path), "--no-allure-html"]
+        )
+    assert code == 1
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    post = summary["requests"][0]["assertions"]
+    assert [(a["name"], a["verdict"], a["officialVerdict"]) for a in post] == [
+        ("Tests status", "failed", "failed"),
+        ("Test schema", "failed", "skipped"),
+    ]
+    assert "Because this error occurred during a `before all` hook" in post[0]["reason"]
+    assert summary["officialTotals"]["skippedAssertions"] == 1
+    kit = summary["kits"][0]
+    assert kit["officialPassed"] == kit["officialTotal"] - summary["officialTotals"]["failedAssertions"] - 1
+    assert "(the official kit would report: skipped)" in (tmp_path / "junit.xml").read_text(encoding="utf-8")
 
 
 def test_the_cli_fails_a_broken_v5_server(tmp_path: Path) -> None:

@@ -105,7 +105,9 @@ def test_no_allure_cli_gives_a_reason(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(allure_html, "find_allure", lambda cwd: None)
     rendered = allure_html.render_html(tmp_path / "allure-results", tmp_path / "allure-report", tmp_path)
     assert rendered.index is None
-    assert rendered.reason == "Allure CLI not found (install it with `npm install`, or put `allure` on PATH)"
+    assert rendered.reason == (
+        "Allure CLI not found (install it with `npm install -g allure@3.18.0`, or put `allure` on PATH)"
+    )
 
 
 def test_failing_allure_cli_gives_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

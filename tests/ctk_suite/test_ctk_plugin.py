@@ -97,6 +97,7 @@ def test_allure_results_have_names_labels_and_steps(pytester: pytest.Pytester, c
         "request body",
         "response",
         "response body",
+        "reproduce (curl)",  # a failed request's curl line
     }
     bodies = {a["name"]: a["type"] for a in post["attachments"]}
     assert bodies["response body"] == "application/json"

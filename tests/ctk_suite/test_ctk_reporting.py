@@ -58,6 +58,7 @@ def test_summary_json_format(failing_run: RunReport, tmp_path: Path) -> None:
         "verdictMode",
         "kits",
         "setupRequests",
+        "officialTotals",
     ]
     assert (summary["verdict"], summary["verdictMode"]) == ("fail", "strict")
     assert summary["kits"] == [
@@ -87,7 +88,15 @@ def test_summary_json_format(failing_run: RunReport, tmp_path: Path) -> None:
         "truncated",
         "kit",
         "setup",
+        "officialScriptError",
+        "reproduce",
     ]
+    assert summary["officialTotals"] == {
+        "assertions": 63,
+        "failedAssertions": 1,
+        "skippedAssertions": 0,
+        "scriptErrors": 0,
+    }
     assert (post["level"], post["attempts"], post["truncated"]) == ("ctk", 1, False)
     assert (post["scenario"], post["name"], post["method"], post["status"], post["error"]) == (
         "N1",

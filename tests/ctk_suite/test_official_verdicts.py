@@ -25,7 +25,7 @@ from ctk_suite.kits.official.scenario import AssertionSpec, Emit, Scenario, load
 from ctk_suite.kits.official.variables import UNDEFINED, Variables, js_loose_equal, js_string
 from tmf622_scenarios import scenario_path
 
-P, F, N = "passed", "failed", "not run"
+P, F, N, NE = "passed", "failed", "not run", "not emitted"
 LIST, BY_ID, BY_ID_FILTER, BY_DATE = (
     "N1 /ProductOrder [GET]",
     "N1 /ProductOrder/{{IDPO01}} [GET]",
@@ -80,7 +80,7 @@ def test_an_error_body_takes_the_idpo02_branch_and_skips_the_identity_checks(ctk
             name: v for name, v in found.items() if name.startswith(("href is ", "id is ", "orderDate is "))
         }
         # Ours: the created order is missing, a failure. Newman: its branch is not taken, nothing emitted.
-        assert set(identity.values()) == {(F, N)}, identity
+        assert set(identity.values()) == {(F, NE)}, identity
         assert found["Instance has all mandatory attributes"] == (F, F)
     assert verdicts(results[BY_ID])["Status code is 200"] == (F, F)
     assert verdicts(results[BY_ID_FILTER])["Status code is 200"] == (P, P)
@@ -91,20 +91,25 @@ def test_the_status_is_tested_before_the_body_is_parsed(ctk: Scenario) -> None:
     for title in (LIST, BY_ID, BY_ID_FILTER, BY_DATE):
         found = verdicts(results[title])
         assert found["Status code is 200"] == (P, P)
-        # Newman stops at pm.response.json(): the request fails in both, the rest is failed in both.
-        assert {v for name, v in found.items() if name != "Status code is 200"} == {(F, F)}
+        # Newman stops at pm.response.json(): one script error, and nothing else is emitted (issue 21).
+        assert {v for name, v in found.items() if name != "Status code is 200"} == {(F, NE)}
+        assert (results[title].official_error or "").startswith("JSONError")
+    assert results[CREATE].official_error is None
 
 
 def test_a_create_that_is_not_json_stops_its_script_first_and_no_global_is_set(ctk: Scenario) -> None:
     results, paths = run_mode(ctk, "create_html")
     created = verdicts(results[CREATE])
-    assert created["Status code is 201"] == (P, F)  # ours saw 201; the official script stopped before
-    assert {v for name, v in created.items() if name != "Status code is 201"} == {(F, F)}
+    assert created["Status code is 201"] == (P, NE)  # ours saw 201; the official script stopped before
+    assert {v for name, v in created.items() if name != "Status code is 201"} == {(F, NE)}
+    assert (results[CREATE].official_error or "").startswith("JSONError")
     assert (
         f"{BASE_PATH}/productOrder/%7B%7BIDPO01%7D%7D" in paths
     )  # sent, the placeholder left as Postman does
     assert f"{BASE_PATH}/productOrder?id=%7B%7BIDPO01%7D%7D" in paths
-    assert set(verdicts(results[BY_ID]).values()) == {(F, F)}  # the 404 is not JSON: Newman stops
+    by_id = verdicts(results[BY_ID])  # the 404 is not JSON: Newman stops after the status
+    assert by_id.pop("Status code is 200") == (F, F)
+    assert set(by_id.values()) == {(F, NE)}
     filtered = verdicts(results[BY_ID_FILTER])  # `[]`: the body itself, without an id: undefined == undefined
     assert filtered["id is undefined"] == (F, P)
     assert filtered["IDPO02 not expected on this test"] == (P, P)
@@ -115,7 +120,8 @@ def test_a_null_create_stops_before_the_body_includes_checks(ctk: Scenario) -> N
     created = verdicts(results[CREATE])
     assert created["Status code is 201"] == (P, P)
     assert created["Response has id attribute"] == (F, F)
-    assert created["Body includes value held on id"] == (F, F)  # not emitted: the script stopped
+    assert created["Body includes value held on id"] == (F, NE)  # the script stopped before it
+    assert (results[CREATE].official_error or "").startswith("TypeError")
     assert (
         f"{BASE_PATH}/productOrder/%7B%7BIDPO01%7D%7D" in paths
     )  # sent, the placeholder left as Postman does
@@ -252,3 +258,19 @@ def test_the_exit_code_follows_strict_verdicts_unless_official_ones_are_asked_fo
     allure = [json.loads(p.read_text("utf-8")) for p in reports.glob("allure-results/*-result.json")]
     shown = {p["value"] for r in allure for p in r.get("parameters", []) if p["name"] == "verdicts"}
     assert shown == {"'official 13/13, strict 12/13'"}  # Allure keeps parameter values as repr()
+
+
+def test_allure_shows_the_script_error_and_counts_only_what_newman_emits(
+    pytester: pytest.Pytester, ctk_file: Path
+) -> None:
+    """html_200: Newman emits "Status code is 200", then a JSONError, on each GET that parses (issue 21)."""
+    with serving("html_200") as (url, _):
+        pytester.runpytest(ctk_file.name, "--ctk-profile", str(write_profile(pytester.path, url, None)))
+    allure = [
+        json.loads(p.read_text("utf-8"))
+        for p in (pytester.path / "reports").glob("allure-results/*-result.json")
+    ]
+    listed = next(r for r in allure if r["name"].startswith("N1 /ProductOrder [GET]"))
+    shown = {p["value"] for p in listed.get("parameters", []) if p["name"] == "verdicts"}
+    assert shown == {"'official 1/1, strict 1/10'"}
+    assert "official script error" in {a["name"] for a in listed.get("attachments", [])}

@@ -35,7 +35,7 @@ def cases(tmp: Path) -> dict[str, tuple[Any, Any, Callable[[Profile], Any], Any]
         str(tmp / "b.json"),
         str(tmp / "r"),
     )
-    bind = ("0.0.0.0", 8765)
+    bind, har = ("0.0.0.0", 8765), str(tmp / "run.har")
     return {
         "api_version": ("4.0.0", "4.0.0", lambda p: p.api_version, "4.0.0"),
         "base_url": ("http://h:1/api/", "http://h:1/api/", lambda p: p.target.base_url, "http://h:1/api/"),
@@ -53,6 +53,7 @@ def cases(tmp: Path) -> dict[str, tuple[Any, Any, Callable[[Profile], Any], Any]
         "payload": (order, order, lambda p: p.payload(), ORDER_DATA),
         "baseline": (base, base, lambda p: str(p.baseline), base),
         "reports_dir": (reports, reports, lambda p: str(p.reports_dir), reports),
+        "har": (har, har, lambda p: str(p.har), har),
         "no_allure_html": ("yes", False, lambda p: p.allure_html, False),
         "verdict": ("official", "official", lambda p: p.verdict, "official"),
         "callback_url": ("http://cb:9/x", "http://cb:9/x", lambda p: p.listener.callback_url, "http://cb:9/x"),
@@ -66,7 +67,8 @@ PROFILE_KEYED = [option for option in OPTIONS if option.profile_key is not None]
 
 def test_every_option_has_a_case_and_every_layer_spelling() -> None:
     assert {o.name for o in PROFILE_KEYED} == set(cases(Path("/tmp")))
-    assert [o.name for o in OPTIONS if o.profile_key is None] == ["profile"]  # names the file itself
+    # They name the file the profile comes from.
+    assert [o.name for o in OPTIONS if o.profile_key is None] == ["profile", "from_official"]
     for spelled in (lambda o: o.flag, lambda o: o.pytest_flag, lambda o: o.env, lambda o: o.dest):
         names = [spelled(o) for o in OPTIONS]
         assert len(names) == len(set(names))

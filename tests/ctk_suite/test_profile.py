@@ -188,9 +188,9 @@ def test_missing_client_secret_variable_is_named(full_profile: Path) -> None:
     [
         (
             MINIMAL + "colour: blue\n",
-            "unknown key colour (allowed here: allure_html, api_version, auth, baseline, cleanup, headers, "
-            "levels, listener, name, order_date_quoting, payload, payload_file, proxy, reports_dir, target, "
-            "timeout, timeouts, tls, verdict)",
+            "unknown key colour (allowed here: allure_html, api_version, auth, baseline, cleanup, har, "
+            "headers, levels, listener, name, order_date_quoting, payload, payload_file, proxy, reports_dir, "
+            "target, timeout, timeouts, tls, verdict)",
         ),
         (
             MINIMAL.replace("token_env: TMF_TOKEN", "token_env: TMF_TOKEN, scope: x"),

@@ -154,10 +154,13 @@ def wrong_passes(newman: list[RequestVerdicts], ours: list[RequestVerdicts]) -> 
 # --- Official verdicts, assertion for assertion (identity checks included) --------------------------------
 
 
+NOT_EMITTED = "not emitted"
+
+
 @dataclass
 class OfficialVerdicts:
-    """One request: each assertion name and its verdict ("passed", "failed", and ours also "not run":
-    an assertion the official kit does not emit); `stopped`: Newman's test script threw."""
+    """One request: each assertion name and its official verdict ("passed", "failed"; ours also "not
+    emitted", the same as a name Newman lacks); `stopped`: the error that stopped the test script."""
 
     scenario: str
     name: str
@@ -168,8 +171,11 @@ class OfficialVerdicts:
         """A name fails if any of its emissions failed (Newman names an assertion once per instance).
         The server's API root in a name ('href is http://...') is shown as `{root}`: two runs, two servers."""
         assertion = assertion.replace(root, "{root}") if root else assertion
-        if self.verdicts.get(assertion) != "failed":
+        if self.verdicts.get(assertion) not in {"failed", "passed"} or verdict == "failed":
             self.verdicts[assertion] = verdict
+
+    def emitted(self) -> dict[str, str]:
+        return {name: verdict for name, verdict in self.verdicts.items() if verdict != NOT_EMITTED}
 
 
 def newman_official(report: Mapping[str, Any], root: str = "") -> list[OfficialVerdicts]:
@@ -187,33 +193,35 @@ def newman_official(report: Mapping[str, Any], root: str = "") -> list[OfficialV
 
 
 def ours_official(summary: Mapping[str, Any], root: str = "") -> list[OfficialVerdicts]:
-    """The official verdict our summary.json gives each assertion, per request."""
+    """The official verdict our summary.json gives each assertion, and the script error, per request."""
     requests = []
     for entry in summary["requests"]:
-        request = OfficialVerdicts(entry["scenario"], entry["name"], stopped=entry.get("error"))
+        stopped = entry.get("officialScriptError")
+        request = OfficialVerdicts(entry["scenario"], entry["name"], stopped=stopped)
         for assertion in entry["assertions"]:
             request.record(assertion["name"], assertion["officialVerdict"], root)
         requests.append(request)
     return requests
 
 
+def _error_type(error: str | None) -> str | None:
+    """`JSONError` of `JSONError: Unexpected token...`: the message is the engine's, the type the rule's."""
+    return None if error is None else error.split(":", 1)[0]
+
+
 def _official_request_diff(newman: OfficialVerdicts, ours: OfficialVerdicts) -> Iterator[str]:
-    for name, theirs in sorted(newman.verdicts.items()):
-        mine = ours.verdicts.get(name, "missing")
-        if mine != theirs:
-            yield f"{name!r}: newman {theirs}, ctk official {mine}"
-    for name, mine in sorted(ours.verdicts.items()):
-        if name in newman.verdicts or mine == "not run":
-            continue
-        if not (newman.stopped and mine == "failed"):
-            yield f"{name!r}: not emitted by newman, ctk official {mine}"
-    if newman.stopped and "failed" not in ours.verdicts.values():
-        yield f"newman's script stopped ({newman.stopped}), ctk has no official failure"
+    theirs, mine = newman.emitted(), ours.emitted()
+    for name in sorted(theirs.keys() | mine.keys()):
+        newman_state, ours_state = theirs.get(name, NOT_EMITTED), mine.get(name, NOT_EMITTED)
+        if newman_state != ours_state:
+            yield f"{name!r}: newman {newman_state}, ctk official {ours_state}"
+    if _error_type(newman.stopped) != _error_type(ours.stopped):
+        yield f"script error: newman {newman.stopped!r}, ctk official {ours.stopped!r}"
 
 
 def official_parity_diff(newman: list[OfficialVerdicts], ours: list[OfficialVerdicts]) -> list[str]:
-    """Where our official verdicts differ from Newman's. Newman emits nothing after its script threw: our
-    assertions past that point must then be officially failed (the request fails in both)."""
+    """Where our official verdicts differ from Newman's: name for name, state for state (passed, failed,
+    not emitted), and the script error of each request."""
     lines = []
     if len(newman) != len(ours):
         lines.append(f"request count differs: newman {len(newman)}, ctk {len(ours)}")
@@ -225,3 +233,16 @@ def official_parity_diff(newman: list[OfficialVerdicts], ours: list[OfficialVerd
             lines.append(f"#{position} {theirs.scenario} {theirs.name}")
             lines.extend(f"    {line}" for line in found)
     return lines
+
+
+def newman_totals(report: Mapping[str, Any]) -> dict[str, int]:
+    """Newman's run as our `officialTotals` counts it: distinct assertion names per request (the
+    certification report's count), those failed, and the test scripts that threw."""
+    requests = newman_official(report)
+    verdicts = [v for r in requests for v in r.emitted().values()]
+    return {
+        "assertions": len(verdicts),
+        "failedAssertions": verdicts.count("failed"),
+        "skippedAssertions": 0,
+        "scriptErrors": report["run"]["stats"]["testScripts"]["failed"],
+    }

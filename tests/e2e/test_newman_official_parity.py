@@ -1,4 +1,5 @@
-"""Our official verdicts equal Newman's, assertion for assertion, identity checks included (issue 9).
+"""Our official verdicts equal Newman's, assertion for assertion, identity checks included (issue 9), with
+the assertions Newman does not emit and the script errors it reports (issue 21): the official totals too.
 
 Newman 4.6.1 runs TM Forum's collection and our CTK runs its port against the same kind of server, each
 on its own fresh instance: every deliberately broken server of tests/ctk_suite (fake_tmf622's faults)
@@ -20,12 +21,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from newman_parity import newman_official, official_parity_diff, ours_official
+from newman_parity import newman_official, newman_totals, official_parity_diff, ours_official
 from newman_runs import REPO_ROOT, VARIANTS, newman_binary
 
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
-from ctk_suite.reporting.summary import request_json
+from ctk_suite.reporting.summary import official_totals, request_json
 from tmf622_scenarios import scenario_path
 
 pytestmark = pytest.mark.newman
@@ -36,6 +37,9 @@ BATCH_TIMEOUT_S = 240
 def _load(name: str) -> ModuleType:
     """A server module of tests/ctk_suite (test folders are not packages: load it by path)."""
     if name not in sys.modules:
+        folder = str(REPO_ROOT / "tests" / "ctk_suite")
+        if folder not in sys.path:  # the servers import their neighbours (app_thread)
+            sys.path.append(folder)
         spec = importlib.util.spec_from_file_location(name, REPO_ROOT / f"tests/ctk_suite/{name}.py")
         assert spec is not None
         assert spec.loader is not None
@@ -74,11 +78,14 @@ def _newman_reports(collection: Path, out: Path) -> dict[str, tuple[str, dict[st
     }
 
 
-def _ours(case: str) -> tuple[str, dict[str, Any]]:
-    """Case -> (the API root our CTK ran against, the `requests` of its summary.json)."""
+def _ours(case: str, variant: str = "testkit") -> tuple[str, dict[str, Any]]:
+    """Case -> (the API root our CTK ran against, the `requests` of its summary.json), with the options
+    the collection `variant` needs (the original collection quotes the orderDate filter value)."""
     scenario = load_scenario(scenario_path())
+    args = VARIANTS[variant].ctk_args
+    quote = args[args.index("--orderdate-quote") + 1] if "--orderdate-quote" in args else "none"
     with CASES[case]() as (root, _):
-        run = CtkRun(scenario, RunSettings(root, {}, timeout_s=10.0))
+        run = CtkRun(scenario, RunSettings(root, {}, orderdate_quote=quote, timeout_s=10.0))
         try:
             for spec in scenario.requests:
                 run.execute(spec)
@@ -88,21 +95,32 @@ def _ours(case: str) -> tuple[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def newman_reports(official_ctk_dir, ctk_unavailable, tmp_path_factory) -> dict[str, Any]:
+def all_reports(official_ctk_dir, ctk_unavailable, tmp_path_factory) -> dict[str, dict[str, Any]]:
+    """Collection variant -> case -> (API root, Newman's report)."""
     newman_binary(ctk_unavailable)  # installed by scripts/bootstrap.sh, with the library the batch uses
-    collection = official_ctk_dir / VARIANTS["testkit"].collection
-    if not collection.is_file():
-        ctk_unavailable(f"{collection} is missing")
-    return _newman_reports(collection, tmp_path_factory.mktemp("newman"))
+    reports = {}
+    for variant, spec in VARIANTS.items():
+        collection = official_ctk_dir / spec.collection
+        if not collection.is_file():
+            ctk_unavailable(f"{collection} is missing")
+        reports[variant] = _newman_reports(collection, tmp_path_factory.mktemp(f"newman-{variant}"))
+    return reports
 
 
+@pytest.fixture(scope="module")
+def newman_reports(all_reports) -> dict[str, Any]:
+    return all_reports["testkit"]
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_official_verdicts_equal_newmans(newman_reports, case: str) -> None:
-    newman_root, report = newman_reports[case]
+def test_official_verdicts_equal_newmans(all_reports, variant: str, case: str) -> None:
+    newman_root, report = all_reports[variant][case]
     assert report["run"]["stats"]["assertions"]["total"] > 0
-    root, summary = _ours(case)
+    root, summary = _ours(case, variant)
     diff = official_parity_diff(newman_official(report, newman_root), ours_official(summary, root))
-    assert not diff, f"{case}: official verdicts differ from Newman's:\n" + "\n".join(diff)
+    assert not diff, f"{variant} {case}: official verdicts differ from Newman's:\n" + "\n".join(diff)
+    assert official_totals(summary["requests"]) == newman_totals(report), (variant, case)
 
 
 def test_the_comparison_catches_a_changed_official_verdict(newman_reports) -> None:
@@ -116,4 +134,22 @@ def test_the_comparison_catches_a_changed_official_verdict(newman_reports) -> No
     dropped = altered["requests"][2]["assertions"].pop()
     diff = official_parity_diff(newman_official(report, newman_root), ours_official(altered, root))
     assert any("'href is undefined': newman passed, ctk official failed" in line for line in diff), diff
-    assert any(f"{dropped['name']!r}: newman passed, ctk official missing" in line for line in diff), diff
+    assert any(f"{dropped['name']!r}: newman passed, ctk official not emitted" in line for line in diff), diff
+
+
+def test_the_comparison_catches_reported_assertions_and_a_missing_script_error(newman_reports) -> None:
+    """html_200: Newman reports "Status code is 200", then the script's JSONError, and nothing else."""
+    newman_root, report = newman_reports["mode html_200"]
+    root, summary = _ours("mode html_200")
+    listed = summary["requests"][1]
+    assert listed["officialScriptError"].startswith("JSONError")
+    assert {a["officialVerdict"] for a in listed["assertions"][1:]} == {"not emitted"}
+    assert official_totals(summary["requests"]) == newman_totals(report)
+    assert newman_totals(report)["scriptErrors"] == 4
+    altered = copy.deepcopy(summary)
+    altered["requests"][1]["officialScriptError"] = None
+    altered["requests"][1]["assertions"][1]["officialVerdict"] = "failed"
+    diff = official_parity_diff(newman_official(report, newman_root), ours_official(altered, root))
+    name = altered["requests"][1]["assertions"][1]["name"]
+    assert f"    {name!r}: newman not emitted, ctk official failed" in diff, diff
+    assert any(line.startswith('    script error: newman "JSONError') for line in diff), diff

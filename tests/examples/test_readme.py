@@ -188,3 +188,29 @@ def test_the_python_api_example_runs(tmp_path: Path) -> None:
     v4, v5 = done.stdout.split()
     assert v4.endswith("/v4")
     assert v5.endswith("/v5")
+
+
+def test_profile_import_then_run_with_the_profile(tmp_path: Path) -> None:
+    imported, run_line = commands(block_with("tmf622-ctk profile import CHANGE_ME.json"))
+    token = "readme-token-0123456789"
+    path = {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}  # the block runs them by name
+    with running_mock() as url:  # the certifier's v5 server
+        change_me = {"url": url.replace("/v4", "/v5"), "headers": {"Authorization": f"Bearer {token}"}}
+        (tmp_path / "CHANGE_ME.json").write_text(json.dumps(change_me), encoding="utf-8")
+        command, _, target = imported.partition(" > ")
+        done = run(command, tmp_path, env=path)
+        assert done.returncode == 0, done.stderr
+        assert token not in done.stdout + done.stderr
+        (tmp_path / target).write_text(done.stdout, encoding="utf-8")
+        assert yaml.safe_load(done.stdout)["auth"] == {"type": "bearer", "token_env": "TMF622_TOKEN"}
+        ran = run(run_line + " --no-allure-html", tmp_path, env={**path, "TMF622_TOKEN": token})
+    assert ran.returncode == 0, ran.stdout[-2000:] + ran.stderr[-2000:]
+    assert any(line.startswith("tmf622-ctk: CTK 5.0.0 ") for line in ran.stdout.splitlines())
+
+
+def test_the_install_block_installs_from_the_repository() -> None:
+    lines = list(commands(block_with("npm install -g allure@")))
+    assert "git+https://" in lines[0]
+    assert lines[1].startswith("pip wheel --no-deps --wheel-dir dist . && pip install dist/")
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["allure"]
+    assert lines[2] == f"npm install -g allure@{pinned}"

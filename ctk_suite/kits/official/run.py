@@ -11,19 +11,26 @@ from typing import Any
 
 from ctk_suite.core.failures import Failure, Kind, clip
 from ctk_suite.core.redaction import redact_url
-from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
+from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult, Verdict
 from ctk_suite.http.client import Exchange, HttpClient
 from ctk_suite.http.errors import AUTH
-from ctk_suite.kits.official.assertions import Unjudged, blanket, evaluate, rendered_name
+from ctk_suite.kits.official.assertions import Unjudged, blanket, evaluate, official_of, rendered_name
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext
+from ctk_suite.kits.official.runners.cypress import (
+    content_type_is_json,
+    cypress_body,
+    hook_failure,
+    hook_message,
+    with_hook_failure,
+)
 from ctk_suite.kits.official.runners.postman import (
     MODELLED_KINDS,
     official_captures,
     official_outcome,
     with_official,
 )
-from ctk_suite.kits.official.scenario import RequestSpec, Scenario
+from ctk_suite.kits.official.scenario import AssertionSpec, RequestSpec, Scenario
 from ctk_suite.kits.official.variables import Variables, apply_quote, url_encode
 
 QUOTES = {"none": "", "single": "'"}
@@ -59,10 +66,13 @@ def _shown(text: str) -> str:
     return clip(" ".join(text.split()), 80) if text.strip() else "(empty body)"
 
 
-def read_json(exchange: Exchange) -> Any:
-    """The JSON body of a response; NotJson says what was expected and what came instead."""
+def read_json(exchange: Exchange, labelled: bool = False) -> Any:
+    """The JSON body of a response; NotJson says what was expected and what came instead. `labelled`: the
+    body must also say it is JSON (a media type ending in `json`, the rule Cypress parses by)."""
     media = (exchange.header("Content-Type") or "no Content-Type").split(";")[0].strip()
     came = f"HTTP {exchange.status} {media}"
+    if labelled and not content_type_is_json(exchange):
+        raise NotJson(f"expected a JSON body, got {came}: a body not labelled JSON is text to a client")
     try:
         text = exchange.strict_text()
     except UnicodeDecodeError as exc:  # RFC 8259 section 8.1: JSON exchanged between systems is UTF-8
@@ -98,6 +108,8 @@ class CtkRun:
         self.client = client or HttpClient.plain(settings.timeout_s, settings.timeout_s)
         self.variables = Variables()
         self.results: list[UnitResult] = []
+        #: The official script's error on the request being evaluated (Newman's test-script failure).
+        self._official_error: str | None = None
         self._ran: set[int] = set()  # ids of the requests already run (as themselves or as setup)
         self.started_at = datetime.now(UTC)
         self._started = time.perf_counter()
@@ -183,13 +195,17 @@ class CtkRun:
         payload = spec.body if spec.body is None or self.settings.payload is None else self.settings.payload
         body = json.dumps(payload).encode() if payload is not None else None
         exchange = self.client.send(spec.method, url, headers, body)
+        self._official_error = None
         assertions = self._evaluate(spec, exchange, unjudged)
-        return self._result(spec, name, url, exchange, assertions)
+        result = self._result(spec, name, url, exchange, assertions)
+        return replace(result, official_error=self._official_error)
 
     def _evaluate(
         self, spec: RequestSpec, exchange: Exchange, unjudged: Unjudged | None
     ) -> tuple[AssertionResult, ...]:
         where = f"{exchange.method} {redact_url(exchange.url)}"
+        if self.scenario.official and self.scenario.official_runner == "cypress":
+            return self._evaluate_cypress(spec, exchange, where, unjudged)
         if exchange.error is not None:
             self._capture_failed(spec, f"failed: {exchange.error}")
             kind = Kind.AUTH if exchange.error.startswith(AUTH) else Kind.TRANSPORT
@@ -208,11 +224,77 @@ class CtkRun:
         results = (evaluate(a, context, self.variables, unjudged) for a in spec.assertions)
         return tuple(r for r in results if r is not None)
 
+    def _evaluate_cypress(
+        self, spec: RequestSpec, exchange: Exchange, where: str, unjudged: Unjudged | None
+    ) -> tuple[AssertionResult, ...]:
+        """Ours, beside what TM Forum's Cypress kit reports: its checks on the body as Cypress hands it
+        over, after a `before all` hook that may fail first (ctk_suite/official_cypress.py)."""
+        official_body = cypress_body(exchange)
+        strict, strict_context = self._strict_cypress(spec, exchange, where, unjudged)
+        if exchange.error is not None:
+            self._capture_failed(spec, f"failed: {exchange.error}")
+        else:  # `createVariableGlobal(response.body)`: what Cypress parsed, whatever our verdict on it
+            self._capture(spec, exchange, official_body)
+        hook = hook_failure(spec, exchange, official_body)
+        if hook is not None:
+            kind = Kind.BODY if exchange.error is None else _transport_kind(exchange.error)
+            return with_hook_failure(tuple(r for _, r in strict), hook_message(hook, spec.name), where, kind)
+        context = self._context(spec, exchange, official_body)
+        return tuple(self._beside_cypress(a, r, context, strict_context, where) for a, r in strict)
+
+    def _strict_cypress(
+        self, spec: RequestSpec, exchange: Exchange, where: str, unjudged: Unjudged | None
+    ) -> tuple[list[tuple[AssertionSpec, AssertionResult]], CheckContext | None]:
+        """Our verdict of each assertion (a body must be JSON and labelled so), and the context they were
+        drawn on (None: nothing of the body could be read)."""
+        if exchange.error is not None:
+            reason, kind = f"{where}: {exchange.error}", _transport_kind(exchange.error)
+            return self._blanket(spec, reason, where, kind), None
+        try:
+            body = read_json(exchange, labelled=True) if _reads_json(spec) else None
+        except NotJson as exc:
+            return self._blanket(spec, str(exc), where, Kind.BODY), None
+        context = self._context(spec, exchange, body)
+        judged = ((a, evaluate(a, context, self.variables, unjudged)) for a in spec.assertions)
+        return [(a, r) for a, r in judged if r is not None], context
+
+    def _blanket(
+        self, spec: RequestSpec, reason: str, where: str, kind: Kind
+    ) -> list[tuple[AssertionSpec, AssertionResult]]:
+        return [(a, r) for a in spec.assertions for r in blanket((a,), reason, where, self.variables, kind)]
+
+    def _beside_cypress(
+        self,
+        spec: AssertionSpec,
+        result: AssertionResult,
+        official_context: CheckContext,
+        strict_context: CheckContext | None,
+        where: str,
+    ) -> AssertionResult:
+        """`result` with the official verdict drawn on `official_context`. A strict "not run" (a value a
+        correct server may lack was sent as `undefined`) becomes a failure where the kit fails too and
+        the server did not refuse the value (4xx: docs/ctk-5.0.0-defects.md row 3)."""
+        official = official_of(spec, official_context, judged_anyway=True) or Verdict.FAILED
+        status = official_context.exchange.status or 0
+        if result.verdict is Verdict.NOT_RUN and official is Verdict.FAILED and not 400 <= status < 500:
+            result = self._judged_anyway(spec, result, strict_context, where)
+        return replace(result, official=None if official is result.verdict else official)
+
+    def _judged_anyway(
+        self, spec: AssertionSpec, result: AssertionResult, context: CheckContext | None, where: str
+    ) -> AssertionResult:
+        """Our check of an answer that is wrong whatever the missing value: its own failures, if any."""
+        judged = None if context is None else evaluate(spec, context, self.variables)
+        failures = judged.failures if judged is not None else ()
+        note = Failure(request=where, note=_WRONG_ANYWAY, kind=Kind.ASSERTION)
+        return replace(result, not_run=None, failures=failures or (note,))
+
     def _evaluate_postman(
         self, spec: RequestSpec, exchange: Exchange, where: str
     ) -> tuple[AssertionResult, ...]:
         """Ours beside what the official Postman script would report (runners/postman.py)."""
         official = official_outcome(spec, exchange, self.variables)
+        self._official_error = official.stopped
         strict, unreadable = self._strict(spec, exchange, where)
         self._capture_globals(spec, exchange)
         keys = {rendered_name(a, self.variables): a.name for a in spec.assertions if a.kind in MODELLED_KINDS}
@@ -282,6 +364,13 @@ class CtkRun:
             self.variables.otherwise(f"{spec.method} {spec.path} {why}")
         for variable in spec.captures:
             self.variables.unavailable(variable, f"{_label(spec)} {why}")
+
+
+_WRONG_ANYWAY = "the official kit fails this answer, and the value sent as undefined does not explain it"
+
+
+def _transport_kind(error: str) -> Kind:
+    return Kind.AUTH if error.startswith(AUTH) else Kind.TRANSPORT
 
 
 def _label(spec: RequestSpec) -> str:

@@ -19,6 +19,8 @@ from ctk_suite.kits.official.scenario import AssertionSpec
 
 #: `createdOrder` values: the created order must be in the response, or is compared only when listed.
 REQUIRED, IF_LISTED = "required", "ifListed"
+#: `answers: array`: the request lists orders (TMF630), so its answer must be an array.
+ARRAY = "array"
 
 
 def _statuses(spec: AssertionSpec) -> list[int]:
@@ -62,12 +64,32 @@ def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Verdict | NotRun:
     created_id = ctx.variables.get(variable)
     if created_id is None:
         return (ctx.note(ctx.variables.reason(variable), Kind.PRECONDITION),)
+    if spec.params.get("answers") == ARRAY and not isinstance(ctx.body, list):
+        # The kit checks a single object as if it were the element (`ctk.cy.js` 90, 106-109).
+        return (ctx.fail("$", "a list of orders (a JSON array)", describe(ctx.body)),)
+    if not_orders := _not_orders(ctx):
+        return not_orders
     kept = ctx.variables.kept(variable)
     found = _created(ctx.body, created_id if kept is ABSENT else kept)
-    if found is None:
+    if not found:
         return _missing_created(ctx, spec, created_id)
-    where, instance = found
-    return tuple(failure for key in _keys(spec) for failure in _compare_key(ctx, where, instance, key))
+    return tuple(
+        failure
+        for where, instance in found
+        for key in _keys(spec)
+        for failure in _compare_key(ctx, where, instance, key)
+    )
+
+
+def _not_orders(ctx: CheckContext) -> Verdict:
+    """A list element that is not an object is no order (the official test throws on `null.id`)."""
+    body = ctx.body
+    elements = enumerate(body) if isinstance(body, list) else ()
+    return tuple(
+        ctx.fail(f"$[{i}]", "an order (a JSON object)", describe(e))
+        for i, e in elements
+        if not isinstance(e, dict)
+    )
 
 
 def _missing_created(ctx: CheckContext, spec: AssertionSpec, created_id: str) -> Verdict | NotRun:
@@ -79,12 +101,12 @@ def _missing_created(ctx: CheckContext, spec: AssertionSpec, created_id: str) ->
     return (ctx.fail("$", f"the created order (id {clip(created_id)})", _seen_ids(ctx.body)),)
 
 
-def _created(body: Any, created_id: Any) -> tuple[str, Any] | None:
-    """Where the created order is in `body` (an array element, or the object itself), if it is."""
+def _created(body: Any, created_id: Any) -> list[tuple[str, Any]]:
+    """Where the created order is in `body`: every array element with its id (each is compared, as the
+    official test compares each), or the object itself."""
     if isinstance(body, list):
-        listed = ((f"$[{i}]", e) for i, e in enumerate(body) if json_equal(_js_get(e, "id"), created_id))
-        return next(listed, None)
-    return ("$", body) if json_equal(_js_get(body, "id"), created_id) else None
+        return [(f"$[{i}]", e) for i, e in enumerate(body) if json_equal(_js_get(e, "id"), created_id)]
+    return [("$", body)] if json_equal(_js_get(body, "id"), created_id) else []
 
 
 def _seen_ids(body: Any) -> str:
