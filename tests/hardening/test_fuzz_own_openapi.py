@@ -72,4 +72,5 @@ def test_every_schemathesis_check_passes_on_each_own_document(
             plan = {operation.label: plan_for(operation) for operation in fuzzer.operations()}
             total = fuzzer.run_plan(plan, override)
     print(f"\n{version}: {len(plan)} operations, {total} cases, every check; answers: {fuzzer.statuses}")
+    print(f"{version}: negative draws schemathesis could not generate: {fuzzer.generator_refusals}")
     assert total == planned_cases(plan, override)
