@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import sys
 
+#: The `tmf622_mock` fixture and `Tmf622Mock`, a plugin of their own: they need nothing the suite's
+#: plugin imports, so a project's tests keep them even when that plugin cannot load.
+pytest_plugins = ["ctk_suite.plugin.mock_fixture"]
+
 try:
     from ctk_suite.plugin.hooks import (
         pytest_addoption,

@@ -4,8 +4,9 @@ The core (store with outbox, hub and notifier, optimistic concurrency through `s
 the PATCH budget, journal, faults, auth, progression) is the same for every API it serves. A plug-in
 under `mock_server/versions/<api>_<version>/` declares only what differs: its routes (handlers
 built on the core's), its collections (their events reach its own notifier through the outbox), its
-event envelopes, its seed section and where it is served. `app.create_app` asks the registry
-(`mock_server.versions.VERSIONS`) for the served ones; nothing of the core imports a plug-in.
+event envelopes, its seed section, its OpenAPI document's data and where it is served.
+`app.create_app` asks the registry (`mock_server.versions.VERSIONS`) for the served ones; nothing of
+the core imports a plug-in.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mock_server.domain.events import EventSink
 from mock_server.notify.envelopes import EventFactory
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
+from mock_server.openapi.versions import OpenApiSource
 from mock_server.store.base import Catalogue, Collection, Store
 
 Row = tuple[str, str, Handler]
@@ -47,6 +49,9 @@ class ApiVersion(Protocol):
     catalogue: Catalogue
     #: The seed files' key it reads (the core's own seed reader skips it).
     seed_section: str
+    #: What its OpenAPI document states (the core builds and serves it under its base path, lists it
+    #: at `/openapi.json` and on the landing page, and /docs shows it).
+    openapi: OpenApiSource
 
     @property
     def collections(self) -> tuple[Collection, ...]:

@@ -1,11 +1,12 @@
 """The routes table: every route of the app, in one place (method, path, handler).
 
-The TMF622 v4 resources and `/hub` sit under the configured base path; health and the OpenAPI
-document answer there and at the root (for probes that know no base path); test controls sit under
-`CONTROL_PREFIX`. Each served API version plug-in (`mock_server.plugin.ApiVersion`) brings its own
-routes, under its own base path, and its delivery log under `CONTROL_PREFIX/<control name>`. Other
-methods on these paths get 405 with `Allow` from the router; every GET answers HEAD too (aiohttp's
-default).
+The TMF622 v4 resources and `/hub` sit under the configured base path; health answers there and at
+the root (for probes that know no base path); test controls sit under `CONTROL_PREFIX`. Each served
+API version plug-in (`mock_server.plugin.ApiVersion`) brings its own routes, under its own base
+path, and its delivery log under `CONTROL_PREFIX/<control name>`. The developer's pages (`/`,
+`/docs`) and the OpenAPI documents (one per served version, v4's and each plug-in's, listed at
+`/openapi.json`) come from mock_server/pages/routes.py. Other methods on these paths get 405 with
+`Allow` from the router; every GET answers HEAD too (aiohttp's default).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from mock_server.handlers.common import ResourceHandlers
 from mock_server.handlers.health import health
 from mock_server.handlers.product_order import create_product_order
 from mock_server.http.paths import CONTROL_PREFIX
-from mock_server.openapi.document import DOCUMENT_NAME, OpenApiDocument
+from mock_server.openapi.versions import V4
+from mock_server.pages.routes import developer_routes
 from mock_server.plugin import ApiVersion
 
 
@@ -60,12 +62,9 @@ def hub_routes(base_path: str) -> list[Route]:
 
 
 def service_routes(base_path: str) -> list[Route]:
-    """Health and the OpenAPI document, under the base path and (when there is one) at the root too."""
-    document = OpenApiDocument()
+    """Health, under the base path and (when there is one) at the root too."""
     roots = [base_path, ""] if base_path else [""]
-    health_routes = [Route("GET", f"{root}/health", health) for root in reversed(roots)]
-    openapi_routes = [Route("GET", f"{root}/{DOCUMENT_NAME}", document.serve) for root in roots]
-    return health_routes + openapi_routes
+    return [Route("GET", f"{root}/health", health) for root in reversed(roots)]
 
 
 def control_routes() -> list[Route]:
@@ -102,7 +101,10 @@ def add_routes(
     serve_v4: bool = True,
     versions: Sequence[tuple[ApiVersion, str]] = (),
 ) -> None:
-    for route in route_table(base_path, serve_v4=serve_v4, versions=versions):
+    own = [(V4, base_path)] if serve_v4 else []
+    documents = own + [(version.openapi, path) for version, path in versions]
+    pages = [Route(*row) for row in developer_routes(documents)]
+    for route in route_table(base_path, serve_v4=serve_v4, versions=versions) + pages:
         if route.method == "GET":
             app.router.add_get(route.path, route.handler)  # HEAD too
         else:

@@ -20,8 +20,11 @@ from mock_server.http.errors import ApiError
 from mock_server.http.paths import is_control, relative_path
 from mock_server.openapi.document import DOCUMENT_NAME
 
-#: Paths (relative to the base path, or at the root) answered without credentials.
+#: Paths (relative to either version's base path, or at the root) answered without credentials.
 OPEN_PATHS = frozenset({"/health", f"/{DOCUMENT_NAME}"})
+#: The developer's pages (mock_server/pages): no data, and a browser sends no bearer token.
+OPEN_PAGES = frozenset({"/", "/docs"})
+OPEN_ASSETS = "/docs/assets/"
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="tmf622-mock"'}
 
 
@@ -44,9 +47,17 @@ def admitted(settings: Settings, request: web.Request, control: bool) -> bool:
     """Whether this request may go on: open parts and paths need nothing, the others their secret."""
     if control:
         return settings.control_token is None or _same(_bearer(request.headers), settings.control_token)
-    if not api_protected(settings) or relative_path(request.path, settings.base_path) in OPEN_PATHS:
+    if not api_protected(settings) or is_open(settings, request.path):
         return True
     return api_accepts(settings, request.headers)
+
+
+def is_open(settings: Settings, path: str) -> bool:
+    if path in OPEN_PAGES or path.startswith(OPEN_ASSETS):
+        return True
+    return any(
+        relative_path(path, base) in OPEN_PATHS for base in (settings.base_path, settings.v5_base_path)
+    )
 
 
 def api_protected(settings: Settings) -> bool:

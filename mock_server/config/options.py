@@ -314,6 +314,14 @@ OPTIONS: tuple[Option, ...] = (
         metavar="N",
         group="sharing",
     ),
+    _o(
+        "access_log",
+        "access_log",
+        cv.boolean,
+        "one line per request on stderr: method, path, status, milliseconds, request id (secrets masked)",
+        kind="flag",
+        group="sharing",
+    ),
 )
 
 BY_NAME: Mapping[str, Option] = {option.name: option for option in OPTIONS}

@@ -120,6 +120,8 @@ class Settings:
     #: Browser origins allowed by CORS (`*` for any); empty: CORS off.
     cors_origins: tuple[str, ...] = ()
     journal_size: int = JOURNAL_SIZE
+    #: One console line per request (method, path, status, time, request id), secrets masked.
+    access_log: bool = False
     # API versions: v4 under `base_path`, v5 under `v5_base_path`; either can be switched off.
     serve_v4: bool = True
     serve_v5: bool = True

@@ -1,11 +1,14 @@
 """The one middleware every request passes: the journal, CORS, the request checks and the error answer.
 
 In order, outermost first:
+0. the access log (`journal.access_log`, with --access-log) writes one line per request, with the
+   status the client got and the time it took;
 1. the journal (`journal.recording`) sees every request but the test controls, with its final status;
 2. CORS (`access.cors`, when origins are configured) answers preflights before credentials are asked
    and marks every answer, errors included;
 3. everything inside becomes a TMF `Error` (`http.errors.answer_for`) when it raises:
-   - an `Accept` that excludes JSON is refused (406, `http.negotiation`) before credentials are asked;
+   - an `Accept` that excludes JSON is refused (406, `http.negotiation`) before credentials are asked,
+     except by the pages (`/`, `/docs`), which answer a browser in HTML;
    - credentials (`access.auth`, when a secret is set) are checked (401);
    - the body is read, bounded in size and time (413, 408, `http.uploads`), before any handler;
    - faults (`faults.injector`, when on) are injected around the handler.
@@ -28,8 +31,9 @@ from mock_server.access.cors import CorsPolicy, cors_policy, is_preflight
 from mock_server.config.settings import Settings
 from mock_server.faults.injector import FaultInjector
 from mock_server.http.errors import answer_for
-from mock_server.http.negotiation import refuse_unacceptable
+from mock_server.http.negotiation import refuse_unacceptable, serves_html
 from mock_server.http.uploads import UploadLimits, read_bounded
+from mock_server.journal.access_log import AccessLog
 from mock_server.journal.entries import RequestJournal
 from mock_server.journal.recording import Recorder
 
@@ -41,7 +45,8 @@ def checked(settings: Settings, faults: FaultInjector | None) -> Middleware:
 
     async def answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
-            refuse_unacceptable(request)
+            if not serves_html(request):  # a page answers HTML to a browser, JSON otherwise
+                refuse_unacceptable(request)
             if authenticate is not None:
                 authenticate(request)
             if request.body_exists and (too_slow := await read_bounded(request, limits)) is not None:
@@ -99,4 +104,6 @@ def front_door(settings: Settings, journal: RequestJournal, faults: FaultInjecto
         door = with_cors(policy, door)
     if journal.enabled:
         door = with_journal(Recorder(journal, settings.base_path), door)
+    if settings.access_log:
+        door = AccessLog(journal.masking).middleware(door)
     return web.middleware(door)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from mock_server.http.errors import ApiError, shown
 
@@ -60,3 +61,17 @@ def refuse_unacceptable(request: web.Request) -> None:
     accept = values[0] if len(values) == 1 else ", ".join(values)
     if not accepts_json(accept):
         raise ApiError(406, f"Every answer here is application/json, which Accept {shown(accept)} excludes")
+
+
+#: Marks a handler whose answer may be HTML (the landing page, /docs): `Accept: text/html` is not a 406 there.
+HTML_PAGE = "_tmf622_html_page"
+
+
+def html_page(handler: Handler) -> Handler:
+    """Mark `handler` as a page (see HTML_PAGE)."""
+    setattr(handler, HTML_PAGE, True)
+    return handler
+
+
+def serves_html(request: web.Request) -> bool:
+    return bool(getattr(request.match_info.route.handler, HTML_PAGE, False))

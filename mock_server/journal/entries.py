@@ -46,9 +46,8 @@ class RequestJournal:
     def __init__(self, size: int, api_key_header: str, secrets: Iterable[str | None] = ()) -> None:
         self._sent: deque[tuple[int, Sent, bool]] = deque(maxlen=size or 1)
         self.enabled = size > 0
-        self._secret = SECRET_HEADERS | {api_key_header.lower()}
+        self.masking = Masking(api_key_header, secrets)
         self._ids = count(1)
-        self._values = known_forms(secrets)
 
     def add(self, sent: Sent) -> None:
         """Keep `sent`, its body and header values cut to their bounds (copied only when too long)."""
@@ -77,54 +76,82 @@ class RequestJournal:
             "id": number,
             "loggedDate": timestamp(datetime.fromtimestamp(sent.at, UTC)),
             "method": sent.method,
-            "path": self._hidden(sent.path),
-            "query": self._hidden_query(sent.query),
+            "path": self.masking.text(sent.path),
+            "query": self.masking.query(sent.query),
             "headers": self._masked(sent.headers),
-            "body": None if sent.body is None else self._hidden(sent.body.decode("utf-8", "replace"), cut),
+            "body": None if sent.body is None else self._body(sent.body, cut),
             "bodyTruncated": cut,
             "status": sent.status,
         }
+
+    def _body(self, body: bytes, cut: bool) -> str:
+        return self.masking.text(body.decode("utf-8", "replace"), cut)
 
     def _masked(self, headers: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
         """Header bytes decoded as aiohttp does (UTF-8, undecodable bytes replaced), secrets masked."""
         shown: dict[str, str] = {}
         for raw_name, raw_value in headers:
             name = raw_name.decode("utf-8", "replace")
-            value = self._hidden(raw_value.decode("utf-8", "replace"), len(raw_value) >= VALUE_CHARS)
-            text = self._mask(name, value)
+            value = raw_value.decode("utf-8", "replace")
+            text = self.masking.header(name, value, len(raw_value) >= VALUE_CHARS)
             shown[name] = f"{shown[name]}, {text}" if name in shown else text
         return shown
 
-    def _mask(self, name: str, value: str) -> str:
-        lowered = name.lower()
-        if lowered not in self._secret:
-            return value
-        scheme, _, rest = value.strip().partition(" ")
-        keeps_scheme = lowered.endswith("authorization") and rest and scheme.isalpha()
-        return f"{scheme} {MASK}" if keeps_scheme else MASK
 
-    def _hidden_query(self, query: str) -> str:
+class Masking:
+    """How a request's parts leave the mock, in the journal and in the access log alike: credential
+    headers masked (an Authorization keeps its scheme), and the mock's own secrets (`secrets`) masked
+    wherever else a client put them (query, path, any header, body)."""
+
+    def __init__(self, api_key_header: str, secrets: Iterable[str | None] = ()) -> None:
+        self.secret = secret_headers(api_key_header)
+        self.values = known_forms(secrets)
+
+    def header(self, name: str, value: str, cut: bool = False) -> str:
+        """`value` of header `name` as shown: a listed header masked, any other with own secrets masked."""
+        return masked(name, self.text(value, cut), self.secret)
+
+    def carries_secret(self, name: str, value: str) -> bool:
+        """The header is a listed credential header, or carries one of the mock's own secrets."""
+        return name.lower() in self.secret or any(secret in value for secret in self.values)
+
+    def query(self, query: str) -> str:
         """The query with secrets masked however each parameter percent-encodes them (shown decoded
         where one was found: the encodings of one token are too many to list)."""
-        if not self._values or not query:
+        if not self.values or not query:
             return query
         parts = query.split("&")
         for index, part in enumerate(parts):
             # aiohttp's query_string is yarl's decoding: an unencoded `+` is already a space there
             for decoded in (part, unquote(part), unquote_plus(part), unquote(part).replace(" ", "+")):
-                if any(value in decoded for value in self._values):
-                    parts[index] = self._hidden(decoded)
+                if any(value in decoded for value in self.values):
+                    parts[index] = self.text(decoded)
                     break
         return "&".join(parts)
 
-    def _hidden(self, text: str, cut: bool = False) -> str:
+    def text(self, text: str, cut: bool = False) -> str:
         """`text` with the mock's own secrets masked; when it was `cut`, a trailing secret prefix too."""
-        for value in self._values:
+        for value in self.values:
             if value in text:
                 text = text.replace(value, MASK)
             if cut:
                 text = _without_cut_prefix(text, value)
         return text
+
+
+def secret_headers(api_key_header: str) -> frozenset[str]:
+    """The header names (lower case) whose values never leave the mock in clear."""
+    return SECRET_HEADERS | {api_key_header.lower()}
+
+
+def masked(name: str, value: str, secret: frozenset[str]) -> str:
+    """`value` as the journal and the access log show it: an Authorization keeps its scheme only."""
+    lowered = name.lower()
+    if lowered not in secret:
+        return value
+    scheme, _, rest = value.strip().partition(" ")
+    keeps_scheme = lowered.endswith("authorization") and rest and scheme.isalpha()
+    return f"{scheme} {MASK}" if keeps_scheme else MASK
 
 
 def known_forms(secrets: Iterable[str | None]) -> tuple[str, ...]:

@@ -1,1 +1,1 @@
-"""The mock's own OpenAPI 3.1 document, built from the routes it serves and the shared schemas."""
+"""The mock's own OpenAPI 3.1 documents, one per served version, from its routes and the shared schemas."""

@@ -50,7 +50,12 @@ EXTRA_SCHEMAS: dict[str, Any] = {
         "properties": {
             "status": {"const": "ok"},
             "store": {"enum": ["memory", "sqlite", "postgresql"], "description": "where resources are kept"},
-            "orders": {"type": "integer", "minimum": 0, "description": "productOrders stored"},
+            "orders": {"type": "integer", "minimum": 0, "description": "v4 productOrders stored"},
+            "versions": {
+                "description": "Resources stored, per served version (v4, v5) and resource",
+                "type": "object",
+                "additionalProperties": {"type": "object", "additionalProperties": _COUNT},
+            },
             "notifications": {"$ref": f"{COMPONENTS}NotificationQueue"},
         },
     },
@@ -101,16 +106,16 @@ def _localized(node: Any, current: str) -> Any:
     return node
 
 
-def component(name: str) -> dict[str, Any]:
-    """The schema file `name` as a component."""
-    document = tmf622_schemas.load_schema(name)
+def component(name: str, version: str = tmf622_schemas.DEFAULT_VERSION) -> dict[str, Any]:
+    """The schema file `name` (of TMF622 `version`) as a component."""
+    document = tmf622_schemas.load_schema(name, version)
     document.pop("$id", None)
     document.pop("$schema", None)
     localized: dict[str, Any] = _localized(document, name)
     return localized
 
 
-def component_schemas() -> dict[str, Any]:
-    """Every schema file, plus the extras; names are the file names without `.schema.json`."""
-    schemas = {name: component(name) for name in tmf622_schemas.schema_names()}
-    return {**schemas, **EXTRA_SCHEMAS}
+def component_schemas(version: str = tmf622_schemas.DEFAULT_VERSION) -> dict[str, Any]:
+    """Every schema file of `version`, plus the extras; names are the file names without `.schema.json`."""
+    schemas = {name: component(name, version) for name in tmf622_schemas.schema_names(version)}
+    return {**EXTRA_SCHEMAS, **schemas}  # a file wins: v5 has a JsonPatch (one operation) of its own

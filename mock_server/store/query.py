@@ -230,11 +230,15 @@ def parse_fields(raw: str) -> frozenset[str]:
     return frozenset(token.strip().split(".")[0] for token in raw.split(",") if token.strip())
 
 
+#: What every `?fields=` projection keeps (TMF622B); the OpenAPI documents say so too.
+ALWAYS_SELECTED = frozenset({"id", "href"})
+
+
 def select_fields(resource: dict[str, Any], fields: frozenset[str] | None) -> dict[str, Any]:
     """The resource reduced to `fields`; `id` and `href` always stay (TMF622B)."""
     if fields is None:
         return resource
-    return {name: value for name, value in resource.items() if name in fields or name in {"id", "href"}}
+    return {name: value for name, value in resource.items() if name in fields or name in ALWAYS_SELECTED}
 
 
 def parse_sort(raw: str) -> tuple[SortKey, ...]:

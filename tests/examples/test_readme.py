@@ -129,9 +129,12 @@ def test_openapi_health_and_fault_examples(tmp_path: Path) -> None:
                 done = run(line, tmp_path)
                 assert done.returncode == 0, line
                 body = json.loads(done.stdout)
-                assert (
-                    ("openapi" in body) if "openapi" in line else set(body) >= {"status", "store", "orders"}
-                )
+                if line.endswith(f"{port}/openapi.json"):  # the root: the list of documents
+                    assert [each["name"] for each in body["documents"]] == ["v4", "v5"]
+                elif "openapi" in line:
+                    assert body["openapi"] == "3.1.0"
+                else:
+                    assert set(body) >= {"status", "store", "orders", "versions"}
         base = url
         for line in commands(faults):
             if not line.startswith("curl") or "latency" in line:
@@ -151,6 +154,40 @@ def test_the_official_kit_example_names_the_variable_the_tests_read() -> None:
     assert line.startswith("TMF622_CTK_DIR=")
     assert line.endswith("make test")
     assert "TMF622_CTK_DIR" in (ROOT / "tests" / "conftest.py").read_text(encoding="utf-8")
+
+
+def test_v5_patch_examples_one_per_media_type(tmp_path: Path) -> None:
+    """Issue 20: the README's v5 PATCH bodies, each media type, run against a mock."""
+    assignment, create, *patches = commands(block_with("json-patch-query+json"))
+    with running_mock() as url:
+        v5 = assignment.split("=", 1)[1].replace(DOCUMENTED_PORT, url.split("/")[2])
+        created = run(create.replace("$V5", v5), tmp_path)
+        order = json.loads(created.stdout)
+        assert order["state"] == "draft", created.stdout
+        media_types = []
+        for line in patches:
+            done = run(line.replace("$V5", v5).replace("$ID", order["id"]), tmp_path)
+            answer = json.loads(done.stdout)
+            assert answer.get("@type") == "ProductOrder", (line, done.stdout)
+            media_types.append(shlex.split(line)[shlex.split(line).index("-H") + 1].split(": ")[1])
+    assert media_types == [
+        "application/merge-patch+json",
+        "application/json",
+        "application/json-patch+json",
+        "application/json-patch-query+json",
+    ]
+    assert (answer["description"], answer["productOrderItem"][0]["quantity"]) == ("second change", 2)
+
+
+def test_the_python_api_example_runs(tmp_path: Path) -> None:
+    example = block_with("with Tmf622Mock(", "python")
+    done = subprocess.run(  # the README's own example
+        [sys.executable, "-c", example], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    v4, v5 = done.stdout.split()
+    assert v4.endswith("/v4")
+    assert v5.endswith("/v5")
 
 
 def test_profile_import_then_run_with_the_profile(tmp_path: Path) -> None:

@@ -196,12 +196,13 @@ class Fuzzer:
             and not any(200 <= status < 300 for status in statuses)
         ]
 
+    def case_strategy(self, operation: APIOperation, mode: GenerationMode) -> st.SearchStrategy[Case]:
+        return operation.as_strategy(generation_mode=mode)
+
     def run(self, operation: APIOperation, mode: GenerationMode, examples: int, derandomize: bool) -> int:
         """`examples` cases of `operation`; raises on the first failed check (no shrinking)."""
         count = 0
-        strategy = st.tuples(
-            operation.as_strategy(generation_mode=mode), st.integers(0, 2**32 - 1).map(Random)
-        )
+        strategy = st.tuples(self.case_strategy(operation, mode), st.integers(0, 2**32 - 1).map(Random))
 
         @settings(
             max_examples=examples,

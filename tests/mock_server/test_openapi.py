@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from aiohttp import web
 from jsonschema import Draft202012Validator
 from mock_helpers import TIMEOUT_S, Api
 from openapi_spec_validator import validate
@@ -13,8 +14,12 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 import tmf622_schemas
+from mock_server.app import create_app
+from mock_server.config.settings import Settings
 from mock_server.openapi.document import app_routes, build_openapi
 from mock_server.openapi.schemas import local_ref
+from mock_server.openapi.versions import V4, OpenApiSource
+from mock_server.versions.tmf622_v5.openapi import V5
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
@@ -47,7 +52,68 @@ def test_served_document_is_valid_openapi_3_1(api: Api) -> None:
     document = fetch(api, api.url("openapi.json"))
     validate(document)  # raises OpenAPIValidationError with the first problem
     assert document["openapi"] == "3.1.0"
-    assert fetch(api, f"{api.root}/openapi.json") == document  # the root alias
+
+
+def test_root_openapi_json_lists_one_document_per_version(api: Api) -> None:
+    listed = fetch(api, f"{api.root}/openapi.json")["documents"]
+    assert [(each["name"], each["version"]) for each in listed] == [("v4", "4.0.0"), ("v5", "5.0.0")]
+    for each in listed:
+        assert fetch(api, f"{api.root}{each['url']}")["info"]["version"] == each["version"]
+
+
+@pytest.fixture(scope="module")
+def plain_app() -> web.Application:
+    """An app that is never started: the documents depend on its routes and settings, not on a store."""
+    return create_app(Settings())
+
+
+@pytest.mark.parametrize("version", [V4, V5], ids=["v4", "v5"])
+def test_each_version_document_is_valid_openapi_3_1(
+    plain_app: web.Application, version: OpenApiSource
+) -> None:
+    validate(build_openapi(plain_app, version))  # once, not per store: ~20 s for v5's 389 schemas
+
+
+def test_v5_document_describes_every_v5_route_and_only_them(plain_app: web.Application) -> None:
+    document = build_openapi(plain_app, V5)
+    assert operations(document) == set(app_routes(plain_app, V5))
+    v5 = "/tmf-api/productOrderingManagement/v5"
+    assert set(document["paths"]) == {
+        f"{v5}/{path}"
+        for path in ("productOrder", "productOrder/{id}", "cancelProductOrder", "cancelProductOrder/{id}")
+    } | {f"{v5}/hub", f"{v5}/hub/{{id}}", f"{v5}/openapi.json"}
+    patch = document["paths"][f"{v5}/productOrder/{{id}}"]["patch"]
+    assert set(patch["requestBody"]["content"]) == {
+        "application/json",
+        "application/merge-patch+json",
+        "application/json-patch+json",
+        "application/json-patch-query+json",
+    }
+
+
+def test_documents_say_what_the_mock_enforces_beyond_the_schema_files(plain_app: web.Application) -> None:
+    """Issue 20: projections, read-only fields, the 4xx answered, links from POST to the by-id operations."""
+    document = build_openapi(plain_app, V4)
+    schemas, base = document["components"]["schemas"], "/tmf-api/productOrderingManagement/v4"
+    assert schemas["ProductOrder_Update"]["properties"]["completionDate"]["readOnly"] is True
+    assert schemas["ProductOrder"]["properties"]["orderDate"]["readOnly"] is True
+    assert schemas["ProductOrder_Projection"]["required"] == ["href", "id"]
+    retrieve = document["paths"][f"{base}/productOrder/{{id}}"]["get"]
+    assert retrieve["responses"]["200"]["content"]["application/json"]["schema"]["anyOf"][1] == {
+        "$ref": "#/components/schemas/ProductOrder_Projection"
+    }
+    assert "400" in document["paths"][f"{base}/productOrder"]["get"]["responses"]  # unknown sort
+    assert "406" in retrieve["responses"]
+    links = document["paths"][f"{base}/productOrder"]["post"]["responses"]["201"]["links"]
+    assert links["RetrieveProductOrder"] == {
+        "operationId": "retrieveProductOrder",
+        "parameters": {"id": "$response.body#/id"},
+    }
+    callback = schemas["EventSubscriptionInput"]["allOf"][-1]["properties"]["callback"]
+    assert callback["pattern"].startswith("^")  # "" is refused: 400, and the document says so
+    v5 = build_openapi(plain_app, V5)["components"]["schemas"]
+    assert v5["ProductOrder_Projection"]["required"] == ["@type", "href", "id"]
+    assert v5["ProductOrder_FVO"]["allOf"][-1]["properties"]["@type"] == {"const": "ProductOrder"}
 
 
 @pytest.mark.parametrize(
@@ -61,6 +127,7 @@ def test_every_route_of_the_app_is_described_and_nothing_else(
     validate(document)
     assert operations(document) == set(app_routes(api.app))
     assert {"/health", f"{api.base}/health".removeprefix(api.root)} <= set(document["paths"])
+    assert not {"/", "/docs"} & set(document["paths"])
     assert document["servers"] == [{"url": settings.get("public_url", "/")}]
     ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids))

@@ -50,10 +50,19 @@ def test_the_api_accepts_the_bearer_token_or_the_api_key(make_api: ApiFactory) -
     assert api.count() == 3
 
 
-def test_health_and_the_openapi_document_stay_open(make_api: ApiFactory) -> None:
+def test_health_the_openapi_documents_and_the_pages_stay_open(make_api: ApiFactory) -> None:
     api = make_api(api_token=TOKEN)
-    for url in (f"{api.root}/health", api.url("health"), api.url("openapi.json")):
+    v5 = f"{api.root}/tmf-api/productOrderingManagement/v5"
+    pages = (f"{api.root}/", f"{api.root}/docs", f"{api.root}/docs/assets/swagger-ui.css")
+    for url in (
+        f"{api.root}/health",
+        api.url("health"),
+        api.url("openapi.json"),
+        f"{v5}/openapi.json",
+        *pages,
+    ):
         assert api.http.get(url, timeout=TIMEOUT_S).status_code == 200, url
+    assert api.http.get(f"{v5}/productOrder", timeout=TIMEOUT_S).status_code == 401
 
 
 def test_controls_have_their_own_token(make_api: ApiFactory) -> None:

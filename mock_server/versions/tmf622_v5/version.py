@@ -8,16 +8,19 @@ from types import MappingProxyType
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.notify.envelopes import EventFactory
+from mock_server.openapi.versions import OpenApiSource
 from mock_server.plugin import Row
 from mock_server.store.base import Catalogue, Collection, Indexed
 from mock_server.versions.tmf622_v5.envelopes import V5EventFactory
+from mock_server.versions.tmf622_v5.openapi import V5
 from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER
 from mock_server.versions.tmf622_v5.routes import v5_routes
 from mock_server.versions.tmf622_v5.seed import SECTION, V5Seed, load_v5_seed
 
 
 class Tmf622V5:
-    """Served under `--v5-base-path` unless `--no-serve-v5`; its OAS is `schemas/v5/` (TM Forum's)."""
+    """Served under `--v5-base-path` unless `--no-serve-v5`; its OAS is `schemas/v5/` (TM Forum's), the
+    mock's own document of it is built by the core from `openapi` (openapi.py)."""
 
     name = NAME
     control_name = "v5"
@@ -33,6 +36,7 @@ class Tmf622V5:
         }
     )
     seed_section = SECTION
+    openapi: OpenApiSource = V5
 
     @property
     def collections(self) -> tuple[Collection, ...]:

@@ -1,0 +1,1 @@
+"""The pages a developer opens in a browser: the landing page at `/` and the API explorer at `/docs`."""
