@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ctk_suite import mock_process
+from ctk_suite.engine import mock_process
 from ctk_suite.launch import embedded_mock_likely
 from ctk_suite.reporting.progress import start_line
 
@@ -46,7 +46,7 @@ def test_the_early_mock_is_adopted_by_the_run() -> None:
 
 
 def test_an_unadopted_early_mock_is_stopped_at_exit() -> None:
-    probe = "from ctk_suite import mock_process as m\nm.spawn_early()\nprint(m._early[0][0].pid)\n"
+    probe = "from ctk_suite.engine import mock_process as m\nm.spawn_early()\nprint(m._early[0][0].pid)\n"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=30, check=True
     )

@@ -17,6 +17,7 @@ import official_fake
 import pytest
 
 from ctk_suite.engine.records import UnitResult, Verdict
+from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
 from tmf622_scenarios import scenario_path
@@ -40,7 +41,7 @@ DOCUMENTED = {
 def run_against(scenario_file: str, serve: Serve) -> list[UnitResult]:
     scenario = load_scenario(scenario_path(scenario_file))
     with serve() as (url, _):
-        run = CtkRun(scenario, RunSettings(url, {}, timeout_s=5.0))
+        run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
         try:
             for spec in scenario.requests:
                 run.execute(spec)

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
 from tmf622_scenarios import scenario_path
@@ -121,7 +122,7 @@ def port_states(server: str) -> dict[It, tuple[str, str]]:
     """`it` -> (official state, strict state) of our port's run against a fresh `server`."""
     scenario = load_scenario(scenario_path("ctk-5.0.0.yaml"))
     with SERVERS[server]() as (root, _):
-        run = CtkRun(scenario, RunSettings(root, {}, timeout_s=5.0))
+        run = CtkRun(scenario, RunSettings(root, {}), HttpClient.plain(5.0, 5.0))
         try:
             for spec in scenario.requests:
                 run.execute(spec)

@@ -26,7 +26,7 @@ from ctk_suite.reporting.allure_html import ALLURE_VERSION, INSTALL_HINT
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-PINNED_ALLURE = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["allure"]
+PINNED_ALLURE = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]["allure"]
 
 
 def ci_commands(name: str) -> list[str]:

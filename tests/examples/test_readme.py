@@ -212,5 +212,5 @@ def test_the_install_block_installs_from_the_repository() -> None:
     lines = list(commands(block_with("npm install -g allure@")))
     assert "git+https://" in lines[0]
     assert lines[1].startswith("pip wheel --no-deps --wheel-dir dist . && pip install dist/")
-    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["allure"]
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]["allure"]
     assert lines[2] == f"npm install -g allure@{pinned}"
