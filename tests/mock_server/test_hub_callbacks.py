@@ -13,8 +13,9 @@ import pytest
 from mock_helpers import TIMEOUT_S, Api, assert_error
 from v5_helpers import v5_url
 
-from mock_server.keys import HUB_KEY, V5_HUB_KEY
+from mock_server.keys import CHANNELS_KEY, HUB_KEY
 from mock_server.notify.callbacks import CallbackRules, GuardedResolver
+from mock_server.versions.tmf622_v5.resources import NAME as V5_CHANNEL
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
@@ -41,7 +42,7 @@ def subscribe(api: Api, callback: str, version: str = "v4") -> Any:
 def test_link_local_and_metadata_callbacks_are_refused_by_default(api: Api, callback: str) -> None:
     for version in ("v4", "v5"):
         assert_error(subscribe(api, callback, version), 403, "callback host")
-    assert len(api.app[HUB_KEY]) == len(api.app[V5_HUB_KEY]) == 0
+    assert len(api.app[HUB_KEY]) == len(api.app[CHANNELS_KEY][V5_CHANNEL].hub) == 0
 
 
 def test_loopback_and_private_callbacks_are_allowed_by_default(api: Api) -> None:
