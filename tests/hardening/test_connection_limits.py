@@ -22,7 +22,7 @@ import requests
 
 from mock_server.config.settings import IDLE_TIMEOUT_S
 
-READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+)$")
+READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+)(?: \(.*\))?$")
 START_TIMEOUT_S = 20
 #: Sets the open-files limit of the mock's process, then runs it as `python -m mock_server` would.
 LIMITED = (
