@@ -11,9 +11,6 @@ from typing import Any
 from ctk_suite.core.levels import Level
 from ctk_suite.engine.records import KitInfo, UnitResult, Verdict
 
-#: The verdict of a check about a part the order under test does not have (the v5 extended checks tell it
-#: from "not run"): never judged, never a pass, and not counted among the checks that applied.
-NOT_APPLICABLE = "not applicable"
 #: A level that judged less than this share of the checks that applied is `incomplete`, not `pass`.
 MIN_JUDGED_SHARE = 0.5
 
@@ -172,7 +169,8 @@ def tally(key: str, label: str, results: list[UnitResult]) -> LevelOutcome:
     """Assertions of `results`: evaluated, failed (strict and official), not run."""
     if not results:
         return LevelOutcome(key, label, 0, 0, ran=False)
-    assertions = [a for r in results for a in r.assertions if a.verdict.value != NOT_APPLICABLE]
+    # Not applicable (the server has no such part): never judged, never a pass, not among what applied.
+    assertions = [a for r in results for a in r.assertions if not a.not_applicable]
     # A request with no assertion (N2 ?fields=) that got no answer counts as one failed check.
     unanswered = sum(r.error is not None and not r.assertions for r in results)
     return LevelOutcome(

@@ -9,14 +9,13 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ctk_suite.config.profile import Level, Profile, Target
-from ctk_suite.core.failures import Failure
+from ctk_suite.core.failures import Failure, NotRun
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
 from ctk_suite.reporting.junit import build_junit
 from ctk_suite.reporting.run_report import RunReport
@@ -26,17 +25,9 @@ from tmf622_scenarios import scenario_path
 KIT = KitInfo("extended-5.0.0", "extended", "5.0.0", "extended checks", official=False)
 
 
-class _NotApplicable:
-    """The verdict the v5 extended checks give a part the order lacks (arriving from another branch)."""
-
-    value = "not applicable"
-
-
-@dataclass(frozen=True)
-class NotApplicable(AssertionResult):
-    @property
-    def verdict(self) -> Any:
-        return _NotApplicable()
+def NotApplicable(name: str) -> AssertionResult:
+    """What the v5 extended checks give a part the order lacks."""
+    return AssertionResult(name, not_run=NotRun.inapplicable("the order has no such part"))
 
 
 def unit(*assertions: AssertionResult) -> UnitResult:
@@ -56,7 +47,7 @@ def report(results: list[UnitResult], allow_incomplete: bool = False) -> RunRepo
 
 
 PASSED = AssertionResult("judged")
-NOT_RUN = AssertionResult("unjudged", not_run="its precondition did not hold")
+NOT_RUN = AssertionResult("unjudged", not_run=NotRun("its precondition did not hold"))
 
 
 def test_a_level_that_judged_less_than_half_is_incomplete_and_fails_the_run() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
@@ -42,7 +43,9 @@ class ExtendedKit(Kit):
     @classmethod
     def load(cls, path: Path) -> ExtendedKit:
         """The catalogue, every rule implemented by a registered check."""
-        from ctk_suite.kits.extended import versions  # noqa: F401, PLC0415 - registers the checks
+        # By its full name, so a registry imported afresh (pytester drops the modules a run imported)
+        # is filled again: `from package import versions` would return the package's stale attribute.
+        importlib.import_module("ctk_suite.kits.extended.versions")  # registers the checks
         from ctk_suite.kits.extended.run import CHECKS  # noqa: PLC0415 - see TYPE_CHECKING
 
         try:
