@@ -34,6 +34,8 @@ class LevelOutcome:
     official_not_run: int | None = None
     #: Assertions the official kit skips (v5: after its `before all` hook failed): neither passed nor failed.
     official_skipped: int = 0
+    #: Checks left out of `total`: the server has no such part to judge (shown, never counted as judged).
+    not_applicable: int = 0
 
     @property
     def passed(self) -> bool:
@@ -95,6 +97,7 @@ class LevelOutcome:
             "officialTotal": self.official_evaluated,
             "notRun": self.not_run,
             "applicable": self.total,
+            "notApplicable": self.not_applicable,
         }
 
     def line(self) -> str:
@@ -109,6 +112,8 @@ class LevelOutcome:
             text += f", official {self.score(official=True)}"
         if self.not_run:
             text += f", {self.not_run} not run: {self.judged()}"
+        if self.not_applicable:
+            text += f", {self.not_applicable} not applicable"
         return text + ")"
 
 
@@ -170,7 +175,8 @@ def tally(key: str, label: str, results: list[UnitResult]) -> LevelOutcome:
     if not results:
         return LevelOutcome(key, label, 0, 0, ran=False)
     # Not applicable (the server has no such part): never judged, never a pass, not among what applied.
-    assertions = [a for r in results for a in r.assertions if not a.not_applicable]
+    everything = [a for r in results for a in r.assertions]
+    assertions = [a for a in everything if not a.not_applicable]
     # A request with no assertion (N2 ?fields=) that got no answer counts as one failed check.
     unanswered = sum(r.error is not None and not r.assertions for r in results)
     return LevelOutcome(
@@ -182,6 +188,7 @@ def tally(key: str, label: str, results: list[UnitResult]) -> LevelOutcome:
         not_run=sum(a.verdict is Verdict.NOT_RUN for a in assertions),
         official_not_run=sum(a.official_verdict in UNCOUNTED for a in assertions),
         official_skipped=sum(a.official_verdict is Verdict.SKIPPED for a in assertions),
+        not_applicable=len(everything) - len(assertions),
     )
 
 

@@ -124,6 +124,7 @@ def test_authenticated_run_passes_cleans_up_and_writes_no_secret(
         "officialTotal": 63,
         "notRun": 0,
         "applicable": 63,
+        "notApplicable": 0,
     }
     assert summary["cleanup"] == {
         "enabled": True, "deleted": server.state.deleted, "failed": [], "kept": [], "cancelRequests": [],

@@ -66,6 +66,7 @@ def test_summary_json_format(failing_run: RunReport, tmp_path: Path) -> None:
             "id": "ctk-4.0.0", "name": "CTK", "version": "4.0.0", "label": "CTK 4.0.0", "verdict": "fail",
             "passed": 62, "total": 63, "officialPassed": 62, "officialTotal": 63, "notRun": 0,
             "applicable": 63,
+        "notApplicable": 0,
         }
     ]  # fmt: skip
     assert summary["format"] == "tmf622-ctk-summary/1"

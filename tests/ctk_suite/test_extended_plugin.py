@@ -95,6 +95,7 @@ def test_a_broken_rule_fails_its_items_and_the_reports_say_so(
         "officialTotal": 16,
         "notRun": 0,
         "applicable": 16,
+        "notApplicable": 0,
     }
     records = {r["scenario"]: r for r in summary["extendedRequests"]}
     assert list(records) == [name.split()[0] for name in NAMES]
