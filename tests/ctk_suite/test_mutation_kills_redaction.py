@@ -59,8 +59,12 @@ def test_a_secret_of_the_minimum_length_is_masked_in_text() -> None:
 
 
 def test_a_secret_that_contains_another_is_masked_whole() -> None:
-    registry = SecretRegistry(["abcd", "abcd-efgh-ijkl"])
-    assert redact_text("<abcd-efgh-ijkl>", registry) == f"<{MASK}>"
+    registry = SecretRegistry(["wxyz", "abc-wxyz-123"])
+    assert redact_text("<abc-wxyz-123> <wxyz>", registry) == f"<{MASK}> <{MASK}>"
+
+
+def test_an_empty_registry_still_masks_credentials_by_name() -> None:
+    assert redact_text("Authorization: Bearer abcdefgh12", SecretRegistry()) == f"Authorization: {MASK}"
 
 
 def test_a_configured_header_is_masked_in_free_text_on_any_line_in_any_case() -> None:
