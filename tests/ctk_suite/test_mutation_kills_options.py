@@ -56,3 +56,35 @@ def test_a_bad_choice_from_the_environment_lists_the_choices() -> None:
 def test_the_listener_address_reaches_the_profile_as_written(bind: str, spelled: str) -> None:
     option = BY_NAME["listener_bind"]
     assert as_profile_value(option, layered({"listener_bind": bind}, {})["listener_bind"].value) == spelled
+
+
+@pytest.mark.parametrize(
+    ("bind", "address"),
+    [("[::1]:8080", ("::1", 8080)), ("[::1]", ("::1", 0)), ("h:65535", ("h", 65535)), ("h", ("h", 0))],
+)
+def test_listener_addresses_accepted(bind: str, address: tuple[str, int]) -> None:
+    assert layered({"listener_bind": bind}, {})["listener_bind"].value == address
+
+
+@pytest.mark.parametrize("bind", ["h:65536", ":80", "h:x", "[::1]x", "[]:80"])
+def test_listener_addresses_refused(bind: str) -> None:
+    with pytest.raises(OptionError) as refused:
+        layered({"listener_bind": bind}, {})
+    assert (
+        str(refused.value)
+        == f"--listener-bind (command line): must look like HOST or HOST:PORT, got {bind!r}"
+    )
+
+
+def test_each_value_says_where_it_came_from() -> None:
+    given = layered({"timeout": "", "read_timeout": "7"}, {"TMF622_CTK_TIMEOUT": "5"}, {"connect_timeout": 2})
+    assert {name: (g.value, g.source) for name, g in given.items()} == {
+        "timeout": (5.0, "TMF622_CTK_TIMEOUT (environment)"),  # an empty command-line value is not given
+        "read_timeout": (7.0, "--read-timeout (command line)"),
+        "connect_timeout": (2.0, "ctk_connect_timeout (ini file)"),
+    }
+
+
+def test_pytest_errors_name_the_pytest_flag() -> None:
+    with pytest.raises(OptionError, match=r"^--ctk-timeout \(command line\): "):
+        layered({"timeout": "0"}, {}, pytest_flags=True)
