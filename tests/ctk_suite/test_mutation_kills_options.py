@@ -66,7 +66,7 @@ def test_listener_addresses_accepted(bind: str, address: tuple[str, int]) -> Non
     assert layered({"listener_bind": bind}, {})["listener_bind"].value == address
 
 
-@pytest.mark.parametrize("bind", ["h:65536", ":80", "h:x", "[::1]x", "[]:80"])
+@pytest.mark.parametrize("bind", ["h:65536", ":80", "h:x", "[::1]x", "[]:80", "[::1]]:80"])
 def test_listener_addresses_refused(bind: str) -> None:
     with pytest.raises(OptionError) as refused:
         layered({"listener_bind": bind}, {})
