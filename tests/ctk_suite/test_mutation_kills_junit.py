@@ -6,13 +6,20 @@ Written for `make mutate` (mutation/README.md).
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from pathlib import Path
 
-from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
+from ctk_suite.core.failures import Failure
+from ctk_suite.core.redaction import SecretRegistry
+from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult, Verdict
+from ctk_suite.http.client import Exchange
 from ctk_suite.reporting.junit import write_junit
 from ctk_suite.reporting.run_report import RunReport
 
 KIT = KitInfo("ctk-4.0.0", "CTK", "4.0.0", "TMF622 CTK", official=True)
+OFFICIAL = KitInfo("ctk-4.0.0", "CTK", "4.0.0", "TMF622 CTK collection", official=True)
+EXTENDED = KitInfo("extended 4.0.0", "extended", "4.0.0", "extended checks", official=False)
+SECRET = "tok-0123456789"
 
 
 def test_three_assertions_of_one_name_get_three_distinct_testcases(tmp_path: Path) -> None:
@@ -25,3 +32,36 @@ def test_three_assertions_of_one_name_get_three_distinct_testcases(tmp_path: Pat
         "/ProductOrder [GET]: Response is an array #2",
         "/ProductOrder [GET]: Response is an array #3",
     ]
+
+
+def mixed_run() -> RunReport:
+    """A pass, a failure the official kit would pass, a not-run assertion, a check without requests,
+    a setup request (left out) and a transport error, with a secret in a URL, a title and an error."""
+    read = Exchange(
+        "GET", f"http://h/productOrder?token={SECRET}", {}, None, 200, elapsed_ms=1500.0, attempts=2
+    )
+    refused = Exchange(
+        "POST", "http://h/productOrder", {}, None, elapsed_ms=20.0, error=f"refused ({SECRET})"
+    )
+    wrong_id = Failure("GET http://h/productOrder", "$.id", "a string", "null")
+    assertions = (
+        AssertionResult("Status code is 200"),
+        AssertionResult("id is set", (wrong_id,), official=Verdict.PASSED),
+        AssertionResult("skipped one", not_run="no order to read"),
+    )
+    units = [
+        UnitResult(OFFICIAL, "ctk", "N2", "/ProductOrder", "GET", read.url, read, assertions),
+        UnitResult(EXTENDED, "extended-mandatory", "TMF622B.M/1", f"create {SECRET}", "", "", None, ()),
+        UnitResult(
+            OFFICIAL, "ctk", "S1", "setup", "POST", "http://h/x", None, (AssertionResult("x"),), setup=True
+        ),
+        UnitResult(OFFICIAL, "ctk", "N1", "/ProductOrder", "POST", refused.url, refused, ()),
+    ]
+    started = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    return RunReport(tuple(units), SecretRegistry([SECRET]), started_at=started, duration_ms=2345.6)
+
+
+def test_junit_xml_of_a_mixed_run(tmp_path: Path) -> None:
+    written = write_junit(mixed_run(), tmp_path / "reports" / "junit.xml")
+    expected = Path(__file__).with_name("junit_mixed_run.xml").read_text(encoding="utf-8")
+    assert written.read_text(encoding="utf-8") == expected
