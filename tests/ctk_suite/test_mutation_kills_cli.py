@@ -5,9 +5,11 @@ Written for `make mutate` (mutation/README.md).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from ctk_helpers import closed_port_url
 
 from ctk_suite.cli import main
 
@@ -19,3 +21,16 @@ def test_a_pytest_usage_error_after_the_separator_exits_2(
     argv = ["--reports-dir", str(tmp_path), "--no-allure-html", "--", "--no-such-pytest-option"]
     assert main(argv) == 2
     assert "--no-such-pytest-option" in capsys.readouterr().err
+
+
+def test_an_unreachable_target_exits_4_and_leaves_the_environment_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4 is the suite's own code (pytest would say 4 for a usage error): the CLI keeps the suite's."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "kept")
+    argv = ["--base-url", closed_port_url(), "--reports-dir", str(tmp_path), "--no-allure-html", "--", "-q"]
+    assert main(argv) == 4
+    assert os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] == "kept"
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    assert main(["--reports-dir", str(tmp_path), "--", "--no-such-pytest-option"]) == 2
+    assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in os.environ
