@@ -12,6 +12,7 @@ its number, so the list survives edits elsewhere in the module).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -84,8 +85,23 @@ def mutmut_table(module: str, tests: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def fingerprint(paths: list[str]) -> str:
+    """A hash of the files a module's results depend on beyond its functions: its tests and helpers."""
+    digest = hashlib.sha256()
+    for folder in sorted({str(Path(p).parent) for p in paths}):
+        for path in sorted((ROOT / folder).glob("*.py")):
+            digest.update(path.read_bytes())
+    for path in paths:
+        digest.update(path.encode() + (ROOT / path).read_bytes())
+    return digest.hexdigest()
+
+
 def run_module(module: str, tests: list[str], jobs: int) -> list[Mutant]:
     work = WORK / slug(module)
+    stamp = WORK / f"{slug(module)}.tests"
+    # mutmut re-tests a mutant when its function changes, not when the tests do: start afresh then.
+    if not stamp.exists() or stamp.read_text(encoding="utf-8") != fingerprint(tests):
+        shutil.rmtree(work / "mutants", ignore_errors=True)
     copy_tree(work)
     with (work / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
         pyproject.write(mutmut_table(module, tests))
@@ -96,6 +112,7 @@ def run_module(module: str, tests: list[str], jobs: int) -> list[Mutant]:
         done = subprocess.run(command, check=False, cwd=work, stdout=out, stderr=out)  # noqa: S603 - our venv's
     if done.returncode != 0:
         sys.exit(f"mutate: mutmut failed on {module} (exit {done.returncode}); see {log}")
+    stamp.write_text(fingerprint(tests), encoding="utf-8")
     collected = subprocess.run(  # noqa: S603 - this script, by our interpreter
         [sys.executable, __file__, "--collect"], cwd=work, check=True, capture_output=True, text=True
     )
