@@ -100,7 +100,8 @@ def run_module(module: str, tests: list[str], jobs: int) -> list[Mutant]:
     work = WORK / slug(module)
     stamp = WORK / f"{slug(module)}.tests"
     # mutmut re-tests a mutant when its function changes, not when the tests do: start afresh then.
-    if not stamp.exists() or stamp.read_text(encoding="utf-8") != fingerprint(tests):
+    tested = fingerprint(tests)
+    if not stamp.exists() or stamp.read_text(encoding="utf-8") != tested:
         shutil.rmtree(work / "mutants", ignore_errors=True)
     copy_tree(work)
     with (work / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
@@ -112,7 +113,7 @@ def run_module(module: str, tests: list[str], jobs: int) -> list[Mutant]:
         done = subprocess.run(command, check=False, cwd=work, stdout=out, stderr=out)  # noqa: S603 - our venv's
     if done.returncode != 0:
         sys.exit(f"mutate: mutmut failed on {module} (exit {done.returncode}); see {log}")
-    stamp.write_text(fingerprint(tests), encoding="utf-8")
+    stamp.write_text(tested, encoding="utf-8")
     collected = subprocess.run(  # noqa: S603 - this script, by our interpreter
         [sys.executable, __file__, "--collect"], cwd=work, check=True, capture_output=True, text=True
     )

@@ -62,6 +62,25 @@ def mixed_run() -> RunReport:
 
 
 def test_junit_xml_of_a_mixed_run(tmp_path: Path) -> None:
-    written = write_junit(mixed_run(), tmp_path / "reports" / "junit.xml")
+    written = write_junit(mixed_run(), tmp_path / "new" / "reports" / "junit.xml")
     expected = Path(__file__).with_name("junit_mixed_run.xml").read_text(encoding="utf-8")
     assert written.read_text(encoding="utf-8") == expected
+
+
+def test_a_run_without_the_official_kit(tmp_path: Path) -> None:
+    """The root is named after the toolkit; no start time, no request, an empty rule id and an empty
+    not-run reason still give a well-formed testcase."""
+    check = UnitResult(
+        EXTENDED, "extended-optional", "", "fields", "", "", None, (AssertionResult("a", not_run=""),)
+    )
+    report = RunReport((check,), SecretRegistry(), started_at=None, duration_ms=0.0)
+    root = ET.parse(write_junit(report, tmp_path / "junit.xml")).getroot()
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (root.get("name"), suite.get("timestamp"), suite.get("time")) == ("tmf622-ctk", "", "0.000")
+    case = suite.find("testcase")
+    assert case is not None
+    assert (case.get("classname"), case.get("name")) == ("extended_4_0_0.ctk", "fields: a")
+    skipped = case.find("skipped")
+    assert skipped is not None
+    assert skipped.get("message") == "not run"
