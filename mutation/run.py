@@ -168,15 +168,33 @@ def score(module: str, mutants: list[Mutant]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def print_table(report: dict[str, dict[str, Any]]) -> None:
+    """Per module: mutants, killed, equivalents, and the score before and after the survivors' tests."""
+    print("| module | mutants | killed | equivalent | score before | score after |")
+    print("|---|---|---|---|---|---|")
+    for module, runs in report.items():
+        last = runs.get("after") or runs["before"]
+        before = runs.get("before")
+        # The score before, over the equivalents known now (the list grew after that run).
+        known = f"{100 * before['killed'] / (before['mutants'] - last['equivalent']):.1f}%" if before else "-"
+        after = f"{last['score']}%" if "after" in runs else "-"
+        counts = f"{last['mutants']} | {last['killed']} | {last['equivalent']}"
+        print(f"| {module} | {counts} | {known} | {after} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="paths from modules.toml (default: all)")
     parser.add_argument("--before", action="store_true", help=f"without the {NEW_TESTS}* tests")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "1")))
+    parser.add_argument("--table", action="store_true", help="reports/mutation.json as Markdown")
     parser.add_argument("--collect", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.collect:
         collect()
+        return
+    if args.table:
+        print_table(json.loads(REPORT.read_text(encoding="utf-8")))
         return
     table = tomllib.loads((HERE / "modules.toml").read_text(encoding="utf-8"))["modules"]
     unknown = sorted(set(args.modules) - set(table))
