@@ -30,8 +30,8 @@ WORK = ROOT / "build" / "mutation"
 REPORT = ROOT / "reports" / "mutation.json"
 #: The tests written for survivors; `--before` leaves them out to measure the score they raised.
 NEW_TESTS = "test_mutation_kills_"
-#: mutmut's statuses that count as killed (a type checker never runs here).
-KILLED = {"killed"}
+#: mutmut's statuses that count as killed: a mutant that makes a test hang was noticed too.
+KILLED = {"killed", "timeout"}
 
 
 @dataclass(frozen=True)

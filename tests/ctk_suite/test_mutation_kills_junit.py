@@ -37,9 +37,7 @@ def test_three_assertions_of_one_name_get_three_distinct_testcases(tmp_path: Pat
 def mixed_run() -> RunReport:
     """A pass, a failure the official kit would pass, a not-run assertion, a check without requests,
     a setup request (left out) and a transport error, with a secret in a URL, a title and an error."""
-    read = Exchange(
-        "GET", f"http://h/productOrder?token={SECRET}", {}, None, 200, elapsed_ms=1500.0, attempts=2
-    )
+    read = Exchange("GET", f"http://h/{SECRET}/productOrder", {}, None, 200, elapsed_ms=1500.0, attempts=2)
     refused = Exchange(
         "POST", "http://h/productOrder", {}, None, elapsed_ms=20.0, error=f"refused ({SECRET})"
     )
@@ -84,3 +82,15 @@ def test_a_run_without_the_official_kit(tmp_path: Path) -> None:
     skipped = case.find("skipped")
     assert skipped is not None
     assert skipped.get("message") == "not run"
+
+
+def test_equal_names_in_different_scenarios_stay_as_they_are(tmp_path: Path) -> None:
+    units = [
+        UnitResult(KIT, "ctk", group, "/P", "GET", "http://h/P", None, (AssertionResult("ok"),))
+        for group in "AB"
+    ]
+    root = ET.parse(write_junit(RunReport.of_results(units), tmp_path / "junit.xml")).getroot()
+    assert [(c.get("classname"), c.get("name")) for c in root.iter("testcase")] == [
+        ("ctk-4_0_0.A", "/P [GET]: ok"),
+        ("ctk-4_0_0.B", "/P [GET]: ok"),
+    ]
