@@ -12,6 +12,7 @@ import pytest
 from ctk_helpers import closed_port_url
 
 from ctk_suite.cli import main
+from ctk_suite.core.version import __version__
 
 # Under `make mutate` the copy's scenarios/ folder is importable as `scenarios`, already imported when the
 # nested pytest run starts; pytest warns it cannot rewrite it (the kits need no rewriting: --assert=plain).
@@ -38,3 +39,40 @@ def test_an_unreachable_target_exits_4_and_leaves_the_environment_as_it_was(
     monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     assert main(["--reports-dir", str(tmp_path), "--", "--no-such-pytest-option"]) == 2
     assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in os.environ
+
+
+EXIT_CODES = (
+    "Exit codes: 0 every check passed (with --baseline: nothing regressed), 1 non-conformant, 2 usage or "
+    "profile error, 3 the embedded mock could not start, 4 the target is unreachable or refused the "
+    "credentials."
+)
+PURPOSE = (
+    "Certify a TMF622 Product Ordering deployment with ports of TM Forum's CTKs and our extended checks, "
+    "against the target of a profile or the embedded mock."
+)
+PASSING_ON = (
+    "Arguments after `--` go to pytest unchanged (e.g. -- -q); other pytest plugins are not loaded unless "
+    "named (-- -p NAME). Every option is also read from its environment variable and its profile key "
+    "(command line > environment > profile > default)."
+)
+
+
+def squeezed(text: str) -> str:
+    """`text` without whitespace: argparse wraps its lines, at hyphens too."""
+    return "".join(text.split())
+
+
+def test_help_states_the_exit_codes_and_where_options_come_from(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--help"])
+    shown = squeezed(capsys.readouterr().out)
+    assert stopped.value.code == 0
+    assert shown.startswith(squeezed("usage: tmf622-ctk [-h] [--version]"))
+    assert squeezed(f"{PURPOSE} {EXIT_CODES}") in shown
+    assert squeezed(PASSING_ON) in shown
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert (stopped.value.code, capsys.readouterr().out) == (0, f"tmf622-ctk {__version__}\n")
