@@ -76,3 +76,24 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["--version"])
     assert (stopped.value.code, capsys.readouterr().out) == (0, f"tmf622-ctk {__version__}\n")
+
+
+def test_a_passing_run_against_the_embedded_mock_exits_0_with_its_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--reports-dir", str(tmp_path), "--", "-q", "-k", "N1"]) == 0
+    out = capsys.readouterr().out
+    assert "tmf622-ctk: CTK 4.0.0 36/36: PASS" in out
+    assert any((tmp_path / "allure-results").glob("*-result.json"))
+    rendered = f"tmf622-ctk: Allure report: {tmp_path / 'allure-report' / 'index.html'}"
+    kept = f"; results kept in {tmp_path / 'allure-results'}"
+    assert rendered in out or ("tmf622-ctk: no HTML report (" in out and kept in out), out
+
+
+def test_the_command_line_is_read_from_sys_argv(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.argv", ["tmf622-ctk", "--version"])
+    with pytest.raises(SystemExit):
+        main()
+    assert capsys.readouterr().out == f"tmf622-ctk {__version__}\n"
