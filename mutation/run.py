@@ -79,7 +79,16 @@ def mutmut_table(module: str, tests: list[str]) -> str:
         # The tests find the kits, schemas and fakes by path from the repository's root.
         "also_copy": ["conftest.py", "scenarios", "schemas", "package.json"],
         "pytest_add_cli_args_test_selection": tests,
-        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q", "-x"],
+        # mutmut runs pytest twice in one process; the second run finds the copy's scenarios/ folder
+        # imported (the CLI's tests run the kits) and warns that it cannot rewrite it: not an error here.
+        "pytest_add_cli_args": [
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-x",
+            "-W",
+            "ignore::pytest.PytestAssertRewriteWarning",
+        ],
     }
     lines = ["", "[tool.mutmut]", *(f"{k} = {json.dumps(v)}" for k, v in settings.items())]
     return "\n".join(lines) + "\n"

@@ -14,10 +14,6 @@ from ctk_helpers import closed_port_url
 from ctk_suite.cli import main
 from ctk_suite.core.version import __version__
 
-# Under `make mutate` the copy's scenarios/ folder is importable as `scenarios`, already imported when the
-# nested pytest run starts; pytest warns it cannot rewrite it (the kits need no rewriting: --assert=plain).
-pytestmark = pytest.mark.filterwarnings("ignore:Module already imported so cannot be rewritten")
-
 
 def test_a_pytest_usage_error_after_the_separator_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
