@@ -62,3 +62,16 @@ bench:  ## Benchmark the mock against a bare aiohttp baseline (BENCH_ARGS=--quic
 bench-ab:  ## This mock against the mock of BEFORE=<commit>, in interleaved rounds (medians and noise).
 	@test -n "$(BEFORE)" || { echo "make bench-ab: say which commit, e.g. make bench-ab BEFORE=998ba5b"; exit 2; }
 	BENCH_MODULE=bench.ab bench/run.sh --before $(BEFORE) $(BENCH_ARGS)
+
+# Not run by CI (minutes per module). The tool is the `mutate` extra, installed here only.
+MODULES ?=
+MUTATE_ARGS ?=
+MUTATE_JOBS ?= 1
+
+$(BIN)/.mutate.stamp: pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[mutate]'
+	touch $@
+
+.PHONY: mutate
+mutate: bootstrap $(BIN)/.mutate.stamp  ## Mutation testing (mutmut) of mutation/modules.toml (MODULES=path.py ...).
+	nice -n 10 $(BIN)/python mutation/run.py --jobs $(MUTATE_JOBS) $(MUTATE_ARGS) $(MODULES)

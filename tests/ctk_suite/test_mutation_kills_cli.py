@@ -1,0 +1,103 @@
+"""`tmf622-ctk` exit codes a CI job reads, for the cases the rest of the suite let a mutant through.
+
+Written for `make mutate` (mutation/README.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from ctk_helpers import closed_port_url
+
+from ctk_suite.cli import main
+from ctk_suite.core.version import __version__
+
+
+def test_a_pytest_usage_error_after_the_separator_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pytest says 4 for its usage errors; the CLI's contract is 2 for every usage error."""
+    argv = ["--reports-dir", str(tmp_path), "--no-allure-html", "--", "--no-such-pytest-option"]
+    assert main(argv) == 2
+    assert "--no-such-pytest-option" in capsys.readouterr().err
+
+
+def test_an_unreachable_target_exits_4_and_leaves_the_environment_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4 is the suite's own code (pytest would say 4 for a usage error): the CLI keeps the suite's."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "kept")
+    argv = ["--base-url", closed_port_url(), "--reports-dir", str(tmp_path), "--no-allure-html", "--", "-q"]
+    assert main(argv) == 4
+    assert os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] == "kept"
+    monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    assert main(["--reports-dir", str(tmp_path), "--", "--no-such-pytest-option"]) == 2
+    assert "PYTEST_DISABLE_PLUGIN_AUTOLOAD" not in os.environ
+
+
+EXIT_CODES = (
+    "Exit codes: 0 every check passed (with --baseline: nothing regressed), 1 non-conformant, 2 usage or "
+    "profile error, 3 the embedded mock could not start, 4 the target is unreachable or refused the "
+    "credentials."
+)
+PURPOSE = (
+    "Certify a TMF622 Product Ordering deployment with ports of TM Forum's CTKs and our extended checks, "
+    "against the target of a profile or the embedded mock."
+)
+PASSING_ON = (
+    "Arguments after `--` go to pytest unchanged (e.g. -- -q); other pytest plugins are not loaded unless "
+    "named (-- -p NAME). Every option is also read from its environment variable and its profile key "
+    "(command line > environment > profile > default)."
+)
+
+
+def squeezed(text: str) -> str:
+    """`text` without whitespace: argparse wraps its lines, at hyphens too."""
+    return "".join(text.split())
+
+
+def test_help_states_the_exit_codes_and_where_options_come_from(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--help"])
+    shown = squeezed(capsys.readouterr().out)
+    assert stopped.value.code == 0
+    assert shown.startswith(squeezed("usage: tmf622-ctk [-h] [--version]"))
+    assert squeezed(f"{PURPOSE} {EXIT_CODES}") in shown
+    assert squeezed(PASSING_ON) in shown
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert (stopped.value.code, capsys.readouterr().out) == (0, f"tmf622-ctk {__version__}\n")
+
+
+def test_a_passing_run_against_the_embedded_mock_exits_0_with_its_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a folder without node_modules (and no `allure` on PATH here): the HTML report is
+    skipped with its reason and the results are kept."""
+    monkeypatch.chdir(tmp_path)
+    if shutil.which("allure"):
+        pytest.skip("an `allure` on PATH would render the report")
+    reports = tmp_path / "reports"
+    assert main(["--reports-dir", str(reports), "--", "-q", "-k", "N1"]) == 0
+    out = capsys.readouterr().out
+    assert "tmf622-ctk: CTK 4.0.0 36/36: PASS" in out
+    assert any((reports / "allure-results").glob("*-result.json"))
+    assert out.endswith(
+        "tmf622-ctk: no HTML report (Allure CLI not found (install it with `npm install`, or put `allure` "
+        f"on PATH)); results kept in {reports / 'allure-results'}\n"
+    )
+
+
+def test_the_command_line_is_read_from_sys_argv(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.argv", ["tmf622-ctk", "--version"])
+    with pytest.raises(SystemExit):
+        main()
+    assert capsys.readouterr().out == f"tmf622-ctk {__version__}\n"

@@ -1,0 +1,59 @@
+"""The v5 extended PATCH checks judge what the server stored, not only what it answered.
+
+Written for `make mutate` (mutation/README.md).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aiohttp import web
+from extended5_helpers import HEADERS, catalogue_v5, payload
+from extended_fake import BASE as V4_BASE
+from extended_fake import serving_app
+from extended_fake_v5 import ExtendedFakeV5
+from fake_tmf622_v5 import BASE_PATH
+
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.http.client import HttpClient
+from ctk_suite.kits.extended.listener import ListenerSettings
+from ctk_suite.kits.extended.run import ExtendedRun, Target
+
+PATCH_CHECKS = ("TMF622-v5-PATCH-MERGE", "TMF622-v5-PATCH-JSON", "TMF622-v5-PATCH-QUERY", "TMF622-v5-DRAFT")
+
+
+class ForgetfulFake(ExtendedFakeV5):
+    """Answers every PATCH with the patched order, then forgets the change: a read-back shows the old one."""
+
+    async def patch(self, request: web.Request) -> web.Response:
+        stored = copy.deepcopy(self.orders)
+        answer = await super().patch(request)
+        self.orders = stored
+        return answer
+
+
+@contextmanager
+def serving_forgetful() -> Iterator[str]:
+    with serving_app(ForgetfulFake(frozenset()).app()) as url:
+        yield url.replace(V4_BASE, BASE_PATH)
+
+
+def patch_reasons(url: str) -> dict[str, str | None]:
+    """The reason each PATCH check gives (None: passed), evaluated alone as a run with `-k` would."""
+    client = HttpClient.plain(5.0, 5.0)
+    run = ExtendedRun(Target(url, HEADERS, payload, client.send), ListenerSettings(timeout_s=1.0))
+    try:
+        return {r.id: run.evaluate(r).reason for r in catalogue_v5().rules if r.id in PATCH_CHECKS}
+    finally:
+        run.close()
+        client.close()
+
+
+def test_a_patch_answered_but_never_stored_fails_each_patch_check() -> None:
+    with serving_forgetful() as url:
+        reasons = patch_reasons(url)
+    assert all(reasons[check] for check in PATCH_CHECKS), reasons
+    assert "$.description" in str(reasons["TMF622-v5-PATCH-MERGE"])
+    assert "$.state" in str(reasons["TMF622-v5-DRAFT"])
