@@ -73,5 +73,5 @@ $(BIN)/.mutate.stamp: pyproject.toml
 	touch $@
 
 .PHONY: mutate
-mutate: bootstrap $(BIN)/.mutate.stamp  ## Mutation testing (mutmut) of mutation/modules.toml (MODULES=path.py ...).
-	nice -n 10 $(BIN)/python mutation/run.py --jobs $(MUTATE_JOBS) $(MUTATE_ARGS) $(MODULES)
+mutate: bootstrap $(BIN)/.mutate.stamp  ## Mutation testing (mutmut) of scripts/mutation/modules.toml (MODULES=path.py ...).
+	nice -n 10 $(BIN)/python scripts/mutation/run.py --jobs $(MUTATE_JOBS) $(MUTATE_ARGS) $(MODULES)

@@ -1,6 +1,6 @@
 """`make mutate`: mutmut on each module of modules.toml, against its own tests, minus equivalents.toml.
 
-Each module runs in its own copy of the repository, build/mutation/<module>/, with a `[tool.mutmut]` table
+Each module runs in its own copy of the repository, reports/mutation/<module>/, with a `[tool.mutmut]` table
 written for it (mutmut reads its settings from the pyproject.toml of the folder it runs in, one set per
 folder). The copy keeps mutmut's `mutants/` between runs, so a second run re-tests only what changed.
 
@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-WORK = ROOT / "build" / "mutation"
+ROOT = HERE.parent.parent
+WORK = ROOT / "reports" / "mutation"  # output only, like every report
 REPORT = ROOT / "reports" / "mutation.json"
 #: The tests written for survivors; `--before` leaves them out to measure the score they raised.
 NEW_TESTS = "test_mutation_kills_"
@@ -208,7 +208,7 @@ def main() -> None:
     table = tomllib.loads((HERE / "modules.toml").read_text(encoding="utf-8"))["modules"]
     unknown = sorted(set(args.modules) - set(table))
     if unknown:
-        sys.exit(f"mutate: not in mutation/modules.toml: {', '.join(unknown)}")
+        sys.exit(f"mutate: not in scripts/mutation/modules.toml: {', '.join(unknown)}")
     report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
     for module in args.modules or list(table):
         tests = [t for t in table[module]["tests"] if not (args.before and NEW_TESTS in t)]
