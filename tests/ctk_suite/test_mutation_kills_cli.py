@@ -14,6 +14,7 @@ from ctk_helpers import closed_port_url
 
 from ctk_suite.cli import main
 from ctk_suite.core.version import __version__
+from ctk_suite.reporting.allure_html import INSTALL_HINT
 
 
 def test_a_pytest_usage_error_after_the_separator_exits_2(
@@ -89,8 +90,8 @@ def test_a_passing_run_against_the_embedded_mock_exits_0_with_its_reports(
     assert "tmf622-ctk: CTK 4.0.0 36/36: PASS" in out
     assert any((reports / "allure-results").glob("*-result.json"))
     assert out.endswith(
-        "tmf622-ctk: no HTML report (Allure CLI not found (install it with `npm install`, or put `allure` "
-        f"on PATH)); results kept in {reports / 'allure-results'}\n"
+        f"tmf622-ctk: no HTML report (Allure CLI not found (install it with `{INSTALL_HINT}`, or put "
+        f"`allure` on PATH)); results kept in {reports / 'allure-results'}\n"
     )
 
 

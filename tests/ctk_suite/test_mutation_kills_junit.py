@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ctk_suite.core.failures import Failure
+from ctk_suite.core.failures import Failure, NotRun
 from ctk_suite.core.redaction import SecretRegistry
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult, Verdict
-from ctk_suite.http.client import Exchange
+from ctk_suite.http.exchange import Exchange
 from ctk_suite.reporting.junit import write_junit
 from ctk_suite.reporting.run_report import RunReport
 
@@ -45,7 +45,7 @@ def mixed_run() -> RunReport:
     assertions = (
         AssertionResult("Status code is 200"),
         AssertionResult("id is set", (wrong_id,), official=Verdict.PASSED),
-        AssertionResult("skipped one", not_run="no order to read"),
+        AssertionResult("skipped one", not_run=NotRun("no order to read")),
     )
     units = [
         UnitResult(OFFICIAL, "ctk", "N2", "/ProductOrder", "GET", read.url, read, assertions),
@@ -69,7 +69,7 @@ def test_a_run_without_the_official_kit(tmp_path: Path) -> None:
     """The root is named after the toolkit; no start time, no request, an empty rule id and an empty
     not-run reason still give a well-formed testcase."""
     check = UnitResult(
-        EXTENDED, "extended-optional", "", "fields", "", "", None, (AssertionResult("a", not_run=""),)
+        EXTENDED, "extended-optional", "", "fields", "", "", None, (AssertionResult("a", not_run=NotRun("")),)
     )
     report = RunReport((check,), SecretRegistry(), started_at=None, duration_ms=0.0)
     root = ET.parse(write_junit(report, tmp_path / "junit.xml")).getroot()
