@@ -138,9 +138,10 @@ def _encodings(value: str) -> set[str]:
     """The forms a secret takes in a URL, a query or form body (`+` for a space), a JSON string, base64."""
     forms = {
         value,
-        quote(value, safe=""),
-        quote(value, safe="-_.!~*'()"),  # JavaScript's encodeURIComponent
-        quote_plus(value, safe=""),
+        # surrogatepass: a secret read from the environment may hold undecodable bytes (lone surrogates)
+        quote(value, safe="", errors="surrogatepass"),
+        quote(value, safe="-_.!~*'()", errors="surrogatepass"),  # JavaScript's encodeURIComponent
+        quote_plus(value, safe="", errors="surrogatepass"),
         value.replace("\\", "\\\\").replace('"', '\\"'),
         json.dumps(value)[1:-1],
         json.dumps(value, ensure_ascii=False)[1:-1],

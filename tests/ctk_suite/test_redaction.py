@@ -238,3 +238,11 @@ def test_filter_survives_bad_format_arguments(registry: SecretRegistry) -> None:
     RedactingFilter(registry).filter(record)
 
     assert_masked(record.getMessage(), TOKEN)
+
+
+def test_a_secret_with_undecodable_bytes_is_masked_not_a_crash() -> None:
+    """A secret read from the environment may carry a lone surrogate (os.environ's surrogateescape)."""
+    registry = SecretRegistry()
+    secret = "token-\udcff-0123456789"
+    registry.add(secret)
+    assert redact_text(f"the server echoed {secret} back", registry) == "the server echoed *** back"
