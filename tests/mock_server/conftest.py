@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 import requests
-from mock_helpers import Api, ServerThread, StepClock
-from pg_helpers import Cluster
 
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from mock_server.domain.events import EventSink, RecordingEventSink
 from mock_server.keys import SETTINGS_KEY
 from mock_server.store.base import Store
+from tests.support.mock.mock_helpers import Api, ServerThread, StepClock
+from tests.support.mock.pg_helpers import Cluster
 
 ApiFactory = Callable[..., Api]
 
