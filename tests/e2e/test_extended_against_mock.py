@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ctk_suite.core.levels import Level
 from ctk_suite.kits.extended.catalogue import load_catalogue
-from tests.e2e.test_ctk_against_mock import tmf622_ctk
+from tests.support.e2e.cli_runs import tmf622_ctk
 
 CATALOGUE = load_catalogue()
 EVENT_CHECKS = {

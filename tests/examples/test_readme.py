@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from ctk_suite.config.profile import load_profile
-from tests.conftest import running_mock
+from tests.support.mock_process import running_mock
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

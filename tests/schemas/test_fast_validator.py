@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tmf622_schemas
-from tests.schemas.test_schema_payloads import CTK_CREATE_BODY, SERVER_ORDER, with_changes
+from tests.support.schemas.payloads import CTK_CREATE_BODY, SERVER_ORDER, with_changes
 
 #: A create request using most optional parts of the schema (what the CTK body leaves out).
 RICH_CREATE_BODY: dict[str, Any] = {

@@ -17,8 +17,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import tmf622_schemas
-from tests.schemas.test_schemas import iter_refs
 from tests.support.schemas.generator_script import generator, read_oas, reference_oas_path
+from tests.support.schemas.refs import iter_refs
 from tests.support.schemas.v5_documents import CREATE, INVALID, VALID, mutations
 
 NAMES = tmf622_schemas.schema_names("5")

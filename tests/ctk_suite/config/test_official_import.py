@@ -26,7 +26,7 @@ from ctk_suite.config.official_import import read_official, target_section
 from ctk_suite.config.profile import load_profile
 from ctk_suite.config.profile_schema import ProfileError
 from ctk_suite.config.target import resolve_profile
-from tests.conftest import running_mock
+from tests.support.mock_process import running_mock
 
 REPO = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent

@@ -15,7 +15,7 @@ from typing import Any
 from ctk_suite.core.redaction import SecretRegistry
 from ctk_suite.http.client import Exchange
 from ctk_suite.reporting.replay import curl_command
-from tests.conftest import running_mock
+from tests.support.mock_process import running_mock
 
 BIN = Path(sys.executable).parent
 TOKEN = "replay-token-0123456789"

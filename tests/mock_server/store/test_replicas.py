@@ -25,8 +25,8 @@ import requests
 from mock_server.__main__ import parse_settings
 from mock_server.store.base import read
 from mock_server.store.sqlite import SqliteStore
-from tests.mock_server.store.test_durability import CLIENTS, TARGET, Load
 from tests.support.mock.listener_helpers import Listener, listening
+from tests.support.mock.load import CLIENTS, TARGET, Load
 from tests.support.mock.pg_helpers import Cluster
 
 READY = re.compile(r"^tmf622-mock listening on (?P<url>http://\S+) \(ready in [^)]*\)$")

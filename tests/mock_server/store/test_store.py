@@ -9,30 +9,11 @@ from typing import Any
 import pytest
 
 from mock_server.store import query as query_module
-from mock_server.store.base import DuplicateIdError, Store, read
+from mock_server.store.base import DuplicateIdError, read
 from mock_server.store.memory import MemoryStore
 from mock_server.store.query import Condition, SortKey, matches_all, parse_condition
 from tests.support.mock.mock_helpers import listed
-
-N = 1000
-
-
-def order(n: int) -> dict[str, Any]:
-    return {
-        "id": f"o{n}",
-        "orderDate": f"2026-11-27T10:{n // 60 % 60:02d}:{n % 60:02d}.000Z",
-        "state": ["acknowledged", "inProgress", "completed"][n % 3],
-        "externalId": f"e{n % 10}",
-        "description": f"d{n % 7}",
-        "relatedParty": [{"id": f"p{n % 5}"}, {"id": f"p{n % 11 + 100}"}],
-    }
-
-
-async def fill(store: Store, count: int = N) -> None:
-    """`order(0)` .. `order(count - 1)`, in one bulk."""
-    async with store.bulk():
-        for n in range(count):
-            await store.add("productOrder", order(n))
+from tests.support.mock.store_data import N, fill, order
 
 
 @pytest.fixture

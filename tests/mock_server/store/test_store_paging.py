@@ -19,8 +19,8 @@ from mock_server.store.memory import MemoryStore
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.query import Condition, Query, matches_all, parse_condition
 from mock_server.store.sqlite import SqliteStore
-from tests.mock_server.store.test_store import N, fill, order
 from tests.support.mock.mock_helpers import listed
+from tests.support.mock.store_data import N, fill, order
 
 STATES = ("acknowledged", "inProgress", "completed")
 

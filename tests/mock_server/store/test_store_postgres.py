@@ -19,14 +19,14 @@ from mock_server.store.base import WriteConflict, read, rewrite
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.postgres_schema import encoded_key, redacted
 from mock_server.store.query import parse_condition
-from tests.mock_server.store.test_store_sqlite import (
+from tests.support.mock.mock_helpers import listed
+from tests.support.mock.store_contract import (
     test_crud_copies_and_duplicates,
     test_odd_ids_are_simply_not_found,
     test_same_answers_as_the_memory_store,
     test_values_orjson_cannot_keep_read_back_exactly_from_both_stores,
     test_values_sqlite_cannot_hold_as_is_still_match_like_in_memory,
 )
-from tests.support.mock.mock_helpers import listed
 
 __all__ = [  # collected here too, on the PostgreSQL store
     "test_crud_copies_and_duplicates",

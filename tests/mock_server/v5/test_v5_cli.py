@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.mock_server.test_cli import READY, TIMEOUT_S, mock_process
+from tests.support.mock.cli_process import READY, TIMEOUT_S, mock_process
 from tests.support.mock.v5_helpers import V5_BASE_PATH, order_body
 
 V4_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
