@@ -12,7 +12,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.support.mock.mock_helpers import TIMEOUT_S, Api, ServerThread
+from mock_server.http.server import TmfAppRunner
+from tests.support.app_thread import ServerThread
+from tests.support.mock.mock_helpers import TIMEOUT_S, Api
 from tmf622_schemas import validator_for
 
 Event = dict[str, Any]
@@ -33,7 +35,7 @@ class Listener:
         self._loop: asyncio.AbstractEventLoop | None = None
         app = web.Application()
         app.router.add_post("/{tail:.*}", self._handle)
-        self._server = ServerThread(app)
+        self._server = ServerThread(app, runner=TmfAppRunner)
         self.root = ""
 
     async def _handle(self, request: web.Request) -> web.Response:

@@ -1,13 +1,11 @@
-"""Helpers for the mock server's tests: a server thread on a free loopback port, a stepping clock, asserts."""
+"""Helpers for the mock server's tests: the API under test (served by tests.support.app_thread), a stepping
+clock, asserts."""
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
-import socket
-import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -16,10 +14,10 @@ import requests
 from aiohttp import web
 
 from mock_server.domain.events import RecordingEventSink
-from mock_server.http.server import TmfAppRunner
 from mock_server.keys import STORE_KEY
 from mock_server.store.base import Collection, Store
 from mock_server.store.query import Condition, Query, SortKey
+from tests.support.app_thread import ServerThread
 from tmf622_schemas import validator_for
 
 BASE_PATH = "/tmf-api/productOrderingManagement/v4"
@@ -37,70 +35,6 @@ class StepClock:
     def __call__(self) -> datetime:
         now, self.next = self.next, self.next + timedelta(seconds=1)
         return now
-
-
-async def _cancel_the_rest() -> None:
-    """End what outlives the app's cleanup, as `web.run_app` does: aiohttp keeps reading (and
-    discarding) a refused request's body for a while ("lingering close")."""
-    rest = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-    for task in rest:
-        task.cancel()
-    await asyncio.gather(*rest, return_exceptions=True)
-
-
-class ServerThread:
-    """Serves an aiohttp app on 127.0.0.1:<free port> (or on `sock`) from an event loop in a daemon thread."""
-
-    def __init__(self, app: web.Application, sock: socket.socket | None = None) -> None:
-        self._app = app
-        self._sock = sock
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner = TmfAppRunner(app, access_log=None, handle_signals=False)
-
-    def start(self) -> int:
-        self._thread.start()
-        return asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(TIMEOUT_S)
-
-    async def _start(self) -> int:
-        await self._runner.setup()
-        site = (
-            web.TCPSite(self._runner, "127.0.0.1", 0)
-            if self._sock is None
-            else web.SockSite(self._runner, self._sock)
-        )
-        await site.start()
-        return int(self._runner.addresses[0][1])
-
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        """Run `coroutine` on the server's loop (where the app's objects live) and wait for it."""
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(TIMEOUT_S)
-
-    def requests_started(self) -> int:
-        """Requests the server has begun to handle (parsed head, handler called), over its lifetime."""
-        server = self._runner.server
-        return 0 if server is None else server.requests_count
-
-    def wait_until(self, condition: Callable[[], bool]) -> None:
-        """Return once `condition()` holds, checked between the server loop's steps (never a sleep);
-        TimeoutError after TIMEOUT_S.
-        """
-
-        async def holds() -> None:
-            while not condition():
-                await asyncio.sleep(0)
-
-        self.run(holds())
-
-    def stop(self) -> None:
-        """Clean up the app (closing its store) and end the thread; a second call does nothing."""
-        if self._loop.is_closed():
-            return
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(TIMEOUT_S)
-        asyncio.run_coroutine_threadsafe(_cancel_the_rest(), self._loop).result(TIMEOUT_S)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(TIMEOUT_S)
-        self._loop.close()
 
 
 @dataclass

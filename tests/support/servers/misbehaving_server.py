@@ -15,6 +15,8 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
+from tests.support.app_thread import LoopThread
+
 API_PATH = "/tmf-api/productOrderingManagement/v4"
 START_TIMEOUT_S = 10.0
 #: Body sizes and pacing of the modes.
@@ -165,41 +167,35 @@ class Running:
 
 @contextlib.contextmanager
 def serve_misbehaving() -> Iterator[Running]:
-    """Run the server on a free loopback port in a thread for the duration of the block."""
+    """Run the server on a free loopback port in a thread (tests.support.app_thread) for the block."""
     server = MisbehavingServer()
-    ready = threading.Event()
-    port: list[int] = []
-    shutdown: list[Callable[[], None]] = []
+    loop = LoopThread(START_TIMEOUT_S)
+    handlers: set[asyncio.Task[None]] = set()
 
-    async def main() -> None:
-        server.stopping = asyncio.Event()  # bound to this thread's loop
-        handlers: set[asyncio.Task[None]] = set()
+    async def tracked(reader: asyncio.StreamReader, writer: Writer) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        handlers.add(task)
+        try:
+            await server.handle(reader, writer)
+        finally:
+            handlers.discard(task)
 
-        async def tracked(reader: asyncio.StreamReader, writer: Writer) -> None:
-            task = asyncio.current_task()
-            assert task is not None
-            handlers.add(task)
-            try:
-                await server.handle(reader, writer)
-            finally:
-                handlers.discard(task)
+    async def start() -> asyncio.Server:
+        server.stopping = asyncio.Event()  # bound to the thread's loop
+        return await asyncio.start_server(tracked, "127.0.0.1", 0)
 
-        listening = await asyncio.start_server(tracked, "127.0.0.1", 0)
-        port.append(listening.sockets[0].getsockname()[1])
-        loop = asyncio.get_running_loop()
-        shutdown.append(lambda: loop.call_soon_threadsafe(server.stopping.set))
-        ready.set()
-        await server.stopping.wait()
+    async def stop(listening: asyncio.Server) -> None:
+        server.stopping.set()
         listening.close()
         if handlers:  # silent and drip connections end on `stopping`
             await asyncio.wait(set(handlers), timeout=START_TIMEOUT_S)
 
-    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
-    thread.start()
-    if not ready.wait(START_TIMEOUT_S):
-        raise RuntimeError("misbehaving server did not start")
     try:
-        yield Running(f"http://127.0.0.1:{port[0]}", server.seen)
+        listening = loop.run(start())
+        try:
+            yield Running(f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}", server.seen)
+        finally:
+            loop.run(stop(listening))
     finally:
-        shutdown[0]()
-        thread.join(START_TIMEOUT_S)
+        loop.close()

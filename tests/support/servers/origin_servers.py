@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus, urlsplit
 
+from tests.support.app_thread import serving_blocking
+
 API_PATH = "/tmf-api/productOrderingManagement/v4"
 PREFLIGHT = f"{API_PATH}/productOrder?fields=id&limit=1"
 REDIRECTS = (301, 302, 307, 308)
@@ -170,14 +172,8 @@ S = TypeVar("S", bound=_Server)
 @contextmanager
 def serving(server: S) -> Iterator[S]:
     """Serve in a thread until the block ends."""
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving_blocking(server, poll_interval_s=0.02) as running:
+        yield running
 
 
 @contextmanager

@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 import trustme
 
+from tests.support.app_thread import serving_blocking
+
 API_PATH = "/tmf-api/productOrderingManagement/v4"
 TOKEN_PATH = "/oauth/token"
 HANDSHAKE_TIMEOUT_S = 5.0
@@ -316,10 +318,7 @@ def serve_tls_oauth(
     client = ca.issue_cert("ctk-client.example")
     client.cert_chain_pems[0].write_to_path(str(directory / "client.pem"))
     client.private_key_pem.write_to_path(str(directory / "client.key"))
-    server = _TlsServer(context, ServerState())
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving_blocking(_TlsServer(context, ServerState()), 0.05, HANDSHAKE_TIMEOUT_S) as server:
         yield TlsOAuthServer(
             base_url=f"https://127.0.0.1:{server.server_address[1]}",
             ca_path=write_ca(ca, directory / "ca.pem"),
@@ -328,7 +327,3 @@ def serve_tls_oauth(
             state=server.state,
             server=server,
         )
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=HANDSHAKE_TIMEOUT_S)
