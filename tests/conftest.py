@@ -27,15 +27,15 @@ SLOW_MODULES = (
     "tests/e2e/",
     "tests/examples/test_readme.py",
     "tests/ctk_suite/test_ctk_cli.py",
-    "tests/ctk_suite/test_ctk_live_target.py",
-    "tests/ctk_suite/test_entry_point.py",
-    "tests/ctk_suite/test_extended5_sensitivity.py",
+    "tests/ctk_suite/engine/test_ctk_live_target.py",
+    "tests/ctk_suite/plugin/test_entry_point.py",
+    "tests/ctk_suite/kits/extended/test_extended5_sensitivity.py",
     "tests/ctk_suite/test_startup.py",
     "tests/hardening/test_concurrency.py",
-    "tests/mock_server/test_durability.py",
-    "tests/mock_server/test_replicas.py",
-    "tests/mock_server/test_sharing_cli.py",
-    "tests/mock_server/test_v5_cli.py",
+    "tests/mock_server/store/test_durability.py",
+    "tests/mock_server/store/test_replicas.py",
+    "tests/mock_server/access/test_sharing_cli.py",
+    "tests/mock_server/v5/test_v5_cli.py",
 )
 
 

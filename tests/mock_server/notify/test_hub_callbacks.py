@@ -10,12 +10,12 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from mock_helpers import TIMEOUT_S, Api, assert_error
-from v5_helpers import v5_url
 
 from mock_server.keys import CHANNELS_KEY, HUB_KEY
 from mock_server.notify.callbacks import CallbackRules, GuardedResolver
 from mock_server.versions.tmf622_v5.resources import NAME as V5_CHANNEL
+from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
+from tests.support.mock.v5_helpers import v5_url
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 import requests
-from sharing_cli import running_cli
 
 from mock_server.config.conninfo import redacted, scrub
+from tests.support.mock.sharing_cli import running_cli
 
 SECRET = "hunter2-s3cret"
 SSL_SECRET = "key-passphrase-9"
