@@ -39,7 +39,7 @@ const RETRY_INTERVALS = [0, 100, 200, 200];
 const RESPONSE_TIMEOUT_MS = 30000; // Cypress's default responseTimeout
 
 // The kit requires ajv and yamljs: resolve them from our node_modules.
-process.env.NODE_PATH = path.join(__dirname, "..", "..", "node_modules");
+process.env.NODE_PATH = path.join(__dirname, "..", "..", "..", "node_modules");
 Module._initPaths();
 
 let job = null; // the job being run: its config stands in for the fixture
