@@ -35,7 +35,7 @@ SLOW_MODULES = (
     "tests/mock_server/store/test_durability.py",
     "tests/mock_server/store/test_replicas.py",
     "tests/mock_server/access/test_sharing_cli.py",
-    "tests/mock_server/v5/test_v5_cli.py",
+    "tests/mock_server/versions/test_v5_cli.py",
 )
 
 

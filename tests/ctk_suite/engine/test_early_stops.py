@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from ctk_helpers import closed_port_url
+from tests.support.ctk_helpers import closed_port_url
 
 CTK = str(Path(sys.executable).with_name("tmf622-ctk"))
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from app_thread import serving_app
 
 from ctk_suite.config.profile import load_profile
+from tests.support.app_thread import serving_app
 
 CTK = str(Path(sys.executable).with_name("tmf622-ctk"))
 

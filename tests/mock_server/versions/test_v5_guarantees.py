@@ -15,9 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
-from listener_helpers import Listener, listening
-from mock_helpers import TIMEOUT_S, Api
-from v5_helpers import (
+
+from mock_server.domain.patch_budget import resource_limit
+from mock_server.keys import SETTINGS_KEY
+from tests.support.mock.listener_helpers import Listener, listening
+from tests.support.mock.mock_helpers import TIMEOUT_S, Api
+from tests.support.mock.v5_helpers import (
     JSON_PATCH,
     JSON_PATCH_QUERY,
     MERGE_PATCH,
@@ -27,9 +30,6 @@ from v5_helpers import (
     patch,
     v5_url,
 )
-
-from mock_server.domain.patch_budget import resource_limit
-from mock_server.keys import SETTINGS_KEY
 
 
 def _subscribe_v5(api: Api, listener: Listener) -> None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from listener_helpers import listening
-from mock_helpers import Api
 
 from mock_server.domain.events import publish_all
 from mock_server.keys import CHANNELS_KEY, VERSIONS_KEY
@@ -21,6 +19,8 @@ from mock_server.plugin import ApiVersion
 from mock_server.store.base import Event, Stored, WriteConflict, read
 from mock_server.store.query import Query
 from mock_server.versions import VERSIONS
+from tests.support.mock.listener_helpers import listening
+from tests.support.mock.mock_helpers import Api
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory

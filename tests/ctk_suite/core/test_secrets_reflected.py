@@ -20,7 +20,8 @@ from urllib.parse import unquote
 
 import pytest
 from aiohttp import web
-from app_thread import serving_app
+
+from tests.support.app_thread import serving_app
 
 TOKEN = "tok-5d81c0a9e7f24b36"
 GATEWAY = "gw-0b6e2f93d4a7c158"

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from app_thread import serving_app
+
+from tests.support.app_thread import serving_app
 
 TOKEN = "tok-7f3c9e1a52bd4e08"
 GATEWAY = "gw-91d2c4b7a6e35f10"
 SECRETS = (TOKEN, GATEWAY)
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 #: A pytest plugin given with `-- -p`: it makes a unit crash inside the client (a real traceback through
 #: the frames that hold the headers) and logs the headers, as a careless library would.
