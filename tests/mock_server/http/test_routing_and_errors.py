@@ -22,7 +22,7 @@ def test_health_at_the_root(api: Api, store_kind: str) -> None:
 @pytest.mark.parametrize(
     "path",
     [f"{BASE}/nothing", f"{BASE}/productOrder/1/2", "/productOrder", f"{BASE}/productOrder/../x", "/x"],
-)  # "/" is the landing page (tests/mock_server/test_developer_pages.py)
+)  # "/" is the landing page (tests/mock_server/pages/test_developer_pages.py)
 def test_unknown_path_is_a_404_error(api: Api, path: str) -> None:
     assert_error(api.raw("GET", path), 404, "No resource at")
 

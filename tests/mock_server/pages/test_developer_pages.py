@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiohttp.test_utils import make_mocked_request
-from mock_helpers import TIMEOUT_S, Api
 
 from mock_server.journal.access_log import REQUEST_ID_HEADER, AccessLog
 from mock_server.journal.entries import Masking
 from mock_server.pages.landing import wants_html
+from tests.support.mock.mock_helpers import TIMEOUT_S, Api
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
