@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 
-from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
-
-READY_TIMEOUT_S = 20.0
+from tests.support.mock_process import running_mock
 
 CTK_DOWNLOAD_HINT = (
     "download TM Forum's CTK for TMF622 Product Ordering 4.0.0 "
@@ -30,15 +27,15 @@ SLOW_MODULES = (
     "tests/e2e/",
     "tests/examples/test_readme.py",
     "tests/ctk_suite/test_ctk_cli.py",
-    "tests/ctk_suite/test_ctk_live_target.py",
-    "tests/ctk_suite/test_entry_point.py",
-    "tests/ctk_suite/test_extended5_sensitivity.py",
+    "tests/ctk_suite/engine/test_ctk_live_target.py",
+    "tests/ctk_suite/plugin/test_entry_point.py",
+    "tests/ctk_suite/kits/extended/test_extended5_sensitivity.py",
     "tests/ctk_suite/test_startup.py",
     "tests/hardening/test_concurrency.py",
-    "tests/mock_server/test_durability.py",
-    "tests/mock_server/test_replicas.py",
-    "tests/mock_server/test_sharing_cli.py",
-    "tests/mock_server/test_v5_cli.py",
+    "tests/mock_server/store/test_durability.py",
+    "tests/mock_server/store/test_replicas.py",
+    "tests/mock_server/access/test_sharing_cli.py",
+    "tests/mock_server/versions/test_v5_cli.py",
 )
 
 
@@ -58,23 +55,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="official TMF622 v4.0.0 swagger file for tests/hardening (else env TMF622_SWAGGER)",
     )
-
-
-@contextlib.contextmanager
-def running_mock(*extra_args: str) -> Iterator[str]:
-    """Start `python -m mock_server` on a free loopback port; yield its base URL (no trailing slash)."""
-    command = [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", "0", *extra_args]
-    # The mock reads TMF622_MOCK_* (faults, seed data, ...): a developer's settings must not leak in.
-    env = {name: value for name, value in os.environ.items() if not name.startswith("TMF622_MOCK_")}
-    mock = EmbeddedMock(ready_timeout_s=READY_TIMEOUT_S, command=command, env=env)
-    try:
-        url = mock.start()
-    except MockStartError as exc:
-        pytest.fail(f"mock server did not start: {exc}")
-    try:
-        yield url.rstrip("/")
-    finally:
-        mock.stop()
 
 
 @pytest.fixture

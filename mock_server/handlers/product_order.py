@@ -21,7 +21,7 @@ async def create_product_order(request: web.Request) -> web.Response:
     order_id = app[NEW_ID_KEY]()
     href = f"{collection_url(request, PRODUCT_ORDER)}/{order_id}"
     # Built by our code from a valid create body: a valid ProductOrder by construction
-    # (tests/mock_server/test_product_order_invariants.py), so it is not validated again.
+    # (tests/mock_server/handlers/test_product_order_invariants.py), so it is not validated again.
     order = new_product_order(body, order_id=order_id, href=href, order_date=now_text(request))
     encoded = dump_json(order)  # before the write: nothing after it can fail the request
     announced = created_events(PRODUCT_ORDER.collection, order)

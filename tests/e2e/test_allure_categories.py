@@ -5,16 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from ctk_suite.cli import main
 from ctk_suite.reporting.allure_html import find_allure
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ctk_suite"))
-from fake_tmf622 import serving  # the CTK suite's fault-injecting fake server
+from tests.support.fakes.fake_tmf622 import serving  # the CTK suite's fault-injecting fake server
 
 #: The single-file report embeds its data base64-encoded: `d("widgets/categories.json", "eyJ...")`.
 EMBEDDED = re.compile(rb'd\("([^"]+)",\s*"([A-Za-z0-9+/]+={0,2})"\)')

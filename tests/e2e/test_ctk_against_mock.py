@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from ctk_suite.reporting.allure_html import find_allure
-
-RUN_TIMEOUT_S = 180
-
-
-def tmf622_ctk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    script = Path(sys.executable).with_name("tmf622-ctk")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "ctk_suite.cli"]
-    return subprocess.run(
-        [*command, *args], cwd=cwd, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
-    )
+from tests.support.e2e.cli_runs import tmf622_ctk
 
 
 def titles(quote: str) -> list[str]:

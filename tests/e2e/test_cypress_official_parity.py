@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from cypress_parity import (
+
+from tests.support.e2e.cypress_parity import (
     SERVERS,
     cypress_states,
     differences,

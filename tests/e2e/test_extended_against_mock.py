@@ -7,10 +7,9 @@ import socket
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from test_ctk_against_mock import tmf622_ctk
-
 from ctk_suite.core.levels import Level
 from ctk_suite.kits.extended.catalogue import load_catalogue
+from tests.support.e2e.cli_runs import tmf622_ctk
 
 CATALOGUE = load_catalogue()
 EVENT_CHECKS = {

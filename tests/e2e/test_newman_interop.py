@@ -6,36 +6,19 @@ The official files are TM Forum's and are not in this repository: see tests/conf
 from __future__ import annotations
 
 import copy
-import importlib.util
-import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from newman_parity import newman_verdicts, parity_diff, summary_verdicts, wrong_passes
-from newman_runs import REPO_ROOT, VARIANTS, newman_binary, run_newman, run_our_ctk
+
+from tests.support.e2e.newman_parity import newman_verdicts, parity_diff, summary_verdicts, wrong_passes
+from tests.support.e2e.newman_runs import VARIANTS, newman_binary, run_newman, run_our_ctk
+from tests.support.fakes import fake_tmf622 as fault_server
 
 pytestmark = pytest.mark.newman
-
-
-def _load_fault_server() -> ModuleType:
-    """tests/ctk_suite's TMF622 server broken on purpose (test folders are not packages: load it by path)."""
-    if "fake_tmf622" in sys.modules:
-        return sys.modules["fake_tmf622"]
-    spec = importlib.util.spec_from_file_location("fake_tmf622", REPO_ROOT / "tests/ctk_suite/fake_tmf622.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["fake_tmf622"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-fault_server = _load_fault_server()
 
 
 @dataclass(frozen=True)

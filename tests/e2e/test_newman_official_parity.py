@@ -4,53 +4,41 @@ the assertions Newman does not emit and the script errors it reports (issue 21):
 Newman 4.6.1 runs TM Forum's collection and our CTK runs its port against the same kind of server, each
 on its own fresh instance: every deliberately broken server of tests/ctk_suite (fake_tmf622's faults)
 and every branch-taking server (official_fake's modes). Newman runs in one Node process for all of them
-(tests/e2e/newman_batch.js): starting Node is most of a run's time.
+(tests/support/e2e/newman_batch.js): starting Node is most of a run's time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
-from newman_parity import newman_official, newman_totals, official_parity_diff, ours_official
-from newman_runs import REPO_ROOT, VARIANTS, newman_binary
 
 from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
 from ctk_suite.reporting.summary import official_totals, request_json
+from tests.support.e2e.newman_parity import (
+    newman_official,
+    newman_totals,
+    official_parity_diff,
+    ours_official,
+)
+from tests.support.e2e.newman_runs import REPO_ROOT, VARIANTS, newman_binary
+from tests.support.fakes import fake_tmf622 as fault_server
+from tests.support.fakes import official_fake as branch_server
 from tmf622_scenarios import scenario_path
 
 pytestmark = pytest.mark.newman
-BATCH = Path(__file__).with_name("newman_batch.js")
+BATCH = REPO_ROOT / "tests" / "support" / "e2e" / "newman_batch.js"
 BATCH_TIMEOUT_S = 240
 
 
-def _load(name: str) -> ModuleType:
-    """A server module of tests/ctk_suite (test folders are not packages: load it by path)."""
-    if name not in sys.modules:
-        folder = str(REPO_ROOT / "tests" / "ctk_suite")
-        if folder not in sys.path:  # the servers import their neighbours (app_thread)
-            sys.path.append(folder)
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / f"tests/ctk_suite/{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fault_server, branch_server = _load("fake_tmf622"), _load("official_fake")
 CASES = {
     "conformant": fault_server.serving,
     **{f"fault {f}": (lambda f=f: fault_server.serving(f)) for f in sorted(fault_server.FAULTS)},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newman_parity import (
+from tests.support.e2e.newman_parity import (
     RequestVerdicts,
     Verdict,
     newman_verdicts,

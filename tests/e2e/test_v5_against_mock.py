@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from test_ctk_against_mock import tmf622_ctk
+from tests.support.e2e.cli_runs import tmf622_ctk
 
 
 def test_the_v5_kits_pass_against_the_embedded_mock_as_far_as_they_judge(tmp_path: Path) -> None:

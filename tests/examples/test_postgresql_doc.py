@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mock_server.pg_helpers import missing, server_bin
+from tests.support.mock.pg_helpers import missing, server_bin
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "postgresql.md").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from ctk_suite.config.profile import load_profile
-from tests.conftest import running_mock
+from tests.support.mock_process import running_mock
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -214,3 +214,10 @@ def test_the_install_block_installs_from_the_repository() -> None:
     assert lines[1].startswith("pip wheel --no-deps --wheel-dir dist . && pip install dist/")
     pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]["allure"]
     assert lines[2] == f"npm install -g allure@{pinned}"
+
+
+def test_the_one_test_command_names_a_test_and_a_folder_that_exist() -> None:
+    one, folder = commands(block_with("-p no:cacheprovider"))
+    path, name = next(word for word in one.split() if "::" in word).split("::")
+    assert f"def {name}(" in (ROOT / path).read_text(encoding="utf-8")
+    assert (ROOT / folder.split()[1]).is_dir()

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from seeded import SeededMock, seed
-from spec_documents import SWAGGER_NAME, swagger_candidates
+
+from tests.support.hardening.seeded import SeededMock, seed
+from tests.support.hardening.spec_documents import SWAGGER_NAME, swagger_candidates
 
 
 @pytest.fixture(scope="session")

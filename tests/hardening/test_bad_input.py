@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from raw_http import assert_tmf_error, send
-from seeded import SeededMock
+
+from tests.support.hardening.raw_http import assert_tmf_error, send
+from tests.support.hardening.seeded import SeededMock
 
 JSON = "application/json"
 MERGE = "application/merge-patch+json"

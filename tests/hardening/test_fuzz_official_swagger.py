@@ -17,9 +17,9 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, closing
 from pathlib import Path
 
-from fuzz_plans import SWAGGER_PLAN, planned_cases
-from fuzzing import Fuzzer, examples_override
-from spec_documents import spec_pair, without_swagger_artefacts
+from tests.support.hardening.fuzz_plans import SWAGGER_PLAN, planned_cases
+from tests.support.hardening.fuzzing import Fuzzer, examples_override
+from tests.support.hardening.spec_documents import spec_pair, without_swagger_artefacts
 
 LISTENERS = "^/listener/"
 

@@ -24,10 +24,11 @@ from random import Random
 from typing import Any, NoReturn
 
 import pytest
-from fuzz_plans import planned_cases
-from fuzzing import Fuzzer, Plan, collection_of, examples_override
 from schemathesis import Case
-from spec_documents import SpecPair, spec_pair
+
+from tests.support.hardening.fuzz_plans import planned_cases
+from tests.support.hardening.fuzzing import Fuzzer, Plan, collection_of, examples_override
+from tests.support.hardening.spec_documents import SpecPair, spec_pair
 
 LISTENERS = "^/listener/"
 OAS_NAME = "TMF622-ProductOrdering-v5.0.0.oas.json"

@@ -13,11 +13,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from fuzz_all_checks import AllChecksFuzzer
-from fuzz_plans import own_plan, planned_cases
-from fuzzing import Fuzzer, Plan, examples_override
 from schemathesis.schemas import APIOperation
-from spec_documents import spec_pair
+
+from tests.support.hardening.fuzz_all_checks import AllChecksFuzzer
+from tests.support.hardening.fuzz_plans import own_plan, planned_cases
+from tests.support.hardening.fuzzing import Fuzzer, Plan, examples_override
+from tests.support.hardening.spec_documents import spec_pair
 
 TIMEOUT_S = 10
 

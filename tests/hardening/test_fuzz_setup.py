@@ -5,9 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fuzz_plans import CI_MINIMUM_CASES, SWAGGER_PLAN, own_plan, planned_cases
-from fuzzing import Plan
-from spec_documents import DEFAULT_SWAGGER, SWAGGER_NAME, cap_arrays, swagger_candidates
+
+from tests.support.hardening.fuzz_plans import CI_MINIMUM_CASES, SWAGGER_PLAN, own_plan, planned_cases
+from tests.support.hardening.fuzzing import Plan
+from tests.support.hardening.spec_documents import (
+    DEFAULT_SWAGGER,
+    SWAGGER_NAME,
+    cap_arrays,
+    swagger_candidates,
+)
 
 
 def test_ci_plans_add_up_to_the_minimum() -> None:

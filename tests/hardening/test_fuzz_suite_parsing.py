@@ -40,25 +40,6 @@ import pytest
 import requests
 from hypothesis import example, given
 from hypothesis import strategies as st
-from response_fuzz import (
-    BASE_URL,
-    CONTENT_TYPES,
-    EXTREME_BODIES,
-    ORDER_KEYS,
-    ConstantServer,
-    FakeServer,
-    Reply,
-    bodies,
-    content_types,
-    encode,
-    fuzz_settings,
-    headers,
-    json_values,
-    known_ids,
-    orders,
-    replies_for,
-    strings,
-)
 
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
 from ctk_suite.core.failures import MAX_LINE_CHARS, MAX_LISTED, Failure, render
@@ -83,6 +64,25 @@ from ctk_suite.reporting.junit import write_junit
 from ctk_suite.reporting.run_report import RunReport
 from ctk_suite.reporting.summary import write_summary
 from ctk_suite.reporting.table import render_table
+from tests.support.hardening.response_fuzz import (
+    BASE_URL,
+    CONTENT_TYPES,
+    EXTREME_BODIES,
+    ORDER_KEYS,
+    ConstantServer,
+    FakeServer,
+    Reply,
+    bodies,
+    content_types,
+    encode,
+    fuzz_settings,
+    headers,
+    json_values,
+    known_ids,
+    orders,
+    replies_for,
+    strings,
+)
 from tmf622_scenarios import scenario_path
 
 CTK = load_scenario(scenario_path())

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import requests
-from test_connection_limits import mock_with_fd_limit
 
-LISTENER = Path(__file__).with_name("hub_listener.py")
+from tests.support.hardening.fd_limit import mock_with_fd_limit
+
+LISTENER = Path(__file__).resolve().parents[1] / "support" / "hardening" / "hub_listener.py"
 ORDER = {"productOrderItem": [{"id": "1", "action": "add"}]}
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pytest
-from raw_http import JSON_CONTENT_TYPE, Answer, assert_tmf_error, send
-from seeded import SeededMock
+
+from tests.support.hardening.raw_http import JSON_CONTENT_TYPE, Answer, assert_tmf_error, send
+from tests.support.hardening.seeded import SeededMock
 
 #: aiohttp reads at most this many bytes of request line or of one header before the app runs.
 PARSER_LIMIT = 8190

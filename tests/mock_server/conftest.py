@@ -14,14 +14,16 @@ from typing import Any
 
 import pytest
 import requests
-from mock_helpers import Api, ServerThread, StepClock
-from pg_helpers import Cluster
 
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from mock_server.domain.events import EventSink, RecordingEventSink
+from mock_server.http.server import TmfAppRunner
 from mock_server.keys import SETTINGS_KEY
 from mock_server.store.base import Store
+from tests.support.app_thread import ServerThread
+from tests.support.mock.mock_helpers import Api, StepClock
+from tests.support.mock.pg_helpers import Cluster
 
 ApiFactory = Callable[..., Api]
 
@@ -131,7 +133,7 @@ def make_api(store_kind: str, sqlite_dir: Path, request: pytest.FixtureRequest) 
         except BaseException:
             sock.close()
             raise
-        server = ServerThread(app, sock)
+        server = ServerThread(app, sock, runner=TmfAppRunner)
         port = server.start()
         session = requests.Session()
         started.append((server, session))

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
-import queue
-import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,28 +14,7 @@ import requests
 
 from mock_server.__main__ import build_parser, main, parse_settings, ready_line
 from mock_server.config.settings import Settings
-
-READY = re.compile(
-    r"^tmf622-mock listening on http://127\.0\.0\.1:(?P<port>\d+)(?P<base>/\S*) \(ready in \d+\.\d\d s\)\n$"
-)
-TIMEOUT_S = 20
-
-
-@contextmanager
-def mock_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
-    command = [sys.executable, "-m", "mock_server", "--port", "0", *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-    assert process.stdout is not None
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)  # type: ignore[union-attr]
-    reader.start()
-    try:
-        yield process, lines
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=TIMEOUT_S)
-        reader.join(TIMEOUT_S)
+from tests.support.mock.cli_process import READY, TIMEOUT_S, mock_process
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_schema_payloads import CTK_CREATE_BODY, SERVER_ORDER, with_changes
 
 import tmf622_schemas
+from tests.support.schemas.payloads import CTK_CREATE_BODY, SERVER_ORDER, with_changes
 
 #: A create request using most optional parts of the schema (what the CTK body leaves out).
 RICH_CREATE_BODY: dict[str, Any] = {

@@ -2,64 +2,19 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
 import tmf622_schemas
-
-#: The official CTK's POST /productOrder body (scenario N1), written out here.
-CTK_CREATE_BODY: dict[str, Any] = {
-    "productOrderItem": [{"id": "123", "action": "add"}],
-    "relatedParty": [{"id": "456-dd-df45", "@referredType": "Individual"}],
-}
-
-#: A product order the way a server returns it after that POST.
-SERVER_ORDER: dict[str, Any] = {
-    "id": "3f1c2a",
-    "href": "https://example.test/tmf-api/productOrderingManagement/v4/productOrder/3f1c2a",
-    "orderDate": "2026-11-27T10:00:00.000Z",
-    "state": "acknowledged",
-    "externalId": "PO-77",
-    "priority": "1",
-    "requestedStartDate": "2026-12-01T08:00:00+01:00",
-    "expectedCompletionDate": "2026-12-05T17:00:00Z",
-    "productOrderItem": [
-        {
-            "id": "123",
-            "action": "add",
-            "quantity": 2,
-            "state": "acknowledged",
-            "productOffering": {"id": "po-1", "name": "Fibre 1G"},
-            "product": {"productCharacteristic": [{"name": "speed", "value": 1000}], "status": "created"},
-        }
-    ],
-    "relatedParty": [{"id": "456-dd-df45", "@referredType": "Individual", "role": "customer"}],
-    "note": [{"text": "ring twice", "date": "2026-11-27T10:00:00Z"}],
-    "@type": "ProductOrder",
-    "@schemaLocation": "https://example.test/schemas/ProductOrder.json",
-}
+from tests.support.schemas.payloads import CTK_CREATE_BODY, SERVER_ORDER, with_changes
 
 
 def error_paths(name: str, instance: Any) -> list[tuple[str, str]]:
     """(json_path, failing keyword) of every error, in a stable order."""
     errors = tmf622_schemas.validator_for(name).iter_errors(instance)
     return sorted((e.json_path, str(e.validator)) for e in errors)
-
-
-def with_changes(base: dict[str, Any], path: list[str | int], value: Any) -> dict[str, Any]:
-    """A deep copy of `base` with the value at `path` replaced (or removed when value is ...)."""
-    body = copy.deepcopy(base)
-    target: Any = body
-    for step in path[:-1]:
-        target = target[step]
-    if value is ...:
-        del target[path[-1]]
-    else:
-        target[path[-1]] = value
-    return body
 
 
 def test_ctk_create_body_is_a_valid_create_request() -> None:

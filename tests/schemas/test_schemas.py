@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
 import tmf622_schemas
+from tests.support.schemas.refs import iter_refs
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
@@ -38,19 +36,6 @@ SWAGGER_DEFINITIONS = {
 OUR_ADDITIONS = {"ProductOrderItem_Create"}
 
 NAMES = tmf622_schemas.schema_names()
-
-
-def iter_refs(node: Any) -> Iterator[str]:
-    """Every `$ref` value anywhere inside a schema document."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref":
-                yield value
-            else:
-                yield from iter_refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from iter_refs(value)
 
 
 def test_swagger_definitions_are_all_covered() -> None:

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from generator_script import generator
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+
+from tests.support.schemas.generator_script import generator
 
 BASE = "https://schemas.tmf622-toolkit.dev/v5/"
 

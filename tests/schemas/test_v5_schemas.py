@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from generator_script import generator, read_oas, reference_oas_path
 from jsonschema import Draft202012Validator
-from test_schemas import iter_refs
-from v5_documents import CREATE, INVALID, VALID, mutations
 
 import tmf622_schemas
+from tests.support.schemas.generator_script import generator, read_oas, reference_oas_path
+from tests.support.schemas.refs import iter_refs
+from tests.support.schemas.v5_documents import CREATE, INVALID, VALID, mutations
 
 NAMES = tmf622_schemas.schema_names("5")
 V5_DIR = Path(tmf622_schemas.__file__).parent / "v5"

@@ -1,0 +1,128 @@
+"""TM Forum's v5 spec run under the Cypress stand-in, and our port, on the same kind of server: `it` by `it`.
+
+The stand-in (tests/support/e2e/cypress_standin.js) runs the kit's own `ctk.cy.js` from its folder
+(TMF622_CTK5_DIR,
+default `../shared/reference/ctk-5.0.0` beside the repository) under Mocha, with cy.request, the command
+queue and the hook-failure rule as Cypress 12's code has them. Each server is a fresh fake
+(tests/support/fakes/fake_tmf622_v5.py) for each runner: both see an empty server, as a real run would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ctk_suite.http.client import HttpClient
+from ctk_suite.kits.official.run import CtkRun, RunSettings
+from ctk_suite.kits.official.scenario import load_scenario
+from tests.support.fakes import fake_tmf622_v5 as fake_v5
+from tmf622_scenarios import scenario_path
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+STANDIN = Path(__file__).with_name("cypress_standin.js")
+STANDIN_TIMEOUT_S = 600
+#: What the stand-in needs from node_modules (package.json devDependencies: scripts/bootstrap.sh).
+NODE_PACKAGES = ("mocha", "chai", "ajv", "yamljs", "@cypress/request")
+#: One `it` of the kit: (describe title, context title, it title).
+It = tuple[str, str, str]
+
+
+@contextlib.contextmanager
+def _nothing_listening() -> Iterator[tuple[str, None]]:
+    """An API root on a loopback port nobody listens on: every request is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    yield f"http://127.0.0.1:{port}{fake_v5.BASE_PATH}/", None
+
+
+#: Every server both runners are compared on: the correct fake, each fault alone, and no server at all.
+SERVERS: dict[str, Callable[[], contextlib.AbstractContextManager[tuple[str, Any]]]] = {
+    "correct": fake_v5.serving_v5,
+    **{f"fault {f}": (lambda f=f: fake_v5.serving_v5(f)) for f in sorted(fake_v5.FAULTS)},
+    "nothing listening": _nothing_listening,
+}
+
+
+def kit_root() -> Path:
+    """The official v5 kit's DO_NOT_CHANGE folder (TMF622_CTK5_DIR or the shared reference copy)."""
+    default = REPO_ROOT.parent / "shared" / "reference" / "ctk-5.0.0"
+    folder = Path(os.environ.get("TMF622_CTK5_DIR") or default)
+    return folder / "DO_NOT_CHANGE"
+
+
+def missing_node_packages() -> list[str]:
+    return [name for name in NODE_PACKAGES if not (REPO_ROOT / "node_modules" / name).is_dir()]
+
+
+def _config(root: str) -> dict[str, Any]:
+    """The kit's fixture config.json for `root`: the URL, and the headers and payload our port sends."""
+    document = yaml.safe_load(scenario_path("ctk-5.0.0.yaml").read_text(encoding="utf-8"))
+    payload = document["payloads"]["productOrderCreate"]
+    return {
+        "url": root.rstrip("/"),
+        "headers": document["headers"],
+        "payloads": {"ProductOrder": {"POST": {"payload": payload}}},
+    }
+
+
+def cypress_states(servers: list[str], out: Path) -> dict[str, dict[It, tuple[str, str | None]]]:
+    """Server -> `it` -> (state, error) as the kit gives them under the stand-in, one Node process for all."""
+    with contextlib.ExitStack() as stack:
+        roots = {name: stack.enter_context(SERVERS[name]())[0] for name in servers}
+        jobs = [
+            {"config": _config(root), "export": str(out / f"{i}.json")}
+            for i, root in enumerate(roots.values())
+        ]
+        run = subprocess.run(
+            [shutil.which("node") or "node", str(STANDIN), str(kit_root()), json.dumps(jobs)],
+            capture_output=True,
+            text=True,
+            timeout=STANDIN_TIMEOUT_S,
+            check=False,
+            cwd=REPO_ROOT,
+        )
+    assert run.returncode == 0, run.stderr[-3000:]
+    states: dict[str, dict[It, tuple[str, str | None]]] = {}
+    for name, job in zip(roots, jobs, strict=True):
+        tests = json.loads(Path(job["export"]).read_text("utf-8"))["tests"]
+        states[name] = {tuple(t["titles"]): (t["state"], t["error"]) for t in tests}  # type: ignore[misc]
+    return states
+
+
+def port_states(server: str) -> dict[It, tuple[str, str]]:
+    """`it` -> (official state, strict state) of our port's run against a fresh `server`."""
+    scenario = load_scenario(scenario_path("ctk-5.0.0.yaml"))
+    with SERVERS[server]() as (root, _):
+        run = CtkRun(scenario, RunSettings(root, {}), HttpClient.plain(5.0, 5.0))
+        try:
+            for spec in scenario.requests:
+                run.execute(spec)
+        finally:
+            run.client.close()
+    return {
+        (result.group, result.name, a.name): (a.official_verdict.value, a.verdict.value)
+        for result in run.results
+        for a in result.assertions
+    }
+
+
+def differences(cypress: dict[It, tuple[str, str | None]], port: dict[It, tuple[str, str]]) -> list[str]:
+    """Each `it` whose official state differs, or that only one side has."""
+    lines = []
+    for it in sorted(cypress.keys() | port.keys()):
+        kit = cypress[it][0] if it in cypress else "missing"
+        ours = port[it][0] if it in port else "missing"
+        if kit != ours:
+            error = (cypress.get(it, ("", None))[1] or "").splitlines()[:1]
+            lines.append(f"{it[0].strip()} / {it[2]}: cypress {kit}, port official {ours} {error}")
+    return lines
