@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from ctk_helpers import closed_port_url
 
 from ctk_suite.cli import main
 from ctk_suite.core.version import __version__
 from ctk_suite.reporting.allure_html import INSTALL_HINT
+from tests.support.ctk_helpers import closed_port_url
 
 
 def test_a_pytest_usage_error_after_the_separator_exits_2(

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
-from mock_helpers import TIMEOUT_S, assert_error
+
+from tests.support.mock.mock_helpers import TIMEOUT_S, assert_error
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory

@@ -10,16 +10,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aiohttp import web
-from extended5_helpers import HEADERS, catalogue_v5, payload
-from extended_fake import BASE as V4_BASE
-from extended_fake import serving_app
-from extended_fake_v5 import ExtendedFakeV5
-from fake_tmf622_v5 import BASE_PATH
 
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
 from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.extended.listener import ListenerSettings
 from ctk_suite.kits.extended.run import ExtendedRun, Target
+from tests.support.app_thread import serving_app
+from tests.support.extended5_helpers import HEADERS, catalogue_v5, payload
+from tests.support.fakes.extended_fake import BASE as V4_BASE
+from tests.support.fakes.extended_fake_v5 import ExtendedFakeV5
+from tests.support.fakes.fake_tmf622_v5 import BASE_PATH
 
 PATCH_CHECKS = ("TMF622-v5-PATCH-MERGE", "TMF622-v5-PATCH-JSON", "TMF622-v5-PATCH-QUERY", "TMF622-v5-DRAFT")
 
