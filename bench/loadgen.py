@@ -64,7 +64,11 @@ class LoadResult:
         return self.requests / busy if busy else 0.0
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.__dict__, "rps": round(self.rps, 1), "rpsPerCore": round(self.rps_per_core, 1)}
+        figures = {**self.__dict__, "rps": round(self.rps, 1), "rpsPerCore": round(self.rps_per_core, 1)}
+        if not self.serverCpu:
+            # The kernel counts CPU time in clock ticks (10 ms): a tiny run on a busy machine may see none.
+            figures["absent"] = "server CPU below one clock tick in so short a run: no per-core figure"
+        return figures
 
 
 def available() -> str:
