@@ -46,6 +46,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Resolve the options and the profile once; when a kit file is named, errors stop the run (exit 2)."""
     requested = _kit_requested(config)
+    if requested and hasattr(config.option, "force_short_summary"):
+        # Under CI=true pytest puts each failure's whole text in its short summary: the table already
+        # said it, so the summary keeps its first line (the unit's count), as it does off CI.
+        config.option.force_short_summary = True
     try:
         state = _state(config)
         if requested:

@@ -84,7 +84,7 @@ def cypress_states(servers: list[str], out: Path) -> dict[str, dict[It, tuple[st
             for i, root in enumerate(roots.values())
         ]
         run = subprocess.run(
-            [shutil.which("node") or "node", str(STANDIN), str(kit_root()), json.dumps(jobs)],
+            [shutil.which("node") or "node", str(STANDIN), str(kit_root().resolve()), json.dumps(jobs)],
             capture_output=True,
             text=True,
             timeout=STANDIN_TIMEOUT_S,
