@@ -16,6 +16,7 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from ctk_suite.core.redaction import SecretRegistry, redact_text, redact_url, register_header
+from ctk_suite.http.body import MAX_BODY_BYTES, BodyTooLarge, CappedBody
 from ctk_suite.http.deadline import deadline
 from ctk_suite.http.origin import Origin, OtherOriginRefused, origin_of
 from ctk_suite.http.settings import (
@@ -26,13 +27,7 @@ from ctk_suite.http.settings import (
     HttpSettings,
     OAuth2Config,
 )
-from ctk_suite.http.transport import (
-    MAX_BODY_BYTES,
-    BodyTooLarge,
-    CappedBody,
-    ProfileSession,
-    transport_session,
-)
+from ctk_suite.http.transport import ProfileSession, transport_session
 
 Clock = Callable[[], float]
 

@@ -17,10 +17,11 @@ import requests
 
 from ctk_suite.core.redaction import SecretRegistry
 from ctk_suite.http.auth import AuthError
+from ctk_suite.http.body import MAX_BODY_BYTES, CappedBody
 from ctk_suite.http.deadline import Watch, deadline
 from ctk_suite.http.errors import Context, describe
 from ctk_suite.http.exchange import Exchange
-from ctk_suite.http.transport import MAX_BODY_BYTES, CappedBody, plain_session
+from ctk_suite.http.transport import plain_session
 
 __all__ = ["MAX_BODY_BYTES", "HttpClient", "Limits"]
 #: Postman's default; a redirect loop ends here.
@@ -113,10 +114,11 @@ class HttpClient:
             sent,
             status=response.status_code,
             response_headers=MappingProxyType(dict(response.headers)),
-            body=received.content(),
+            kept=received.kept(),
             elapsed_ms=_ms_since(started),
             error=error,
             truncated=received.truncated,
+            received=received.size if received.truncated else None,
         )
 
     def _describe(

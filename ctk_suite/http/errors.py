@@ -11,8 +11,8 @@ import requests
 from ctk_suite.core.failures import printable
 from ctk_suite.core.redaction import SecretRegistry, redact_text
 from ctk_suite.http.auth import AuthError
+from ctk_suite.http.body import BodyTooLarge
 from ctk_suite.http.origin import OtherOriginRefused
-from ctk_suite.http.transport import BodyTooLarge
 
 __all__ = ["AUTH", "TRANSPORT", "BodyTooLarge", "Context", "describe"]
 

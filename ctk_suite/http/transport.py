@@ -21,37 +21,6 @@ from ctk_suite.http.settings import HttpSettings
 if TYPE_CHECKING:
     from requests.sessions import _Settings
 
-#: Bodies beyond this are not read (a TMF622 page of orders, or a token answer, is far smaller).
-MAX_BODY_BYTES = 5 * 1024 * 1024
-_CHUNK = 64 * 1024
-
-
-class BodyTooLarge(Exception):
-    """The body went past the size limit; what was read is kept, the rest is not read."""
-
-
-class CappedBody:
-    """A response body as it arrives, cut at the size limit."""
-
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-        self.size = 0
-        self.truncated = False
-
-    def read(self, response: requests.Response, limit: int = MAX_BODY_BYTES) -> None:
-        """Read the whole body of a streamed response; BodyTooLarge past `limit` bytes."""
-        for chunk in response.iter_content(_CHUNK):
-            self._chunks.append(chunk[: limit - self.size + 1])
-            self.size += len(self._chunks[-1])
-            if self.size > limit:
-                self.truncated = True
-                raise BodyTooLarge(limit)
-
-    def content(self) -> bytes:
-        """What was read, without the byte that proved the body too large."""
-        body = b"".join(self._chunks)
-        return body[:-1] if self.truncated else body
-
 
 class ProfileSession(requests.Session):
     """A session whose defaults come from the profile: a timeout on every request, and the profile's

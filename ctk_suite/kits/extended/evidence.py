@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from ctk_suite.core.failures import Failure, Kind, NotRun
+from ctk_suite.core.recent import Recent
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
 from ctk_suite.kits.official.run import NotJson, parse_json
+
+#: The bodies last parsed: the checks of a probe read its few bodies in a row, and the run keeps every
+#: probe's requests to its end; a parsed 5 MB list would be held that long (issue 17).
+_PARSED: Recent[tuple[Any, str | None]] = Recent(4)
 
 
 class Blocked(Exception):
@@ -73,9 +77,12 @@ class Sent:
         """The HTTP status, None after a transport error."""
         return self.exchange.status
 
-    @cached_property
+    @property
     def parsed(self) -> tuple[Any, str | None]:
         """(body, None), or (None, why it is not JSON)."""
+        return _PARSED.get(self.exchange, self._parse)
+
+    def _parse(self) -> tuple[Any, str | None]:
         try:
             return parse_json(self.exchange.text), None
         except NotJson as exc:

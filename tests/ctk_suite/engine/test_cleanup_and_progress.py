@@ -19,7 +19,7 @@ API = "http://h/tmf-api/productOrderingManagement/v4/"
 
 
 def exchange(method: str, path: str, status: int, body: bytes = b"") -> Exchange:
-    return Exchange(method, API + path, MappingProxyType({}), None, status, body=body)
+    return Exchange(method, API + path, MappingProxyType({}), None, status, kept=body)
 
 
 def test_created_orders_follow_posts_and_deletes() -> None:

@@ -56,7 +56,7 @@ def test_each_failure_is_printed_once_with_the_pytest_plugin_too(
 
 
 def sent(status: int | None, body: bytes = b"{}", error: str | None = None) -> Sent:
-    exchange = Exchange("GET", "http://x/productOrder", {}, None, status=status, body=body, error=error)
+    exchange = Exchange("GET", "http://x/productOrder", {}, None, status=status, kept=body, error=error)
     return Sent("list", "productOrder", exchange, BodySchema("ProductOrder"))
 
 

@@ -236,7 +236,7 @@ class Reply:
             body,
             status=self.status,
             response_headers=MappingProxyType(dict(self.headers)),
-            body=self.body,
+            kept=self.body,
             elapsed_ms=self.elapsed_ms,
             truncated=self.truncated,
         )

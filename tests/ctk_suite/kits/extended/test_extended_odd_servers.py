@@ -125,7 +125,7 @@ def _page(status: int, count: int, total: str, link: str | None = None) -> Sent:
     headers = {"X-Total-Count": total, **({"Link": link} if link else {})}
     body = ("[" + ",".join(['{"id": "x"}'] * count) + "]").encode()
     exchange = Exchange(
-        "GET", "http://h/productOrder", {}, None, status=status, response_headers=headers, body=body
+        "GET", "http://h/productOrder", {}, None, status=status, response_headers=headers, kept=body
     )
     return Sent("page", "productOrder?limit=2", exchange, None)
 

@@ -14,7 +14,7 @@ from ctk_suite.kits.official.scenario import RequestSpec
 
 def _exchange(body: bytes, content_type: str | None, sent: bytes | None = None) -> Exchange:
     headers = {"Content-Type": content_type} if content_type else {}
-    return Exchange("GET", "http://h/x", {}, sent, status=200, response_headers=headers, body=body)
+    return Exchange("GET", "http://h/x", {}, sent, status=200, response_headers=headers, kept=body)
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,7 @@ def test_the_three_states_of_a_global() -> None:
 
 
 def _exchange(body: object) -> Exchange:
-    return Exchange("GET", "http://h/productOrder", {}, None, status=200, body=json.dumps(body).encode())
+    return Exchange("GET", "http://h/productOrder", {}, None, status=200, kept=json.dumps(body).encode())
 
 
 def test_unexpected_instance_fails_only_where_the_keyed_order_is_listed() -> None:
