@@ -2,9 +2,10 @@
 
 A list of a few orders with large `description`s for a collection, one order with a huge `description` for
 an order (POST, GET by id, PATCH), a TMF Error with a huge `message` for everything else. (A list of
-thousands of small orders costs the certifier minutes of CPU, not memory: see bench/README.md.) The bodies are built once at start, so serving costs
-the server nothing and the certifier's peak memory is all that the measure sees (issue 17).
-Run: ``python -m bench.big_bodies --port 0 --body-bytes 5242880``; the tests serve `create_app` in a thread.
+thousands of small orders costs the certifier minutes of CPU rather than memory: see bench/README.md.)
+The bodies are built once at start, so the server costs next to nothing and the certifier's peak memory
+is what the measure sees (issue 17).
+Run: ``python -m bench.big_bodies --port 0 --body-bytes 5000000``; the tests serve `create_app` in a thread.
 """
 
 from __future__ import annotations
