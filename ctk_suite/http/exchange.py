@@ -15,7 +15,7 @@ from ctk_suite.http.body import StoredBody
 
 #: The texts last decoded: a check reads one body many times in a row (the official kit searches it once
 #: per listed order), never all of a run's bodies at once, which the exchanges would hold for the run.
-_TEXTS: Recent[str] = Recent(4)
+_TEXTS: Recent[str] = Recent(2)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from ctk_suite.kits.official.run import NotJson, parse_json
 
 #: The bodies last parsed: the checks of a probe read its few bodies in a row, and the run keeps every
 #: probe's requests to its end; a parsed 5 MB list would be held that long (issue 17).
-_PARSED: Recent[tuple[Any, str | None]] = Recent(4)
+_PARSED: Recent[tuple[Any, str | None]] = Recent(2)
 
 
 class Blocked(Exception):
