@@ -59,6 +59,11 @@ def _memory(mode: Mode) -> dict[str, Any]:
         argv = procs.python_module("bench.memory", "--server", who, "--orders", str(mode.memory_orders))
         done = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=False)
         out[who] = json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr.strip()[-300:]}
+    argv = procs.python_module("bench.certifier_memory", "--body-bytes", str(mode.certifier_body_bytes))
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=1200, check=False)
+    out["certifier"] = (
+        json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr.strip()[-300:]}
+    )
     return out
 
 

@@ -21,6 +21,7 @@ class Mode:
     suite_repeats: int
     max_rps: int = 200_000  # request budget per second of run: keeps every run bounded in count
     startup_rounds: int = 5  # interleaved rounds of the start-up phase (bench/startup.py)
+    certifier_body_bytes: int = 5_000_000  # every body of the server the certifier's memory is measured on
 
     def budget(self, seconds: float) -> int:
         return int(self.max_rps * seconds)
@@ -37,7 +38,21 @@ MODES = {
         "quick", 3.0, 1.0, 64, 8, 1000, (1_000, 100_000, 1_000_000), 100_000, 10_000, 1, startup_rounds=3
     ),
     # The smoke test's mode: numbers are meaningless, every code path runs (wrk's floor is 1 s per run).
-    "tiny": Mode("tiny", 0.1, 0.0, 8, 4, 50, (100, 1_000), 1_000, 1_000, 1, max_rps=20_000, startup_rounds=1),
+    "tiny": Mode(
+        "tiny",
+        0.1,
+        0.0,
+        8,
+        4,
+        50,
+        (100, 1_000),
+        1_000,
+        1_000,
+        1,
+        max_rps=20_000,
+        startup_rounds=1,
+        certifier_body_bytes=100_000,
+    ),
 }
 
 
@@ -68,6 +83,7 @@ TARGETS = (
     Target("scale.sqlite.filterParty.p50Ratio", 1.2, True, "SQLite relatedParty.id filter p50, largest / 1k"),
     Target("scale.sqlite.filterState.p50Ratio", 1.2, True, "SQLite state filter p50, largest / 1k"),
     Target("memory.mock.bytesPerOrder", 2048, True, "bytes per stored CTK order (tracemalloc)"),
+    Target("memory.certifier.peakRssMB", 200, True, "certifier peak RSS, --level all vs 5 MB bodies (MiB)"),
     Target("suite.ratioNoHtml", 0.5, True, "CTK run (no HTML) / Newman wall time"),
     # Issue 17: each a median over interleaved rounds of its ratio to the bare app's start in the same round.
     Target("startup.mockRatio", 2.0, True, "tmf622-mock start to first answer / bare app's"),

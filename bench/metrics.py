@@ -32,7 +32,7 @@ def metric_keys(mode: Mode) -> list[str]:
             keys += [f"scale.{backend}.{case}.{size}.{f}" for size in sizes for f in ("p50Ms", "p99Ms")]
             keys += [f"scale.{backend}.{case}.p50Ratio", f"scale.{backend}.{case}.p99Ratio"]
         keys += [f"scale.{backend}.rssBytesPerOrder", f"scale.{backend}.seedSeconds"]
-    keys += ["memory.mock.bytesPerOrder", "memory.bare.bytesPerOrder"]
+    keys += ["memory.mock.bytesPerOrder", "memory.bare.bytesPerOrder", "memory.certifier.peakRssMB"]
     keys += [f"suite.{name}" for name in SUITE_FIGURES]
     keys += [f"startup.{name}" for name in STARTUP_FIGURES]
     keys += ["loadgen.maxCpu"]
@@ -91,7 +91,8 @@ def flatten(raw: dict[str, Any]) -> Metrics:
     found: Metrics = dict(_throughput(raw.get("throughput", {})))
     found |= dict(_scale(raw.get("scale", {})))
     for who, outcome in _cases(raw.get("memory", {})).items():
-        found[f"memory.{who}.bytesPerOrder"] = outcome.get("bytesPerOrder")
+        figure = "peakRssMB" if who == "certifier" else "bytesPerOrder"  # bench/certifier_memory.py
+        found[f"memory.{who}.{figure}"] = outcome.get(figure)
     suite = raw.get("suite", {})
     for name in SUITE_FIGURES:
         found[f"suite.{name}"] = suite.get(name)
