@@ -59,7 +59,7 @@ def measure(body_bytes: int) -> dict[str, object]:
         command = procs.python_module("bench.big_bodies", "--port", "0", "--body-bytes", str(body_bytes))
         with procs.Server("big-bodies", command, Path(scratch) / "server.log") as server:
             code, rss, output = peak_rss(certifier_argv(server.base_url, Path(scratch) / "reports"))
-    verdict = next((line for line in output.splitlines() if line.startswith("tmf622-ctk:")), "")
+    verdict = next((line for line in output.splitlines() if line.startswith("tmf622-ctk: CTK")), "")
     return {"bodyBytes": body_bytes, "exitCode": code, "peakRssMB": round(rss / 2**20, 1), "verdict": verdict}
 
 
