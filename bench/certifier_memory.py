@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from bench.big_bodies import DEFAULT_BODY_BYTES
@@ -35,20 +36,40 @@ def certifier_argv(base_url: str, reports: Path) -> list[str]:
     ]
 
 
+#: Run by a fresh interpreter, which starts the measured command: Linux counts in a process's peak the
+#: address space it had before exec, its parent's at fork (a pytest worker's 500 MB); this one's is small.
+_STARTER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(child.pid, 0)
+child.returncode = os.waitstatus_to_exitcode(status)
+print(f"peak-rss-kib {usage.ru_maxrss}", flush=True)
+sys.exit(child.returncode)
+"""
+_PEAK = re.compile(r"^peak-rss-kib (\d+)$", re.MULTILINE)
+
+
 def peak_rss(argv: list[str], timeout_s: float = 900.0) -> tuple[int, int, str]:
     """Run `argv`: (exit code, its peak resident set size in bytes, its output); killed after `timeout_s`."""
     with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)
-        timer = threading.Timer(timeout_s, process.kill)
-        timer.start()
+        process = subprocess.Popen(
+            [sys.executable, "-c", _STARTER, *argv],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a timeout ends the starter and the command together
+        )
         try:
-            _, status, usage = os.wait4(process.pid, 0)  # Popen.wait would reap it without its usage
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
+            code = process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
-    return process.returncode, usage.ru_maxrss * 1024, text  # Linux counts ru_maxrss in KiB
+    found = _PEAK.search(text)
+    if found is None:
+        raise RuntimeError(f"no peak reported (exit code {code}): {text[-500:]}")
+    return code, int(found.group(1)) * 1024, text  # Linux counts ru_maxrss in KiB
 
 
 def measure(body_bytes: int) -> dict[str, object]:
