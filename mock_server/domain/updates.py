@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from mock_server.domain import product_orders
 from mock_server.domain.patching import apply_patch
-from mock_server.domain.resources import PRODUCT_ORDER, ResourceKind
+from mock_server.domain.resources import ResourceKind
 from mock_server.domain.state_machine import Machine
 from mock_server.http.errors import bad_request, conflict
 from mock_server.http.validation import require_valid
@@ -47,6 +46,6 @@ def updated(
     check_read_only(kind, before, after)
     require_valid(kind.schema, after)
     check_state(kind, before, after)
-    if kind is PRODUCT_ORDER:
-        product_orders.on_order_updated(before, after, now)
+    if kind.on_update is not None:
+        kind.on_update(before, after, now)
     return after

@@ -24,6 +24,7 @@ from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CHANNELS_KEY, LIFECYCLE_KEY, NEW_ID_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.store.base import Stored, WriteConflict, read, rewrite
 from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
+from mock_server.versions.tmf622_common.scenario import scenario_for
 from mock_server.versions.tmf622_v5 import events, orders
 from mock_server.versions.tmf622_v5.cancellation import Cancellation, new_cancel_task
 from mock_server.versions.tmf622_v5.patching import PATCH_MEDIA_TYPES, patched
@@ -55,7 +56,10 @@ def events_of(request: web.Request) -> EventSink:
 def progression(request: web.Request) -> Progression:
     """The app's background steps, for a v5 order."""
     app = request.app
-    return Progression(app[LIFECYCLE_KEY], app[STORE_KEY], events_of(request), app[LIFECYCLE_KEY].steps.now)
+    scenario = scenario_for(app[SETTINGS_KEY])
+    return Progression(
+        app[LIFECYCLE_KEY], scenario, app[STORE_KEY], events_of(request), lambda: now_text(request)
+    )
 
 
 def project(resource: Resource, fields: frozenset[str]) -> Resource:

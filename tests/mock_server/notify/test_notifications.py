@@ -14,14 +14,16 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mock_server.handlers.control import list_deliveries
+from mock_server.domain.events import NullEventSink
+from mock_server.handlers.control import deliveries_of
 from mock_server.http.paths import CONTROL_PREFIX
-from mock_server.keys import NOTIFIER_KEY
+from mock_server.keys import CHANNELS_KEY, NOTIFIER_KEY
 from mock_server.notify.envelopes import EventFactory, EventType, listener_url
 from mock_server.notify.filters import EventFilter, QueryError
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
+from mock_server.plugin import Channel
 from tests.support.mock.async_listener import Listener
 from tmf622_schemas import load_schema, validator_for
 
@@ -355,7 +357,8 @@ def api_app(hub: HubRegistry, notifier: Notifier) -> web.Application:
     app[NOTIFIER_KEY] = notifier
     app.cleanup_ctx.append(notifier.lifetime)
     app.router.add_post("/productOrder", create_order)
-    app.router.add_get(f"{CONTROL_PREFIX}/deliveries", list_deliveries)
+    app[CHANNELS_KEY] = {"": Channel("", hub, notifier, NullEventSink())}
+    app.router.add_get(f"{CONTROL_PREFIX}/deliveries", deliveries_of(""))
     return app
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mock_server.domain.state_machine import ORDER_ITEM, OrderState
 from mock_server.http.errors import bad_request, conflict
+from mock_server.versions.tmf622_common.states import ORDER_ITEM, OrderState
 
 Resource = dict[str, Any]
 #: Where POST puts every item of a new order, and so where an item added later starts.
