@@ -114,4 +114,7 @@ def app_store(app: web.Application) -> Any:
 
 def memory_store() -> Any:
     """A bare in-memory store, for the tracemalloc measurement."""
-    return _module("mock_server.store.memory").MemoryStore()
+    app = _module("mock_server.app")
+    catalogue = app.full_catalogue() if hasattr(app, "full_catalogue") else None  # the app's indexes
+    store_class = _module("mock_server.store.memory").MemoryStore
+    return store_class() if catalogue is None else store_class(catalogue)
