@@ -45,7 +45,7 @@ from mock_server.keys import (
     VERSION_SEEDS_KEY,
     VERSIONS_KEY,
 )
-from mock_server.notify.envelopes import EventFactory
+from mock_server.notify.envelopes import Envelopes
 from mock_server.notify.hub import HubRegistry, HubRules
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
@@ -101,7 +101,7 @@ def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clo
 def open_channel(
     app: web.Application,
     name: str,
-    factory: EventFactory,
+    factory: Envelopes,
     collections: Sequence[Collection],
     observer: EventSink | None,
 ) -> Channel:

@@ -21,7 +21,7 @@ from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.events import EventSink
 from mock_server.domain.seed import Seed
-from mock_server.notify.envelopes import EventFactory
+from mock_server.notify.envelopes import Envelopes
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.openapi.source import OpenApiSource
@@ -62,7 +62,7 @@ class ApiVersion(Protocol):
         """Raise ValueError for a setting it cannot serve with (read at start: a progression file)."""
         ...
 
-    def event_factory(self, new_id: IdSource, clock: Clock) -> EventFactory:
+    def event_factory(self, new_id: IdSource, clock: Clock) -> Envelopes:
         """Builds its envelopes (the core delivers them)."""
         ...
 

@@ -8,10 +8,11 @@ from types import MappingProxyType
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.seed import Seed
-from mock_server.notify.envelopes import EventFactory
+from mock_server.notify.envelopes import Envelopes
 from mock_server.openapi.source import OpenApiSource
 from mock_server.plugin import Row
 from mock_server.store.base import Catalogue, Collection, Indexed
+from mock_server.versions.tmf622_common.envelopes import EventFactory
 from mock_server.versions.tmf622_common.scenario import scenario_for
 from mock_server.versions.tmf622_v4.openapi import V4
 from mock_server.versions.tmf622_v4.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER
@@ -56,7 +57,7 @@ class Tmf622V4:
     def check(self, settings: Settings) -> None:
         scenario_for(settings)  # ValueError for a bad progression file, before anything listens
 
-    def event_factory(self, new_id: IdSource, clock: Clock) -> EventFactory:
+    def event_factory(self, new_id: IdSource, clock: Clock) -> Envelopes:
         return EventFactory(new_id=new_id, clock=clock)
 
     def routes(self, base_path: str) -> list[Row]:

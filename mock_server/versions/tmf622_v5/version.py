@@ -8,7 +8,7 @@ from types import MappingProxyType
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.seed import Seed
-from mock_server.notify.envelopes import EventFactory
+from mock_server.notify.envelopes import Envelopes
 from mock_server.openapi.source import OpenApiSource
 from mock_server.plugin import Row
 from mock_server.store.base import Catalogue, Collection, Indexed
@@ -57,7 +57,7 @@ class Tmf622V5:
     def check(self, settings: Settings) -> None:
         scenario_for(settings)  # ValueError for a bad progression file, before anything listens
 
-    def event_factory(self, new_id: IdSource, clock: Clock) -> EventFactory:
+    def event_factory(self, new_id: IdSource, clock: Clock) -> Envelopes:
         return V5EventFactory(new_id=new_id, clock=clock)
 
     def routes(self, base_path: str) -> list[Row]:

@@ -20,6 +20,7 @@ from mock_server.notify.hub import HubRegistry, InvalidSubscription
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
 from mock_server.plugin import Channel
+from mock_server.versions.tmf622_common.envelopes import EventFactory
 from mock_server.versions.tmf622_v4.hub import register_listener, retrieve_listener, unregister_listener
 from mock_server.versions.tmf622_v4.resources import NAME
 from tmf622_schemas import validator_for
@@ -32,7 +33,7 @@ def make_app(registry: HubRegistry) -> web.Application:
     """The hub handlers alone, with what they need of the mock: its settings and error middleware."""
     app = web.Application(middlewares=[error_middleware])
     app[SETTINGS_KEY] = Settings()
-    notifier = Notifier(registry, NotifierSettings.of(app[SETTINGS_KEY]))
+    notifier = Notifier(registry, NotifierSettings.of(app[SETTINGS_KEY]), events=EventFactory())
     app[CHANNELS_KEY] = {NAME: Channel(NAME, registry, notifier, NullEventSink())}
     app.router.add_post(f"{BASE}/hub", register_listener)
     app.router.add_get(f"{BASE}/hub/{{id}}", retrieve_listener)
