@@ -50,7 +50,7 @@ class SeedEntry:
 
     collection: Collection
     body: dict[str, Any]
-    where: str  # `orders.yaml: $.productOrder[2]`
+    where: str  # `orders.yaml: $.<key>[2]`
     complete: Complete
 
 

@@ -13,13 +13,13 @@ from aiohttp import web
 
 from mock_server.access.hosts import request_root
 from mock_server.domain.clock import timestamp
+from mock_server.domain.errors import Conflict, NotFound
 from mock_server.domain.events import EventSink, publish_all
 from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
 from mock_server.http.bodies import read_json
-from mock_server.http.errors import ApiError, not_found
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.keys import CHANNELS_KEY, CLOCK_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.store.attributes import attributes_of, parse_checked_query
@@ -55,7 +55,7 @@ async def find(request: web.Request, kind: ResourceKind) -> Stored:
         else await request.app[STORE_KEY].get(kind.collection, resource_id)
     )
     if found is None:
-        raise not_found(f"No {kind.collection} with id {resource_id[:MAX_ID_LENGTH]!r}")
+        raise NotFound(f"No {kind.collection} with id {resource_id[:MAX_ID_LENGTH]!r}")
     return found
 
 
@@ -124,9 +124,9 @@ class ResourceHandlers:
                 partial(self.update_events, self.kind.collection),
             )
         except WriteConflict as exc:
-            raise ApiError(409, f"{exc}: try again") from None
+            raise Conflict(f"{exc}: try again") from None
         if changed is None:  # deleted between the read and the write
-            raise not_found(f"No {self.kind.collection} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
+            raise NotFound(f"No {self.kind.collection} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
         return changed
 
     async def delete(self, request: web.Request) -> web.Response:

@@ -1,4 +1,4 @@
-"""Deliver TMF622 events to hub subscribers, each through its own lane, from a queue bounded in bytes.
+"""Deliver a version's events to its hub subscribers, each through its own lane, from a bounded queue.
 
 `Notifier.publish` never blocks and never waits for a listener: it builds the envelope, picks the
 matching subscriptions (at publish time, so a listener registered later does not get older events),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from mock_server.domain.errors import InvalidInput
 from mock_server.domain.resources import MAX_ID_LENGTH
 from mock_server.http.bodies import read_object
-from mock_server.http.errors import bad_request
 from mock_server.http.responses import json_response
 from mock_server.http.validation import require_valid
 from mock_server.keys import LIFECYCLE_KEY, NEW_ID_KEY, STORE_KEY
@@ -28,7 +28,7 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
         else None
     )
     if order is None:
-        raise bad_request(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
+        raise InvalidInput(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
     task_id = request.app[NEW_ID_KEY]()
     href = f"{v4_url(request, CANCEL_PRODUCT_ORDER.collection)}/{task_id}"
     task = new_cancel_task(body, task_id=task_id, href=href)

@@ -4,7 +4,8 @@ Operations (swagger `paths./hub`, `paths./hub/{id}`):
 - ``POST {base}/hub`` (registerListener), body `EventSubscriptionInput` -> 201 `EventSubscription` + Location;
 - ``GET {base}/hub/{id}`` -> 200 `EventSubscription` (not in the v4 swagger; handy to check a subscription);
 - ``DELETE {base}/hub/{id}`` (unregisterListener) -> 204.
-Unknown ids answer 404, bad bodies 400 and non-JSON bodies 415, raised as `ApiError` for the app's
+Unknown ids answer 404, bad bodies 400 and non-JSON bodies 415, raised as
+`domain.errors` (415: an HTTP `ApiError`) for the app's
 error middleware like every other handler; Location honours `Settings.public_url`.
 """
 
@@ -14,9 +15,9 @@ from typing import Any
 
 from aiohttp import web
 
+from mock_server.domain.errors import DomainError, InvalidInput, NotFound
 from mock_server.domain.resources import MAX_ID_LENGTH
 from mock_server.http.bodies import JSON, read_json
-from mock_server.http.errors import ApiError, bad_request, not_found
 from mock_server.http.responses import json_response
 from mock_server.http.validation import require_valid
 from mock_server.keys import CHANNELS_KEY
@@ -43,7 +44,7 @@ async def register_listener(request: web.Request) -> web.Response:
     try:
         subscription = await _hub(request).add(body["callback"], body.get("query"))
     except InvalidSubscription as exc:
-        raise bad_request(str(exc)) from None
+        raise InvalidInput(str(exc)) from None
     location = v4_url(request, f"hub/{subscription.id}")
     return json_response(subscription.to_json(), status=201, headers={"Location": location})
 
@@ -63,5 +64,5 @@ async def unregister_listener(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-def _not_found(subscription_id: str) -> ApiError:
-    return not_found(f"no hub subscription with id {subscription_id[:MAX_ID_LENGTH]!r}")
+def _not_found(subscription_id: str) -> DomainError:
+    return NotFound(f"no hub subscription with id {subscription_id[:MAX_ID_LENGTH]!r}")

@@ -19,12 +19,12 @@ from functools import partial
 from typing import Any
 
 from mock_server.domain.clock import Clock, IdSource, timestamp
+from mock_server.domain.errors import InvalidInput
 from mock_server.domain.seed import Seed, SeedEntry, SeedError, read_document
-from mock_server.http.errors import ApiError
+from mock_server.http.validation import first_error
 from mock_server.versions.tmf622_v5.orders import check_type
-from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, Kind
+from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, SCHEMA_VERSION, Kind
 from mock_server.versions.tmf622_v5.states import OrderState, TaskState
-from mock_server.versions.tmf622_v5.validation import first_error
 
 Resource = dict[str, Any]
 #: The key of a seed file's mapping that holds TMF622 v5 resources (`{v5: {productOrder: [...]}}`).
@@ -103,8 +103,8 @@ def _check(entry: V5Entry) -> None:
     placeholder = complete(entry.kind, entry.body, lambda: "seed", lambda: _PLACEHOLDER_MOMENT, "")
     try:
         check_type(entry.kind, placeholder)
-    except ApiError as exc:
+    except InvalidInput as exc:
         raise SeedError(f"{entry.where}{exc.message.removeprefix('$')}") from None
-    error = first_error(entry.kind.schema, placeholder)
+    error = first_error(entry.kind.schema, placeholder, SCHEMA_VERSION)
     if error is not None:
         raise SeedError(f"{entry.where}{error.removeprefix('$')}")
