@@ -32,7 +32,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 
 #: What a malformed or inapplicable RFC 6902 document can raise inside jsonpatch.
-_PATCH_ERRORS = (
+PATCH_ERRORS = (
     jsonpatch.JsonPatchException,
     jsonpointer.JsonPointerException,
     LookupError,
@@ -49,7 +49,7 @@ def _json_patch(document: dict[str, Any], operations: Any, max_bytes: int) -> An
         )
     try:
         return apply_json_patch(document, operations, max_bytes)
-    except _PATCH_ERRORS as exc:
+    except PATCH_ERRORS as exc:
         raise InvalidInput(f"JSON Patch cannot be applied: {exc}") from None
 
 

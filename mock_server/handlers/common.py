@@ -47,15 +47,20 @@ def now_text(request: web.Request) -> str:
 
 
 async def find(request: web.Request, kind: ResourceKind) -> Stored:
-    """The resource named in the path, or a 404 naming that id (ids are opaque: never a 500)."""
+    """The resource named in the path, or NotFound naming that id (ids are opaque: never a 500)."""
+    return await find_in(request, kind.collection, kind.collection)
+
+
+async def find_in(request: web.Request, collection: Collection, name: str) -> Stored:
+    """The resource of `collection` named in the path, or NotFound saying `No <name> with id ...`."""
     resource_id = request.match_info["id"]
     found = (
         None
         if len(resource_id) > MAX_ID_LENGTH
-        else await request.app[STORE_KEY].get(kind.collection, resource_id)
+        else await request.app[STORE_KEY].get(collection, resource_id)
     )
     if found is None:
-        raise NotFound(f"No {kind.collection} with id {resource_id[:MAX_ID_LENGTH]!r}")
+        raise NotFound(f"No {name} with id {resource_id[:MAX_ID_LENGTH]!r}")
     return found
 
 

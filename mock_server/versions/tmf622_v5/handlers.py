@@ -18,7 +18,7 @@ from mock_server.domain.events import EventSink, publish_all
 from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.resources import MAX_ID_LENGTH
 from mock_server.domain.updates import check_state
-from mock_server.handlers.common import now_text
+from mock_server.handlers.common import find_in, now_text
 from mock_server.http.bodies import read_json, read_object
 from mock_server.http.responses import json_bytes_response, json_response
 from mock_server.http.validation import require_valid
@@ -44,14 +44,8 @@ Resource = dict[str, Any]
 
 
 async def find(request: web.Request, kind: Kind) -> Stored:
-    """The resource named in the path, or a 404 naming that id."""
-    resource_id = request.match_info["id"]
-    found = None
-    if len(resource_id) <= MAX_ID_LENGTH:
-        found = await request.app[STORE_KEY].get(kind.collection, resource_id)
-    if found is None:
-        raise NotFound(f"No {kind.segment} with id {resource_id[:MAX_ID_LENGTH]!r}")
-    return found
+    """The resource named in the path, or NotFound naming that id (the core's lookup)."""
+    return await find_in(request, kind.collection, kind.segment)
 
 
 def events_of(request: web.Request) -> EventSink:
