@@ -27,6 +27,16 @@ def _module(name: str) -> Any:
     return importlib.import_module(name)
 
 
+def _first_module(*names: str) -> Any:
+    """The first of `names` that imports: where the module sits in the revision being measured."""
+    for name in names[:-1]:
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+    return importlib.import_module(names[-1])
+
+
 def create_app_factory() -> Callable[[Any], web.Application]:
     """`create_app(settings)`, wherever the mock exports it."""
     package = _module("mock_server")
@@ -78,7 +88,9 @@ def settings(backend: str, host: str, port: int, sqlite_file: Path) -> Any:
 def order_inserter(store: Any, base_url: str) -> Callable[[int], Awaitable[str]]:
     """`await insert(index) -> id`: build a CTK-shaped order with the mock's own rules and add it
     (the store's calls are coroutines; memory and SQLite never suspend in them)."""
-    new_product_order = _module("mock_server.domain.product_orders").new_product_order
+    new_product_order = _first_module(
+        "mock_server.versions.tmf622_v4.orders", "mock_server.domain.product_orders"
+    ).new_product_order
     clock = _module("mock_server.domain.clock")
 
     async def insert(index: int) -> str:
@@ -102,4 +114,7 @@ def app_store(app: web.Application) -> Any:
 
 def memory_store() -> Any:
     """A bare in-memory store, for the tracemalloc measurement."""
-    return _module("mock_server.store.memory").MemoryStore()
+    app = _module("mock_server.app")
+    catalogue = app.full_catalogue() if hasattr(app, "full_catalogue") else None  # the app's indexes
+    store_class = _module("mock_server.store.memory").MemoryStore
+    return store_class() if catalogue is None else store_class(catalogue)

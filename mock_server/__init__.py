@@ -1,4 +1,4 @@
-"""Reference aiohttp implementation of TMF622 Product Ordering v4 (factory: `mock_server.app.create_app`)."""
+"""Reference aiohttp server of the API versions in `versions/` (factory: `mock_server.app.create_app`)."""
 
 from typing import Any
 

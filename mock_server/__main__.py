@@ -75,9 +75,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def announced_base_path(settings: Settings) -> str:
-    """The core API's base path, or the first served plug-in's when the core API is switched off."""
-    if settings.serve_v4:
-        return settings.base_path
+    """The first served version's base path (the registry's order: the default API's while it is served)."""
     served = [path for version in VERSIONS if (path := version.base_path(settings)) is not None]
     return served[0] if served else settings.base_path
 

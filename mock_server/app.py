@@ -1,7 +1,7 @@
 """The application factory: the one place that wires settings, store, clock, events and routes together.
 
-`create_app` reads top to bottom in dependency order: settings, the catalogue of collections (the
-core's and every registered API version plug-in's) and the store; the clock and the id source
+`create_app` reads top to bottom in dependency order: settings, the catalogue of collections (every
+registered API version plug-in's) and the store; the clock and the id source
 (deterministic mode decides them); then everything that reads them (one events channel per API:
 hub and notifier; server-driven steps; seed); then the routes, each served plug-in's included.
 This module and `__main__` are the only ones that import the plug-ins (`mock_server.versions`).
@@ -20,9 +20,8 @@ from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource, new_uuid, utc_now
 from mock_server.domain.determinism import Determinism
 from mock_server.domain.events import EventSink, FanOutSink, GuardedSink, NullEventSink
-from mock_server.domain.progression import Lifecycle, scenario_for
-from mock_server.domain.seed import is_empty, load_seed
-from mock_server.domain.transitions import Transitions
+from mock_server.domain.progression import Lifecycle, is_paced
+from mock_server.domain.seed import is_empty
 from mock_server.faults.injector import fault_injector
 from mock_server.handlers.control import apply_seed
 from mock_server.http.front_door import front_door
@@ -31,6 +30,7 @@ from mock_server.keys import (
     CATALOGUE_KEY,
     CHANNELS_KEY,
     CLOCK_KEY,
+    DEFAULT_VERSION_KEY,
     DETERMINISM_KEY,
     EVENTS_KEY,
     FAULTS_KEY,
@@ -40,19 +40,18 @@ from mock_server.keys import (
     NEW_ID_KEY,
     NOTIFIER_KEY,
     PUMP_KEY,
-    SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
     VERSION_SEEDS_KEY,
     VERSIONS_KEY,
 )
-from mock_server.notify.envelopes import EventFactory
+from mock_server.notify.envelopes import Envelopes
 from mock_server.notify.hub import HubRegistry, HubRules
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
 from mock_server.plugin import ApiVersion, Channel
 from mock_server.routes import add_routes
-from mock_server.store.base import CORE_CATALOGUE, Catalogue, Collection, Store
+from mock_server.store.base import Catalogue, Collection, Store
 from mock_server.store.memory import MemoryStore
 from mock_server.store.optional import is_postgres, postgres_store
 from mock_server.store.sqlite import SqliteStore
@@ -60,9 +59,9 @@ from mock_server.versions import VERSIONS
 
 
 def full_catalogue() -> Catalogue:
-    """The core's collections and every registered plug-in's (served or not: replicas started with
-    other switches index the shared tables alike)."""
-    return {**CORE_CATALOGUE, **{name: kept for v in VERSIONS for name, kept in v.catalogue.items()}}
+    """Every registered plug-in's collections (served or not: replicas started with other switches
+    index the shared tables alike)."""
+    return {name: kept for version in VERSIONS for name, kept in version.catalogue.items()}
 
 
 def default_store(app: web.Application, settings: Settings) -> Store:
@@ -102,7 +101,7 @@ def install_time_and_ids(app: web.Application, clock: Clock | None) -> tuple[Clo
 def open_channel(
     app: web.Application,
     name: str,
-    factory: EventFactory,
+    factory: Envelopes,
     collections: Sequence[Collection],
     observer: EventSink | None,
 ) -> Channel:
@@ -135,20 +134,20 @@ def open_channel(
 
 
 def install_events(app: web.Application, clock: Clock, new_id: IdSource, observer: EventSink | None) -> None:
-    """The core API's channel (its collections: those no plug-in claims), then each served
-    plug-in's; the outbox pump starts after the notifiers it feeds. Replicas share one hub and one
-    outbox, so on PostgreSQL every registered plug-in gets its channel, served here or not: the
-    replica that takes an event delivers it to that version's listeners, never to another's."""
-    factory = EventFactory(new_id=new_id, clock=clock)
-    versions = [version for version, _ in served_versions(app[SETTINGS_KEY])]
-    if is_postgres(app[STORE_KEY]):
-        versions = list(VERSIONS)
-    claimed = {collection for version in VERSIONS for collection in version.collections}
-    own = [collection for collection in app[CATALOGUE_KEY] if collection not in claimed]
-    channel = open_channel(app, "", factory, own, observer)
+    """The channel of each served plug-in, and always the default API's (the first registered: its
+    keys and `/health` report it); the outbox pump starts after the notifiers it feeds. Replicas
+    share one hub and one outbox, so on PostgreSQL every registered plug-in gets its channel, served
+    here or not: the replica that takes an event delivers it to that version's listeners, never to
+    another's."""
+    served = {version.name for version, _ in served_versions(app[SETTINGS_KEY])}
+    default = app[DEFAULT_VERSION_KEY] = VERSIONS[0]
+    postgres = is_postgres(app[STORE_KEY])
+    for version in VERSIONS:
+        if postgres or version is default or version.name in served:
+            factory = version.event_factory(new_id, clock)
+            open_channel(app, version.name, factory, version.collections, observer)
+    channel = app[CHANNELS_KEY][default.name]
     app[HUB_KEY], app[NOTIFIER_KEY], app[EVENTS_KEY] = channel.hub, channel.notifier, channel.events
-    for version in versions:
-        open_channel(app, version.name, version.event_factory(new_id, clock), version.collections, observer)
     if PUMP_KEY in app:
         app.cleanup_ctx.append(app[PUMP_KEY].lifetime)
 
@@ -159,11 +158,12 @@ def served_versions(settings: Settings) -> list[tuple[ApiVersion, str]]:
     return [(version, base_path) for version, base_path in found if base_path is not None]
 
 
-def install_lifecycle(app: web.Application, clock: Clock) -> None:
-    """Server-driven steps; ValueError for a bad progression file."""
+def install_lifecycle(app: web.Application) -> None:
+    """Server-driven steps; each served version checks its settings (ValueError: a bad progression file)."""
     settings = app[SETTINGS_KEY]
-    steps = Transitions(app[STORE_KEY], app[EVENTS_KEY], clock)
-    app[LIFECYCLE_KEY] = Lifecycle(steps, scenario_for(settings), settings.progress_delay_s)
+    for version, _ in served_versions(settings):
+        version.check(settings)
+    app[LIFECYCLE_KEY] = Lifecycle(is_paced(settings), settings.progress_delay_s)
     app.cleanup_ctx.append(app[LIFECYCLE_KEY].lifetime)
 
 
@@ -171,9 +171,11 @@ def install_seed(app: web.Application) -> None:
     """Read the seed files (SeedError before anything listens); they fill an empty store at start."""
     settings = app[SETTINGS_KEY]
     sections = frozenset(version.seed_section for version in VERSIONS)
-    app[SEED_KEY] = load_seed(settings.seed_files, plugin_sections=sections)
-    served = served_versions(settings)
-    app[VERSION_SEEDS_KEY] = [(path, version.load_seed(settings.seed_files)) for version, path in served]
+    seeds = [
+        (path, version.load_seed(settings.seed_files, sections))
+        for version, path in served_versions(settings)
+    ]
+    app[VERSION_SEEDS_KEY] = seeds
     app.cleanup_ctx.append(fill_store)
 
 
@@ -182,7 +184,7 @@ async def fill_store(app: web.Application) -> AsyncIterator[None]:
     first seeds, the others find it done), then deterministic ids skip every id the store holds."""
     store = app[STORE_KEY]
     catalogue: Catalogue = app[CATALOGUE_KEY]
-    if app[SEED_KEY].entries or any(seed.entries for _, seed in app[VERSION_SEEDS_KEY]):
+    if any(seed.entries for _, seed in app[VERSION_SEEDS_KEY]):
         async with store.bulk():
             if await is_empty(store, catalogue):
                 await apply_seed(app)
@@ -213,9 +215,9 @@ def create_app(
     app[STORE_KEY] = store if store is not None else default_store(app, settings)
     clock, new_id = install_time_and_ids(app, clock)
     install_events(app, clock, new_id, events)
-    install_lifecycle(app, clock)
+    install_lifecycle(app)
     install_seed(app)
     versions = served_versions(settings)
     app[VERSIONS_KEY] = versions
-    add_routes(app, settings.base_path, serve_v4=settings.serve_v4, versions=versions)
+    add_routes(app, versions)
     return app

@@ -1,7 +1,7 @@
 """What an API version plug-in declares, and the events channel the core opens for each one.
 
 The core (store with outbox, hub and notifier, optimistic concurrency through `store.base.rewrite`,
-the PATCH budget, journal, faults, auth, progression) is the same for every API it serves. A plug-in
+the PATCH budget, journal, faults, auth, background steps) is the same for every API it serves. A plug-in
 under `mock_server/versions/<api>_<version>/` declares only what differs: its routes (handlers
 built on the core's), its collections (their events reach its own notifier through the outbox), its
 event envelopes, its seed section, its OpenAPI document's data and where it is served.
@@ -11,7 +11,7 @@ the core imports a plug-in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,35 +20,31 @@ from aiohttp.typedefs import Handler
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.events import EventSink
-from mock_server.notify.envelopes import EventFactory
+from mock_server.domain.seed import Seed
+from mock_server.notify.envelopes import Envelopes
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
-from mock_server.openapi.versions import OpenApiSource
-from mock_server.store.base import Catalogue, Collection, Store
+from mock_server.openapi.source import OpenApiSource
+from mock_server.store.base import Catalogue, Collection
 
 Row = tuple[str, str, Handler]
-
-
-class VersionSeed(Protocol):
-    """A plug-in's section of the seed files, read at start and stored into an empty store."""
-
-    @property
-    def entries(self) -> Sequence[object]: ...
-
-    async def apply(self, store: Store, new_id: IdSource, clock: Clock, root: str) -> None: ...
 
 
 class ApiVersion(Protocol):
     """One API version served beside the others (see the module docstring)."""
 
-    #: Unique; also names its hub in a shared database (`tmf622_subscription.channel`).
+    #: Unique; also names its hub in a shared database (the subscription table's `channel`).
     name: str
-    #: `/_mock/<control_name>/deliveries` lists its notifier's delivery log.
+    #: Its short name: its key in `/health`'s `versions`, its name on the landing page.
+    label: str
+    #: `/_mock/<control_name>/deliveries` lists its notifier's delivery log (`/_mock/deliveries`: "").
     control_name: str
     #: Its collections (kept apart from every other API's) and what each indexes.
     catalogue: Catalogue
-    #: The seed files' key it reads (the core's own seed reader skips it).
+    #: The seed files' key it reads ("": the files' top level, less the other versions' keys).
     seed_section: str
+    #: What `/health` counts of it: resource name -> its collection.
+    resources: Mapping[str, Collection]
     #: What its OpenAPI document states (the core builds and serves it under its base path, lists it
     #: at `/openapi.json` and on the landing page, and /docs shows it).
     openapi: OpenApiSource
@@ -62,7 +58,11 @@ class ApiVersion(Protocol):
         """Where it is served, or None when it is switched off."""
         ...
 
-    def event_factory(self, new_id: IdSource, clock: Clock) -> EventFactory:
+    def check(self, settings: Settings) -> None:
+        """Raise ValueError for a setting it cannot serve with (read at start: a progression file)."""
+        ...
+
+    def event_factory(self, new_id: IdSource, clock: Clock) -> Envelopes:
         """Builds its envelopes (the core delivers them)."""
         ...
 
@@ -70,8 +70,9 @@ class ApiVersion(Protocol):
         """Every (method, path, handler) it answers."""
         ...
 
-    def load_seed(self, paths: Sequence[str]) -> VersionSeed:
-        """Its seed section of every file, checked (SeedError before anything listens)."""
+    def load_seed(self, paths: Sequence[str], sections: frozenset[str]) -> Seed:
+        """Its seed section of every file, checked (SeedError before anything listens); `sections`
+        are every registered version's keys."""
         ...
 
 

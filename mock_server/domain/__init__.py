@@ -1,1 +1,2 @@
-"""TMF622 rules without HTTP: state tables, events per change, updates, lifecycles, cancellation, seed."""
+"""What every version's rules share, without HTTP: state machines, events, PATCH rules and budget,
+background steps, seed storage, domain errors."""

@@ -1,21 +1,9 @@
-"""Where resource events go (the `EventSink` seam) and which TMF622 v4 events each change produces.
+"""Where resource events go (the `EventSink` seam), and the helpers every version's event rules share.
 
-The rules, one place for handlers and background steps alike:
-- create: `<collection>CreateEvent`;
-- a `state` change: `<collection>StateChangeEvent` (a server-set `completionDate` and the items that
-  follow the order's state ride along; the server's own steps, such as cancellation, publish state
-  changes only);
-- any other first-level change of a productOrder: `productOrderAttributeValueChangeEvent` whose
-  `fieldPath` names the changed fields (v4 defines no attribute change event for cancelProductOrder);
-- DELETE of a productOrder: `productOrderDeleteEvent` (v4 defines none for cancelProductOrder);
-- information required (v4 `*InformationRequiredEvent`: the provider needs input from the customer):
-  when an order enters `held` or `pending`, with `fieldPath` "relatedParty" when the order names no
-  party (TMF622B: an order must "at least specify the customer"), else without `fieldPath`; and when a
-  cancelProductOrder is created without `cancellationReason`, with `fieldPath` "cancellationReason".
-  The request is informative: the cancellation goes on without waiting for an answer.
-Each change's events are decided before its write and go with it (`Store` keeps them in the write's
-transaction where replicas share an outbox), then to the app's sink: `GuardedSink` logs a failing
-publish instead of failing the request, whose change is already stored.
+Which events a change produces is a version's rule (its `events.py`). Each change's events are
+decided before its write and go with it (`Store` keeps them in the write's transaction where
+replicas share an outbox), then to the app's sink: `GuardedSink` logs a failing publish instead of
+failing the request, whose change is already stored.
 """
 
 from __future__ import annotations
@@ -24,22 +12,15 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from mock_server.domain.order_items import move_items
-from mock_server.domain.state_machine import OrderState
 from mock_server.store.base import Event
 
 LOG = logging.getLogger(__name__)
 Resource = Mapping[str, Any]
-#: A state change event covers these; only other differences make an attribute value change event.
-STATE_FIELDS = frozenset({"state", "completionDate"})
 _ABSENT = object()
-#: Order states in which the provider waits for the customer (TMF622 v4 user guide state diagram).
-WAITING_STATES = frozenset({OrderState.HELD.value, OrderState.PENDING.value})
-_ORDER_STATES = frozenset(OrderState)
 
 
 class EventSink(Protocol):
-    """Receives `productOrderCreateEvent`, `...StateChangeEvent`, ... with the resource as it is now.
+    """Receives each event a version announces (`<collection>CreateEvent`, ...), with the resource now.
 
     Called right after the store changed, without awaiting; an implementation must not block
     (a hub enqueues and delivers elsewhere). `field_path` names the changed or missing
@@ -94,57 +75,14 @@ class GuardedSink:
             LOG.exception("%s about %r was not published", event_type, resource.get("id"))
 
 
-def changed_fields(before: Resource, after: Resource) -> list[str]:
-    """First-level fields added, removed or changed, other than the state fields, sorted."""
-    names = (set(before) | set(after)) - STATE_FIELDS
+def changed_fields(before: Resource, after: Resource, ignored: frozenset[str] = frozenset()) -> list[str]:
+    """First-level fields added, removed or changed, other than `ignored` (what a state change
+    event covers), sorted."""
+    names = (set(before) | set(after)) - ignored
     return sorted(name for name in names if before.get(name, _ABSENT) != after.get(name, _ABSENT))
-
-
-def missing_information(order: Resource) -> list[str]:
-    """What the provider would ask the customer for (see the module docstring)."""
-    return [] if order.get("relatedParty") else ["relatedParty"]
 
 
 def publish_all(events: EventSink, resource: Resource, announced: Sequence[Event]) -> None:
     """Publish the events a write announced about `resource` (the one written, or deleted), in order."""
     for event in announced:
         events.publish(event.type, resource, field_path=event.field_path)
-
-
-def created_events(collection: str, resource: Resource) -> list[Event]:
-    announced = [Event(f"{collection}CreateEvent")]
-    if collection == "cancelProductOrder" and "cancellationReason" not in resource:
-        announced.append(Event("cancelProductOrderInformationRequiredEvent", ("cancellationReason",)))
-    return announced
-
-
-def state_change_events(collection: str, before: Resource, after: Resource) -> list[Event]:
-    """The state change event, and the information request when an order starts waiting."""
-    if before.get("state") == after.get("state"):
-        return []
-    announced = [Event(f"{collection}StateChangeEvent")]
-    if collection == "productOrder" and after.get("state") in WAITING_STATES:
-        announced.append(Event(f"{collection}InformationRequiredEvent", tuple(missing_information(after))))
-    return announced
-
-
-def _items_moved(before: Resource, after: Resource) -> Resource:
-    """`before` with its items where the order's state change alone moves them: a part of that
-    change (as in the server's own steps), not an attribute change of its own."""
-    state = after.get("state")
-    if state == before.get("state") or state not in _ORDER_STATES or "productOrderItem" not in before:
-        return before
-    return {**before, "productOrderItem": move_items(before.get("productOrderItem"), OrderState(state))}
-
-
-def update_events(collection: str, before: Resource, after: Resource) -> list[Event]:
-    """After a PATCH: state events first, then one attribute change event naming the other fields."""
-    announced = state_change_events(collection, before, after)
-    fields = changed_fields(_items_moved(before, after), after)
-    if fields and collection == "productOrder":
-        announced.append(Event(f"{collection}AttributeValueChangeEvent", tuple(fields)))
-    return announced
-
-
-def deleted_events(collection: str) -> list[Event]:
-    return [Event(f"{collection}DeleteEvent")] if collection == "productOrder" else []

@@ -25,8 +25,8 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 
+from mock_server.domain.errors import DomainError, InvalidInput, TooLarge
 from mock_server.http.bodies import MAX_DEPTH, nesting_depth
-from mock_server.http.errors import ApiError, bad_request
 from mock_server.http.responses import dump_json
 
 #: What a stored resource may carry beyond a request body's size: the server's own fields
@@ -50,7 +50,7 @@ class Work:
     def spend(self, nodes: int) -> None:
         self.nodes -= nodes
         if self.nodes < 0:
-            raise bad_request(f"The patch selects through more than {MAX_EXPANSION_WORK} nodes; split it")
+            raise InvalidInput(f"The patch selects through more than {MAX_EXPANSION_WORK} nodes; split it")
 
 
 Operation = dict[str, Any]
@@ -63,12 +63,12 @@ def resource_limit(max_body_bytes: int) -> int:
     return max_body_bytes + SERVER_FIELDS_BYTES
 
 
-def too_large(limit: int) -> ApiError:
-    return ApiError(413, f"The patched resource would exceed {limit} bytes (max_body_bytes + server fields)")
+def too_large(limit: int) -> DomainError:
+    return TooLarge(f"The patched resource would exceed {limit} bytes (max_body_bytes + server fields)")
 
 
-def too_deep() -> ApiError:
-    return bad_request(f"The patched resource would nest deeper than {MAX_DEPTH} levels")
+def too_deep() -> DomainError:
+    return InvalidInput(f"The patched resource would nest deeper than {MAX_DEPTH} levels")
 
 
 def depth_bound(value: Any, encoded: bytes) -> int:
@@ -157,7 +157,7 @@ def apply_json_patch(
         for number, plain in enumerate(expand(result, operation, work)):
             fanned += number > 0
             if fanned > MAX_FANNED_OPERATIONS:
-                raise bad_request(
+                raise InvalidInput(
                     f"The patch fans out into more than {MAX_FANNED_OPERATIONS} extra operations"
                 )
             step = jsonpatch.JsonPatch([plain])

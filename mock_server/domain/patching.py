@@ -8,9 +8,9 @@ from typing import Any
 import jsonpatch
 import jsonpointer
 
+from mock_server.domain.errors import InvalidInput
 from mock_server.domain.patch_budget import apply_json_patch
 from mock_server.http.bodies import JSON, JSON_PATCH, MERGE_PATCH, json_type
-from mock_server.http.errors import bad_request
 
 #: `application/json` is treated as merge patch, as TMF630 does.
 PATCH_MEDIA_TYPES = (MERGE_PATCH, JSON, JSON_PATCH)
@@ -32,7 +32,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 
 #: What a malformed or inapplicable RFC 6902 document can raise inside jsonpatch.
-_PATCH_ERRORS = (
+PATCH_ERRORS = (
     jsonpatch.JsonPatchException,
     jsonpointer.JsonPointerException,
     LookupError,
@@ -44,11 +44,13 @@ _PATCH_ERRORS = (
 
 def _json_patch(document: dict[str, Any], operations: Any, max_bytes: int) -> Any:
     if not isinstance(operations, list):
-        raise bad_request(f"$: a JSON Patch body must be an array of operations, got {json_type(operations)}")
+        raise InvalidInput(
+            f"$: a JSON Patch body must be an array of operations, got {json_type(operations)}"
+        )
     try:
         return apply_json_patch(document, operations, max_bytes)
-    except _PATCH_ERRORS as exc:
-        raise bad_request(f"JSON Patch cannot be applied: {exc}") from None
+    except PATCH_ERRORS as exc:
+        raise InvalidInput(f"JSON Patch cannot be applied: {exc}") from None
 
 
 def apply_patch(document: dict[str, Any], media_type: str, body: Any, max_bytes: int) -> dict[str, Any]:
@@ -60,7 +62,7 @@ def apply_patch(document: dict[str, Any], media_type: str, body: Any, max_bytes:
     elif isinstance(body, dict):
         patched = merge_patch(document, body)
     else:
-        raise bad_request(f"$: a merge patch body must be a JSON object, got {json_type(body)}")
+        raise InvalidInput(f"$: a merge patch body must be a JSON object, got {json_type(body)}")
     if not isinstance(patched, dict):
-        raise bad_request(f"$: the patched resource must stay a JSON object, got {json_type(patched)}")
+        raise InvalidInput(f"$: the patched resource must stay a JSON object, got {json_type(patched)}")
     return patched

@@ -1,19 +1,23 @@
-"""The two TMF622 resource kinds this server stores, and the server-made values they carry."""
+"""What the shared operations need to know about one kind of resource a version serves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from mock_server.domain.state_machine import ORDER, TASK, Machine
+from mock_server.domain.state_machine import Machine
 from mock_server.store.base import Collection
 
+#: A version's rule after a PATCH (before, after, now): refuse it (domain error) or complete `after` in place.
+OnUpdate = Callable[[dict[str, Any], dict[str, Any], str], None]
 #: Resource ids are opaque strings; anything longer is simply not one of ours.
 MAX_ID_LENGTH = 256
 
 
 @dataclass(frozen=True, slots=True)
 class ResourceKind:
-    """What differs between productOrder and cancelProductOrder for the shared operations."""
+    """One resource kind of a version: the core's list, retrieve, patch and delete are bound to it."""
 
     collection: Collection  # also the URL segment and the event name prefix
     type_name: str  # default `@type`
@@ -21,23 +25,4 @@ class ResourceKind:
     create_schema: str  # POST body
     read_only: tuple[str, ...]  # server-owned, refused in PATCH
     machine: Machine  # governs `state`
-
-
-PRODUCT_ORDER = ResourceKind(
-    collection="productOrder",
-    type_name="ProductOrder",
-    schema="ProductOrder",
-    create_schema="ProductOrder_Create",
-    # Server-owned (refused by ProductOrder_Create) except `state`, which PATCH moves along the
-    # table; `@type` stays the class the order was created as.
-    read_only=("id", "href", "orderDate", "completionDate", "expectedCompletionDate", "@type"),
-    machine=ORDER,
-)
-CANCEL_PRODUCT_ORDER = ResourceKind(
-    collection="cancelProductOrder",
-    type_name="CancelProductOrder",
-    schema="CancelProductOrder",
-    create_schema="CancelProductOrder_Create",
-    read_only=("id", "href", "effectiveCancellationDate", "@type"),  # as for PRODUCT_ORDER
-    machine=TASK,
-)
+    on_update: OnUpdate | None = None  # the version's own rules on a PATCH result

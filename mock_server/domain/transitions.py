@@ -8,34 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from mock_server.domain.clock import Clock, timestamp
-from mock_server.domain.events import EventSink, publish_all, state_change_events
-from mock_server.domain.order_items import move_items
-from mock_server.domain.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER
-from mock_server.domain.state_machine import OrderState
-from mock_server.store.base import Collection, Store, WriteConflict, rewrite
+from mock_server.domain.events import EventSink, publish_all
+from mock_server.domain.state_machine import Machine
+from mock_server.store.base import Announce, Collection, Store, WriteConflict, rewrite
 
 Resource = dict[str, Any]
 Change = Callable[[Resource], Resource]
-_MACHINES = {
-    PRODUCT_ORDER.collection: PRODUCT_ORDER.machine,
-    CANCEL_PRODUCT_ORDER.collection: CANCEL_PRODUCT_ORDER.machine,
-}
-
-
-def order_at(order: Resource, target: OrderState, now: Callable[[], str]) -> Resource:
-    """The order in `target` with its items; TMF622B: `completionDate` is filled on completion."""
-    moved = {
-        **order,
-        "state": target.value,
-        "productOrderItem": move_items(order.get("productOrderItem"), target),
-    }
-    if target is OrderState.COMPLETED and "completionDate" not in moved:
-        moved["completionDate"] = now()
-    return moved
 
 
 @dataclass(frozen=True)
@@ -51,20 +32,27 @@ class Transitions:
         return timestamp(self.clock())
 
     async def advance(
-        self, collection: Collection, resource_id: str, expected: str, change: Change
+        self,
+        collection: Collection,
+        resource_id: str,
+        expected: str,
+        change: Change,
+        *,
+        machine: Machine,
+        announce: Announce,
     ) -> Resource | None:
         """Apply `change` if the resource still exists in state `expected`; the new version, or None.
 
-        The state table is checked again, so no background step can make a move a client could not.
+        `machine` is checked again, so no background step can make a move a client could not;
+        `announce` gives the events of the move (the version's rules).
         """
 
         def step(current: Resource) -> Resource | None:
             if current.get("state") != expected:
                 return None
             after = change(current)
-            return after if _MACHINES[collection].allows(expected, str(after.get("state"))) else None
+            return after if machine.allows(expected, str(after.get("state"))) else None
 
-        announce = partial(state_change_events, collection)
         try:
             changed = await rewrite(
                 self.store, collection, lambda: self.store.get(collection, resource_id), step, announce

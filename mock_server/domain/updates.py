@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from mock_server.domain import product_orders
+from mock_server.domain.errors import Conflict, InvalidInput
 from mock_server.domain.patching import apply_patch
-from mock_server.domain.resources import PRODUCT_ORDER, ResourceKind
+from mock_server.domain.resources import ResourceKind
 from mock_server.domain.state_machine import Machine
-from mock_server.http.errors import bad_request, conflict
 from mock_server.http.validation import require_valid
 
 Resource = dict[str, Any]
@@ -18,7 +17,7 @@ def check_read_only(kind: ResourceKind, before: Resource, after: Resource) -> No
     """Server-owned fields (swagger `*_Update` omits them) may be echoed unchanged, never changed."""
     for name in kind.read_only:
         if before.get(name) != after.get(name):
-            raise bad_request(f"$.{name}: {name} is set by the server and cannot be patched")
+            raise InvalidInput(f"$.{name}: {name} is set by the server and cannot be patched")
 
 
 class Governed(Protocol):
@@ -32,21 +31,21 @@ def check_state(kind: Governed, before: Resource, after: Resource) -> None:
     """A `state` change outside the transition table is a conflict with the current state (409)."""
     old, new = before.get("state"), after.get("state")
     if old is not None and new is None:
-        raise bad_request("$.state: state is required and cannot be removed")
+        raise InvalidInput("$.state: state is required and cannot be removed")
     if isinstance(old, str) and isinstance(new, str):
         refusal = kind.machine.refusal(old, new)
         if refusal is not None:
-            raise conflict(refusal)
+            raise Conflict(refusal)
 
 
 def updated(
     kind: ResourceKind, before: Resource, media_type: str, body: Any, *, now: str, max_bytes: int
 ) -> Resource:
-    """The resource after the patch, or an ApiError with nothing changed."""
+    """The resource after the patch, or a domain error (`domain.errors`) with nothing changed."""
     after = apply_patch(before, media_type, body, max_bytes)
     check_read_only(kind, before, after)
     require_valid(kind.schema, after)
     check_state(kind, before, after)
-    if kind is PRODUCT_ORDER:
-        product_orders.on_order_updated(before, after, now)
+    if kind.on_update is not None:
+        kind.on_update(before, after, now)
     return after

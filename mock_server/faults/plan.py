@@ -93,7 +93,7 @@ class Fault:
 
 @dataclass(frozen=True, slots=True)
 class RoutePattern:
-    """`POST /productOrder`, `GET /productOrder/*`, `/hub/**`: a method (or any) and path segments."""
+    """`POST /things`, `GET /things/*`, `/hub/**`: a method (or any) and path segments."""
 
     method: str
     segments: tuple[str, ...]
@@ -112,7 +112,7 @@ class RoutePattern:
         return cls(method.upper(), segments)
 
     def matches(self, method: str, path: str) -> bool:
-        """`path` is relative to the base path (or absolute outside it), e.g. `/productOrder/42`."""
+        """`path` is relative to the base path (or absolute outside it), e.g. `/things/42`."""
         if self.method not in {"*", method.upper()}:
             return False
         parts = tuple(path.strip("/").split("/")) if path.strip("/") else ()
@@ -128,7 +128,7 @@ class Rule:
     route: RoutePattern
     fault: Fault
     probability: float
-    label: str  # `rule 1 (POST /productOrder)`, shown in the injected Error message and the log
+    label: str  # `rule 1 (POST /things)`, shown in the injected Error message and the log
     times: int | None = None  # applies to the first `times` matching requests only (None: every one)
 
 

@@ -1,25 +1,29 @@
-"""Operations productOrder and cancelProductOrder share: list, retrieve, patch, delete."""
+"""The operations every resource kind of a version shares: list, retrieve, patch, delete.
+
+A version binds them to each of its kinds (`ResourceHandlers`) with its events channel and its
+event rules; the kind brings its schemas, server-owned fields, state machine and update rules.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from aiohttp import web
 
 from mock_server.access.hosts import request_root
 from mock_server.domain.clock import timestamp
-from mock_server.domain.events import deleted_events, publish_all, update_events
+from mock_server.domain.errors import Conflict, NotFound
+from mock_server.domain.events import EventSink, publish_all
 from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.patching import PATCH_MEDIA_TYPES
 from mock_server.domain.resources import MAX_ID_LENGTH, ResourceKind
 from mock_server.domain.updates import updated
 from mock_server.http.bodies import read_json
-from mock_server.http.errors import ApiError, not_found
 from mock_server.http.responses import json_bytes_response, json_response
-from mock_server.keys import CLOCK_KEY, EVENTS_KEY, SETTINGS_KEY, STORE_KEY
+from mock_server.keys import CHANNELS_KEY, CLOCK_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.store.attributes import attributes_of, parse_checked_query
-from mock_server.store.base import Resource, Rewritten, Stored, WriteConflict, rewrite
+from mock_server.store.base import Collection, Event, Resource, Rewritten, Stored, WriteConflict, rewrite
 from mock_server.store.query import count_headers, parse_fields, select_fields
 
 
@@ -28,13 +32,14 @@ def root_url(request: web.Request) -> str:
     return request_root(request, request.app[SETTINGS_KEY])
 
 
-def api_url(request: web.Request, segment: str) -> str:
+def api_url(request: web.Request, base_path: str, segment: str) -> str:
     """`<public URL or allowed Host><base path>/<segment>` (see `access.hosts`)."""
-    return f"{root_url(request)}{request.app[SETTINGS_KEY].base_path}/{segment}"
+    return f"{root_url(request)}{base_path}/{segment}"
 
 
-def collection_url(request: web.Request, kind: ResourceKind) -> str:
-    return api_url(request, kind.collection)
+def channel_events(request: web.Request, channel: str) -> EventSink:
+    """Where a version's changes publish their events once stored: its channel's sink."""
+    return request.app[CHANNELS_KEY][channel].events
 
 
 def now_text(request: web.Request) -> str:
@@ -42,23 +47,40 @@ def now_text(request: web.Request) -> str:
 
 
 async def find(request: web.Request, kind: ResourceKind) -> Stored:
-    """The resource named in the path, or a 404 naming that id (ids are opaque: never a 500)."""
+    """The resource named in the path, or NotFound naming that id (ids are opaque: never a 500)."""
+    return await find_in(request, kind.collection, kind.collection)
+
+
+async def find_in(request: web.Request, collection: Collection, name: str) -> Stored:
+    """The resource of `collection` named in the path, or NotFound saying `No <name> with id ...`."""
     resource_id = request.match_info["id"]
     found = (
         None
         if len(resource_id) > MAX_ID_LENGTH
-        else await request.app[STORE_KEY].get(kind.collection, resource_id)
+        else await request.app[STORE_KEY].get(collection, resource_id)
     )
     if found is None:
-        raise not_found(f"No {kind.collection} with id {resource_id[:MAX_ID_LENGTH]!r}")
+        raise NotFound(f"No {name} with id {resource_id[:MAX_ID_LENGTH]!r}")
     return found
 
 
-class ResourceHandlers:
-    """Bound to one resource kind; `add_routes` registers its methods."""
+#: A version's rule: the events a PATCH of a resource of `collection` announces.
+UpdateEvents = Callable[[Collection, Resource, Resource], Sequence[Event]]
+#: A version's rule: the events a DELETE of a resource of `collection` announces.
+DeleteEvents = Callable[[Collection], Sequence[Event]]
 
-    def __init__(self, kind: ResourceKind) -> None:
+
+class ResourceHandlers:
+    """Bound to one resource kind of a version, its events channel and its event rules; the
+    version's routes register its methods."""
+
+    def __init__(
+        self, kind: ResourceKind, channel: str, update_events: UpdateEvents, deleted_events: DeleteEvents
+    ) -> None:
         self.kind = kind
+        self.channel = channel
+        self.update_events = update_events
+        self.deleted_events = deleted_events
 
     async def list(self, request: web.Request) -> web.Response:
         """Without `fields`, the page is the store's JSON bytes joined: no dict is built."""
@@ -92,7 +114,7 @@ class ResourceHandlers:
             return after
 
         changed = await self._rewrite(request, change)
-        publish_all(request.app[EVENTS_KEY], changed.after, changed.events)
+        publish_all(channel_events(request, self.channel), changed.after, changed.events)
         return json_bytes_response(encoded[0])
 
     async def _rewrite(self, request: web.Request, change: Callable[[Resource], Resource]) -> Rewritten:
@@ -104,17 +126,17 @@ class ResourceHandlers:
                 self.kind.collection,
                 lambda: find(request, self.kind),
                 change,
-                partial(update_events, self.kind.collection),
+                partial(self.update_events, self.kind.collection),
             )
         except WriteConflict as exc:
-            raise ApiError(409, f"{exc}: try again") from None
+            raise Conflict(f"{exc}: try again") from None
         if changed is None:  # deleted between the read and the write
-            raise not_found(f"No {self.kind.collection} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
+            raise NotFound(f"No {self.kind.collection} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
         return changed
 
     async def delete(self, request: web.Request) -> web.Response:
         resource = (await find(request, self.kind)).resource()
-        announced = deleted_events(self.kind.collection)
+        announced = self.deleted_events(self.kind.collection)
         if await request.app[STORE_KEY].delete(self.kind.collection, resource["id"], announced):
-            publish_all(request.app[EVENTS_KEY], resource, announced)
+            publish_all(channel_events(request, self.channel), resource, announced)
         return web.Response(status=204)

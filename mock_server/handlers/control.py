@@ -1,10 +1,11 @@
 """Test control endpoints under `/_mock/` (outside the TMF base path): reset, delivery log, clock.
 
-- ``POST /_mock/reset`` -> 204. Test isolation in one call: empties both collections, drops every
+- ``POST /_mock/reset`` -> 204. Test isolation in one call: empties every collection, drops every
   hub subscription and the notifier's queued events and delivery log, restarts the id counter and
   the clock in deterministic mode, then stores the seed files' entries again. After a reset the
   mock answers exactly as right after its start.
-- ``GET /_mock/deliveries`` -> 200: every hub delivery attempt (and refused event), oldest first.
+- ``GET /_mock/<control name>/deliveries`` -> 200: every hub delivery attempt (and refused event) of
+  a served version, oldest first (`/_mock/deliveries` for a control name of "").
 - ``GET /_mock/requests`` -> 200: the request journal, oldest first (secrets masked; bounded by
   ``--journal-size``), ``?method=POST&path=/x`` keeps the matching entries;
   ``DELETE /_mock/requests`` -> 204 empties it (reset does too).
@@ -38,8 +39,6 @@ from mock_server.keys import (
     FAULTS_KEY,
     JOURNAL_KEY,
     NEW_ID_KEY,
-    NOTIFIER_KEY,
-    SEED_KEY,
     SETTINGS_KEY,
     STORE_KEY,
     VERSION_SEEDS_KEY,
@@ -48,12 +47,12 @@ from mock_server.store.base import Catalogue
 
 
 async def apply_seed(app: web.Application) -> None:
-    """Store the seed files' entries (into an empty store: at start and after a reset)."""
-    root = start_root(app[SETTINGS_KEY]) + app[SETTINGS_KEY].base_path
-    await app[SEED_KEY].apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root)
-    for base_path, seed in app[VERSION_SEEDS_KEY]:  # each plug-in's section, under its base path
-        plugin_root = f"{app[SETTINGS_KEY].public_url or ''}{base_path}"
-        await seed.apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], plugin_root)
+    """Store the seed files' entries (into an empty store: at start and after a reset): each served
+    version's section, under its base path."""
+    settings = app[SETTINGS_KEY]
+    for base_path, seed in app[VERSION_SEEDS_KEY]:
+        root = start_root(settings) if seed.absolute else settings.public_url or ""
+        await seed.apply(app[STORE_KEY], app[NEW_ID_KEY], app[CLOCK_KEY], root + base_path)
 
 
 async def reset_app(app: web.Application) -> None:
@@ -113,11 +112,6 @@ async def set_clock(request: web.Request) -> web.StreamResponse:
     return json_response({"now": timestamp(determinism.clock.peek())})
 
 
-async def list_deliveries(request: web.Request) -> web.Response:
-    """GET /_mock/deliveries: the notifier's delivery log as a JSON array, oldest first."""
-    return json_response(request.app[NOTIFIER_KEY].deliveries())
-
-
 async def list_requests(request: web.Request) -> web.Response:
     """GET /_mock/requests[?method=POST][&path=/...]: what clients sent (controls excluded), oldest first."""
     unknown = sorted(set(request.query) - {"method", "path"})
@@ -133,7 +127,7 @@ async def clear_requests(request: web.Request) -> web.Response:
 
 
 def deliveries_of(channel: str) -> Handler:
-    """GET /_mock/<control name>/deliveries: a plug-in's notifier's delivery log, oldest first."""
+    """GET /_mock/<control name>/deliveries: a version's notifier's delivery log, oldest first."""
 
     async def list_channel_deliveries(request: web.Request) -> web.Response:
         return json_response(request.app[CHANNELS_KEY][channel].notifier.deliveries())

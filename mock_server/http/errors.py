@@ -1,4 +1,5 @@
-"""TMF `Error` bodies, and the one function that turns every exception into one (`answer_for`)."""
+"""TMF `Error` bodies, and the one function that turns every exception into one (`answer_for`): an
+HTTP-level `ApiError` with its status, a domain refusal (`domain.errors`) by its kind."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
 from aiohttp.web_protocol import RequestPayloadError
 
+from mock_server.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, TooLarge
 from mock_server.http.responses import json_response
 
 LOG = logging.getLogger(__name__)
@@ -21,13 +23,29 @@ _BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding"}
 
 
 class ApiError(Exception):
-    """A request the API refuses: becomes a TMF622 `Error` with this status (swagger: every 4xx/5xx)."""
+    """A request refused at the HTTP level (media type, size, credentials, host): a TMF `Error` with this
+    status. Rules of the resources raise `domain.errors` instead."""
 
     def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+
+
+#: The status of each kind of domain refusal (the most specific kind first).
+DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (InvalidInput, 400),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (TooLarge, 413),
+)
+
+
+def domain_status(exc: DomainError) -> int:
+    """The HTTP status of a domain refusal; a kind not in the table is a refusal of the input (400)."""
+    return next((status for kind, status in DOMAIN_STATUS if isinstance(exc, kind)), 400)
 
 
 #: aiohttp's parser message may quote the offending bytes: enough to name them, never all of them.
@@ -67,7 +85,7 @@ def unsupported_media_type(message: str) -> ApiError:
 
 
 def error_body(status: int, message: str) -> dict[str, Any]:
-    """The `Error` resource (TMF622 v4: `code` and `reason` required, `status` a string)."""
+    """The TMF `Error` resource (`code` and `reason` required, `status` a string)."""
     return {
         "code": str(status),
         "reason": HTTPStatus(status).phrase,
@@ -115,6 +133,8 @@ def answer_for(request: web.Request, exc: Exception) -> web.StreamResponse:
     """The TMF `Error` answer to what a handler raised; a redirect (an HTTPException under 400) goes on."""
     if isinstance(exc, ApiError):
         return error_response(exc.status, exc.message, exc.headers)
+    if isinstance(exc, DomainError):
+        return error_response(domain_status(exc), exc.message)
     if isinstance(exc, web.HTTPException):
         return _from_http_exception(request, exc)
     if isinstance(exc, HttpProcessingError | RequestPayloadError | ConnectionResetError):

@@ -7,7 +7,7 @@ CONTROL_PREFIX = "/_mock"
 
 
 def relative_path(path: str, base_path: str) -> str:
-    """`{base}/productOrder/1` -> `/productOrder/1`; paths outside the base path stay as they are."""
+    """`{base}/resource/1` -> `/resource/1`; paths outside the base path stay as they are."""
     if base_path and (path == base_path or path.startswith(f"{base_path}/")):
         return path[len(base_path) :] or "/"
     return path
@@ -19,3 +19,8 @@ def is_control(path: str, base_path: str) -> bool:
     return any(
         candidate.lstrip("/").split("/")[0] == segment for candidate in (path, relative_path(path, base_path))
     )
+
+
+def deliveries_path(control_name: str) -> str:
+    """`/_mock/<control name>/deliveries` of a version's delivery log; `/_mock/deliveries` for ""."""
+    return "/".join(part for part in (CONTROL_PREFIX, control_name, "deliveries") if part)

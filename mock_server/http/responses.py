@@ -1,4 +1,4 @@
-"""JSON responses with the media type the TMF622 v4 swagger declares (`produces`)."""
+"""JSON responses with the media type TM Forum APIs declare (`produces`)."""
 
 from __future__ import annotations
 

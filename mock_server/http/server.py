@@ -4,7 +4,7 @@ aiohttp parses the request line, the headers and chunked bodies before the app a
 middleware run. A request it cannot parse (a line or header over 8190 bytes, too many headers,
 a NUL in a header, Content-Length with Transfer-Encoding, a bad chunk, non-HTTP bytes) would get
 its `text/plain` 400 and a traceback in the log. Its connection protocol, `RequestHandler`, builds
-that answer in `handle_error`; the runner below makes connections with one that answers a TMF622
+that answer in `handle_error`; the runner below makes connections with one that answers a TMF
 `Error` instead and logs one line, keeping the traceback for real server errors.
 
 A shared mock must keep serving while clients misbehave (issue 18): a connection with no request in

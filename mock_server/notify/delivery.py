@@ -21,7 +21,7 @@ from yarl import URL
 
 from mock_server.domain.clock import Clock, timestamp
 from mock_server.http.responses import JSON_CONTENT_TYPE, dump_json
-from mock_server.notify.envelopes import EventType
+from mock_server.notify.envelopes import EventKind
 
 _HEADERS = {"Content-Type": JSON_CONTENT_TYPE}
 
@@ -31,7 +31,7 @@ class QueuedEvent:
     """A published event as its listeners receive it: the envelope's JSON bytes."""
 
     event_id: str
-    event_type: EventType
+    event_type: EventKind
     body: bytes
 
     @property
@@ -39,7 +39,7 @@ class QueuedEvent:
         return len(self.body)
 
     @classmethod
-    def of(cls, event_type: EventType, envelope: Mapping[str, Any]) -> QueuedEvent:
+    def of(cls, event_type: EventKind, envelope: Mapping[str, Any]) -> QueuedEvent:
         """The envelope serialised into bytes of exactly its size: orjson's output keeps the capacity
         of its growing buffer (8 MiB reserved for a 0.9 MB order), which a queue would hold for long.
         """

@@ -2,7 +2,7 @@
 
 Supported, after TMF630 "Filtering" as applied to `/hub` subscriptions:
 - ``name=value``: equality, where `name` is a dotted path into the envelope
-  (``eventType``, ``event.productOrder.state``); a list on the way matches if any element does;
+  (``eventType``, ``event.<resource>.state``); a list on the way matches if any element does;
 - ``name=a,b``: a comma means OR between values;
 - ``a=x&b=y``: an ampersand means AND between criteria;
 - an empty (or absent) query matches every event.
@@ -65,7 +65,7 @@ def _criterion(name: str, value: str) -> Criterion:
 
 
 def _values_at(node: Any, path: tuple[str, ...]) -> Iterator[Any]:
-    """Every value reached by `path`; lists fan out, so ``productOrderItem.state`` checks each item."""
+    """Every value reached by `path`; lists fan out, so ``item.state`` checks each item."""
     if isinstance(node, list):
         for item in node:
             yield from _values_at(item, path)

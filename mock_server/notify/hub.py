@@ -1,4 +1,4 @@
-"""The TMF622 v4 event hub registry: listener subscriptions, their callbacks and compiled filters."""
+"""One version's event hub registry: listener subscriptions, their callbacks and compiled filters."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from yarl import URL
 
 from mock_server.config.settings import MAX_SUBSCRIPTIONS, Settings
 from mock_server.domain.clock import IdSource, new_uuid
-from mock_server.http.errors import ApiError
+from mock_server.domain.errors import Conflict, Forbidden
 from mock_server.notify.callbacks import CallbackRules, RefusedCallback
 from mock_server.notify.filters import EventFilter, QueryError
 
@@ -62,12 +62,11 @@ class HubRegistry:
         self._subscriptions: dict[str, Subscription] = {}
 
     async def add(self, callback: str, query: str | None = None) -> Subscription:
-        """Register a listener; raises `InvalidSubscription` for a bad callback or query, `ApiError`
-        403 for a callback the rules refuse (notify.callbacks), 409 when the hub is full."""
+        """Register a listener; raises `InvalidSubscription` for a bad callback or query, `Forbidden`
+        for a callback the rules refuse (notify.callbacks), `Conflict` when the hub is full."""
         _check_callback(callback, self.rules.callbacks)
         if len(self._subscriptions) >= self.rules.capacity:
-            raise ApiError(
-                409,
+            raise Conflict(
                 f"the hub holds {len(self._subscriptions)} subscriptions, its maximum "
                 "(--max-subscriptions): unregister one (DELETE hub/{id}) first",
             )
@@ -115,4 +114,4 @@ def _check_callback(callback: str, rules: CallbackRules) -> None:
     try:
         rules.check(url.host)
     except RefusedCallback as exc:
-        raise ApiError(403, str(exc)) from None
+        raise Forbidden(str(exc)) from None

@@ -1,4 +1,4 @@
-"""Deliver TMF622 events to hub subscribers, each through its own lane, from a queue bounded in bytes.
+"""Deliver a version's events to its hub subscribers, each through its own lane, from a bounded queue.
 
 `Notifier.publish` never blocks and never waits for a listener: it builds the envelope, picks the
 matching subscriptions (at publish time, so a listener registered later does not get older events),
@@ -26,7 +26,7 @@ from aiohttp import web
 from mock_server.domain.clock import Clock, utc_now
 from mock_server.notify.breaker import Monotonic
 from mock_server.notify.delivery import DeliveryLog, Outcome, QueuedEvent
-from mock_server.notify.envelopes import EventFactory, EventType
+from mock_server.notify.envelopes import Envelopes
 from mock_server.notify.fanout import INLINE, FanOut
 from mock_server.notify.hub import HubRegistry, Subscription
 from mock_server.notify.lane import DeliveryLane, Sleep, Tally
@@ -45,14 +45,14 @@ class Notifier:
         hub: HubRegistry,
         settings: NotifierSettings | None = None,
         *,
-        events: EventFactory | None = None,
+        events: Envelopes,
         sleep: Sleep = asyncio.sleep,
         clock: Clock = utc_now,
         monotonic: Monotonic = time.monotonic,
     ) -> None:
         self.settings = settings or NotifierSettings()
         self._hub = hub
-        self._events = events or EventFactory()
+        self._events = events
         self._sleep = sleep
         self._monotonic = monotonic
         self._log = DeliveryLog(self.settings.log_size, clock)
@@ -70,14 +70,11 @@ class Notifier:
     ) -> None:
         """Queue the event about `resource` for its subscribers and return at once.
 
-        `event_type` is a type (``ProductOrderCreateEvent``) or a listener name
-        (``productOrderCreateEvent``), so this satisfies `mock_server.domain.events.EventSink`. A full
-        queue drops an event and logs it. ValueError only for a programming error: an unknown type,
-        or `field_path` on a kind that has no `fieldPath`.
+        `event_type` is one of the version's types, as its `Envelopes.parse` reads them, so this
+        satisfies `mock_server.domain.events.EventSink`. A full queue drops an event and logs it.
+        ValueError only for a programming error: an unknown type, or a `field_path` its kind cannot carry.
         """
-        kind = EventType.parse(event_type)
-        if field_path and not kind.has_field_path:
-            raise ValueError(f"{kind.value} carries no fieldPath in TMF622 v4")
+        kind = self._events.parse(event_type, field_path)
         if not len(self._hub):
             return
         envelope = self._events.draft(kind, resource, field_path=field_path, correlation_id=correlation_id)

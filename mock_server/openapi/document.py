@@ -2,11 +2,11 @@
 
 Served at `GET {base}/openapi.json` of each version (`GET /openapi.json` lists them, index.py).
 Paths are absolute (base path included) and `servers` is `/` (or --public-url), so root aliases
-(v4's health check) are described too. Operations come from the version's table keyed by method and
-path relative to its base path (its `OpenApiSource`: v4's in versions.py, a plug-in's from its
-folder through `mock_server.plugin.OpenApiSource.openapi`); the document lists a route only when the
-app really has it, so what is described is what is implemented. Control endpoints (`/_mock/...`),
-the landing page and /docs are left out on purpose: they are not part of TMF622.
+(a version's health check) are described too. Operations come from the version's table keyed by
+method and path relative to its base path (its `OpenApiSource`, from its folder through
+`mock_server.plugin.ApiVersion.openapi`); the document lists a route only when the app really has
+it, so what is described is what is implemented. Control endpoints (`/_mock/...`), the landing page
+and /docs are left out on purpose: they are not part of the API.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from mock_server.http.responses import JSON_CONTENT_TYPE, dump_json
 from mock_server.keys import SETTINGS_KEY, VERSIONS_KEY
 from mock_server.openapi.operations import PARAMETERS
 from mock_server.openapi.schemas import component_ref, component_schemas
-from mock_server.openapi.versions import V4, OpenApiSource
+from mock_server.openapi.source import OpenApiSource
 
 OPENAPI_VERSION = "3.1.0"
 DOCUMENT_NAME = "openapi.json"
@@ -32,24 +32,20 @@ _IMPLICIT_METHODS = frozenset({"HEAD", "*"})
 
 
 def documented(app: web.Application) -> list[tuple[OpenApiSource, str]]:
-    """The served versions' document sources, each with its base path: v4 (the core's API) first,
-    then each served plug-in's (`mock_server.plugin.ApiVersion.openapi`)."""
-    settings = app[SETTINGS_KEY]
-    own = [(V4, settings.base_path)] if settings.serve_v4 else []
-    return own + [(version.openapi, base_path) for version, base_path in app.get(VERSIONS_KEY, ())]
+    """The served versions' document sources (`mock_server.plugin.ApiVersion.openapi`), each with
+    its base path, in the registry's order."""
+    return [(version.openapi, base_path) for version, base_path in app.get(VERSIONS_KEY, ())]
 
 
 def base_path_of(app: web.Application, api: OpenApiSource) -> str:
-    """Where `api` is served in this app (v4's setting when it is switched off: a test builds it)."""
+    """Where `api` is served in this app."""
     for source, base_path in documented(app):
         if source is api:
             return base_path
-    if api is V4:
-        return str(app[SETTINGS_KEY].base_path)
     raise LookupError(f"{api.key} is not served by this app")
 
 
-def app_routes(app: web.Application, api: OpenApiSource = V4) -> Iterator[tuple[str, str]]:
+def app_routes(app: web.Application, api: OpenApiSource) -> Iterator[tuple[str, str]]:
     """(method, path template) of every route of the app that `api`'s document describes."""
     base_path = base_path_of(app, api)
     for route in app.router.routes():
@@ -100,7 +96,7 @@ def _with_error_refs(paths: dict[str, Any]) -> dict[str, Any]:
 
 
 def _property_holders(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The `properties` objects of a schema and of its inline `allOf` members (v5 composes with allOf)."""
+    """The `properties` objects of a schema and of its inline `allOf` members (allOf composes)."""
     if isinstance(schema.get("properties"), dict):
         yield schema["properties"]
     for member in schema.get("allOf", []):
@@ -117,7 +113,7 @@ def _required(schema: dict[str, Any]) -> set[str]:
 
 
 def _mark_read_only(schema: dict[str, Any], names: tuple[str, ...]) -> None:
-    """`readOnly` on server-owned fields; not on those a body must carry (v5 PATCH's `@type`)."""
+    """`readOnly` on server-owned fields; not on those a body must carry (a PATCH body's `@type`)."""
     required = _required(schema)
     for properties in _property_holders(schema):
         for name in set(names) & set(properties) - required:
@@ -147,7 +143,7 @@ def components_of(api: OpenApiSource) -> dict[str, Any]:
     return schemas
 
 
-def build_openapi(app: web.Application, api: OpenApiSource = V4) -> dict[str, Any]:
+def build_openapi(app: web.Application, api: OpenApiSource) -> dict[str, Any]:
     """`api`'s document for this app's router and settings (call after every route is added)."""
     settings, base_path = app[SETTINGS_KEY], base_path_of(app, api)
     paths: dict[str, Any] = {}
@@ -169,7 +165,7 @@ def build_openapi(app: web.Application, api: OpenApiSource = V4) -> dict[str, An
 class OpenApiDocument:
     """Builds `api`'s document on first request (the router is complete by then) and serves it after."""
 
-    def __init__(self, api: OpenApiSource = V4) -> None:
+    def __init__(self, api: OpenApiSource) -> None:
         self.api = api
         self._body: bytes | None = None
 

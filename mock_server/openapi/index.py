@@ -10,7 +10,7 @@ from aiohttp.typedefs import Handler
 
 from mock_server.http.responses import json_response
 from mock_server.openapi.document import DOCUMENT_NAME, OpenApiDocument, documented
-from mock_server.openapi.versions import OpenApiSource
+from mock_server.openapi.source import OpenApiSource
 
 INDEX_PATH = f"/{DOCUMENT_NAME}"
 

@@ -1,8 +1,8 @@
 """The operations of the mock's OpenAPI documents, keyed by (method, path relative to the base path).
 
 Built from data (`ResourceApi`: a collection, its schemas, PATCH media types, filters), so each API
-version declares only what differs. Status codes are the ones the mock really answers (swagger
-TMF622 v4 lists more, e.g. 401 and 403, which a mock without authentication never sends); every
+version declares only what differs. Status codes are the ones the mock really answers (an API's
+specification may list more, e.g. 401 and 403, which a mock without authentication never sends); every
 4xx/5xx points to a response with the `Error` schema. Filters follow TMF630: any first-level
 attribute or dotted path works, the parameters listed are the common ones (and the indexed ones).
 """
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_server.openapi.schemas import component_ref
-from mock_server.store.attributes import attributes_of
 
 JSON = "application/json"
 MAX_COUNT = 999_999_999  # query.parse_count takes up to nine digits
@@ -72,14 +71,6 @@ _FILTER_TEXT = (
 _COMPARE_TEXT = "TMF630 filter: compare as instants (also written name>=value, name<value...)."
 #: Date-time filters take ISO 8601 dates or date-times only: anything else gets 400.
 _DATE_TIME = {"type": "string", "format": "date-time"}
-_ORDER_FILTERS = (
-    ("id", "state", "externalId", "category", "priority", "relatedParty.id", "relatedParty.role"),
-    ("orderDate", "completionDate", "requestedStartDate", "requestedCompletionDate"),
-)
-_TASK_FILTERS = (
-    ("id", "state", "productOrder.id", "cancellationReason"),
-    ("requestedCancellationDate", "effectiveCancellationDate"),
-)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -88,7 +79,7 @@ def _ref(name: str) -> dict[str, str]:
 
 def _filters(equal: tuple[str, ...], dated: tuple[str, ...], checked: bool = True) -> list[dict[str, Any]]:
     """Equality filters, and date-time ones with their operators; `checked`: a value that is no
-    instant gets 400 (v4, store.attributes), else it is taken as it is and matches nothing."""
+    instant gets 400 (store.attributes), else it is taken as it is and matches nothing."""
     params = [
         {"name": n, "in": "query", "description": _FILTER_TEXT, "schema": {"type": "string"}} for n in equal
     ]
@@ -296,36 +287,3 @@ def service_operations(*, health: bool) -> dict[tuple[str, str], Any]:
             {"200": {"description": "Up", "content": _json(component_ref("Health"))}, **_errors()},
         )
     return ops
-
-
-V4_ORDERS = ResourceApi(
-    "productOrder",
-    "ProductOrder",
-    "ProductOrder_Create",
-    _ORDER_FILTERS,
-    {
-        "application/merge-patch+json": "ProductOrder_Update",
-        JSON: "ProductOrder_Update",
-        "application/json-patch+json": "JsonPatch",
-    },
-    sortable=tuple(attributes_of("ProductOrder").kinds),
-)
-V4_CANCELLATIONS = ResourceApi(
-    "cancelProductOrder",
-    "CancelProductOrder",
-    "CancelProductOrder_Create",
-    _TASK_FILTERS,
-    {
-        "application/merge-patch+json": "MergePatch",
-        JSON: "MergePatch",
-        "application/json-patch+json": "JsonPatch",
-    },
-    sortable=tuple(attributes_of("CancelProductOrder").kinds),
-)
-
-OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
-    **resource_operations(V4_ORDERS),
-    **resource_operations(V4_CANCELLATIONS),
-    **hub_operations("EventSubscriptionInput", "EventSubscription"),
-    **service_operations(health=True),
-}

@@ -86,7 +86,7 @@ def component_ref(name: str) -> dict[str, str]:
 
 
 def local_ref(ref: str, current: str) -> str:
-    """`ProductOrderItem.schema.json` -> `#/components/schemas/ProductOrderItem`; a `#/...` fragment
+    """`Item.schema.json` -> `#/components/schemas/Item`; a `#/...` fragment
     of the same file points into that file's component."""
     document, _, fragment = ref.partition("#")
     name = document.removesuffix(tmf622_schemas.SCHEMA_SUFFIX) if document else current
@@ -107,7 +107,7 @@ def _localized(node: Any, current: str) -> Any:
 
 
 def component(name: str, version: str = tmf622_schemas.DEFAULT_VERSION) -> dict[str, Any]:
-    """The schema file `name` (of TMF622 `version`) as a component."""
+    """The schema file `name` (of the schema set `version`) as a component."""
     document = tmf622_schemas.load_schema(name, version)
     document.pop("$id", None)
     document.pop("$schema", None)
@@ -118,4 +118,4 @@ def component(name: str, version: str = tmf622_schemas.DEFAULT_VERSION) -> dict[
 def component_schemas(version: str = tmf622_schemas.DEFAULT_VERSION) -> dict[str, Any]:
     """Every schema file of `version`, plus the extras; names are the file names without `.schema.json`."""
     schemas = {name: component(name, version) for name in tmf622_schemas.schema_names(version)}
-    return {**EXTRA_SCHEMAS, **schemas}  # a file wins: v5 has a JsonPatch (one operation) of its own
+    return {**EXTRA_SCHEMAS, **schemas}  # a file wins: a set may have its own JsonPatch

@@ -1,9 +1,9 @@
-"""`GET /docs`: Swagger UI over the mock's own OpenAPI documents, v4 and v5, served from this process.
+"""`GET /docs`: Swagger UI over the mock's own OpenAPI documents, one per served version, from this process.
 
 Swagger UI comes from the `swagger-ui-py` wheel (Apache-2.0; its Swagger UI 5 renders OpenAPI 3.1,
 which our documents are): only its static files are used, found without importing the package, and
 only the few the page loads are served (`ASSETS`). No CDN: the page works offline and behind a
-firewall. `?version=v5` opens on that version; the top bar switches between them. "Try it out"
+firewall. `?version=<label>` opens on that version; the top bar switches between them. "Try it out"
 sends requests to this mock (the documents' `servers` is `/`, or --public-url).
 """
 
@@ -78,7 +78,7 @@ window.onload = function () {{
 
 @html_page
 async def docs(request: web.Request) -> web.Response:
-    """The explorer, opened on `?version=` (v4 or v5) when it names a served version, else the first."""
+    """The explorer, opened on `?version=` (a label) when it names a served version, else the first."""
     documents = index(documented(request.app))
     urls = [{"url": each["url"], "name": f"{each['name']}: {each['title']}"} for each in documents]
     chosen = [

@@ -13,13 +13,15 @@ from aiohttp import web
 
 from mock_server.handlers.common import root_url
 from mock_server.http.negotiation import html_page
-from mock_server.http.paths import CONTROL_PREFIX
+from mock_server.http.paths import CONTROL_PREFIX, deliveries_path
 from mock_server.http.responses import json_response
+from mock_server.keys import VERSIONS_KEY
 from mock_server.openapi.document import documented
 from mock_server.openapi.index import INDEX_PATH, document_url
 
 DOCS_PATH = "/docs"
-#: (method, path, what): the test controls (handlers/control.py), in the README's words.
+#: (method, path, what): the test controls (handlers/control.py), in the README's words; each served
+#: version's delivery log goes after the journal's (`deliveries`).
 CONTROLS = (
     (
         "POST",
@@ -28,8 +30,6 @@ CONTROLS = (
     ),
     ("GET", f"{CONTROL_PREFIX}/requests", "the request journal, credentials masked (?method=, ?path=)"),
     ("DELETE", f"{CONTROL_PREFIX}/requests", "empty the journal"),
-    ("GET", f"{CONTROL_PREFIX}/deliveries", "v4 hub deliveries, oldest first"),
-    ("GET", f"{CONTROL_PREFIX}/v5/deliveries", "v5 hub deliveries, oldest first"),
     ("GET", f"{CONTROL_PREFIX}/clock", "the next server time"),
     ("POST", f"{CONTROL_PREFIX}/clock", 'set it ({"now": "..."}, --deterministic only)'),
 )
@@ -64,6 +64,15 @@ def wants_html(accept: str) -> bool:
     return html > 0 and html > _quality(accept, "application/json")
 
 
+def controls(app: web.Application) -> list[tuple[str, str, str]]:
+    """The test controls, with the delivery log of each served version."""
+    deliveries = [
+        ("GET", deliveries_path(version.control_name), f"{version.label} hub deliveries, oldest first")
+        for version, _ in app.get(VERSIONS_KEY, ())
+    ]
+    return [*CONTROLS[:3], *deliveries, *CONTROLS[3:]]
+
+
 def summary(request: web.Request) -> dict[str, Any]:
     """The landing page's content, as JSON (absolute URLs, from --public-url or the allowed Host)."""
     root = root_url(request)
@@ -88,7 +97,8 @@ def summary(request: web.Request) -> dict[str, Any]:
             "journal": f"{root}{CONTROL_PREFIX}/requests",
         },
         "controls": [
-            {"method": m, "url": f"{root}{path}", "description": what} for m, path, what in CONTROLS
+            {"method": m, "url": f"{root}{path}", "description": what}
+            for m, path, what in controls(request.app)
         ],
     }
 

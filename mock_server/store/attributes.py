@@ -39,7 +39,7 @@ class Kind(StrEnum):
 
 
 def _kind(prop: Mapping[str, Any]) -> Kind:
-    """A property's kind; a `$ref` (`state` -> ProductOrderStateType) is read from its document."""
+    """A property's kind; a `$ref` (`state` -> its state type) is read from its document."""
     if "$ref" in prop:
         prop = tmf622_schemas.load_schema(str(prop["$ref"]).removesuffix(_REF_SUFFIX))
     if prop.get("format") == "date-time":
@@ -97,7 +97,7 @@ class Attributes:
 
 @cache
 def attributes_of(schema_name: str) -> Attributes:
-    """The attributes of `schema_name` (ProductOrder, CancelProductOrder), read once."""
+    """The attributes of `schema_name` (a resource schema), read once."""
     properties = tmf622_schemas.load_schema(schema_name)["properties"]
     return Attributes(schema_name, {name: _kind(prop) for name, prop in properties.items()})
 

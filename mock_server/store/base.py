@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 from mock_server.store.query import Query
 
-#: A collection's name: the core API's own, or one an API version plug-in declares (each its own).
+#: A collection's name: one an API version plug-in declares (each its own).
 Collection = str
 Path = tuple[str, ...]
 Resource = dict[str, Any]
@@ -193,16 +194,10 @@ class Indexed(NamedTuple):
         return self.hashed + self.ordered
 
 
-#: Every collection a store keeps, with its indexes; `create_app` adds each plug-in's to the core's.
+#: Every collection a store keeps, with its indexes: `create_app` gives each store every registered
+#: plug-in's (`app.full_catalogue`).
 Catalogue = Mapping[Collection, Indexed]
-#: The core API's collections (TMF622 lookups the CTK and clients use most).
-CORE_CATALOGUE: Catalogue = {
-    "productOrder": Indexed(
-        (("id",), ("state",), ("relatedParty", "id"), ("externalId",)), (("orderDate",),)
-    ),
-    "cancelProductOrder": Indexed(
-        (("id",), ("state",), ("productOrder", "id")), (("requestedCancellationDate",),)
-    ),
-}
-#: A collection no catalogue declares (a store made without the plug-ins'): found by id only.
+#: A store made without a catalogue (tests of the store alone): every collection is undeclared.
+NO_CATALOGUE: Catalogue = MappingProxyType({})
+#: A collection no catalogue declares: found by id only.
 UNDECLARED = Indexed((("id",),))

@@ -8,7 +8,7 @@ from functools import partial
 from itertools import count, islice
 
 from mock_server.store.base import (
-    CORE_CATALOGUE,
+    NO_CATALOGUE,
     UNDECLARED,
     Catalogue,
     Codec,
@@ -124,7 +124,7 @@ class MemoryStore:
     publishes them to its notifier).
     """
 
-    def __init__(self, catalogue: Catalogue = CORE_CATALOGUE) -> None:
+    def __init__(self, catalogue: Catalogue = NO_CATALOGUE) -> None:
         self._tables = _Tables(catalogue)
         self._counter = count()
 

@@ -47,7 +47,7 @@ from psycopg_pool import PoolTimeout
 from mock_server.config.conninfo import scrub
 from mock_server.http.errors import ApiError
 from mock_server.store.base import (
-    CORE_CATALOGUE,
+    NO_CATALOGUE,
     UNDECLARED,
     Catalogue,
     Codec,
@@ -166,7 +166,7 @@ _NewRow = tuple[Collection, str, tuple[bytes, str | None, list[bytes]], Sequence
 class PostgresStore:
     """Same behaviour as `MemoryStore` (the shared tests run on all three stores), kept in PostgreSQL."""
 
-    def __init__(self, url: str, pool_size: int = POOL_SIZE, catalogue: Catalogue = CORE_CATALOGUE) -> None:
+    def __init__(self, url: str, pool_size: int = POOL_SIZE, catalogue: Catalogue = NO_CATALOGUE) -> None:
         self.url = redacted(url)
         self.conninfo = url  # with its password: for the outbox pump's own connections
         self.pool = new_pool(url, pool_size)

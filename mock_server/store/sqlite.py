@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from mock_server.store.base import (
-    CORE_CATALOGUE,
+    NO_CATALOGUE,
     UNDECLARED,
     Catalogue,
     Codec,
@@ -93,7 +93,7 @@ KeyRow = tuple[str, str, Any]
 class SqliteStore:
     """Same behaviour as `MemoryStore` (the shared tests run on both), kept in a SQLite file."""
 
-    def __init__(self, path: str, catalogue: Catalogue = CORE_CATALOGUE) -> None:
+    def __init__(self, path: str, catalogue: Catalogue = NO_CATALOGUE) -> None:
         self.path = path
         self._writer = _claim_writer(path)
         try:

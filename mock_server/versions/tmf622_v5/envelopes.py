@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_server.domain.clock import timestamp
-from mock_server.notify.envelopes import EventFactory, EventType
+from mock_server.versions.tmf622_common.envelopes import EventFactory, EventType
 
 
 def source_of(event_type: EventType, resource: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from mock_server.store.base import Event
 from mock_server.versions.tmf622_v5.resources import PRODUCT_ORDER, Kind
 
 Resource = Mapping[str, Any]
+#: A state change event covers these; only other differences make an attribute value change event.
+STATE_FIELDS = frozenset({"state", "completionDate"})
 
 
 def _event(kind: Kind, suffix: str) -> Event:
@@ -36,7 +38,7 @@ def state_change_events(kind: Kind, before: Resource, after: Resource) -> list[E
 def update_events(kind: Kind, before: Resource, after: Resource) -> list[Event]:
     """After a PATCH: the state change first, then one attribute change for the other fields."""
     announced = state_change_events(kind, before, after)
-    if kind is PRODUCT_ORDER and changed_fields(before, after):
+    if kind is PRODUCT_ORDER and changed_fields(before, after, STATE_FIELDS):
         announced.append(_event(kind, "AttributeValueChangeEvent"))
     return announced
 

@@ -13,38 +13,39 @@ from typing import Any
 
 from aiohttp import web
 
+from mock_server.domain.errors import Conflict, InvalidInput, NotFound
 from mock_server.domain.events import EventSink, publish_all
 from mock_server.domain.patch_budget import bounded_json, resource_limit
 from mock_server.domain.resources import MAX_ID_LENGTH
 from mock_server.domain.updates import check_state
-from mock_server.handlers.common import now_text
+from mock_server.handlers.common import find_in, now_text
 from mock_server.http.bodies import read_json, read_object
-from mock_server.http.errors import ApiError, bad_request, not_found
 from mock_server.http.responses import json_bytes_response, json_response
+from mock_server.http.validation import require_valid
 from mock_server.keys import CHANNELS_KEY, LIFECYCLE_KEY, NEW_ID_KEY, SETTINGS_KEY, STORE_KEY
 from mock_server.store.base import Stored, WriteConflict, read, rewrite
 from mock_server.store.query import count_headers, parse_fields, parse_query, select_fields
+from mock_server.versions.tmf622_common.scenario import scenario_for
 from mock_server.versions.tmf622_v5 import events, orders
 from mock_server.versions.tmf622_v5.cancellation import Cancellation, new_cancel_task
 from mock_server.versions.tmf622_v5.patching import PATCH_MEDIA_TYPES, patched
 from mock_server.versions.tmf622_v5.progression import Progression
-from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER, Kind
+from mock_server.versions.tmf622_v5.resources import (
+    CANCEL_PRODUCT_ORDER,
+    NAME,
+    PRODUCT_ORDER,
+    SCHEMA_VERSION,
+    Kind,
+)
 from mock_server.versions.tmf622_v5.states import OrderState
 from mock_server.versions.tmf622_v5.urls import v5_url
-from mock_server.versions.tmf622_v5.validation import require_valid
 
 Resource = dict[str, Any]
 
 
 async def find(request: web.Request, kind: Kind) -> Stored:
-    """The resource named in the path, or a 404 naming that id."""
-    resource_id = request.match_info["id"]
-    found = None
-    if len(resource_id) <= MAX_ID_LENGTH:
-        found = await request.app[STORE_KEY].get(kind.collection, resource_id)
-    if found is None:
-        raise not_found(f"No {kind.segment} with id {resource_id[:MAX_ID_LENGTH]!r}")
-    return found
+    """The resource named in the path, or NotFound naming that id (the core's lookup)."""
+    return await find_in(request, kind.collection, kind.segment)
 
 
 def events_of(request: web.Request) -> EventSink:
@@ -55,7 +56,10 @@ def events_of(request: web.Request) -> EventSink:
 def progression(request: web.Request) -> Progression:
     """The app's background steps, for a v5 order."""
     app = request.app
-    return Progression(app[LIFECYCLE_KEY], app[STORE_KEY], events_of(request), app[LIFECYCLE_KEY].steps.now)
+    scenario = scenario_for(app[SETTINGS_KEY])
+    return Progression(
+        app[LIFECYCLE_KEY], scenario, app[STORE_KEY], events_of(request), lambda: now_text(request)
+    )
 
 
 def project(resource: Resource, fields: frozenset[str]) -> Resource:
@@ -100,13 +104,13 @@ class ReadHandlers:
 async def create_product_order(request: web.Request) -> web.Response:
     """201 with the order (`draft` or `acknowledged`, as `requestedInitialState` asks) and Location."""
     body = await read_object(request)
-    require_valid(PRODUCT_ORDER.create_schema, body)
+    require_valid(PRODUCT_ORDER.create_schema, body, SCHEMA_VERSION)
     orders.check_type(PRODUCT_ORDER, body)
     app = request.app
     order_id = app[NEW_ID_KEY]()
     href = f"{v5_url(request, PRODUCT_ORDER.segment)}/{order_id}"
     order = orders.new_product_order(body, order_id=order_id, href=href, now=now_text(request))
-    require_valid(PRODUCT_ORDER.schema, order)
+    require_valid(PRODUCT_ORDER.schema, order, SCHEMA_VERSION)
     announced = events.created_events(PRODUCT_ORDER)
     await app[STORE_KEY].add(PRODUCT_ORDER.collection, order, announced)  # with its events (see Store)
     publish_all(events_of(request), order, announced)
@@ -124,7 +128,7 @@ async def patch_product_order(request: web.Request) -> web.Response:
     def change(before: Resource) -> Resource:
         after = patched(before, media_type, body, limit)
         orders.check_read_only(PRODUCT_ORDER, before, after)
-        require_valid(PRODUCT_ORDER.schema, after)
+        require_valid(PRODUCT_ORDER.schema, after, SCHEMA_VERSION)
         check_state(PRODUCT_ORDER, before, after)
         after = orders.on_order_updated(before, after, now_text(request))
         bounded_json(after, limit)  # 413 past the budget, before anything is written
@@ -139,9 +143,9 @@ async def patch_product_order(request: web.Request) -> web.Response:
             partial(events.update_events, PRODUCT_ORDER),
         )
     except WriteConflict as exc:
-        raise ApiError(409, f"{exc}: try again") from None
+        raise Conflict(f"{exc}: try again") from None
     if changed is None:  # deleted between the read and the write
-        raise not_found(f"No {PRODUCT_ORDER.segment} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
+        raise NotFound(f"No {PRODUCT_ORDER.segment} with id {request.match_info['id'][:MAX_ID_LENGTH]!r}")
     before, after = changed.before, changed.after
     publish_all(events_of(request), after, changed.events)
     if before.get("state") == OrderState.DRAFT:  # a submitted draft starts its walk
@@ -160,7 +164,7 @@ async def delete_product_order(request: web.Request) -> web.Response:
 async def create_cancel_product_order(request: web.Request) -> web.Response:
     """201 with the task in its final state: `done`, or `rejected` when the order cannot be cancelled."""
     body = await read_object(request)
-    require_valid(CANCEL_PRODUCT_ORDER.create_schema, body)
+    require_valid(CANCEL_PRODUCT_ORDER.create_schema, body, SCHEMA_VERSION)
     orders.check_type(CANCEL_PRODUCT_ORDER, body)
     app = request.app
     order_id = str(body["productOrder"]["id"])
@@ -170,7 +174,7 @@ async def create_cancel_product_order(request: web.Request) -> web.Response:
         else None
     )
     if order is None:
-        raise bad_request(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
+        raise InvalidInput(f"$.productOrder.id: no productOrder with id {order_id[:MAX_ID_LENGTH]!r}")
     task_id = app[NEW_ID_KEY]()
     href = f"{v5_url(request, CANCEL_PRODUCT_ORDER.segment)}/{task_id}"
     task = new_cancel_task(body, task_id=task_id, href=href, now=now_text(request))

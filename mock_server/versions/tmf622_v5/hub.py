@@ -10,15 +10,15 @@ from typing import Any
 
 from aiohttp import web
 
+from mock_server.domain.errors import DomainError, InvalidInput, NotFound
 from mock_server.domain.resources import MAX_ID_LENGTH
 from mock_server.http.bodies import read_object
-from mock_server.http.errors import ApiError, bad_request, not_found
 from mock_server.http.responses import json_response
+from mock_server.http.validation import require_valid
 from mock_server.keys import CHANNELS_KEY
 from mock_server.notify.hub import HubRegistry, InvalidSubscription, Subscription
-from mock_server.versions.tmf622_v5.resources import NAME
+from mock_server.versions.tmf622_v5.resources import NAME, SCHEMA_VERSION
 from mock_server.versions.tmf622_v5.urls import v5_url
-from mock_server.versions.tmf622_v5.validation import require_valid
 
 
 def _hub(request: web.Request) -> HubRegistry:
@@ -37,11 +37,11 @@ def hub_json(request: web.Request, subscription: Subscription) -> dict[str, Any]
 async def register_listener(request: web.Request) -> web.Response:
     """POST /hub: 201 with the `Hub` and its Location, or 400."""
     body = await read_object(request)
-    require_valid("Hub_FVO", body)
+    require_valid("Hub_FVO", body, SCHEMA_VERSION)
     try:
         subscription = await _hub(request).add(body["callback"], body.get("query"))
     except InvalidSubscription as exc:
-        raise bad_request(str(exc)) from None
+        raise InvalidInput(str(exc)) from None
     hub = hub_json(request, subscription)
     return json_response(hub, status=201, headers={"Location": hub["href"]})
 
@@ -59,5 +59,5 @@ async def unregister_listener(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-def _not_found(subscription_id: str) -> ApiError:
-    return not_found(f"no hub with id {subscription_id[:MAX_ID_LENGTH]!r}")
+def _not_found(subscription_id: str) -> DomainError:
+    return NotFound(f"no hub with id {subscription_id[:MAX_ID_LENGTH]!r}")

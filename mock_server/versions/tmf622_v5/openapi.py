@@ -16,7 +16,7 @@ from mock_server.openapi.operations import (
     resource_operations,
     service_operations,
 )
-from mock_server.openapi.versions import HUB_RULES, OpenApiSource
+from mock_server.openapi.source import HUB_RULES, OpenApiSource
 from mock_server.store.query import ALWAYS_SELECTED
 from mock_server.versions.tmf622_v5 import resources as v5_kinds
 from mock_server.versions.tmf622_v5.patching import JSON_PATCH_QUERY

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.http.errors import bad_request, conflict
+from mock_server.domain.errors import Conflict, InvalidInput
 from mock_server.versions.tmf622_v5.resources import Kind
 from mock_server.versions.tmf622_v5.states import ORDER_ITEM, OrderState
 
@@ -69,14 +69,14 @@ def check_type(kind: Kind, body: Resource) -> None:
     subclass (TMF lets a server extend types; a client's unknown subclass is refused, not stored).
     """
     if body.get("@type") != kind.type_name:
-        raise bad_request(f"$['@type']: must be {kind.type_name!r} (this server knows no subtype of it)")
+        raise InvalidInput(f"$['@type']: must be {kind.type_name!r} (this server knows no subtype of it)")
 
 
 def check_read_only(kind: Kind, before: Resource, after: Resource) -> None:
     """Server-owned fields, and those fixed at creation, may be echoed unchanged, never changed."""
     for name in kind.read_only:
         if before.get(name) != after.get(name):
-            raise bad_request(f"$.{name}: {name} cannot be changed by a PATCH")
+            raise InvalidInput(f"$.{name}: {name} cannot be changed by a PATCH")
 
 
 def _items_by_id(order: Resource) -> dict[Any, Resource]:
@@ -94,7 +94,7 @@ def check_item_transitions(before: Resource, after: Resource) -> None:
         if isinstance(old_state, str) and isinstance(new_state, str):
             refusal = ORDER_ITEM.refusal(old_state, new_state)
             if refusal is not None:
-                raise conflict(f"productOrderItem {item_id!r}: {refusal}")
+                raise Conflict(f"productOrderItem {item_id!r}: {refusal}")
 
 
 def on_order_updated(before: Resource, after: Resource, now: str) -> Resource:

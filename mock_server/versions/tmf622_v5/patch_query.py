@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+from mock_server.domain.errors import InvalidInput
 from mock_server.domain.patch_budget import Work
-from mock_server.http.errors import bad_request
 
 Condition = tuple[tuple[str, ...], str]  # (dotted attribute path from the root, value)
 Walk = list[tuple[list[str], Any]]  # (concrete pointer segments, node there)
@@ -36,7 +36,7 @@ def _conditions(query: str) -> list[Condition]:
     """`a.b=1&a.c=x` -> ((a, b), "1"), ((a, c), "x")."""
     found = [(tuple(key.split(".")), value) for key, value in parse_qsl(query, keep_blank_values=True)]
     if not found:
-        raise bad_request(f"JSON Patch Query {query[:200]!r}: no condition (write name.attribute=value)")
+        raise InvalidInput(f"JSON Patch Query {query[:200]!r}: no condition (write name.attribute=value)")
     return found
 
 
@@ -101,10 +101,10 @@ def expand_path(document: Any, path: str, work: Work | None = None) -> list[str]
         if not indexed:  # an explicit index chooses the element itself
             walk = _select(walk, names, conditions, used, work)
     if not walk:
-        raise bad_request(f"JSON Patch Query path {path[:200]!r} selects nothing")
+        raise InvalidInput(f"JSON Patch Query path {path[:200]!r} selects nothing")
     unused = [".".join(key) for number, (key, _) in enumerate(conditions) if number not in used]
     if unused:
-        raise bad_request(
+        raise InvalidInput(
             f"JSON Patch Query {unused[0][:100]!r}: names no array of the path {pointer[:100]!r}"
         )
     return ["/" + "/".join(_escape(segment) for segment in concrete) for concrete, _ in walk]
@@ -129,7 +129,7 @@ def plain_operations(
     if "from" in operation:
         sources = expand_path(document, str(operation["from"]), work)
         if len(sources) != 1:
-            raise bad_request(f"JSON Patch Query: 'from' must select one element, got {len(sources)}")
+            raise InvalidInput(f"JSON Patch Query: 'from' must select one element, got {len(sources)}")
         operation = {**operation, "from": sources[0]}
     if operation["op"] == "remove":
         paths = sorted(paths, key=_index_order, reverse=True)

@@ -16,47 +16,35 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonpatch
-import jsonpointer
-
+from mock_server.domain.errors import InvalidInput
 from mock_server.domain.patch_budget import Operation, Work, apply_json_patch
-from mock_server.domain.patching import apply_patch
+from mock_server.domain.patching import PATCH_ERRORS, apply_patch
 from mock_server.http.bodies import JSON, JSON_PATCH, MERGE_PATCH, json_type
-from mock_server.http.errors import bad_request
+from mock_server.http.validation import require_valid
 from mock_server.versions.tmf622_v5.patch_query import plain_operations
-from mock_server.versions.tmf622_v5.resources import OPERATIONS_SCHEMA, PATCH_SCHEMA
-from mock_server.versions.tmf622_v5.validation import require_valid
+from mock_server.versions.tmf622_v5.resources import OPERATIONS_SCHEMA, PATCH_SCHEMA, SCHEMA_VERSION
 
 JSON_PATCH_QUERY = "application/json-patch-query+json"
 PATCH_MEDIA_TYPES = (MERGE_PATCH, JSON, JSON_PATCH, JSON_PATCH_QUERY)
 
 Resource = dict[str, Any]
-#: What a malformed or inapplicable RFC 6902 operation can raise inside jsonpatch.
-_PATCH_ERRORS = (
-    jsonpatch.JsonPatchException,
-    jsonpointer.JsonPointerException,
-    LookupError,
-    TypeError,
-    ValueError,
-    AttributeError,
-)
 
 
 def patched(document: Resource, media_type: str, body: Any, max_bytes: int) -> Resource:
-    """The patched copy of `document` (left untouched), or an ApiError (400, 413)."""
+    """The patched copy of `document` (left untouched), or a domain error (InvalidInput, TooLarge)."""
     if media_type in (MERGE_PATCH, JSON):
-        require_valid(PATCH_SCHEMA, body)
+        require_valid(PATCH_SCHEMA, body, SCHEMA_VERSION)
         return apply_patch(document, MERGE_PATCH, body, max_bytes)
-    require_valid(OPERATIONS_SCHEMA, body)
+    require_valid(OPERATIONS_SCHEMA, body, SCHEMA_VERSION)
     try:
         if media_type == JSON_PATCH_QUERY:
             result = apply_json_patch(document, body, max_bytes, _query)
         else:
             result = apply_json_patch(document, body, max_bytes)
-    except _PATCH_ERRORS as exc:
-        raise bad_request(f"JSON Patch cannot be applied: {str(exc)[:300]}") from None
+    except PATCH_ERRORS as exc:
+        raise InvalidInput(f"JSON Patch cannot be applied: {str(exc)[:300]}") from None
     if not isinstance(result, dict):
-        raise bad_request(f"$: the patched resource must stay a JSON object, got {json_type(result)}")
+        raise InvalidInput(f"$: the patched resource must stay a JSON object, got {json_type(result)}")
     return result
 
 

@@ -1,4 +1,4 @@
-"""Automatic progression of v5 orders: the v4 scenario (`--auto-progress`, `--progression-file`)
+"""Automatic progression of v5 orders: the shared scenario (`--auto-progress`, `--progression-file`)
 walked by v5 rules, in the background, with the app's `Lifecycle` (stopped at shutdown and reset).
 
 A v5 order starts its walk once submitted: at creation when `acknowledged`, or when a PATCH moves
@@ -16,8 +16,9 @@ from functools import partial
 from typing import Any
 
 from mock_server.domain.events import EventSink, publish_all
-from mock_server.domain.progression import Lifecycle, StatePath
+from mock_server.domain.progression import Lifecycle
 from mock_server.store.base import Store, WriteConflict, rewrite
+from mock_server.versions.tmf622_common.scenario import Scenario, StatePath
 from mock_server.versions.tmf622_v5.events import state_change_events
 from mock_server.versions.tmf622_v5.orders import with_item_state
 from mock_server.versions.tmf622_v5.resources import PRODUCT_ORDER
@@ -31,13 +32,14 @@ class Progression:
     """Where v5 steps go; `lifecycle` paces them (no scenario: orders stay where clients put them)."""
 
     lifecycle: Lifecycle
+    scenario: Scenario | None
     store: Store
     events: EventSink
     now: Callable[[], str]
 
     def start(self, order: Mapping[str, Any]) -> None:
         """Walk a submitted order along its scenario path (no-op when progression is off)."""
-        scenario = self.lifecycle.scenario
+        scenario = self.scenario
         if scenario is not None and order.get("state") == OrderState.ACKNOWLEDGED:
             self.lifecycle.spawn(self._walk(str(order["id"]), scenario.path_for(order)))
 

@@ -15,16 +15,16 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from mock_server.domain.clock import Clock, IdSource, timestamp
-from mock_server.domain.seed import SeedError, read_document
-from mock_server.http.errors import ApiError
-from mock_server.store.base import Store
+from mock_server.domain.errors import InvalidInput
+from mock_server.domain.seed import Seed, SeedEntry, SeedError, read_document
+from mock_server.http.validation import first_error
 from mock_server.versions.tmf622_v5.orders import check_type
-from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, Kind
+from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, PRODUCT_ORDER, SCHEMA_VERSION, Kind
 from mock_server.versions.tmf622_v5.states import OrderState, TaskState
-from mock_server.versions.tmf622_v5.validation import first_error
 
 Resource = dict[str, Any]
 #: The key of a seed file's mapping that holds TMF622 v5 resources (`{v5: {productOrder: [...]}}`).
@@ -38,26 +38,6 @@ class V5Entry:
     kind: Kind
     body: Resource
     where: str  # `orders.yaml: $.v5.productOrder[0]`
-
-
-@dataclass(frozen=True, slots=True)
-class V5Seed:
-    entries: tuple[V5Entry, ...] = ()
-
-    async def apply(self, store: Store, new_id: IdSource, clock: Clock, root: str) -> None:
-        """Add every entry, completed; `root` is `<public URL><v5 base path>`."""
-        given = {entry.body["id"] for entry in self.entries if "id" in entry.body}
-
-        def fresh_id() -> str:  # never an id a later entry brings itself
-            while (candidate := new_id()) in given:
-                pass
-            return candidate
-
-        async with store.bulk():
-            for entry in self.entries:
-                await store.add(
-                    entry.kind.collection, complete(entry.kind, entry.body, fresh_id, clock, root)
-                )
 
 
 def complete(kind: Kind, body: Resource, new_id: IdSource, clock: Clock, root: str) -> Resource:
@@ -78,7 +58,7 @@ def complete(kind: Kind, body: Resource, new_id: IdSource, clock: Clock, root: s
     return resource
 
 
-def load_v5_seed(paths: Sequence[str]) -> V5Seed:
+def load_v5_seed(paths: Sequence[str]) -> Seed:
     """The `v5` sections of every file, checked; SeedError at the first problem."""
     entries = tuple(entry for path in paths for entry in _entries(path, read_document(path)))
     seen: set[tuple[str, Any]] = set()
@@ -88,7 +68,9 @@ def load_v5_seed(paths: Sequence[str]) -> V5Seed:
             raise SeedError(f"{entry.where}.id: {str(key[1])[:100]!r} is given twice")
         seen.add(key)
         _check(entry)
-    return V5Seed(entries)
+    # hrefs under the public URL only, relative without one, as before the core stored v5 seeds
+    completed = (SeedEntry(e.kind.collection, e.body, e.where, partial(complete, e.kind)) for e in entries)
+    return Seed(tuple(completed), absolute=False)
 
 
 def _entries(path: str, document: Any) -> Iterator[V5Entry]:
@@ -121,8 +103,8 @@ def _check(entry: V5Entry) -> None:
     placeholder = complete(entry.kind, entry.body, lambda: "seed", lambda: _PLACEHOLDER_MOMENT, "")
     try:
         check_type(entry.kind, placeholder)
-    except ApiError as exc:
+    except InvalidInput as exc:
         raise SeedError(f"{entry.where}{exc.message.removeprefix('$')}") from None
-    error = first_error(entry.kind.schema, placeholder)
+    error = first_error(entry.kind.schema, placeholder, SCHEMA_VERSION)
     if error is not None:
         raise SeedError(f"{entry.where}{error.removeprefix('$')}")

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from mock_server.config.settings import Settings
 from mock_server.domain.clock import Clock, IdSource
-from mock_server.notify.envelopes import EventFactory
-from mock_server.openapi.versions import OpenApiSource
+from mock_server.domain.seed import Seed
+from mock_server.notify.envelopes import Envelopes
+from mock_server.openapi.source import OpenApiSource
 from mock_server.plugin import Row
 from mock_server.store.base import Catalogue, Collection, Indexed
+from mock_server.versions.tmf622_common.scenario import scenario_for
 from mock_server.versions.tmf622_v5.envelopes import V5EventFactory
 from mock_server.versions.tmf622_v5.openapi import V5
 from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER
 from mock_server.versions.tmf622_v5.routes import v5_routes
-from mock_server.versions.tmf622_v5.seed import SECTION, V5Seed, load_v5_seed
+from mock_server.versions.tmf622_v5.seed import SECTION, load_v5_seed
 
 
 class Tmf622V5:
@@ -23,6 +25,7 @@ class Tmf622V5:
     mock's own document of it is built by the core from `openapi` (openapi.py)."""
 
     name = NAME
+    label = "v5"
     control_name = "v5"
     catalogue: Catalogue = MappingProxyType(
         {
@@ -36,6 +39,12 @@ class Tmf622V5:
         }
     )
     seed_section = SECTION
+    resources: Mapping[str, Collection] = MappingProxyType(
+        {
+            PRODUCT_ORDER.segment: PRODUCT_ORDER.collection,
+            CANCEL_PRODUCT_ORDER.segment: CANCEL_PRODUCT_ORDER.collection,
+        }
+    )
     openapi: OpenApiSource = V5
 
     @property
@@ -45,13 +54,17 @@ class Tmf622V5:
     def base_path(self, settings: Settings) -> str | None:
         return settings.v5_base_path if settings.serve_v5 else None
 
-    def event_factory(self, new_id: IdSource, clock: Clock) -> EventFactory:
+    def check(self, settings: Settings) -> None:
+        scenario_for(settings)  # ValueError for a bad progression file, before anything listens
+
+    def event_factory(self, new_id: IdSource, clock: Clock) -> Envelopes:
         return V5EventFactory(new_id=new_id, clock=clock)
 
     def routes(self, base_path: str) -> list[Row]:
         return v5_routes(base_path)
 
-    def load_seed(self, paths: Sequence[str]) -> V5Seed:
+    def load_seed(self, paths: Sequence[str], sections: frozenset[str]) -> Seed:
+        del sections  # its own section only
         return load_v5_seed(paths)
 
 

@@ -14,14 +14,17 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mock_server.handlers.control import list_deliveries
+from mock_server.domain.events import NullEventSink
+from mock_server.handlers.control import deliveries_of
 from mock_server.http.paths import CONTROL_PREFIX
-from mock_server.keys import NOTIFIER_KEY
-from mock_server.notify.envelopes import EventFactory, EventType, listener_url
+from mock_server.keys import CHANNELS_KEY, NOTIFIER_KEY
+from mock_server.notify.envelopes import listener_url
 from mock_server.notify.filters import EventFilter, QueryError
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
+from mock_server.plugin import Channel
+from mock_server.versions.tmf622_common.envelopes import EventFactory, EventType
 from tests.support.mock.async_listener import Listener
 from tmf622_schemas import load_schema, validator_for
 
@@ -215,7 +218,7 @@ def test_event_is_posted_to_the_listener_path_of_its_type(event_type: EventType)
         hub = HubRegistry()
         async with Listener() as listener:
             subscription = await hub.add(listener.url("/client/"))
-            notifier = await started(Notifier(hub))
+            notifier = await started(Notifier(hub, events=EventFactory()))
             notifier.publish(event_type, resource_for(event_type), field_path=field_path_for(event_type))
             request, body = await listener.received.get()
             await notifier.join()
@@ -243,7 +246,7 @@ def test_failed_deliveries_are_retried_with_exponential_backoff() -> None:
         settings = NotifierSettings(max_attempts=4, base_delay=0.25)
         async with Listener(statuses=(500, 500, 201)) as listener:
             await hub.add(listener.url("/cb"))
-            notifier = await started(Notifier(hub, settings, sleep=sleep))
+            notifier = await started(Notifier(hub, settings, sleep=sleep, events=EventFactory()))
             notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             await notifier.join()
             await notifier.stop()
@@ -260,7 +263,7 @@ def test_unreachable_listener_is_given_up_after_max_attempts() -> None:
         hub = HubRegistry()
         await hub.add(f"http://127.0.0.1:{closed_port()}/cb")
         settings = NotifierSettings(max_attempts=3, base_delay=0.01)
-        notifier = await started(Notifier(hub, settings))
+        notifier = await started(Notifier(hub, settings, events=EventFactory()))
         notifier.publish(EventType.PRODUCT_ORDER_DELETE, ORDER)
         await notifier.join()
         await notifier.stop()
@@ -277,7 +280,7 @@ def test_each_attempt_has_its_own_timeout() -> None:
         settings = NotifierSettings(max_attempts=2, base_delay=0.0, attempt_timeout=0.05)
         async with Listener(hang=True) as listener:
             await hub.add(listener.url("/cb"))
-            notifier = await started(Notifier(hub, settings))
+            notifier = await started(Notifier(hub, settings, events=EventFactory()))
             notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             await notifier.join()
             await notifier.stop()
@@ -296,7 +299,7 @@ def test_subscription_query_selects_events() -> None:
         async with Listener() as filtered, Listener() as everything:
             await hub.add(filtered.url("/f"), "eventType=ProductOrderStateChangeEvent")
             await hub.add(everything.url("/all"))
-            notifier = await started(Notifier(hub))
+            notifier = await started(Notifier(hub, events=EventFactory()))
             notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             notifier.publish(EventType.PRODUCT_ORDER_STATE_CHANGE, {**ORDER, "state": "inProgress"})
             await notifier.join()
@@ -337,7 +340,7 @@ def test_full_queue_refuses_new_events_and_logs_them() -> None:
 
 
 def test_publish_without_subscribers_queues_nothing() -> None:
-    notifier = Notifier(HubRegistry(), NotifierSettings(queue_size=1))
+    notifier = Notifier(HubRegistry(), NotifierSettings(queue_size=1), events=EventFactory())
     for _ in range(3):
         notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
     assert notifier.pending == 0
@@ -355,7 +358,8 @@ def api_app(hub: HubRegistry, notifier: Notifier) -> web.Application:
     app[NOTIFIER_KEY] = notifier
     app.cleanup_ctx.append(notifier.lifetime)
     app.router.add_post("/productOrder", create_order)
-    app.router.add_get(f"{CONTROL_PREFIX}/deliveries", list_deliveries)
+    app[CHANNELS_KEY] = {"": Channel("", hub, notifier, NullEventSink())}
+    app.router.add_get(f"{CONTROL_PREFIX}/deliveries", deliveries_of(""))
     return app
 
 
@@ -364,7 +368,7 @@ def test_api_call_returns_while_listener_hangs_and_log_is_served() -> None:
         hub = HubRegistry()
         async with Listener(hang=True) as listener:
             await hub.add(listener.url("/cb"))
-            notifier = Notifier(hub, NotifierSettings(attempt_timeout=5.0))
+            notifier = Notifier(hub, NotifierSettings(attempt_timeout=5.0), events=EventFactory())
             async with TestClient(TestServer(api_app(hub, notifier))) as client:
                 began = time.monotonic()
                 response = await client.post("/productOrder", json={})
@@ -387,7 +391,7 @@ def test_logged_urls_carry_no_credentials() -> None:
         async with Listener() as listener:
             callback = listener.url("/cb?token=s3cret").replace("http://", "http://user:pa55@")
             await hub.add(callback)
-            notifier = await started(Notifier(hub))
+            notifier = await started(Notifier(hub, events=EventFactory()))
             notifier.publish(EventType.PRODUCT_ORDER_CREATE, ORDER)
             request, _ = await listener.received.get()
             await notifier.join()

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from mock_server.notify.breaker import CircuitBreaker, CircuitState
-from mock_server.notify.envelopes import EventType
 from mock_server.notify.hub import HubRegistry
 from mock_server.notify.notifier import Notifier
 from mock_server.notify.settings import NotifierSettings
+from mock_server.versions.tmf622_common.envelopes import EventFactory, EventType
 from tests.support.mock.async_listener import Listener
 
 DEADLINE = 8.0
@@ -110,7 +110,9 @@ def test_a_hanging_listener_does_not_hold_up_a_healthy_one() -> None:
         async with Listener(hang=True) as hanging, Listener() as healthy:
             stuck = await hub.add(hanging.url("/stuck"))
             fine = await hub.add(healthy.url("/fine"))
-            notifier = await started(Notifier(hub, NotifierSettings(attempt_timeout=HANGS)))
+            notifier = await started(
+                Notifier(hub, NotifierSettings(attempt_timeout=HANGS), events=EventFactory())
+            )
             for number in range(count):
                 notifier.publish(CREATE, order(number))
             bodies = await healthy.collect(count, within=5.0)
@@ -138,7 +140,7 @@ def test_circuit_opens_for_a_dead_listener_and_closes_when_it_recovers() -> None
         )
         async with Listener(hang=True) as listener:
             subscription = await hub.add(listener.url("/cb"))
-            notifier = await started(Notifier(hub, settings, monotonic=clock))
+            notifier = await started(Notifier(hub, settings, monotonic=clock, events=EventFactory()))
 
             async def send(events: int) -> str:
                 for number in range(events):
@@ -175,7 +177,9 @@ def test_queued_bytes_stay_within_the_budget_and_drops_are_counted() -> None:
         async with Listener(hang=True) as hanging:
             await hub.add(hanging.url("/cb"))
             notifier = await started(
-                Notifier(hub, NotifierSettings(queue_bytes=budget, attempt_timeout=HANGS))
+                Notifier(
+                    hub, NotifierSettings(queue_bytes=budget, attempt_timeout=HANGS), events=EventFactory()
+                )
             )
             tracemalloc.start()
             try:
@@ -209,7 +213,7 @@ def test_a_full_queue_drops_the_dead_listeners_events_not_the_healthy_ones() -> 
             stuck = await hub.add(hanging.url("/stuck"))
             await hub.add(healthy.url("/fine"))
             settings = NotifierSettings(queue_bytes=budget, attempt_timeout=HANGS)
-            notifier = await started(Notifier(hub, settings))
+            notifier = await started(Notifier(hub, settings, events=EventFactory()))
             received = []
             for number in range(published):  # ~20 KiB each: the dead lane fills the budget after 5
                 notifier.publish(CREATE, order(number, padding=20 * KIB))
@@ -236,7 +240,9 @@ def test_an_event_larger_than_the_whole_budget_is_dropped_at_once() -> None:
         hub = HubRegistry()
         async with Listener() as listener:
             await hub.add(listener.url("/cb"))
-            notifier = await started(Notifier(hub, NotifierSettings(queue_bytes=10 * KIB)))
+            notifier = await started(
+                Notifier(hub, NotifierSettings(queue_bytes=10 * KIB), events=EventFactory())
+            )
             notifier.publish(CREATE, order(1, padding=20 * KIB))
             notifier.publish(CREATE, order(2))
             [body] = await listener.collect(1, within=2.0)
@@ -258,7 +264,7 @@ def test_the_lane_of_a_removed_subscription_is_forgotten_once_idle() -> None:
         async with Listener() as first, Listener() as second:
             gone = await hub.add(first.url("/gone"))
             kept = await hub.add(second.url("/kept"))
-            notifier = await started(Notifier(hub))
+            notifier = await started(Notifier(hub, events=EventFactory()))
             notifier.publish(CREATE, order(1))
             await notifier.join()
             assert {lane["subscriptionId"] for lane in notifier.stats()["lanes"]} == {gone.id, kept.id}

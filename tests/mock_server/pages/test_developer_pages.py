@@ -76,6 +76,26 @@ def test_health_leaves_out_a_version_that_is_not_served(make_api: ApiFactory) ->
     assert set(health["versions"]) == {"v5"}
 
 
+@pytest.mark.parametrize(
+    ("switches", "listed"),
+    [
+        ({}, ["/_mock/deliveries", "/_mock/v5/deliveries"]),
+        ({"serve_v5": False}, ["/_mock/deliveries"]),
+        ({"serve_v4": False}, ["/_mock/v5/deliveries"]),
+    ],
+    ids=["both", "v4-only", "v5-only"],
+)
+def test_landing_page_lists_the_delivery_log_of_each_served_version_only(
+    make_api: ApiFactory, switches: dict[str, bool], listed: list[str]
+) -> None:
+    api = make_api(**switches)
+    data = api.http.get(f"{api.root}/", headers={"Accept": "application/json"}, timeout=TIMEOUT_S).json()
+    shown = [c["url"].removeprefix(api.root) for c in data["controls"] if c["url"].endswith("/deliveries")]
+    assert shown == listed
+    for path in shown:  # each one listed answers
+        assert api.http.get(f"{api.root}{path}", timeout=TIMEOUT_S).status_code == 200
+
+
 def test_access_log_writes_one_masked_line_per_request(
     make_api: ApiFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,13 +12,14 @@ from mock_server.store import query as query_module
 from mock_server.store.base import DuplicateIdError, read
 from mock_server.store.memory import MemoryStore
 from mock_server.store.query import Condition, SortKey, matches_all, parse_condition
+from mock_server.versions.tmf622_v4.version import VERSION as V4
 from tests.support.mock.mock_helpers import listed
 from tests.support.mock.store_data import N, fill, order
 
 
 @pytest.fixture
 def store(aio: asyncio.Runner) -> MemoryStore:
-    filled = MemoryStore()
+    filled = MemoryStore(V4.catalogue)  # the orders' indexes, as the app gives them
     aio.run(fill(filled))
     return filled
 

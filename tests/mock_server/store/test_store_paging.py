@@ -19,6 +19,7 @@ from mock_server.store.memory import MemoryStore
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.query import Condition, Query, matches_all, parse_condition
 from mock_server.store.sqlite import SqliteStore
+from mock_server.versions.tmf622_v4.version import VERSION as V4
 from tests.support.mock.mock_helpers import listed
 from tests.support.mock.store_data import N, fill, order
 
@@ -27,11 +28,11 @@ STATES = ("acknowledged", "inProgress", "completed")
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, sqlite_dir: Path, aio: asyncio.Runner) -> Iterator[Store]:
-    chosen: Any = MemoryStore()
+    chosen: Any = MemoryStore(V4.catalogue)  # the orders' indexes, as the app gives them
     if request.param == "sqlite":
-        chosen = SqliteStore(str(sqlite_dir / "p.sqlite3"))
+        chosen = SqliteStore(str(sqlite_dir / "p.sqlite3"), V4.catalogue)
     elif request.param == "postgresql":
-        chosen = PostgresStore(request.getfixturevalue("pg_url")())
+        chosen = PostgresStore(request.getfixturevalue("pg_url")(), catalogue=V4.catalogue)
         aio.run(chosen.open())
     aio.run(fill(chosen))
     yield chosen
@@ -43,7 +44,7 @@ def store(request: pytest.FixtureRequest, sqlite_dir: Path, aio: asyncio.Runner)
 
 @pytest.fixture
 def memory(aio: asyncio.Runner) -> MemoryStore:
-    filled = MemoryStore()
+    filled = MemoryStore(V4.catalogue)
     aio.run(fill(filled))
     return filled
 

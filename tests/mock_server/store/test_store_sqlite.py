@@ -14,6 +14,7 @@ from mock_server.store import query as query_module
 from mock_server.store.base import DuplicateIdError, read
 from mock_server.store.query import Condition, SortKey, parse_condition
 from mock_server.store.sqlite import SqliteStore
+from mock_server.versions.tmf622_v4.version import VERSION as V4
 from tests.support.mock.mock_helpers import listed
 from tests.support.mock.store_contract import (
     test_crud_copies_and_duplicates,
@@ -35,7 +36,7 @@ __all__ = [  # the store contract, collected here on SQLite
 
 @pytest.fixture
 def sqlite_store(sqlite_dir: Path) -> Any:
-    store = SqliteStore(str(sqlite_dir / "orders.sqlite3"))
+    store = SqliteStore(str(sqlite_dir / "orders.sqlite3"), V4.catalogue)  # the orders' indexes
     yield store
     store.close()
 

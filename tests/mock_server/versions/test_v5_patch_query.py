@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.http.errors import ApiError
+from mock_server.domain.errors import InvalidInput
+from mock_server.http.errors import domain_status
 from mock_server.versions.tmf622_v5.patch_query import expand_path, plain_operations
 
 ORDER = {
@@ -53,9 +54,9 @@ def test_query_paths_select_the_matching_elements(path: str, pointers: list[str]
     ],
 )
 def test_impossible_queries_are_a_400(path: str, reason: str) -> None:
-    with pytest.raises(ApiError) as raised:
+    with pytest.raises(InvalidInput) as raised:
         expand_path(ORDER, path)
-    assert raised.value.status == 400
+    assert domain_status(raised.value) == 400
     assert reason in raised.value.message
 
 

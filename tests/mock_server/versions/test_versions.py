@@ -2,9 +2,9 @@
 
 The list comes from the registry (`mock_server.versions.VERSIONS`), so a version added as a folder
 is covered here without a line of this file changing: on each store its collections keep resources
-apart from the core's, a write's version check holds, and an event about a resource of its
-collections reaches its own channel's listeners once (through the outbox on PostgreSQL), never the
-core channel's.
+apart from every other version's, a write's version check holds, and an event about a resource of
+its collections reaches its own channel's listeners once (through the outbox on PostgreSQL), never
+another version's.
 """
 
 from __future__ import annotations
@@ -32,23 +32,28 @@ def _version(name: str) -> ApiVersion:
     return next(version for version in VERSIONS if version.name == name)
 
 
-def test_the_registry_lists_each_version_once_with_its_own_collections_and_controls() -> None:
-    assert len(set(VERSION_NAMES)) == len(VERSIONS) >= 1
+def test_the_registry_lists_both_tmf622_versions_each_once_with_its_own_collections_and_controls() -> None:
+    assert [version.label for version in VERSIONS] == ["v4", "v5"]  # v4 first: the default API
+    assert len(set(VERSION_NAMES)) == len(VERSIONS)
     collections = [collection for version in VERSIONS for collection in version.collections]
     assert len(collections) == len(set(collections))
     assert len({version.control_name for version in VERSIONS}) == len(VERSIONS)
-    assert "" not in VERSION_NAMES  # the core's own channel
+    assert len({version.seed_section for version in VERSIONS}) == len(VERSIONS)
 
 
 def test_every_registered_version_is_served_by_default(api: Api) -> None:
     assert [version.name for version, _ in api.app[VERSIONS_KEY]] == VERSION_NAMES
-    assert set(api.app[CHANNELS_KEY]) == {"", *VERSION_NAMES}
+    assert set(api.app[CHANNELS_KEY]) == set(VERSION_NAMES)
 
 
 @pytest.mark.parametrize("name", VERSION_NAMES)
 def test_the_store_contract_holds_for_each_collection_of_a_version(api: Api, name: str) -> None:
     for collection in _version(name).collections:
         api.run(_store_contract(api, collection))
+
+
+def _other_collections(collection: Any) -> list[Any]:
+    return [other for version in VERSIONS for other in version.collections if other != collection]
 
 
 async def _store_contract(api: Api, collection: Any) -> None:
@@ -58,7 +63,8 @@ async def _store_contract(api: Api, collection: Any) -> None:
     found = await store.get(collection, "plug-1")
     assert found is not None
     assert found.resource() == resource
-    assert await store.get("productOrder", "plug-1") is None  # kept apart from the core's
+    for other in _other_collections(collection):  # kept apart from every other version's
+        assert await store.get(other, "plug-1") is None
     assert await store.replace(collection, {**resource, "n": 1}, expected=found)
     stale: Stored = found
     if stale.version is not None:  # a store that suspends between read and write checks versions
@@ -74,10 +80,12 @@ async def _store_contract(api: Api, collection: Any) -> None:
 def test_an_event_about_a_version_resource_reaches_its_channel_once(make_api: ApiFactory, name: str) -> None:
     api = make_api(notify_backoff_s=0)
     version = _version(name)
-    channel, core = api.app[CHANNELS_KEY][name], api.app[CHANNELS_KEY][""]
+    channel = api.app[CHANNELS_KEY][name]
+    elsewhere = [api.app[CHANNELS_KEY][other] for other in VERSION_NAMES if other != name]
     with listening() as mine, listening() as others:
         api.run(channel.hub.add(f"{mine.root}/client"))
-        api.run(core.hub.add(f"{others.root}/client"))
+        for other in elsewhere:
+            api.run(other.hub.add(f"{others.root}/client"))
         for number, collection in enumerate(version.collections):
             api.run(_write_with_event(api, name, collection, f"plug-{number}"))
         marker = f"plug-{len(version.collections)}"

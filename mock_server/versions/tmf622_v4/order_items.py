@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mock_server.domain.state_machine import ORDER_ITEM, OrderState
-from mock_server.http.errors import bad_request, conflict
+from mock_server.domain.errors import Conflict, InvalidInput
+from mock_server.versions.tmf622_common.states import ORDER_ITEM, OrderState
 
 Resource = dict[str, Any]
 #: Where POST puts every item of a new order, and so where an item added later starts.
@@ -52,7 +52,7 @@ def _move_item(item: Resource, target: OrderState) -> Resource:
 
 def check_items_kept(after: Resource) -> None:
     if not after.get("productOrderItem"):
-        raise bad_request("$.productOrderItem: an order keeps at least one item (minItems 1)")
+        raise InvalidInput("$.productOrderItem: an order keeps at least one item (minItems 1)")
 
 
 def settle_item_states(before: Resource, after: Resource) -> None:
@@ -68,7 +68,7 @@ def settle_item_states(before: Resource, after: Resource) -> None:
         new = item.setdefault("state", old)
         refusal = ORDER_ITEM.refusal(old, str(new))
         if refusal is not None:
-            raise conflict(f"productOrderItem {item.get('id')!r}: {refusal}")
+            raise Conflict(f"productOrderItem {item.get('id')!r}: {refusal}")
 
 
 def follow_order_state(before: Resource, after: Resource) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mock_server.domain.cancellation import cancellation_plan
+from mock_server.versions.tmf622_v4.cancellation import cancellation_plan
 from tests.support.mock.mock_helpers import Api, assert_error
 from tmf622_schemas import validator_for
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mock_server.domain.clock import timestamp
-from mock_server.domain.product_orders import new_product_order
+from mock_server.versions.tmf622_v4.orders import new_product_order
 from tmf622_schemas import validator_for
 
 ACTIONS = ["add", "modify", "delete", "noChange"]

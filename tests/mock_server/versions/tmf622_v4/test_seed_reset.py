@@ -13,8 +13,9 @@ import pytest
 
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
-from mock_server.domain.seed import SeedError, load_seed
+from mock_server.domain.seed import SeedError
 from mock_server.keys import NOTIFIER_KEY
+from mock_server.versions.tmf622_v4.seed import load_seed
 from tests.support.mock.mock_helpers import BASE_PATH, TIMEOUT_S, Api
 
 ApiFactory = Callable[..., Api]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.domain.state_machine import ORDER, ORDER_ITEM, TASK, Machine, OrderState, TaskState
+from mock_server.domain.state_machine import Machine
+from mock_server.versions.tmf622_common.states import ORDER, ORDER_ITEM, TASK, OrderState, TaskState
 from tmf622_schemas import load_schema
 
 

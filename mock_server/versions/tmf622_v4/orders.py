@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.domain.order_items import check_items_kept, follow_order_state, settle_item_states
-from mock_server.domain.state_machine import OrderState
+from mock_server.versions.tmf622_common.states import OrderState
+from mock_server.versions.tmf622_v4.order_items import (
+    check_items_kept,
+    follow_order_state,
+    settle_item_states,
+)
 
 Resource = dict[str, Any]
 

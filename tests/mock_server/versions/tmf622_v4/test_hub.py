@@ -13,10 +13,16 @@ from aiohttp.test_utils import TestClient, TestServer
 from yarl import URL
 
 from mock_server.config.settings import Settings
-from mock_server.handlers.hub import register_listener, retrieve_listener, unregister_listener
+from mock_server.domain.events import NullEventSink
 from mock_server.http.errors import error_middleware
-from mock_server.keys import HUB_KEY, SETTINGS_KEY
+from mock_server.keys import CHANNELS_KEY, SETTINGS_KEY
 from mock_server.notify.hub import HubRegistry, InvalidSubscription
+from mock_server.notify.notifier import Notifier
+from mock_server.notify.settings import NotifierSettings
+from mock_server.plugin import Channel
+from mock_server.versions.tmf622_common.envelopes import EventFactory
+from mock_server.versions.tmf622_v4.hub import register_listener, retrieve_listener, unregister_listener
+from mock_server.versions.tmf622_v4.resources import NAME
 from tmf622_schemas import validator_for
 
 BASE = "/tmf-api/productOrderingManagement/v4"
@@ -27,7 +33,8 @@ def make_app(registry: HubRegistry) -> web.Application:
     """The hub handlers alone, with what they need of the mock: its settings and error middleware."""
     app = web.Application(middlewares=[error_middleware])
     app[SETTINGS_KEY] = Settings()
-    app[HUB_KEY] = registry
+    notifier = Notifier(registry, NotifierSettings.of(app[SETTINGS_KEY]), events=EventFactory())
+    app[CHANNELS_KEY] = {NAME: Channel(NAME, registry, notifier, NullEventSink())}
     app.router.add_post(f"{BASE}/hub", register_listener)
     app.router.add_get(f"{BASE}/hub/{{id}}", retrieve_listener)
     app.router.add_delete(f"{BASE}/hub/{{id}}", unregister_listener)

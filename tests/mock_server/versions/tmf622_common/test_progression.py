@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from mock_server.config.settings import Settings
-from mock_server.domain.progression import Step, load_scenario, parse_scenario, scenario_for
-from mock_server.domain.state_machine import OrderState
 from mock_server.keys import LIFECYCLE_KEY
+from mock_server.versions.tmf622_common.scenario import Step, load_scenario, parse_scenario, scenario_for
+from mock_server.versions.tmf622_common.states import OrderState
 from tests.support.mock.listener_helpers import Listener, is_state, listening, subscribe, summary
 from tests.support.mock.mock_helpers import Api
 

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from mock_server.domain.events import created_events, publish_all
+from mock_server.domain.events import publish_all
 from mock_server.domain.progression import Lifecycle
-from mock_server.domain.state_machine import ORDER, OrderState, TaskState
-from mock_server.domain.transitions import Change, Transitions, order_at
+from mock_server.domain.transitions import Change, Transitions
 from mock_server.store.base import Collection, read
+from mock_server.versions.tmf622_common.states import ORDER, OrderState, TaskState
+from mock_server.versions.tmf622_v4.events import created_events
+from mock_server.versions.tmf622_v4.progression import advance, order_at
 
 Resource = dict[str, Any]
 ORDER_COLLECTION: Collection = "productOrder"
@@ -111,7 +113,7 @@ class Cancellation:
                 return
 
     async def _apply(self, collection: Collection, target: str, change: Change) -> bool:
-        moved = await self.steps.advance(collection, self.ids[collection], self.states[collection], change)
+        moved = await advance(self.steps, collection, self.ids[collection], self.states[collection], change)
         if moved is not None:
             self.states[collection] = target
         return moved is not None
@@ -144,9 +146,10 @@ class Cancellation:
         return self.steps.now()
 
 
-async def start_cancellation(lifecycle: Lifecycle, task: Resource, order: Resource) -> Resource:
+async def start_cancellation(
+    lifecycle: Lifecycle, steps: Transitions, task: Resource, order: Resource
+) -> Resource:
     """Store the task, publish, and run (or start) its steps; returns the task as it stands now."""
-    steps = lifecycle.steps
     announced = created_events(TASK_COLLECTION, task)
     await steps.store.add(TASK_COLLECTION, task, announced)
     publish_all(steps.events, task, announced)
