@@ -5,7 +5,8 @@ A single throughput run swings by a third on a shared machine (the bare baseline
 Here the bare baseline, the mock of REF (exported with `git archive`, served by this venv) and this
 checkout's mock all run side by side on the server core; every round measures each case on all three,
 in a rotated order so drift hits each equally. The figures are each mock's ratio to the bare run of the
-same round: the median over the rounds, its range (the noise), and after/before per round.
+same round: the median over the rounds, its range (the noise), and after/before per round; beside
+them each mock's median p99 latency over the rounds.
 """
 
 from __future__ import annotations
@@ -81,19 +82,29 @@ def compare(run: Run, tree: Path, rounds: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for position, case_name in enumerate(throughput.CASE_NAMES):
             per_round: list[dict[str, float]] = []
+            p99: list[dict[str, float]] = []
             for index in range(rounds):
                 order = names[index % 3 :] + names[: index % 3]
-                per_round.append(
-                    {name: measure(run, under_test[name], mixes[name][position]).rps for name in order}
-                )
-            before, after = _ratios(per_round, "before"), _ratios(per_round, "after")
-            out[case_name] = {
-                "rounds": per_round,
-                "before": _spread(before),
-                "after": _spread(after),
-                "afterOverBefore": _spread([a / b for a, b in zip(after, before, strict=True)]),
-            }
+                results = {name: measure(run, under_test[name], mixes[name][position]) for name in order}
+                per_round.append({name: result.rps for name, result in results.items()})
+                p99.append({name: result.p99Ms for name, result in results.items()})
+            out[case_name] = summary(per_round, p99)
     return out
+
+
+def summary(per_round: list[dict[str, float]], p99: list[dict[str, float]]) -> dict[str, Any]:
+    """One case's rounds: each mock's ratio to bare, after/before, and each server's p99 (ms)."""
+    before, after = _ratios(per_round, "before"), _ratios(per_round, "after")
+    return {
+        "rounds": per_round,
+        "before": _spread(before),
+        "after": _spread(after),
+        "afterOverBefore": _spread([a / b for a, b in zip(after, before, strict=True)]),
+        # The POST target bounds p99 too (issue 17): a ratio alone would hide a latency regression.
+        "p99Ms": {
+            name: _spread([one[name] for one in p99 if name in one]) for name in ("bare", "before", "after")
+        },
+    }
 
 
 def table(ref: str, results: dict[str, Any]) -> list[str]:
@@ -103,13 +114,21 @@ def table(ref: str, results: dict[str, Any]) -> list[str]:
         return f"{spread['median']:.3f} ({spread['min']:.3f}-{spread['max']:.3f})"
 
     lines = [f"ratio to bare, median (min-max) over the rounds; before = {ref}, after = this checkout"]
-    lines.append(f"{'case':<9} {'before':>22} {'after':>22} {'after/before':>22}")
+    lines.append(
+        f"{'case':<9} {'before':>22} {'after':>22} {'after/before':>22} {'p99 ms before':>16} {'after':>8}"
+    )
     for case_name, figures in results.items():
+        p99 = figures.get("p99Ms", {})
         lines.append(
             f"{case_name:<9} {cell(figures['before']):>22} {cell(figures['after']):>22} "
-            f"{cell(figures['afterOverBefore']):>22}"
+            f"{cell(figures['afterOverBefore']):>22} {_ms(p99.get('before')):>16} {_ms(p99.get('after')):>8}"
         )
     return lines
+
+
+def _ms(spread: dict[str, float | None] | None) -> str:
+    """A p99's median over the rounds, in ms."""
+    return "n/a" if spread is None or spread["median"] is None else f"{spread['median']:.1f}"
 
 
 def main(argv: list[str] | None = None) -> int:
