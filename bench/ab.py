@@ -43,8 +43,13 @@ def export(ref: str, into: Path) -> Path:
 
 
 def mock_of(tree: Path, name: str, workdir: Path) -> procs.Server:
-    """The mock of `tree`, started as its CLI starts it, with this interpreter."""
-    command = ["env", f"PYTHONPATH={tree}", *procs.python_module("mock_server", *servers.LOOPBACK)]
+    """The mock of `tree`, started as its CLI starts it, with this interpreter.
+
+    `-P`: without it `python -m` puts the working directory (this checkout) ahead of PYTHONPATH, and
+    "before" ran this checkout's mock too (every A/B run before issue 17's compared a mock with itself).
+    """
+    python, *rest = procs.python_module("mock_server", *servers.LOOPBACK)
+    command = ["env", f"PYTHONPATH={tree}", python, "-P", *rest]
     return procs.Server(name, command, workdir / f"{name}.log")
 
 

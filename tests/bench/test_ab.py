@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +55,14 @@ def test_a_case_is_also_judged_per_server_cpu_second_and_by_its_p99() -> None:
     lines = ab.table("main", {"post": figures})
     assert lines[2].split()[-2:] == ["25.0", "7.0"]  # p99 medians, before and after
     assert lines[-1].split() == ["post", "0.750", "(0.500-1.000)", "0.800", "(0.800-0.800)"]
+
+
+def test_the_before_mock_is_the_exported_tree_not_this_checkout(tmp_path: Path) -> None:
+    """Started from this checkout (as `make bench-ab` is), the "before" server imports the tree's code."""
+    package = tmp_path / "mock_server"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text("print(__file__)\n")
+    command = ab.mock_of(tmp_path, "before", tmp_path).command
+    ran = subprocess.run(command, cwd=ab.ROOT, capture_output=True, text=True, timeout=30, check=True)
+    assert Path(ran.stdout.strip()).parent == package
