@@ -14,8 +14,9 @@ In order, outermost first:
    - faults (`faults.injector`, when on) are injected around the handler.
 
 Each step is a function of its own module; this one only puts them in order, so the order is
-stated once instead of being implied by a list of seven middlewares. (It is not faster: the A/B run
-against the seven layers measured the same within noise, bench/results/issue11-ab-c56c4c7.json.)
+stated once instead of being implied by a list of seven middlewares. (Whether it is faster is not
+known: the A/B run against the seven layers, bench/results/issue11-ab-c56c4c7.json, ran this checkout's
+mock on both sides; see bench/README.md, issue 17.)
 The steps that are off are left out when the app is built, not tested per request.
 """
 
