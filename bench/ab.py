@@ -5,7 +5,8 @@ A single throughput run swings by a third on a shared machine (the bare baseline
 Here the bare baseline, the mock of REF (exported with `git archive`, served by this venv) and this
 checkout's mock all run side by side on the server core; every round measures each case on all three,
 in a rotated order so drift hits each equally. The figures are each mock's ratio to the bare run of the
-same round: the median over the rounds, its range (the noise), and after/before per round.
+same round: the median over the rounds, its range (the noise), and after/before per round; beside
+them each mock's median p99 latency over the rounds.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from bench import loadgen, procs, servers, throughput
 from bench.cases import Case, Run, measure
 from bench.config import MODES
+from bench.loadgen import LoadResult
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -41,8 +43,13 @@ def export(ref: str, into: Path) -> Path:
 
 
 def mock_of(tree: Path, name: str, workdir: Path) -> procs.Server:
-    """The mock of `tree`, started as its CLI starts it, with this interpreter."""
-    command = ["env", f"PYTHONPATH={tree}", *procs.python_module("mock_server", *servers.LOOPBACK)]
+    """The mock of `tree`, started as its CLI starts it, with this interpreter.
+
+    `-P`: without it `python -m` puts the working directory (this checkout) ahead of PYTHONPATH, and
+    "before" ran this checkout's mock too (every A/B run before issue 17's compared a mock with itself).
+    """
+    python, *rest = procs.python_module("mock_server", *servers.LOOPBACK)
+    command = ["env", f"PYTHONPATH={tree}", python, "-P", *rest]
     return procs.Server(name, command, workdir / f"{name}.log")
 
 
@@ -60,7 +67,9 @@ def _spread(values: list[float]) -> dict[str, float | None]:
     }
 
 
-def compare(run: Run, tree: Path, rounds: int) -> dict[str, Any]:
+def compare(
+    run: Run, tree: Path, rounds: int, only: tuple[str, ...] = throughput.CASE_NAMES
+) -> dict[str, Any]:
     """Per case: each round's requests per second on bare, before and after, and the ratios."""
     under_test = {
         "bare": servers.bare(run.workdir),
@@ -80,20 +89,40 @@ def compare(run: Run, tree: Path, rounds: int) -> dict[str, Any]:
         names = list(under_test)
         out: dict[str, Any] = {}
         for position, case_name in enumerate(throughput.CASE_NAMES):
-            per_round: list[dict[str, float]] = []
+            if case_name not in only:
+                continue
+            rounds_run: list[dict[str, LoadResult]] = []
             for index in range(rounds):
                 order = names[index % 3 :] + names[: index % 3]
-                per_round.append(
-                    {name: measure(run, under_test[name], mixes[name][position]).rps for name in order}
+                rounds_run.append(
+                    {name: measure(run, under_test[name], mixes[name][position]) for name in order}
                 )
-            before, after = _ratios(per_round, "before"), _ratios(per_round, "after")
-            out[case_name] = {
-                "rounds": per_round,
-                "before": _spread(before),
-                "after": _spread(after),
-                "afterOverBefore": _spread([a / b for a, b in zip(after, before, strict=True)]),
-            }
+            out[case_name] = summary(rounds_run)
     return out
+
+
+def summary(rounds_run: list[dict[str, LoadResult]]) -> dict[str, Any]:
+    """One case's rounds: each mock's ratio to bare, after/before, the same per server CPU-second, and
+    each server's p99 (ms)."""
+    per_round = [{name: result.rps for name, result in one.items()} for one in rounds_run]
+    per_cpu = [{name: result.rps_per_core for name, result in one.items()} for one in rounds_run]
+    before, after = _ratios(per_round, "before"), _ratios(per_round, "after")
+    return {
+        "rounds": per_round,
+        "before": _spread(before),
+        "after": _spread(after),
+        "afterOverBefore": _spread([a / b for a, b in zip(after, before, strict=True)]),
+        # Requests per second of server CPU: when other work takes the server's core (a shared machine),
+        # the throughput ratio measures the scheduler too; this one measures the server's cost per request.
+        "cpuRounds": per_cpu,
+        "cpuBefore": _spread(_ratios(per_cpu, "before")),
+        "cpuAfter": _spread(_ratios(per_cpu, "after")),
+        # The POST target bounds p99 too (issue 17): a ratio alone would hide a latency regression.
+        "p99Ms": {
+            name: _spread([one[name].p99Ms for one in rounds_run if name in one])
+            for name in ("bare", "before", "after")
+        },
+    }
 
 
 def table(ref: str, results: dict[str, Any]) -> list[str]:
@@ -103,13 +132,25 @@ def table(ref: str, results: dict[str, Any]) -> list[str]:
         return f"{spread['median']:.3f} ({spread['min']:.3f}-{spread['max']:.3f})"
 
     lines = [f"ratio to bare, median (min-max) over the rounds; before = {ref}, after = this checkout"]
-    lines.append(f"{'case':<9} {'before':>22} {'after':>22} {'after/before':>22}")
+    lines.append(
+        f"{'case':<9} {'before':>22} {'after':>22} {'after/before':>22} {'p99 ms before':>16} {'after':>8}"
+    )
     for case_name, figures in results.items():
+        p99 = figures.get("p99Ms", {})
         lines.append(
             f"{case_name:<9} {cell(figures['before']):>22} {cell(figures['after']):>22} "
-            f"{cell(figures['afterOverBefore']):>22}"
+            f"{cell(figures['afterOverBefore']):>22} {_ms(p99.get('before')):>16} {_ms(p99.get('after')):>8}"
         )
+    if any("cpuBefore" in figures for figures in results.values()):
+        lines.append("per server CPU-second (the server's own cost, whatever else shared its core):")
+        for case_name, figures in results.items():
+            lines.append(f"{case_name:<9} {cell(figures['cpuBefore']):>22} {cell(figures['cpuAfter']):>22}")
     return lines
+
+
+def _ms(spread: dict[str, float | None] | None) -> str:
+    """A p99's median over the rounds, in ms."""
+    return "n/a" if spread is None or spread["median"] is None else f"{spread['median']:.1f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,12 +159,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per case (default 5)")
     parser.add_argument("--seconds", type=float, default=3.0, help="each measured run (default 3)")
     parser.add_argument("--name", default="ab", help="results file bench/results/<name>.json")
+    parser.add_argument(
+        "--cases",
+        default=",".join(throughput.CASE_NAMES),
+        help=f"comma-separated cases to run (default: all of {', '.join(throughput.CASE_NAMES)})",
+    )
     args = parser.parse_args(argv)
     mode = replace(MODES["quick"], seconds=args.seconds)
     with tempfile.TemporaryDirectory(prefix="tmf622-ab-") as scratch:
         workdir = Path(scratch)
         run = Run(loadgen.available(), mode, workdir)
-        results = compare(run, export(args.before, workdir), args.rounds)
+        only = tuple(name for name in args.cases.split(",") if name)
+        unknown = sorted(set(only) - set(throughput.CASE_NAMES))
+        if unknown:
+            parser.error(f"--cases: no case named {', '.join(unknown)}")
+        results = compare(run, export(args.before, workdir), args.rounds, only)
     print("\n".join(table(args.before, results)))
     RESULTS.mkdir(exist_ok=True)
     document = {"format": "tmf622-bench-ab/1", "before": args.before, "rounds": args.rounds, "cases": results}

@@ -73,8 +73,10 @@ class Target:
 
 
 TARGETS = (
-    Target("throughput.getById.ratio", 0.7, False, "GET by id, mock / bare throughput"),
-    Target("throughput.post.ratio", 0.6, False, "POST (full validation), mock / bare throughput"),
+    # Issue 17's throughput targets (wrk, 64 connections, uvloop + orjson bare baseline).
+    Target("throughput.getById.ratio", 0.9, False, "GET by id, mock / bare throughput"),
+    Target("throughput.listState.ratio", 0.8, False, "list ?state=&limit=10, mock / bare throughput"),
+    Target("throughput.post.ratio", 0.75, False, "POST (full validation), mock / bare throughput"),
     Target("throughput.post.mockP99Ms", 10.0, True, "POST p99 latency, ms (growing store)"),
     Target("scale.memory.getById.p50Ratio", 1.2, True, "GET by id p50, largest store / 1k"),
     Target("scale.memory.filterParty.p50Ratio", 1.2, True, "relatedParty.id filter p50, largest / 1k"),

@@ -8,6 +8,7 @@ are written (loopback names when the list is empty); any other Host gets a 400 n
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from aiohttp import hdrs, web
 
@@ -44,14 +45,23 @@ def request_root(request: web.Request, settings: Settings) -> str:
     if hdrs.HOST not in request.headers:  # HTTP/1.0 may send none: aiohttp's `host` then has no port
         return arrival_root(request, settings)
     host = request.host
+    refusal = host_refusal(host, settings.allowed_hosts)
+    if refusal is not None:
+        raise bad_request(refusal)
+    return f"{request.scheme}://{host}"
+
+
+@lru_cache(maxsize=64)  # clients send a handful of Host values; bounded, as the header is theirs
+def host_refusal(host: str, allowed: tuple[str, ...]) -> str | None:
+    """Why `host` may not be written into an href, or None when it may (asked on every POST)."""
     if not HOST.match(host):
-        raise bad_request(f"Host header {host[:100]!r} is not a valid host[:port]")
-    if not host_allowed(host, settings.allowed_hosts):
-        raise bad_request(
+        return f"Host header {host[:100]!r} is not a valid host[:port]"
+    if not host_allowed(host, allowed):
+        return (
             f"Host header {host[:100]!r} is not an allowed host; start the mock with --public-url "
             "or add it to --allowed-hosts"
         )
-    return f"{request.scheme}://{host}"
+    return None
 
 
 def arrival_root(request: web.Request, settings: Settings) -> str:

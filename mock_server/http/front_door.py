@@ -14,8 +14,9 @@ In order, outermost first:
    - faults (`faults.injector`, when on) are injected around the handler.
 
 Each step is a function of its own module; this one only puts them in order, so the order is
-stated once instead of being implied by a list of seven middlewares. (It is not faster: the A/B run
-against the seven layers measured the same within noise, bench/results/issue11-ab-c56c4c7.json.)
+stated once instead of being implied by a list of seven middlewares. (Whether it is faster is not
+known: the A/B run against the seven layers, bench/results/issue11-ab-c56c4c7.json, ran this checkout's
+mock on both sides; see bench/README.md, issue 17.)
 The steps that are off are left out when the app is built, not tested per request.
 """
 
@@ -31,7 +32,7 @@ from mock_server.access.cors import CorsPolicy, cors_policy, is_preflight
 from mock_server.config.settings import Settings
 from mock_server.faults.injector import FaultInjector
 from mock_server.http.errors import answer_for
-from mock_server.http.negotiation import refuse_unacceptable, serves_html
+from mock_server.http.negotiation import refuse_unacceptable
 from mock_server.http.uploads import UploadLimits, read_bounded
 from mock_server.journal.access_log import AccessLog
 from mock_server.journal.entries import RequestJournal
@@ -45,8 +46,7 @@ def checked(settings: Settings, faults: FaultInjector | None) -> Middleware:
 
     async def answer(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
-            if not serves_html(request):  # a page answers HTML to a browser, JSON otherwise
-                refuse_unacceptable(request)
+            refuse_unacceptable(request)  # but on a page, which answers HTML to a browser
             if authenticate is not None:
                 authenticate(request)
             if request.body_exists and (too_slow := await read_bounded(request, limits)) is not None:
@@ -91,7 +91,10 @@ def with_journal(recorder: Recorder, inner: Middleware) -> Middleware:
             status = exc.status
             raise
         finally:
-            await recorder.record(request, status, logged)
+            if request.body_exists:
+                await recorder.record(request, status, logged)
+            else:
+                recorder.keep(request, status, logged, b"")
 
     return answer
 

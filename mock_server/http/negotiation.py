@@ -54,12 +54,14 @@ def accepts_json(accept: str) -> bool:
 
 
 def refuse_unacceptable(request: web.Request) -> None:
-    """406 before any work when the client accepts no JSON (the Error body is JSON regardless)."""
+    """406 before any work when the client accepts no JSON (the Error body is JSON regardless), except
+    on a page (`serves_html`), asked only then: almost every request accepts JSON, and looking up the
+    route's handler cost as much as the Accept check itself."""
     values = request.headers.getall("Accept", ())
     if not values:
         return
     accept = values[0] if len(values) == 1 else ", ".join(values)
-    if not accepts_json(accept):
+    if not accepts_json(accept) and not serves_html(request):
         raise ApiError(406, f"Every answer here is application/json, which Accept {shown(accept)} excludes")
 
 

@@ -33,6 +33,9 @@ async def read_bounded(request: web.Request, limits: UploadLimits) -> web.Stream
     declared = request.content_length
     if declared is not None and declared > limits.max_bytes:
         raise ApiError(413, f"Content-Length {declared} is over the limit of {limits.max_bytes} bytes")
+    if request.content.is_eof():  # the whole body came with the head (most do): nothing to wait for
+        await request.read()
+        return None
     try:
         async with asyncio.timeout(limits.deadline_s):
             await request.read()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from itertools import count
+from itertools import chain, count
 from typing import Any, NamedTuple
 from urllib.parse import unquote, unquote_plus
 
@@ -54,7 +54,9 @@ class RequestJournal:
         body, headers, cut = sent.body, sent.headers, False
         if body is not None and len(body) > BODY_BYTES:
             body, cut = body[:BODY_BYTES], True
-        if any(len(value) > VALUE_CHARS for _, value in headers):
+        # The longest name or value decides (a long name only sends it down the path that cuts values):
+        # map and chain run in C, where a generator over the pairs cost a tenth of the journal's time.
+        if max(map(len, chain.from_iterable(headers)), default=0) > VALUE_CHARS:
             headers = tuple((name, value[:VALUE_CHARS]) for name, value in headers)
         if body is not sent.body or headers is not sent.headers:
             sent = sent._replace(headers=headers, body=body)

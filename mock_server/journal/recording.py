@@ -38,5 +38,9 @@ class Recorder:
     async def record(self, request: web.Request, status: int, logged: float) -> None:
         """`request` as it arrived (POSIX time `logged`), answered with `status`."""
         body = await _read_body(request) if request.body_exists else b""
+        self.keep(request, status, logged, body)
+
+    def keep(self, request: web.Request, status: int, logged: float, body: bytes | None) -> None:
+        """`record` once the body is known: a request without one (most) needs no coroutine."""
         method, path, query, headers = request.method, request.path, request.query_string, request.raw_headers
         self.journal.add(Sent(method, path, query, headers, body, status, logged))

@@ -104,3 +104,17 @@ def test_seeded_orders_without_a_public_url_name_the_listening_address(
     seeded = api.http.get(api.url("productOrder/seeded-1"), timeout=TIMEOUT_S).json()
     assert seeded["href"] == f"{api.base}/productOrder/seeded-1"
     assert seeded["href"].rsplit("/", 1)[0] == api.create_order()["href"].rsplit("/", 1)[0]
+
+
+def test_each_mock_judges_a_host_by_its_own_allowed_list(make_api: ApiFactory) -> None:
+    """The verdict on a Host value is remembered (issue 17): per allowed list, never across mocks."""
+    allowing, default = make_api(allowed_hosts=("shop.example",)), make_api()
+    for _ in range(2):  # the second round answers from what was remembered
+        status, headers, _ = post(allowing, "productOrder", ORDER, "shop.example")
+        assert (status, headers["Location"].split("/")[2]) == (201, "shop.example")
+        assert_error(
+            default.raw("POST", f"{BASE_PATH}/productOrder", ORDER, {**JSON, "Host": "shop.example"}),
+            400,
+            "not an allowed host",
+        )
+    assert default.count() == 0
