@@ -81,7 +81,7 @@ def _stored(url: str) -> dict[str, dict[str, Any]]:
     return {order["id"]: order for order in listed.json()}
 
 
-def test_a_burst_acknowledged_together_survives_kill_9_right_after(tmp_path: Path) -> None:
+def test_a_burst_of_concurrent_posts_survives_kill_9_right_after_its_last_201(tmp_path: Path) -> None:
     path = tmp_path / "burst.sqlite3"
     with sqlite_mock(path) as (process, url):
         answers = _burst(url, [_order(f"burst-{n}") for n in range(32)])
