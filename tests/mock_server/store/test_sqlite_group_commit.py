@@ -70,10 +70,11 @@ async def test_interleaved_read_modify_writes_lose_no_change(store: SqliteStore)
         )
         assert changed is not None
 
-    await asyncio.gather(*(append(f"n{k}") for k in range(10)))  # all read before any commit
+    # Many more than rewrite's CONFLICT_RETRIES: a read waits for the resource's queued write.
+    await asyncio.gather(*(append(f"n{k}") for k in range(120)))
     found = await read(store, "productOrder", "o")
     assert found is not None
-    assert sorted(found["note"]) == sorted(f"n{k}" for k in range(10))
+    assert sorted(found["note"]) == sorted(f"n{k}" for k in range(120))
 
 
 async def test_a_stale_read_is_refused_and_a_deleted_one_is_not_replaced(store: SqliteStore) -> None:
