@@ -95,7 +95,7 @@ def test_a_burst_of_concurrent_posts_survives_kill_9_right_after_its_last_201(tm
 def test_a_failed_commit_acknowledges_none_of_its_batch(tmp_path: Path) -> None:
     """A disk that fills up: every POST whose commit failed gets a 503, every 201 is kept, nothing else."""
     path = tmp_path / "full.sqlite3"
-    big = ["x" * 100_000] * 8  # each alone is more than the WAL may still grow by: its commit must fail
+    big = ["x" * 250_000] * 8  # each alone is more than the file size limit: its commit must fail
     bodies = [_order(text) for text in big + [f"small-{n}" for n in range(24)]]
     with sqlite_mock(path, max_file_bytes=200_000) as (process, url):
         answers = _burst(url, bodies)
