@@ -6,7 +6,8 @@ Here the bare baseline, the mock of REF (exported with `git archive`, served by 
 checkout's mock all run side by side on the server core; every round measures each case on all three,
 in a rotated order so drift hits each equally. The figures are each mock's ratio to the bare run of the
 same round: the median over the rounds, its range (the noise), and after/before per round; beside
-them each mock's median p99 latency over the rounds.
+them each mock's median p99 latency over the rounds. `--sqlite` runs both mocks on a SQLite file each,
+`--cases` a subset of the cases.
 """
 
 from __future__ import annotations
@@ -42,13 +43,13 @@ def export(ref: str, into: Path) -> Path:
     return tree
 
 
-def mock_of(tree: Path, name: str, workdir: Path) -> procs.Server:
-    """The mock of `tree`, started as its CLI starts it, with this interpreter.
+def mock_of(tree: Path, name: str, workdir: Path, *options: str) -> procs.Server:
+    """The mock of `tree`, started as its CLI starts it, with this interpreter and `options`.
 
     `-P`: without it `python -m` puts the working directory (this checkout) ahead of PYTHONPATH, and
     "before" ran this checkout's mock too (every A/B run before issue 17's compared a mock with itself).
     """
-    python, *rest = procs.python_module("mock_server", *servers.LOOPBACK)
+    python, *rest = procs.python_module("mock_server", *servers.LOOPBACK, *options)
     command = ["env", f"PYTHONPATH={tree}", python, "-P", *rest]
     return procs.Server(name, command, workdir / f"{name}.log")
 
@@ -67,14 +68,19 @@ def _spread(values: list[float]) -> dict[str, float | None]:
     }
 
 
+def _store(workdir: Path, name: str, sqlite: bool) -> list[str]:
+    """The mock's store options: memory, or a fresh SQLite file of its own."""
+    return ["--sqlite", str(workdir / f"{name}.sqlite3")] if sqlite else []
+
+
 def compare(
-    run: Run, tree: Path, rounds: int, only: tuple[str, ...] = throughput.CASE_NAMES
+    run: Run, tree: Path, rounds: int, *, sqlite: bool = False, only: tuple[str, ...] = throughput.CASE_NAMES
 ) -> dict[str, Any]:
     """Per case: each round's requests per second on bare, before and after, and the ratios."""
     under_test = {
         "bare": servers.bare(run.workdir),
-        "before": mock_of(tree, "before", run.workdir),
-        "after": servers.mock(run.workdir),
+        "before": mock_of(tree, "before", run.workdir, *_store(run.workdir, "before", sqlite)),
+        "after": servers.mock(run.workdir, *_store(run.workdir, "after", sqlite)),
     }
     with ExitStack() as stack:
         for server in under_test.values():
@@ -159,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per case (default 5)")
     parser.add_argument("--seconds", type=float, default=3.0, help="each measured run (default 3)")
     parser.add_argument("--name", default="ab", help="results file bench/results/<name>.json")
+    parser.add_argument("--sqlite", action="store_true", help="both mocks on a SQLite file (default: memory)")
     parser.add_argument(
         "--cases",
         default=",".join(throughput.CASE_NAMES),
@@ -173,10 +180,16 @@ def main(argv: list[str] | None = None) -> int:
         unknown = sorted(set(only) - set(throughput.CASE_NAMES))
         if unknown:
             parser.error(f"--cases: no case named {', '.join(unknown)}")
-        results = compare(run, export(args.before, workdir), args.rounds, only)
+        results = compare(run, export(args.before, workdir), args.rounds, sqlite=args.sqlite, only=only)
     print("\n".join(table(args.before, results)))
     RESULTS.mkdir(exist_ok=True)
-    document = {"format": "tmf622-bench-ab/1", "before": args.before, "rounds": args.rounds, "cases": results}
+    document = {
+        "format": "tmf622-bench-ab/1",
+        "before": args.before,
+        "rounds": args.rounds,
+        "store": "sqlite" if args.sqlite else "memory",
+        "cases": results,
+    }
     (RESULTS / f"{args.name}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -90,4 +90,6 @@ TARGETS = (
     # Issue 17: each a median over interleaved rounds of its ratio to the bare app's start in the same round.
     Target("startup.mockRatio", 2.0, True, "tmf622-mock start to first answer / bare app's"),
     Target("startup.ctkRatio", 4.0, True, "tmf622-ctk v4 embedded mock, whole run / bare start"),
+    # Issue 17: group commit, each POST acknowledged only after the commit (fsync) holding it.
+    Target("stores.sqlite.post.ratio", 0.5, False, "SQLite POST / bare throughput (stores phase)"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from bench import scale, throughput
+from bench import scale, stores, throughput
 from bench.config import Mode
 
 Metrics = dict[str, float | None]
@@ -35,6 +35,7 @@ def metric_keys(mode: Mode) -> list[str]:
     keys += ["memory.mock.bytesPerOrder", "memory.bare.bytesPerOrder", "memory.certifier.peakRssMB"]
     keys += [f"suite.{name}" for name in SUITE_FIGURES]
     keys += [f"startup.{name}" for name in STARTUP_FIGURES]
+    keys += [f"stores.{store}.{case}.ratio" for store in stores.STORES for case in stores.CASES]
     keys += ["loadgen.maxCpu"]
     return keys
 
@@ -99,6 +100,8 @@ def flatten(raw: dict[str, Any]) -> Metrics:
     startup = raw.get("startup", {})
     for name in STARTUP_FIGURES:
         found[f"startup.{name}"] = startup.get(name)
+    for pair, ratio in raw.get("stores", {}).get("ratios", {}).items():  # "sqlite.post": rps / bare rps
+        found[f"stores.{pair}.ratio"] = ratio
     cpus = [v for k, v in found.items() if k.endswith("loadgenCpu") and v is not None]
     found["loadgen.maxCpu"] = max(cpus) if cpus else None
     return found
@@ -138,11 +141,12 @@ def explain(raw: dict[str, Any], keys: list[str], found: Metrics) -> tuple[dict[
 
 def _notes(raw: dict[str, Any], kind: str) -> Iterator[tuple[str, str]]:
     """(metric prefix, text) of every `{kind: text}` the phases recorded."""
-    for phase in ("throughput", "scale", "memory", "suite", "startup"):
+    for phase in ("throughput", "scale", "memory", "suite", "startup", "stores"):
         if kind in raw.get(phase, {}):
             yield phase, raw[phase][kind]
     yield from _throughput_notes(_cases(raw.get("throughput", {})), kind)
     yield from _scale_notes(_cases(raw.get("scale", {})), kind)
+    yield from _stores_notes(_cases(raw.get("stores", {}).get("results", {})), kind)
     for who, outcome in _cases(raw.get("memory", {})).items():
         if kind in outcome:
             yield f"memory.{who}", outcome[kind]
@@ -163,3 +167,12 @@ def _scale_notes(results: dict[str, Any], kind: str) -> Iterator[tuple[str, str]
             for case in scale.CASE_NAMES:
                 if kind in by_case.get(case, {}):
                     yield f"scale.{backend}.{case}", by_case[case][kind]
+
+
+def _stores_notes(results: dict[str, Any], kind: str) -> Iterator[tuple[str, str]]:
+    for store, figures in results.items():
+        if kind in figures:
+            yield f"stores.{store}", figures[kind]
+        for case in stores.CASES:
+            if kind in figures.get(case, {}):
+                yield f"stores.{store}.{case}", figures[case][kind]

@@ -87,7 +87,7 @@ def settings(backend: str, host: str, port: int, sqlite_file: Path) -> Any:
 
 def order_inserter(store: Any, base_url: str) -> Callable[[int], Awaitable[str]]:
     """`await insert(index) -> id`: build a CTK-shaped order with the mock's own rules and add it
-    (the store's calls are coroutines; memory and SQLite never suspend in them)."""
+    (the store's calls are coroutines; on SQLite each add waits for its commit)."""
     new_product_order = _first_module(
         "mock_server.versions.tmf622_v4.orders", "mock_server.domain.product_orders"
     ).new_product_order

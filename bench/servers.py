@@ -22,9 +22,9 @@ def bare(workdir: Path) -> procs.Server:
     return procs.Server("bare", procs.python_module("bench.bare_server", *LOOPBACK), workdir / "bare.log")
 
 
-def mock(workdir: Path) -> procs.Server:
-    """The mock exactly as its CLI starts it (the ready-line contract of ARCHITECTURE.md)."""
-    return procs.Server("mock", procs.python_module("mock_server", *LOOPBACK), workdir / "mock.log")
+def mock(workdir: Path, *options: str) -> procs.Server:
+    """The mock exactly as its CLI starts it (the ready-line contract of ARCHITECTURE.md), with `options`."""
+    return procs.Server("mock", procs.python_module("mock_server", *LOOPBACK, *options), workdir / "mock.log")
 
 
 def mock_seeded(workdir: Path, backend: str) -> procs.Server:

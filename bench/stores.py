@@ -29,6 +29,8 @@ from bench.cases import Case, Run
 from bench.procs import BenchError
 
 CASES = ("getById", "post")
+#: The servers measured, in order (each beside the bare baseline): metrics `stores.<name>.<case>.ratio`.
+STORES = ("memory", "sqlite", "postgresql", "postgresql2", "pgAsyncCommit")
 
 
 @contextmanager

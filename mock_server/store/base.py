@@ -94,16 +94,16 @@ class Store(Protocol):
     newest first by creation; filtering must agree with `query.matches`, which a backend may use
     as is.
 
-    Each write is durable when it returns (SQLite: committed and synced). `bulk()` groups many
-    writes (seeding, bulk loads) into one all-or-nothing transaction with a single sync; its body
-    makes only this store's calls.
+    Each write is durable when it returns (SQLite: committed and synced, with the concurrent
+    writes of its group commit). `bulk()` groups many writes (seeding, bulk loads) into one
+    all-or-nothing transaction with a single sync; its body makes only this store's calls.
 
-    Memory and SQLite never suspend inside a call (their work is in-process and short): between a
-    handler's read and its write, with no other await in between, nothing else runs, so their
-    read-modify-write is atomic and `replace(..., expected=)` cannot be stale (they ignore it).
-    PostgreSQL suspends on each round trip, so other requests (of this process or of another
-    replica) may write in between: its `replace(..., expected=<the Stored read>)` is a
-    compare-and-swap that raises `WriteConflict` when the row changed. Read-modify-write goes
+    Memory never suspends inside a call (its work is in-process and short): between a handler's
+    read and its write, with no other await in between, nothing else runs, so its read-modify-write
+    is atomic and `replace(..., expected=)` cannot be stale (it ignores it). SQLite suspends on each
+    write until its commit, PostgreSQL on each round trip, so other requests (of this process or of
+    another replica) may write in between: their `replace(..., expected=<the Stored read>)` is a
+    compare-and-swap that raises `WriteConflict` when the resource changed. Read-modify-write goes
     through `rewrite`, which retries on conflict, so it is right on every store.
 
     `events` of a write: what it announces about the resource it writes (`Event`). A store that
@@ -164,7 +164,7 @@ async def rewrite(
     """Read with `current`, write `change(resource)` with the events `announce` gives for it; None
     when `current` or `change` gives None. Re-reads and re-applies `change` when another request
     wrote in between, so concurrent changes (through one replica or several) are all applied, none
-    lost. `change` is synchronous: on memory and SQLite nothing runs between the read and the write."""
+    lost. `change` is synchronous: on memory nothing runs between the read and the write."""
     for _ in range(CONFLICT_RETRIES):
         found = await current()
         if found is None:

@@ -81,6 +81,17 @@ def open_database(path: str) -> sqlite3.Connection:
     return db
 
 
+def open_reader(path: str) -> sqlite3.Connection:
+    """A second connection for reads, opened after `open_database` prepared the file: in WAL mode it
+    reads the last commit without waiting for the writer, and it refuses writes (`query_only`)."""
+    try:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA query_only = 1")
+    except sqlite3.Error as exc:
+        raise ValueError(f"cannot use {path!r} as the SQLite store: {exc}") from None
+    return db
+
+
 def _prepare(db: sqlite3.Connection) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version not in {0, 1, SCHEMA_VERSION}:

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.bench
 
 REPO = Path(__file__).resolve().parents[2]
 #: Parts that may legitimately be missing (reported n/a); anything else missing is a broken harness.
-MAY_BE_ABSENT = ("scale.sqlite.", "suite.")
+MAY_BE_ABSENT = ("scale.sqlite.", "suite.", "stores.")  # stores: real runs only (not tiny)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
