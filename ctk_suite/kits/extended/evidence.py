@@ -12,7 +12,7 @@ from ctk_suite.core.failures import Failure, Kind, NotRun
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
-from ctk_suite.kits.official.run import NotJson, parse_json
+from ctk_suite.kits.official.bodies import NotJson, parse_json
 
 
 class Blocked(Exception):
