@@ -20,7 +20,7 @@ from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.kit import ScenarioKit
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import Scenario, load_scenario
-from tests.support.fakes.fake_tmf622_v5 import serving_v5
+from tests.support.fakes.v5 import serving as serving_v5
 from tmf622_scenarios import scenario_path
 
 REPO = Path(__file__).resolve().parents[4]

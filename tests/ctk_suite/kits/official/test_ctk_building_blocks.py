@@ -26,7 +26,7 @@ from ctk_suite.kits.official.scenario import (
 )
 from ctk_suite.kits.official.variables import Variables, apply_quote, url_encode
 from tests.support.ctk_helpers import closed_port_url, run_ctk
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 
 @pytest.fixture
