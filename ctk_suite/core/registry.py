@@ -31,8 +31,12 @@ class Registry(Generic[T]):
         try:
             return self._entries[name]
         except KeyError:
-            known = ", ".join(sorted(self._entries)) or "none"
-            raise KeyError(f"unknown {self.what} {name!r} (known: {known})") from None
+            raise KeyError(self.unknown(name)) from None
+
+    def unknown(self, name: str) -> str:
+        """What is said of a name not registered: it, and the names that are."""
+        known = ", ".join(sorted(self._entries)) or "none"
+        return f"unknown {self.what} {name!r} (known: {known})"
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries

@@ -11,7 +11,7 @@ import pytest
 
 from ctk_suite.cli import main
 from ctk_suite.reporting.allure_html import find_allure
-from tests.support.fakes.fake_tmf622 import serving  # the CTK suite's fault-injecting fake server
+from tests.support.fakes.v4 import serving  # the CTK suite's fault-injecting fake server (config CTK)
 
 #: The single-file report embeds its data base64-encoded: `d("widgets/categories.json", "eyJ...")`.
 EMBEDDED = re.compile(rb'd\("([^"]+)",\s*"([A-Za-z0-9+/]+={0,2})"\)')

@@ -1,7 +1,7 @@
 """Our v5 official states equal those of TM Forum's own spec run under the Cypress 12 stand-in, `it` for `it`.
 
 The stand-in (cypress_standin.js, see cypress_parity.py) runs the kit's unchanged `ctk.cy.js` from its folder;
-our port runs against a fresh copy of the same server. Every server of fake_tmf622_v5 (the correct one, each
+our port runs against a fresh copy of the same server. Every server of fakes/v5.py KIT (the correct one, each
 fault alone) and a port nobody listens on: states `passed`, `failed` and `skipped` must be equal.
 """
 

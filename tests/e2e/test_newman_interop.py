@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.e2e.newman_parity import newman_verdicts, parity_diff, summary_verdicts, wrong_passes
 from tests.support.e2e.newman_runs import VARIANTS, newman_binary, run_newman, run_our_ctk
-from tests.support.fakes import fake_tmf622 as fault_server
+from tests.support.fakes import v4
 
 pytestmark = pytest.mark.newman
 
@@ -102,16 +102,16 @@ def test_parity_check_catches_an_altered_summary(runs: Runs) -> None:
     assert any(f"only in newman: {dropped!r}" in line for line in diff), diff
 
 
-@pytest.mark.parametrize("fault", sorted(fault_server.FAULTS))
+@pytest.mark.parametrize("fault", sorted(v4.CTK.defects))
 def test_no_wrong_pass_against_a_broken_server(fault, collections, newman, tmp_path) -> None:
     """Whatever Newman fails on a broken server, our CTK fails too (it may be stricter, never laxer)."""
 
     def newman_run() -> dict[str, Any]:
-        with fault_server.serving(fault) as (url, _):
+        with v4.serving(fault) as (url, _):
             return run_newman(newman, collections["testkit"], url, tmp_path)
 
     def ctk_run() -> dict[str, Any]:
-        with fault_server.serving(fault) as (url, _):
+        with v4.serving(fault) as (url, _):
             return run_our_ctk(url, tmp_path / "ctk", ())
 
     runs = both(newman_run, ctk_run)

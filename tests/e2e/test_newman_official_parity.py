@@ -2,9 +2,9 @@
 the assertions Newman does not emit and the script errors it reports (issue 21): the official totals too.
 
 Newman 4.6.1 runs TM Forum's collection and our CTK runs its port against the same kind of server, each
-on its own fresh instance: every deliberately broken server of tests/ctk_suite (fake_tmf622's faults)
-and every branch-taking server (official_fake's modes). Newman runs in one Node process for all of them
-(tests/support/e2e/newman_batch.js): starting Node is most of a run's time.
+on its own fresh instance: every deliberately broken server of tests/ctk_suite (tests/support/fakes/v4.py,
+config CTK: its faults) and every branch-taking server (config BRANCHES). Newman runs in one Node process
+for all of them (tests/support/e2e/newman_batch.js): starting Node is most of a run's time.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from tests.support.e2e.newman_parity import (
     ours_official,
 )
 from tests.support.e2e.newman_runs import REPO_ROOT, VARIANTS, newman_binary
-from tests.support.fakes import fake_tmf622 as fault_server
-from tests.support.fakes import official_fake as branch_server
+from tests.support.fakes import v4
 from tmf622_scenarios import scenario_path
 
 pytestmark = pytest.mark.newman
@@ -40,9 +39,9 @@ BATCH_TIMEOUT_S = 240
 
 
 CASES = {
-    "conformant": fault_server.serving,
-    **{f"fault {f}": (lambda f=f: fault_server.serving(f)) for f in sorted(fault_server.FAULTS)},
-    **{f"mode {m}": (lambda m=m: branch_server.serving(m)) for m in sorted(branch_server.MODES)},
+    "conformant": v4.serving,
+    **{f"fault {f}": (lambda f=f: v4.serving(f)) for f in sorted(v4.CTK.defects)},
+    **{f"mode {m}": (lambda m=m: v4.serving(m, config=v4.BRANCHES)) for m in sorted(v4.BRANCHES.defects)},
 }
 
 

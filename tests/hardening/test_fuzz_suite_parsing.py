@@ -56,8 +56,9 @@ from ctk_suite.kits.extended.listener import EventListener, ListenerSettings, Re
 from ctk_suite.kits.extended.run import ExtendedRun, Target
 from ctk_suite.kits.extended.v4.rules_optional import envelope_failures, summary
 from ctk_suite.kits.official.assertions import rendered_name
+from ctk_suite.kits.official.bodies import NotJson, read_json
 from ctk_suite.kits.official.checks.catalogue import check_kinds, get_check
-from ctk_suite.kits.official.run import CtkRun, NotJson, RunSettings, read_json
+from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit, RequestSpec, load_scenario
 from ctk_suite.kits.official.variables import Variables
 from ctk_suite.reporting.junit import write_junit

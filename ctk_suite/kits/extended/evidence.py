@@ -12,7 +12,7 @@ from ctk_suite.core.recent import Recent
 from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.extended.catalogue import Rule
-from ctk_suite.kits.official.run import NotJson, parse_json
+from ctk_suite.kits.official.bodies import NotJson, parse_json
 
 #: The bodies last parsed: the checks of a probe read its few bodies in a row, and the run keeps every
 #: probe's requests to its end; a parsed 5 MB list would be held that long (issue 17).

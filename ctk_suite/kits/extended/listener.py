@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ctk_suite.kits.official.run import NotJson, parse_json
+from ctk_suite.kits.official.bodies import NotJson, parse_json
 
 START_TIMEOUT_S = 10.0
 #: An event body larger than this is refused (413): a notification is a few kilobytes.

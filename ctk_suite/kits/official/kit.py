@@ -11,6 +11,7 @@ from ctk_suite.engine.records import UnitResult
 from ctk_suite.engine.session import SuiteSession
 from ctk_suite.kits.official.checks.catalogue import validate_assertion
 from ctk_suite.kits.official.run import QUOTES, CtkRun, RunSettings
+from ctk_suite.kits.official.runners import RUNNERS
 from ctk_suite.kits.official.scenario import SCENARIO_FORMAT, Scenario, ScenarioError, load_scenario
 from ctk_suite.kits.official.variables import apply_quote
 
@@ -28,9 +29,12 @@ class ScenarioKit(Kit):
 
     @classmethod
     def load(cls, path: Path) -> ScenarioKit:
-        """The scenario file, every assertion checked against the registered check kinds."""
+        """The scenario file, its official runner and every assertion checked against the registered
+        runner models and check kinds (an unknown name is refused here, never met mid-run)."""
         try:
             scenario = load_scenario(path)
+            if scenario.official_runner not in RUNNERS:
+                raise ScenarioError(f"{path}: officialRunner: {RUNNERS.unknown(scenario.official_runner)}")
             for spec in scenario.requests:
                 for assertion in spec.assertions:
                     validate_assertion(assertion)

@@ -9,29 +9,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from ctk_suite.core.failures import Failure, Kind, clip
+from ctk_suite.core.failures import Kind
 from ctk_suite.core.redaction import redact_url
-from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult, Verdict
+from ctk_suite.engine.records import AssertionResult, KitInfo, UnitResult
 from ctk_suite.http.client import HttpClient
-from ctk_suite.http.errors import AUTH
 from ctk_suite.http.exchange import Exchange
-from ctk_suite.kits.official.assertions import Unjudged, blanket, evaluate, official_of, rendered_name
-from ctk_suite.kits.official.checks.catalogue import get_check
+from ctk_suite.kits.official.assertions import Unjudged, blanket, evaluate
+from ctk_suite.kits.official.bodies import NotJson, read_json
 from ctk_suite.kits.official.checks.kinds import CheckContext
-from ctk_suite.kits.official.runners.cypress import (
-    content_type_is_json,
-    cypress_body,
-    hook_failure,
-    hook_message,
-    with_hook_failure,
-)
-from ctk_suite.kits.official.runners.postman import (
-    MODELLED_KINDS,
-    official_captures,
-    official_outcome,
-    with_official,
-)
-from ctk_suite.kits.official.scenario import AssertionSpec, RequestSpec, Scenario
+from ctk_suite.kits.official.runners import RUNNERS
+from ctk_suite.kits.official.runners.base import Judged, reads_json, request_label, transport_kind
+from ctk_suite.kits.official.scenario import RequestSpec, Scenario
 from ctk_suite.kits.official.variables import Variables, apply_quote, url_encode
 
 QUOTES = {"none": "", "single": "'"}
@@ -48,50 +36,6 @@ class RunSettings:
     payload: Mapping[str, Any] | None = None
 
 
-class NotJson(ValueError):
-    """The response body does not parse as JSON (JSON.parse rules: no NaN or Infinity)."""
-
-
-def parse_json(text: str) -> Any:
-    """Parse like `pm.response.json()`; NotJson carries the readable reason."""
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ValueError as exc:
-        raise NotJson(f"body is not JSON: {_shown(text)}") from exc
-    except RecursionError as exc:  # valid JSON, perhaps, but nested deeper than Python's stack
-        raise NotJson(f"body nests too deeply to parse: {_shown(text)}") from exc
-
-
-def _shown(text: str) -> str:
-    return clip(" ".join(text.split()), 80) if text.strip() else "(empty body)"
-
-
-def read_json(exchange: Exchange, labelled: bool = False) -> Any:
-    """The JSON body of a response; NotJson says what was expected and what came instead. `labelled`: the
-    body must also say it is JSON (a media type ending in `json`, the rule Cypress parses by)."""
-    media = (exchange.header("Content-Type") or "no Content-Type").split(";")[0].strip()
-    came = f"HTTP {exchange.status} {media}"
-    if labelled and not content_type_is_json(exchange):
-        raise NotJson(f"expected a JSON body, got {came}: a body not labelled JSON is text to a client")
-    try:
-        text = exchange.strict_text()
-    except UnicodeDecodeError as exc:  # RFC 8259 section 8.1: JSON exchanged between systems is UTF-8
-        raise NotJson(
-            f"expected a JSON body, got {came} with bytes that are not valid {exc.encoding} "
-            f"(first at offset {exc.start})"
-        ) from None
-    try:
-        return parse_json(text)
-    except NotJson as exc:
-        raise NotJson(
-            f"expected a JSON body, got {came}: {str(exc).removeprefix('body is not JSON: ')}"
-        ) from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 class CtkRun:
     """State of one run of a scenario kit: the captured variables and the results so far, in order.
 
@@ -106,17 +50,17 @@ class CtkRun:
         self.settings = settings
         self.kit = kit or scenario.kit_info()
         self.client = client
+        #: The model of what runs the official kit (KeyError naming the known ones: before any request).
+        self.runner = RUNNERS.get(scenario.official_runner)
         self.variables = Variables()
         self.results: list[UnitResult] = []
-        #: The official script's error on the request being evaluated (Newman's test-script failure).
-        self._official_error: str | None = None
         self._ran: set[int] = set()  # ids of the requests already run (as themselves or as setup)
         self.started_at = datetime.now(UTC)
         self._started = time.perf_counter()
         self._finished: float | None = None
         for request in scenario.requests:
             for name in request.captures:
-                self.variables.unavailable(name, f"{_label(request)} was not run")
+                self.variables.unavailable(name, f"{request_label(request)} was not run")
         for name in scenario.never_captured:
             self.variables.unavailable(name, f"the CTK {scenario.ctk_version} collection never sets it")
 
@@ -154,8 +98,8 @@ class CtkRun:
         quote = QUOTES[self.settings.orderdate_quote]
         name = apply_quote(spec.name, spec.quoted_variables, quote)
         path = apply_quote(spec.path, spec.quoted_variables, quote)
-        postman = self.scenario.missing_text is None
-        unjudged = None if postman else self._unjudged(spec, self.variables.missing(path))
+        postman_resolved = self.runner.missing_text is None
+        unjudged = None if postman_resolved else self._unjudged(spec, self.variables.missing(path))
         result = self._send(spec, name, path, unjudged)
         if setup:
             result = replace(result, setup=True)
@@ -181,165 +125,55 @@ class CtkRun:
         failed for lack of what it targets, not run when the server may lack that value."""
         if not missing:
             return None
-        text = self.scenario.missing_text
+        text = self.runner.missing_text
         reason = f"{self.variables.reason(missing[0])}; the official kit sends {text!r} in its place"
         return Unjudged(reason, not_run=set(missing) <= set(spec.may_be_absent))
 
     def _send(self, spec: RequestSpec, name: str, path: str, unjudged: Unjudged | None = None) -> UnitResult:
-        if self.scenario.missing_text is None:
+        missing_text = self.runner.missing_text
+        if missing_text is None:
             rendered = self.variables.render_url(path, url_encode)
         else:
-            rendered = self.variables.render(path, url_encode, self.scenario.missing_text)
+            rendered = self.variables.render(path, url_encode, missing_text)
         url = self.settings.base_url + rendered
         headers = {**self.scenario.headers, **self.settings.extra_headers}
         payload = spec.body if spec.body is None or self.settings.payload is None else self.settings.payload
         body = json.dumps(payload).encode() if payload is not None else None
         exchange = self.client.send(spec.method, url, headers, body)
-        self._official_error = None
-        assertions = self._evaluate(spec, exchange, unjudged)
-        result = self._result(spec, name, url, exchange, assertions)
-        return replace(result, official_error=self._official_error)
+        where = f"{exchange.method} {redact_url(exchange.url)}"
+        if self.scenario.official:
+            judged = self.runner.judge(self, spec, exchange, where, unjudged)
+        else:
+            judged = Judged(self._evaluate(spec, exchange, where, unjudged))
+        result = self._result(spec, name, url, exchange, judged.results)
+        return replace(result, official_error=judged.official_error)
 
     def _evaluate(
-        self, spec: RequestSpec, exchange: Exchange, unjudged: Unjudged | None
+        self, spec: RequestSpec, exchange: Exchange, where: str, unjudged: Unjudged | None
     ) -> tuple[AssertionResult, ...]:
-        where = f"{exchange.method} {redact_url(exchange.url)}"
-        if self.scenario.official and self.scenario.official_runner == "cypress":
-            return self._evaluate_cypress(spec, exchange, where, unjudged)
+        """Our verdicts alone (a kit that is not official): its runner still says what a body that is not
+        JSON becomes (Cypress hands it to the tests as a string)."""
         if exchange.error is not None:
-            self._capture_failed(spec, f"failed: {exchange.error}")
-            kind = Kind.AUTH if exchange.error.startswith(AUTH) else Kind.TRANSPORT
+            self.capture_failed(spec, f"failed: {exchange.error}")
+            kind = transport_kind(exchange.error)
             return blanket(spec.assertions, f"{where}: {exchange.error}", where, self.variables, kind)
-        if self.scenario.official and self.scenario.official_runner == "postman":
-            return self._evaluate_postman(spec, exchange, where)
         try:
-            body = read_json(exchange) if _reads_json(spec) else None
+            body = read_json(exchange) if reads_json(spec) else None
         except NotJson as exc:
-            self._capture_failed(spec, f"returned {exchange.status} with a body that is not JSON")
-            # Cypress hands a body it cannot parse to the tests as a string (the v5 kit judges that).
-            raw = self._context(spec, exchange, exchange.text) if self.scenario.judges_raw_bodies else None
+            self.capture_failed(spec, f"returned {exchange.status} with a body that is not JSON")
+            raw = self.context(spec, exchange, exchange.text) if self.runner.judges_raw_bodies else None
             return blanket(spec.assertions, str(exc), where, self.variables, Kind.BODY, official=raw)
-        self._capture(spec, exchange, body)
-        context = self._context(spec, exchange, body)
+        self.capture(spec, exchange, body)
+        context = self.context(spec, exchange, body)
         results = (evaluate(a, context, self.variables, unjudged) for a in spec.assertions)
         return tuple(r for r in results if r is not None)
 
-    def _evaluate_cypress(
-        self, spec: RequestSpec, exchange: Exchange, where: str, unjudged: Unjudged | None
-    ) -> tuple[AssertionResult, ...]:
-        """Ours, beside what TM Forum's Cypress kit reports: its checks on the body as Cypress hands it
-        over, after a `before all` hook that may fail first (ctk_suite/official_cypress.py)."""
-        official_body = cypress_body(exchange)
-        strict, strict_context = self._strict_cypress(spec, exchange, where, unjudged)
-        if exchange.error is not None:
-            self._capture_failed(spec, f"failed: {exchange.error}")
-        else:  # `createVariableGlobal(response.body)`: what Cypress parsed, whatever our verdict on it
-            self._capture(spec, exchange, official_body)
-        hook = hook_failure(spec, exchange, official_body)
-        if hook is not None:
-            kind = Kind.BODY if exchange.error is None else _transport_kind(exchange.error)
-            return with_hook_failure(tuple(r for _, r in strict), hook_message(hook, spec.name), where, kind)
-        context = self._context(spec, exchange, official_body)
-        return tuple(self._beside_cypress(a, r, context, strict_context, where) for a, r in strict)
-
-    def _strict_cypress(
-        self, spec: RequestSpec, exchange: Exchange, where: str, unjudged: Unjudged | None
-    ) -> tuple[list[tuple[AssertionSpec, AssertionResult]], CheckContext | None]:
-        """Our verdict of each assertion (a body must be JSON and labelled so), and the context they were
-        drawn on (None: nothing of the body could be read)."""
-        if exchange.error is not None:
-            reason, kind = f"{where}: {exchange.error}", _transport_kind(exchange.error)
-            return self._blanket(spec, reason, where, kind), None
-        try:
-            body = read_json(exchange, labelled=True) if _reads_json(spec) else None
-        except NotJson as exc:
-            return self._blanket(spec, str(exc), where, Kind.BODY), None
-        context = self._context(spec, exchange, body)
-        judged = ((a, evaluate(a, context, self.variables, unjudged)) for a in spec.assertions)
-        return [(a, r) for a, r in judged if r is not None], context
-
-    def _blanket(
-        self, spec: RequestSpec, reason: str, where: str, kind: Kind
-    ) -> list[tuple[AssertionSpec, AssertionResult]]:
-        return [(a, r) for a in spec.assertions for r in blanket((a,), reason, where, self.variables, kind)]
-
-    def _beside_cypress(
-        self,
-        spec: AssertionSpec,
-        result: AssertionResult,
-        official_context: CheckContext,
-        strict_context: CheckContext | None,
-        where: str,
-    ) -> AssertionResult:
-        """`result` with the official verdict drawn on `official_context`. A strict "not run" (a value a
-        correct server may lack was sent as `undefined`) becomes a failure where the kit fails too and
-        the server did not refuse the value (4xx: docs/ctk-5.0.0-defects.md row 3)."""
-        official = official_of(spec, official_context, judged_anyway=True) or Verdict.FAILED
-        status = official_context.exchange.status or 0
-        if result.verdict is Verdict.NOT_RUN and official is Verdict.FAILED and not 400 <= status < 500:
-            result = self._judged_anyway(spec, result, strict_context, where)
-        return replace(result, official=None if official is result.verdict else official)
-
-    def _judged_anyway(
-        self, spec: AssertionSpec, result: AssertionResult, context: CheckContext | None, where: str
-    ) -> AssertionResult:
-        """Our check of an answer that is wrong whatever the missing value: its own failures, if any."""
-        judged = None if context is None else evaluate(spec, context, self.variables)
-        failures = judged.failures if judged is not None else ()
-        note = Failure(request=where, note=_WRONG_ANYWAY, kind=Kind.ASSERTION)
-        return replace(result, not_run=None, failures=failures or (note,))
-
-    def _evaluate_postman(
-        self, spec: RequestSpec, exchange: Exchange, where: str
-    ) -> tuple[AssertionResult, ...]:
-        """Ours beside what the official Postman script would report (runners/postman.py)."""
-        official = official_outcome(spec, exchange, self.variables)
-        self._official_error = official.stopped
-        strict, unreadable = self._strict(spec, exchange, where)
-        self._capture_globals(spec, exchange)
-        keys = {rendered_name(a, self.variables): a.name for a in spec.assertions if a.kind in MODELLED_KINDS}
-        return with_official(strict, official, keys, unreadable or where)
-
-    def _strict(
-        self, spec: RequestSpec, exchange: Exchange, where: str
-    ) -> tuple[tuple[AssertionResult, ...], Failure | None]:
-        """Our verdicts, and the failure of a body we cannot read (it fails what reads it; the status
-        is still checked)."""
-        try:
-            body = read_json(exchange) if _reads_json(spec) else None
-        except NotJson as exc:
-            context = self._context(spec, exchange, None)
-            results: list[AssertionResult] = []
-            for a in spec.assertions:  # in the catalogue's order
-                if get_check(a.kind).needs_json:
-                    results += blanket((a,), str(exc), where, self.variables, Kind.BODY)
-                elif (result := evaluate(a, context, self.variables)) is not None:
-                    results.append(result)
-            return tuple(results), Failure(request=where, note=str(exc), kind=Kind.BODY)
-        context = self._context(spec, exchange, body)
-        judged = (evaluate(a, context, self.variables) for a in spec.assertions)
-        return tuple(r for r in judged if r is not None), None
-
-    def _capture_globals(self, spec: RequestSpec, exchange: Exchange) -> None:
-        """As the create script's `pm.globals.set(...)`, whatever the status; unset when the script
-        stops before (a body that is not JSON or `null`). Only non-empty strings are usable to us."""
-        if not spec.captures:
-            return
-        captured = official_captures(spec, exchange)
-        if captured is None:
-            self._capture_failed(spec, f"returned {exchange.status} with a body that is not a JSON value")
-            return
-        for variable, value in captured.items():
-            at = spec.captures[variable]
-            self.variables.set(
-                variable, value, f"{_label(spec)} returned {exchange.status} without a string at $.{at}"
-            )
-
-    def _context(self, spec: RequestSpec, exchange: Exchange, body: Any) -> CheckContext:
+    def context(self, spec: RequestSpec, exchange: Exchange, body: Any) -> CheckContext:
+        """The response as the checks of `spec` see it (the runner models draw theirs here too)."""
         elements = spec.instances == "elements"
         return CheckContext(exchange, body, self.variables, spec.instances != "body", elements)
 
-    def _capture(self, spec: RequestSpec, exchange: Exchange, body: Any) -> None:
+    def capture(self, spec: RequestSpec, exchange: Exchange, body: Any) -> None:
         """As `pm.globals.set(...)`, whatever the status; only non-empty strings are usable values."""
         if spec.captures_all:
             self._capture_all(spec, exchange, body)
@@ -348,7 +182,7 @@ class CtkRun:
             if isinstance(value, str) and value:
                 self.variables.set(variable, value)
             else:
-                reason = f"{_label(spec)} returned {exchange.status} without a string at $.{attribute}"
+                reason = f"{request_label(spec)} returned {exchange.status} without a string at $.{attribute}"
                 self.variables.unavailable(variable, reason)
 
     def _capture_all(self, spec: RequestSpec, exchange: Exchange, body: Any) -> None:
@@ -359,25 +193,9 @@ class CtkRun:
         for attribute, value in body.items() if isinstance(body, dict) else ():
             self.variables.keep(attribute, value)
 
-    def _capture_failed(self, spec: RequestSpec, why: str) -> None:
+    def capture_failed(self, spec: RequestSpec, why: str) -> None:
+        """What `spec` captures is unavailable to the requests that need it, saying `why`."""
         if spec.captures_all:
             self.variables.otherwise(f"{spec.method} {spec.path} {why}")
         for variable in spec.captures:
-            self.variables.unavailable(variable, f"{_label(spec)} {why}")
-
-
-_WRONG_ANYWAY = "the official kit fails this answer, and the value sent as undefined does not explain it"
-
-
-def _transport_kind(error: str) -> Kind:
-    return Kind.AUTH if error.startswith(AUTH) else Kind.TRANSPORT
-
-
-def _label(spec: RequestSpec) -> str:
-    """`N1 POST /ProductOrder`, how a dependent assertion names the request it waited for."""
-    return f"{spec.scenario} {spec.method} {spec.name}"
-
-
-def _reads_json(spec: RequestSpec) -> bool:
-    kinds = (get_check(a.kind) for a in spec.assertions)
-    return bool(spec.captures) or spec.captures_all or any(kind.needs_json for kind in kinds)
+            self.variables.unavailable(variable, f"{request_label(spec)} {why}")

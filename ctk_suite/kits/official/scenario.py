@@ -61,7 +61,7 @@ class RequestSpec:
     #: Every top-level attribute of the response is captured under its own name (v5 `createVariableGlobal`).
     captures_all: bool = False
     #: Captured values a correct server may lack (v5 `completionDate` before completion): sent without one
-    #: (see `Scenario.missing_text`), the request has no strict verdict rather than a failed one.
+    #: (as its runner's `missing_text`), the request has no strict verdict rather than a failed one.
     may_be_absent: tuple[str, ...] = ()
 
     #: Every request of the official kit is of the `ctk` level.
@@ -99,21 +99,10 @@ class Scenario:
     official: bool = True
     #: Globals the official scripts read but no request of the collection sets (IDPO02, ...): undefined.
     never_captured: tuple[str, ...] = ()
-    #: What runs the official kit: `postman` (v4, Newman) or `cypress` (v5), whose JavaScript decides
-    #: what is sent without a captured value and what a body that is not JSON becomes.
+    #: The name of the model of what runs the official kit (runners/__init__.py `RUNNERS`): `postman`
+    #: (v4, Newman) or `cypress` (v5), whose JavaScript decides what is sent without a captured value and
+    #: what a body that is not JSON becomes. `ScenarioKit.load` refuses a name not registered.
     official_runner: str = "postman"
-
-    @property
-    def missing_text(self) -> str | None:
-        """What a {{VAR}} without a value is sent as; None: as Postman resolves it (an unset global stays
-        `{{VAR}}`, one set from a missing attribute is empty: `Variables.render_url`). Cypress's
-        `path.replace(/{.*}/, Cypress.env(...))` sends JavaScript's `undefined` as the text "undefined"."""
-        return "undefined" if self.official_runner == "cypress" else None
-
-    @property
-    def judges_raw_bodies(self) -> bool:
-        """Cypress hands the tests a body it cannot parse as a string (Postman's scripts throw)."""
-        return self.official_runner == "cypress"
 
     def kit_info(self) -> KitInfo:
         """The kit's report identity."""
@@ -261,7 +250,7 @@ def _names(value: object, where: str) -> tuple[str, ...]:
 
 
 def _runner(value: object, path: Path) -> str:
-    """What runs the official kit: it decides how missing values and unparsable bodies are treated."""
-    if value not in ("postman", "cypress"):
-        raise ScenarioError(f"{path}: officialRunner must be postman or cypress, not {value!r}")
-    return str(value)
+    """The name of what runs the official kit; whether it is a registered runner model, the kit asks."""
+    if not isinstance(value, str) or not value:
+        raise ScenarioError(f"{path}: officialRunner must name an official runner, not {value!r}")
+    return value

@@ -11,7 +11,7 @@ import pytest
 
 from ctk_suite.engine.baseline import ANSWERED, BaselineError, compare, load_baseline, verdicts
 from tests.support.ctk_helpers import read_summary
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 
 def summary(*requests: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from ctk_suite.engine.cleanup import CreatedOrders, clean_up
 from ctk_suite.http.client import HttpClient
 from ctk_suite.http.exchange import Exchange
 from tests.support.ctk_helpers import read_summary
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 API = "http://h/tmf-api/productOrderingManagement/v4/"
 

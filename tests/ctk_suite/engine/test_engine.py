@@ -11,7 +11,7 @@ from ctk_suite.core.registry import Registry
 from ctk_suite.engine.kit import KIT_TYPES
 from ctk_suite.kits.official.scenario import SCENARIO_FORMAT
 from tests.support.ctk_helpers import read_summary
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 
 def test_a_selection_runs_what_it_needs_first_as_setup(pytester: pytest.Pytester, ctk_file: Path) -> None:

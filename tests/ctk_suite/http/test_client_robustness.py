@@ -17,7 +17,7 @@ import trustme
 
 from ctk_suite.http.client import MAX_BODY_BYTES, HttpClient, Limits
 from ctk_suite.http.exchange import Exchange
-from ctk_suite.kits.official.run import NotJson, read_json
+from ctk_suite.kits.official.bodies import NotJson, read_json
 from tests.support.ctk_helpers import closed_port_url
 from tests.support.servers.misbehaving_server import HUGE_BYTES, Running, serve_misbehaving
 from tests.support.servers.tls_oauth_server import serve_tls_oauth

@@ -13,7 +13,7 @@ from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
 from ctk_suite.engine.state import MOCK_START_FAILED, TARGET_UNUSABLE
 from ctk_suite.reporting.allure_report import KIND_LABEL, allure2_categories, categories
 from tests.support.ctk_helpers import closed_port_url, read_summary
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 TITLES = [
     "N1 /ProductOrder [POST]",

@@ -25,7 +25,7 @@ from ctk_suite.reporting.run_report import RunReport
 from ctk_suite.reporting.summary import write_summary
 from ctk_suite.reporting.table import render_table
 from tests.support.ctk_helpers import closed_port_url, report_of, run_ctk
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 
 @pytest.fixture(scope="module")

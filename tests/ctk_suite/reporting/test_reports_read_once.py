@@ -15,7 +15,7 @@ from ctk_suite.core.failures import Kind
 from ctk_suite.http.client import Exchange
 from ctk_suite.kits.extended.evidence import BodySchema, Sent
 from ctk_suite.kits.extended.expect import client_error, json_object, matches_schema, responded
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 FIRST_FAILURE = "Status code is 201: status: expected HTTP 201, seen HTTP 200"
 

@@ -4,7 +4,7 @@ The stand-in (tests/support/e2e/cypress_standin.js) runs the kit's own `ctk.cy.j
 (TMF622_CTK5_DIR,
 default `../shared/reference/ctk-5.0.0` beside the repository) under Mocha, with cy.request, the command
 queue and the hook-failure rule as Cypress 12's code has them. Each server is a fresh fake
-(tests/support/fakes/fake_tmf622_v5.py) for each runner: both see an empty server, as a real run would.
+(tests/support/fakes/v5.py, config KIT) for each runner: both see an empty server, as a real run would.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import yaml
 from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
-from tests.support.fakes import fake_tmf622_v5 as fake_v5
+from tests.support.fakes import v5
 from tmf622_scenarios import scenario_path
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -42,13 +42,13 @@ def _nothing_listening() -> Iterator[tuple[str, None]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    yield f"http://127.0.0.1:{port}{fake_v5.BASE_PATH}/", None
+    yield f"http://127.0.0.1:{port}{v5.BASE_PATH}/", None
 
 
 #: Every server both runners are compared on: the correct fake, each fault alone, and no server at all.
 SERVERS: dict[str, Callable[[], contextlib.AbstractContextManager[tuple[str, Any]]]] = {
-    "correct": fake_v5.serving_v5,
-    **{f"fault {f}": (lambda f=f: fake_v5.serving_v5(f)) for f in sorted(fake_v5.FAULTS)},
+    "correct": v5.serving,
+    **{f"fault {f}": (lambda f=f: v5.serving(f)) for f in sorted(v5.KIT.defects)},
     "nothing listening": _nothing_listening,
 }
 

@@ -26,7 +26,11 @@ from ctk_suite.core.failures import Failure, Kind
 from ctk_suite.core.js import UNDEFINED
 from ctk_suite.engine.records import AssertionResult, Verdict
 from ctk_suite.http.exchange import Exchange
-from ctk_suite.kits.official.scenario import RequestSpec
+from ctk_suite.kits.official.assertions import Unjudged, blanket, evaluate, official_of
+from ctk_suite.kits.official.bodies import NotJson, content_type_is_json, read_json
+from ctk_suite.kits.official.checks.kinds import CheckContext
+from ctk_suite.kits.official.runners.base import Judged, Judging, reads_json, transport_kind
+from ctk_suite.kits.official.scenario import AssertionSpec, RequestSpec
 
 #: Methods whose answer the kit's hook hands to `createVariableGlobal` (`ctk.cy.js` 64-66).
 CAPTURING_METHODS = frozenset({"POST", "PATCH"})
@@ -42,11 +46,6 @@ def cypress_body(exchange: Exchange) -> Any:
     if content_type_is_json(exchange):
         return _parsed(text)
     return text
-
-
-def content_type_is_json(exchange: Exchange) -> bool:
-    """`contentTypeIsJson`: the content type, up to the first `;`, ends in `json` (case as sent)."""
-    return (exchange.header("Content-Type") or "").split(";", 1)[0].endswith("json")
 
 
 def _parsed(text: str) -> Any:
@@ -92,3 +91,84 @@ def with_hook_failure(
         official = Verdict.FAILED if position == 0 else Verdict.SKIPPED
         out.append(replace(strict, official=None if official is strict.verdict else official))
     return tuple(out)
+
+
+class CypressRunner:
+    """Cypress 12 running the v5 kit: its checks on the body as Cypress hands it over, after a `before all`
+    hook that may fail first. A {{VAR}} without a value is sent as `path.replace(/{.*}/, Cypress.env(...))`
+    sends JavaScript's `undefined`: the text "undefined"."""
+
+    missing_text: str | None = "undefined"
+    judges_raw_bodies = True  # Cypress hands the tests a body it cannot parse as a string
+
+    def judge(
+        self, run: Judging, spec: RequestSpec, exchange: Exchange, where: str, unjudged: Unjudged | None
+    ) -> Judged:
+        """Ours, beside what TM Forum's Cypress kit reports."""
+        official_body = cypress_body(exchange)
+        strict, strict_context = _strict(run, spec, exchange, where, unjudged)
+        if exchange.error is not None:
+            run.capture_failed(spec, f"failed: {exchange.error}")
+        else:  # `createVariableGlobal(response.body)`: what Cypress parsed, whatever our verdict on it
+            run.capture(spec, exchange, official_body)
+        hook = hook_failure(spec, exchange, official_body)
+        if hook is not None:
+            kind = Kind.BODY if exchange.error is None else transport_kind(exchange.error)
+            message = hook_message(hook, spec.name)
+            return Judged(with_hook_failure(tuple(r for _, r in strict), message, where, kind))
+        context = run.context(spec, exchange, official_body)
+        return Judged(tuple(_beside(run, a, r, context, strict_context, where) for a, r in strict))
+
+
+def _strict(
+    run: Judging, spec: RequestSpec, exchange: Exchange, where: str, unjudged: Unjudged | None
+) -> tuple[list[tuple[AssertionSpec, AssertionResult]], CheckContext | None]:
+    """Our verdict of each assertion (a body must be JSON and labelled so), and the context they were
+    drawn on (None: nothing of the body could be read)."""
+    if exchange.error is not None:
+        reason, kind = f"{where}: {exchange.error}", transport_kind(exchange.error)
+        return _blanket(run, spec, reason, where, kind), None
+    try:
+        body = read_json(exchange, labelled=True) if reads_json(spec) else None
+    except NotJson as exc:
+        return _blanket(run, spec, str(exc), where, Kind.BODY), None
+    context = run.context(spec, exchange, body)
+    judged = ((a, evaluate(a, context, run.variables, unjudged)) for a in spec.assertions)
+    return [(a, r) for a, r in judged if r is not None], context
+
+
+def _blanket(
+    run: Judging, spec: RequestSpec, reason: str, where: str, kind: Kind
+) -> list[tuple[AssertionSpec, AssertionResult]]:
+    return [(a, r) for a in spec.assertions for r in blanket((a,), reason, where, run.variables, kind)]
+
+
+def _beside(  # noqa: PLR0917 - the assertion, both verdicts' contexts and where, named at the one call
+    run: Judging,
+    spec: AssertionSpec,
+    result: AssertionResult,
+    official_context: CheckContext,
+    strict_context: CheckContext | None,
+    where: str,
+) -> AssertionResult:
+    """`result` with the official verdict drawn on `official_context`. A strict "not run" (a value a
+    correct server may lack was sent as `undefined`) becomes a failure where the kit fails too and
+    the server did not refuse the value (4xx: docs/ctk-5.0.0-defects.md row 3)."""
+    official = official_of(spec, official_context, judged_anyway=True) or Verdict.FAILED
+    status = official_context.exchange.status or 0
+    if result.verdict is Verdict.NOT_RUN and official is Verdict.FAILED and not 400 <= status < 500:
+        result = _judged_anyway(run, spec, result, strict_context, where)
+    return replace(result, official=None if official is result.verdict else official)
+
+
+def _judged_anyway(
+    run: Judging, spec: AssertionSpec, result: AssertionResult, context: CheckContext | None, where: str
+) -> AssertionResult:
+    """Our check of an answer that is wrong whatever the missing value: its own failures, if any."""
+    judged = None if context is None else evaluate(spec, context, run.variables)
+    failures = judged.failures if judged is not None else ()
+    note = Failure(request=where, note=_WRONG_ANYWAY, kind=Kind.ASSERTION)
+    return replace(result, not_run=None, failures=failures or (note,))
+
+
+_WRONG_ANYWAY = "the official kit fails this answer, and the value sent as undefined does not explain it"

@@ -20,11 +20,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ctk_suite.core.failures import Failure
+from ctk_suite.core.failures import Failure, Kind
 from ctk_suite.core.js import JS_TYPES, js_loose_equal, js_string, member
 from ctk_suite.engine.records import AssertionResult, Verdict
 from ctk_suite.http.exchange import Exchange
-from ctk_suite.kits.official.assertions import rendered_name
+from ctk_suite.kits.official.assertions import Unjudged, blanket, evaluate, rendered_name
+from ctk_suite.kits.official.bodies import NotJson, read_json
+from ctk_suite.kits.official.checks.catalogue import get_check
+from ctk_suite.kits.official.runners.base import Judged, Judging, reads_json, request_label, transport_kind
 from ctk_suite.kits.official.scenario import AssertionSpec, RequestSpec
 from ctk_suite.kits.official.variables import Variables
 
@@ -210,3 +213,62 @@ _ONLY_OFFICIAL = "the official kit fails this assertion"
 
 def _beside(result: AssertionResult, official: Verdict) -> AssertionResult:
     return replace(result, official=None if official is result.verdict else official)
+
+
+class PostmanRunner:
+    """Newman 4.6.1 running the v4 collection's test scripts (their verdicts: `official_outcome`)."""
+
+    missing_text: str | None = None  # Postman's own resolution of a {{VAR}} (`Variables.render_url`)
+    judges_raw_bodies = False  # `pm.response.json()` throws on a body that is not JSON
+
+    def judge(
+        self, run: Judging, spec: RequestSpec, exchange: Exchange, where: str, unjudged: Unjudged | None
+    ) -> Judged:
+        """Ours beside what the official Postman script would report (no answer: both fail alike)."""
+        if exchange.error is not None:
+            run.capture_failed(spec, f"failed: {exchange.error}")
+            reason = f"{where}: {exchange.error}"
+            kind = transport_kind(exchange.error)
+            return Judged(blanket(spec.assertions, reason, where, run.variables, kind))
+        official = official_outcome(spec, exchange, run.variables)
+        strict, unreadable = _strict(run, spec, exchange, where)
+        _capture_globals(run, spec, exchange)
+        keys = {rendered_name(a, run.variables): a.name for a in spec.assertions if a.kind in MODELLED_KINDS}
+        return Judged(with_official(strict, official, keys, unreadable or where), official.stopped)
+
+
+def _strict(
+    run: Judging, spec: RequestSpec, exchange: Exchange, where: str
+) -> tuple[tuple[AssertionResult, ...], Failure | None]:
+    """Our verdicts, and the failure of a body we cannot read (it fails what reads it; the status
+    is still checked)."""
+    try:
+        body = read_json(exchange) if reads_json(spec) else None
+    except NotJson as exc:
+        context = run.context(spec, exchange, None)
+        results: list[AssertionResult] = []
+        for a in spec.assertions:  # in the catalogue's order
+            if get_check(a.kind).needs_json:
+                results += blanket((a,), str(exc), where, run.variables, Kind.BODY)
+            elif (result := evaluate(a, context, run.variables)) is not None:
+                results.append(result)
+        return tuple(results), Failure(request=where, note=str(exc), kind=Kind.BODY)
+    context = run.context(spec, exchange, body)
+    judged = (evaluate(a, context, run.variables) for a in spec.assertions)
+    return tuple(r for r in judged if r is not None), None
+
+
+def _capture_globals(run: Judging, spec: RequestSpec, exchange: Exchange) -> None:
+    """As the create script's `pm.globals.set(...)`, whatever the status; unset when the script
+    stops before (a body that is not JSON or `null`). Only non-empty strings are usable to us."""
+    if not spec.captures:
+        return
+    captured = official_captures(spec, exchange)
+    if captured is None:
+        run.capture_failed(spec, f"returned {exchange.status} with a body that is not a JSON value")
+        return
+    for variable, value in captured.items():
+        at = spec.captures[variable]
+        run.variables.set(
+            variable, value, f"{request_label(spec)} returned {exchange.status} without a string at $.{at}"
+        )

@@ -10,7 +10,8 @@ import pytest
 
 from ctk_suite.cli import main
 from tests.support.extended5_helpers import catalogue_v5, failing, not_run, run_v5
-from tests.support.fakes.extended_fake_v5 import ACCEPT, SWITCHES, serving_v5
+from tests.support.fakes.v5 import ACCEPT, EXTENDED, serving
+from tests.support.fakes.v5 import EXTENDED_SWITCHES as SWITCHES
 
 CANCEL_ATTRS = {
     f"CP5-ATTR-CancelProductOrder-{name}"
@@ -72,7 +73,7 @@ def behaviour_not_run(results: dict[str, object]) -> set[str]:
 
 
 def test_a_conforming_synchronous_server_passes_every_check() -> None:
-    with serving_v5() as (url, _):
+    with serving(config=EXTENDED) as (url, _):
         results = run_v5(url)
     assert failing(results) == {}
     assert behaviour_not_run(results) == {"TMF622-v5-ASYNC-202"}  # it never answers 202
@@ -82,7 +83,7 @@ def test_a_conforming_synchronous_server_passes_every_check() -> None:
 
 
 def test_an_asynchronous_server_is_followed_through_its_202_answers() -> None:
-    with serving_v5("async") as (url, fake):
+    with serving("async", config=EXTENDED) as (url, fake):
         results = run_v5(url)
     assert failing(results) == {}
     assert behaviour_not_run(results) == set()
@@ -90,7 +91,7 @@ def test_an_asynchronous_server_is_followed_through_its_202_answers() -> None:
 
 
 def test_a_202_without_location_fails_the_async_check() -> None:
-    with serving_v5("async_no_location") as (url, _):
+    with serving("async_no_location", config=EXTENDED) as (url, _):
         results = run_v5(url, event_timeout_s=3.0)
     failed = failing(results)
     assert "TMF622-v5-ASYNC-202" in failed
@@ -109,7 +110,7 @@ UNSUPPORTED = {
 
 @pytest.mark.parametrize("switch", sorted(UNSUPPORTED))
 def test_an_unsupported_optional_feature_is_not_run_not_failed(switch: str) -> None:
-    with serving_v5(switch) as (url, _):
+    with serving(switch, config=EXTENDED) as (url, _):
         results = run_v5(url, event_timeout_s=3.0)
     assert failing(results) == {}
     skipped = {k for k in not_run(results) if (k not in HUB and not k.startswith("CP5-ATTR-")) or k in HUB}
@@ -121,7 +122,7 @@ def test_an_unsupported_optional_feature_is_not_run_not_failed(switch: str) -> N
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_a_broken_rule_fails_exactly_its_checks(fault: str) -> None:
-    with serving_v5(fault) as (url, _):
+    with serving(fault, config=EXTENDED) as (url, _):
         results = run_v5(url, event_timeout_s=3.0)
     assert set(failing(results)) == FAULTS[fault], failing(results)
 
@@ -131,7 +132,7 @@ def test_every_switch_is_tested() -> None:
 
 
 def test_the_cli_selects_the_v5_extended_level_and_reports_it(tmp_path: Path) -> None:
-    with serving_v5() as (url, _):
+    with serving(config=EXTENDED) as (url, _):
         # 66 judged of 418: incomplete, so it passes only with --allow-incomplete (issue 19.4)
         args = ["--api-version", "5.0.0", "--level", "extended", "--base-url", url, "--allow-incomplete"]
         code = main([*args, "--reports-dir", str(tmp_path), "--no-allure-html", "--event-timeout", "5"])

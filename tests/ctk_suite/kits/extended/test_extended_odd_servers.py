@@ -21,7 +21,7 @@ from ctk_suite.kits.extended.evidence import CheckResult, Sent
 from ctk_suite.kits.extended.paging import links, partial_agrees
 from ctk_suite.kits.extended.run import PROBES
 from tests.support.extended_helpers import run_extended
-from tests.support.fakes.extended_fake import serving
+from tests.support.fakes.v4 import EXTENDED, serving
 
 KIT = KitInfo("extended-4.0.0", "extended", "4.0.0", "TMF622 extended conformance", official=False)
 NEW_CHECKS = (
@@ -34,12 +34,12 @@ NEW_CHECKS = (
 
 @pytest.fixture(scope="module")
 def conforming() -> dict[str, CheckResult]:
-    with serving() as (url, _):
+    with serving(config=EXTENDED) as (url, _):
         return run_extended(url, event_timeout_s=2.0)
 
 
 def run_with(*faults: str) -> dict[str, CheckResult]:
-    with serving(*faults) as (url, _):
+    with serving(*faults, config=EXTENDED) as (url, _):
         return run_extended(url, event_timeout_s=0.5)
 
 

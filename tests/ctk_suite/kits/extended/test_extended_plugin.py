@@ -14,7 +14,7 @@ from ctk_suite.config.table import OPTIONS
 from ctk_suite.core.levels import Level
 from ctk_suite.kits.extended.catalogue import load_catalogue
 from tests.support.ctk_helpers import read_summary
-from tests.support.fakes.extended_fake import serving
+from tests.support.fakes.v4 import EXTENDED, serving
 from tmf622_scenarios import scenario_path
 
 RULES = load_catalogue().rules
@@ -66,7 +66,7 @@ def labels(result: dict[str, Any]) -> dict[str, str]:
 def test_a_broken_rule_fails_its_items_and_the_reports_say_so(
     pytester: pytest.Pytester, extended_file: Path
 ) -> None:
-    with serving("fields_ignored") as (url, _):
+    with serving("fields_ignored", config=EXTENDED) as (url, _):
         result = pytester.runpytest(
             extended_file.name, "--ctk-base-url", url, "--ctk-level", "extended", "--ctk-event-timeout", "2"
         )

@@ -12,13 +12,14 @@ from ctk_suite.kits.extended import run as registry
 from ctk_suite.kits.extended.catalogue import load_catalogue
 from ctk_suite.kits.extended.evidence import BodySchema
 from ctk_suite.kits.extended.schemas import violations
+from tests.support.app_thread import serving_app
 from tests.support.ctk_helpers import closed_port_url
 from tests.support.extended_helpers import failing, run_extended
-from tests.support.fakes.extended_fake import serving, serving_app
+from tests.support.fakes.v4 import EXTENDED, serving
 
 
 def test_without_an_order_id_the_dependent_checks_say_why() -> None:
-    with serving("create_500") as (url, _):
+    with serving("create_500", config=EXTENDED) as (url, _):
         results = run_extended(url, event_timeout_s=0.5)
     reasons = failing(results)
     assert reasons["TMF622B-M-POST-201"].endswith("status: expected HTTP 201, seen HTTP 500")
@@ -55,20 +56,20 @@ def test_a_crashing_check_fails_and_the_run_goes_on(monkeypatch: pytest.MonkeyPa
         raise ZeroDivisionError("boom")
 
     monkeypatch.setitem(registry.CHECKS._entries, "TMF622B-M-GET-200", broken)
-    with serving() as (url, _):
+    with serving(config=EXTENDED) as (url, _):
         reasons = failing(run_extended(url))
     assert reasons == {"TMF622B-M-GET-200": "check TMF622B-M-GET-200 crashed: ZeroDivisionError: boom"}
 
 
 def test_a_check_that_reads_no_response_does_not_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(registry.CHECKS._entries, "TMF622B-M-GET-200", lambda run: [])
-    with serving() as (url, _):
+    with serving(config=EXTENDED) as (url, _):
         reasons = failing(run_extended(url))
     assert reasons == {"TMF622B-M-GET-200": "check TMF622B-M-GET-200 examined no response"}
 
 
 def test_results_name_the_request_the_check_reads_first() -> None:
-    with serving() as (url, _):
+    with serving(config=EXTENDED) as (url, _):
         results = run_extended(url)
     first = {rule_id: r.sent[0].request for rule_id, r in results.items()}
     assert first["TMF622B-M-FIELDS-RETRIEVE"].startswith("GET /productOrder/po-2?fields=orderDate,state")

@@ -17,14 +17,12 @@ from ctk_suite.kits.extended.listener import ListenerSettings
 from ctk_suite.kits.extended.run import ExtendedRun, Target
 from tests.support.app_thread import serving_app
 from tests.support.extended5_helpers import HEADERS, catalogue_v5, payload
-from tests.support.fakes.extended_fake import BASE as V4_BASE
-from tests.support.fakes.extended_fake_v5 import ExtendedFakeV5
-from tests.support.fakes.fake_tmf622_v5 import BASE_PATH
+from tests.support.fakes.v5 import BASE_PATH, EXTENDED, FakeV5
 
 PATCH_CHECKS = ("TMF622-v5-PATCH-MERGE", "TMF622-v5-PATCH-JSON", "TMF622-v5-PATCH-QUERY", "TMF622-v5-DRAFT")
 
 
-class ForgetfulFake(ExtendedFakeV5):
+class ForgetfulFake(FakeV5):
     """Answers every PATCH with the patched order, then forgets the change: a read-back shows the old one."""
 
     async def patch(self, request: web.Request) -> web.Response:
@@ -36,8 +34,8 @@ class ForgetfulFake(ExtendedFakeV5):
 
 @contextmanager
 def serving_forgetful() -> Iterator[str]:
-    with serving_app(ForgetfulFake(frozenset()).app()) as url:
-        yield url.replace(V4_BASE, BASE_PATH)
+    with serving_app(ForgetfulFake(EXTENDED, frozenset()).app(), BASE_PATH) as url:
+        yield url
 
 
 def patch_reasons(url: str) -> dict[str, str | None]:

@@ -14,11 +14,13 @@ import pytest
 
 from ctk_suite.cli import main
 from ctk_suite.core.failures import Kind
+from ctk_suite.engine.kit import KitError
 from ctk_suite.engine.records import UnitResult
 from ctk_suite.http.client import HttpClient
+from ctk_suite.kits.official.kit import ScenarioKit
 from ctk_suite.kits.official.run import CtkRun, RunSettings
-from ctk_suite.kits.official.scenario import Scenario, ScenarioError, load_scenario
-from tests.support.fakes.fake_tmf622_v5 import serving_v5
+from ctk_suite.kits.official.scenario import Scenario, load_scenario
+from tests.support.fakes.v5 import serving as serving_v5
 from tmf622_scenarios import scenario_path
 
 REPO = Path(__file__).resolve().parents[4]
@@ -349,7 +351,7 @@ def test_the_official_payload_echoed_passes_both_verdicts(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"officialRunner": "mocha"}, "officialRunner must be postman or cypress, not 'mocha'"),
+        ({"officialRunner": "mocha"}, "unknown official runner 'mocha' (known: cypress, postman)"),
         ({"requests": "mayBeAbsent"}, "requests[5].mayBeAbsent: must be a list of variable names, not 5"),
         ({"requests": "instances"}, "instances must be one of each, body, elements, not 'some'"),
     ],
@@ -368,7 +370,7 @@ def test_a_malformed_kit_file_is_refused_with_its_key(
         document.update(change)
     path = tmp_path / "ctk-5.0.0.yaml"
     path.write_text(yaml.safe_dump(document), encoding="utf-8")
-    with pytest.raises(ScenarioError) as caught:
-        load_scenario(path)
+    with pytest.raises(KitError) as caught:  # when the kit is loaded, before any request is sent
+        ScenarioKit.load(path)
     assert message in str(caught.value)
     assert str(path) in str(caught.value)

@@ -14,9 +14,9 @@ import responses
 from ctk_suite.engine.mock_process import EmbeddedMock, MockStartError
 from ctk_suite.http.client import HttpClient
 from ctk_suite.http.exchange import Exchange
+from ctk_suite.kits.official.bodies import NotJson, parse_json
 from ctk_suite.kits.official.checks import kinds as checks
 from ctk_suite.kits.official.checks.kinds import CheckContext, CheckKind
-from ctk_suite.kits.official.run import NotJson, parse_json
 from ctk_suite.kits.official.scenario import (
     AssertionSpec,
     Scenario,
@@ -26,7 +26,7 @@ from ctk_suite.kits.official.scenario import (
 )
 from ctk_suite.kits.official.variables import Variables, apply_quote, url_encode
 from tests.support.ctk_helpers import closed_port_url, run_ctk
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 
 @pytest.fixture

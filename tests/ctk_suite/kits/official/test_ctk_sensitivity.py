@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ctk_suite.kits.official.scenario import Scenario
 from tests.support.ctk_helpers import INSTANCE_ASSERTIONS, closed_port_url, failed_names, run_ctk
-from tests.support.fakes.fake_tmf622 import serving
+from tests.support.fakes.v4 import serving
 
 POST = "N1 /ProductOrder [POST]"
 LIST = "N1 /ProductOrder [GET]"

@@ -1,6 +1,7 @@
 """Each rule of the official scripts' behaviour, on a server that takes its branch (issue 9, section 2).
 
-The server (tests/support/fakes/official_fake.py) makes the official CTK 4.0.0 scripts take one branch each;
+The server (tests/support/fakes/v4.py, config BRANCHES) makes the official CTK 4.0.0 scripts take one
+branch each;
 what Newman reports there is known from the collection's scripts (and checked against Newman itself in
 tests/e2e/test_newman_official_parity.py). Each test asserts the port's names and both verdicts:
 (strict, official) as `AssertionResult.verdict` and `.official_verdict` give them.
@@ -23,8 +24,7 @@ from ctk_suite.kits.official.checks.kinds import CheckContext
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit, Scenario, load_scenario
 from ctk_suite.kits.official.variables import Variables
-from tests.support.fakes.fake_tmf622 import serving as serving_fault
-from tests.support.fakes.official_fake import BASE_PATH, serving
+from tests.support.fakes.v4 import BASE_PATH, BRANCHES, serving
 from tmf622_scenarios import scenario_path
 
 P, F, N, NE = "passed", "failed", "not run", "not emitted"
@@ -44,7 +44,7 @@ def ctk() -> Scenario:
 
 def run_mode(scenario: Scenario, mode: str) -> tuple[dict[str, UnitResult], list[str]]:
     """Every request of the CTK against `mode`: results by title, and the paths the server was sent."""
-    with serving(mode) as (url, fake):
+    with serving(mode, config=BRANCHES) as (url, fake):
         run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
         try:
             for spec in scenario.requests:
@@ -237,7 +237,7 @@ def test_the_exit_code_follows_strict_verdicts_unless_official_ones_are_asked_fo
     pytester: pytest.Pytester, ctk_file: Path, verdict: str | None, exit_code: int
 ) -> None:
     """`href_changes`: only our identity checks fail; the official ones (`pm.expect(x) == y`) cannot."""
-    with serving_fault("href_changes") as (url, _):
+    with serving("href_changes") as (url, _):
         args = ["--ctk-verdict", verdict] if verdict else []
         result = pytester.runpytest(
             ctk_file.name, "--ctk-profile", str(write_profile(pytester.path, url, None)), *args
@@ -268,7 +268,7 @@ def test_allure_shows_the_script_error_and_counts_only_what_newman_emits(
     pytester: pytest.Pytester, ctk_file: Path
 ) -> None:
     """html_200: Newman emits "Status code is 200", then a JSONError, on each GET that parses (issue 21)."""
-    with serving("html_200") as (url, _):
+    with serving("html_200", config=BRANCHES) as (url, _):
         pytester.runpytest(ctk_file.name, "--ctk-profile", str(write_profile(pytester.path, url, None)))
     allure = [
         json.loads(p.read_text("utf-8"))

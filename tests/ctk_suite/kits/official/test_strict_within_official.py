@@ -17,18 +17,18 @@ from ctk_suite.engine.records import UnitResult, Verdict
 from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
-from tests.support.fakes import fake_tmf622, fake_tmf622_v5, official_fake
+from tests.support.fakes import v4, v5
 from tmf622_scenarios import scenario_path
 
 Serve = Callable[[], AbstractContextManager[tuple[str, Any]]]
 V4: dict[str, Serve] = {
-    "conformant": fake_tmf622.serving,
-    **{f"fault {f}": (lambda f=f: fake_tmf622.serving(f)) for f in sorted(fake_tmf622.FAULTS)},
-    **{f"mode {m}": (lambda m=m: official_fake.serving(m)) for m in sorted(official_fake.MODES)},
+    "conformant": v4.serving,
+    **{f"fault {f}": (lambda f=f: v4.serving(f)) for f in sorted(v4.CTK.defects)},
+    **{f"mode {m}": (lambda m=m: v4.serving(m, config=v4.BRANCHES)) for m in sorted(v4.BRANCHES.defects)},
 }
 V5: dict[str, Serve] = {
-    "correct": fake_tmf622_v5.serving_v5,
-    **{f"fault {f}": (lambda f=f: fake_tmf622_v5.serving_v5(f)) for f in sorted(fake_tmf622_v5.FAULTS)},
+    "correct": v5.serving,
+    **{f"fault {f}": (lambda f=f: v5.serving(f)) for f in sorted(v5.KIT.defects)},
 }
 #: (server, assertion) -> the documented official-kit defect that fails a correct answer there.
 DOCUMENTED = {
@@ -80,7 +80,7 @@ def test_the_documented_exceptions_are_still_official_failures_on_their_server()
 
 def test_the_v5_set_has_a_broken_server_for_each_check_kind() -> None:
     """At least 30 broken servers (issue 21), and each check kind of the v5 kit failed by one of them."""
-    assert len(fake_tmf622_v5.FAULTS) >= 30
+    assert len(v5.KIT.defects) >= 30
     failing = {
         a.name
         for fault in ("json_as_text_plain", "wrong_type", "list_null_element", "reads_500")
