@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line, generated from the option table (each flag also answers to `--ctk-...`)."""
     parser = _Parser(
         prog="tmf622-ctk",
+        allow_abbrev=False,  # a prefix is not a flag: `--time 5` is a usage error, not `--timeout 5`
         description="Certify a TMF622 Product Ordering deployment with ports of TM Forum's CTKs and our "
         "extended checks, against the target of a profile or the embedded mock. Exit codes: 0 every check "
         "passed (with --baseline: nothing regressed), 1 non-conformant, 2 usage or profile error, "

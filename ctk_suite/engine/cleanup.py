@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -111,8 +111,11 @@ def _unquote_last(path: str) -> str:
     return unquote(path.rpartition("/")[2])
 
 
-def clean_up(client: HttpClient, orders: CreatedOrders, enabled: bool) -> CleanupReport:
-    """DELETE every remembered order by id under the API root (never a server-given href).
+def clean_up(
+    client: HttpClient, orders: CreatedOrders, enabled: bool, headers: Mapping[str, str] | None = None
+) -> CleanupReport:
+    """DELETE every remembered order by id under the API root (never a server-given href), with the
+    headers every other request of the run carried (`headers`: a `--header` token must reach it too).
 
     The report shows the ids printable: the server chose them (a NUL, ESC or lone surrogate is escaped).
     """
@@ -126,7 +129,7 @@ def clean_up(client: HttpClient, orders: CreatedOrders, enabled: bool) -> Cleanu
         if unsupported is not None:
             failed.append(CleanupFailure(printable(order_id), unsupported))
             continue
-        reason = _delete(client, orders.api_url, order_id)
+        reason = _delete(client, orders.api_url, order_id, {**(headers or {}), **_ACCEPT})
         if reason is None:
             deleted.append(printable(order_id))
         else:
@@ -135,10 +138,10 @@ def clean_up(client: HttpClient, orders: CreatedOrders, enabled: bool) -> Cleanu
     return CleanupReport(True, tuple(deleted), tuple(failed), cancel_requests=cancels)
 
 
-def _delete(client: HttpClient, api_url: str, order_id: str) -> str | None:
+def _delete(client: HttpClient, api_url: str, order_id: str, headers: Mapping[str, str]) -> str | None:
     """None when the order is gone; else why not."""
     path = quote(order_id, safe="", errors="surrogatepass")  # as variables.url_encode
-    exchange = client.send("DELETE", f"{api_url}productOrder/{path}", _ACCEPT)
+    exchange = client.send("DELETE", f"{api_url}productOrder/{path}", headers)
     return _verdict(exchange, lambda: clip(printable(" ".join(exchange.text.split())), 120))
 
 

@@ -113,8 +113,9 @@ class SuiteState:
         for runner in self._runners.values():
             runner.close()
         if self._session is not None:
+            profile = self._session.profile
             self.cleanup = clean_up(
-                self._session.client, self._session.created, self._session.profile.cleanup
+                self._session.client, self._session.created, profile.cleanup, profile.request_headers
             )
 
     def close(self) -> None:

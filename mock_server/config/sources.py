@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         "e.g. 'base_path: /x'). Precedence: flag > environment > config file > default. "
         "An empty variable counts as unset.",
         argument_default=argparse.SUPPRESS,
+        # No abbreviations: `--api-key SECRET` (a secret is never a flag) would be taken for
+        # `--api-key-header SECRET`, and the mock would start open while its user thinks it locked.
+        allow_abbrev=False,
     )
     parser.add_argument("--version", action=_Version)
     parser.add_argument(

@@ -55,6 +55,7 @@ def test_no_option_travels_as_a_pytest_argument(tmp_path: Path) -> None:
         (["--baseline", "nowhere.json"], "baseline /"),
         (["--read-timeout", "-1"], "--read-timeout (command line): must be a number of seconds in (0, 3600]"),
         (["--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["--time", "5"], "unrecognized arguments: --time 5"),  # a prefix of --timeout is no flag
     ],
 )
 def test_usage_errors_exit_2_with_one_line(

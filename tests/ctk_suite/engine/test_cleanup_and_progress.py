@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pytest
 import requests
@@ -134,3 +135,21 @@ def test_quiet_runs_print_no_progress_lines(pytester: pytest.Pytester, ctk_file:
         result = pytester.runpytest(ctk_file.name, "--ctk-base-url", url, "-q")
     assert result.ret == 0
     assert not [line for line in result.outlines if line.startswith("[1/9]")]
+
+
+def test_the_cleanup_carries_the_header_every_request_carried(
+    pytester: pytest.Pytester, ctk_file: Path, start_mock_server: Any
+) -> None:
+    """A token given with `--ctk-header` authorises the DELETEs too: the mock requires it of every call."""
+    with start_mock_server(secrets={"TMF622_MOCK_API_KEY": "s3cret-key"}) as url:
+        assert requests.get(f"{url}/productOrder", timeout=5).status_code == 401  # the key is required
+        result = pytester.runpytest(
+            ctk_file.name, "--ctk-base-url", url, "--ctk-header", "X-API-Key: s3cret-key"
+        )
+        summary = read_summary(pytester.path / "reports")
+        by_id = summary["requests"][2]["url"]
+        assert requests.get(by_id, headers={"X-API-Key": "s3cret-key"}, timeout=5).status_code == 404
+    assert result.ret == 0
+    assert summary["cleanup"]["deleted"] == [by_id.rpartition("/")[2]]
+    assert summary["cleanup"]["failed"] == []
+    result.stdout.fnmatch_lines(["cleanup: 1 resource(s) created, 1 deleted, 0 left on the server"])

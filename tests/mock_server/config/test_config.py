@@ -364,3 +364,12 @@ def test_list_options_take_a_yaml_list_too(tmp_path: Path) -> None:
     config = write_yaml(tmp_path, {"allowed_hosts": ["A.example", "b.example:80"], "cors_origins": ["*"]})
     settings = parse_settings(["--config", config], environ={})
     assert (settings.allowed_hosts, settings.cors_origins) == (("a.example", "b.example:80"), ("*",))
+
+
+def test_a_secret_on_the_command_line_is_refused_not_taken_for_a_longer_flag(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--api-key` is no flag (secrets come from the environment or a file); argparse's prefix matching
+    took it for `--api-key-header`, and the mock started open while its user believed it locked."""
+    err = run_bad(["--api-key", "s3cret-key"], {}, capsys)
+    assert "unrecognized arguments: --api-key" in err
