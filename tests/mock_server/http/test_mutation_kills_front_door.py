@@ -58,4 +58,3 @@ def test_a_control_path_under_the_base_path_is_not_journaled(make_api: ApiFactor
     api.create_order()
     journal = api.http.get(f"{api.root}/_mock/requests", timeout=TIMEOUT_S).json()
     assert [(entry["method"], entry["path"]) for entry in journal] == [("POST", f"{BASE_PATH}/productOrder")]
-
