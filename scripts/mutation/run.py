@@ -210,10 +210,11 @@ def main() -> None:
     unknown = sorted(set(args.modules) - set(table))
     if unknown:
         sys.exit(f"mutate: not in scripts/mutation/modules.toml: {', '.join(unknown)}")
-    report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
     for module in args.modules or list(table):
         tests = [t for t in table[module]["tests"] if not (args.before and NEW_TESTS in t)]
         result = score(module, run_module(module, tests, table[module].get("select"), args.jobs))
+        # Read again just before writing: another run (of other modules) may have written meanwhile.
+        report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
         report.setdefault(module, {})["before" if args.before else "after"] = result
         REPORT.parent.mkdir(exist_ok=True)
         REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
