@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mock_server.domain.patch_budget import SERVER_FIELDS_BYTES
+from tests.support.mock import v5_helpers as v5
 from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
@@ -145,3 +146,44 @@ def test_a_wide_deep_value_appended_below_the_root_is_measured_and_refused(api: 
     for _ in range(60):
         deep = [deep]
     assert_error(json_patch(api, order, [{"op": "add", "path": "/x/0/-", "value": deep}]), 400, "nest deeper")
+
+
+def many_items(api: Api, count: int) -> dict[str, Any]:
+    """A v5 order with `count` items: one query-selecting operation can fan out into one per item."""
+    items = [v5.item(str(number)) for number in range(count)]
+    return v5.create(api, productOrderItem=items)
+
+
+@pytest.mark.parametrize(("items", "status"), [(1001, 200), (1002, 400)])
+def test_one_operation_may_fan_out_into_a_thousand_more(
+    make_api: ApiFactory, items: int, status: int
+) -> None:
+    """TMF630 JSON Patch Query: one operation per selected item, at most 1,000 beyond the first."""
+    api = make_api()
+    order = many_items(api, items)
+    operation = {"op": "add", "path": "/productOrderItem/quantity?productOrderItem.action=add", "value": 2}
+    answer = v5.patch(api, order["id"], v5.JSON_PATCH_QUERY, [operation])
+    if status == 200:
+        assert answer.status_code == 200, answer.text
+        assert {each["quantity"] for each in answer.json()["productOrderItem"]} == {2}
+    else:
+        v5.assert_v5_error(answer, 400, "fans out into more than 1000 extra operations")
+
+
+def test_a_patch_that_searches_too_much_is_400(make_api: ApiFactory) -> None:
+    """Each selecting operation searches the items: 60 searches of 2,000 items pass 100,000 nodes."""
+    api = make_api()
+    order = many_items(api, 2000)
+    operation = {"op": "add", "path": "/productOrderItem/quantity?productOrderItem.id=7", "value": 2}
+    answer = v5.patch(api, order["id"], v5.JSON_PATCH_QUERY, [operation] * 60)
+    v5.assert_v5_error(answer, 400, "selects through more than 100000 nodes")
+    few = v5.patch(api, order["id"], v5.JSON_PATCH_QUERY, [operation] * 2)
+    assert few.status_code == 200, few.text
+
+
+def test_an_item_state_patched_in_place_is_still_checked(api: Api) -> None:
+    """The patch works on a copy: the item as it was is what its new state is checked against."""
+    order = api.create_order()
+    operation = {"op": "replace", "path": "/productOrderItem/0/state", "value": "completed"}
+    assert_error(json_patch(api, order, [operation]), 409, "productOrderItem '1'")
+    assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order
