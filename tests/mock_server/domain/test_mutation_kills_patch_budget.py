@@ -187,3 +187,13 @@ def test_an_item_state_patched_in_place_is_still_checked(api: Api) -> None:
     operation = {"op": "replace", "path": "/productOrderItem/0/state", "value": "completed"}
     assert_error(json_patch(api, order, [operation]), 409, "productOrderItem '1'")
     assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order
+
+
+def test_a_copy_into_its_own_depths_is_400(api: Api) -> None:
+    """A 40-level chain copied 31 levels further down would nest 72 deep: refused, nothing changed."""
+    order = nested_order(api, 40)
+    copy = {"op": "copy", "from": "/d", "path": "/d" * 31 + "/x"}
+    assert_error(json_patch(api, order, [copy]), 400, "nest deeper than 64 levels")
+    assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order
+    fits = {"op": "copy", "from": "/d" * 20, "path": "/d" * 39 + "/x"}  # 21 levels down, 21 deep: 61
+    assert json_patch(api, order, [fits]).status_code == 200
