@@ -14,6 +14,7 @@ import pytest
 
 from mock_server.store.base import Collection, Event, Resource, Stored, WriteConflict
 from mock_server.store.memory import MemoryStore
+from tests.support.mock import v5_helpers as v5
 from tests.support.mock.mock_helpers import TIMEOUT_S, assert_error
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
@@ -22,6 +23,11 @@ if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: 
 MERGE = {"Content-Type": "application/merge-patch+json"}
 #: The store is given to the mock: the [memory] run is the one that means something.
 pytestmark = pytest.mark.parametrize("store_kind", ["memory"])
+
+
+def note(number: int) -> dict[str, str]:
+    """What "another replica" adds: a note valid in v4 and v5."""
+    return {"text": f"other writer {number}", "@type": "Note"}
 
 
 class RacingStore(MemoryStore):
@@ -45,7 +51,7 @@ class RacingStore(MemoryStore):
             found = await self.get(collection, resource["id"])
             assert found is not None
             other = found.resource()
-            other["note"] = [*other.get("note", []), {"text": f"other writer {self.refused}"}]
+            other["note"] = [*other.get("note", []), note(self.refused)]
             await super().replace(collection, other)
             raise WriteConflict(f"{collection}: the row changed")
         return await super().replace(collection, resource, expected, events)
@@ -62,7 +68,7 @@ def test_a_patch_that_loses_races_is_applied_once_on_the_latest_order(make_api: 
     store.races = 3
     answer = patch(api, order, {"description": "mine"})
     assert answer.status_code == 200, answer.text
-    notes = [{"text": f"other writer {n}"} for n in (1, 2, 3)]
+    notes = [note(n) for n in (1, 2, 3)]
     assert (answer.json()["description"], answer.json()["note"]) == ("mine", notes)
     assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == answer.json()
     assert [name for name, _ in api.events.events] == [
@@ -82,3 +88,13 @@ def test_a_patch_that_loses_every_race_is_409_and_changes_nothing_of_its_own(mak
     stored = api.http.get(order["href"], timeout=TIMEOUT_S).json()
     assert "description" not in stored
     assert len(stored["note"]) == 50
+
+
+def test_a_v5_patch_that_loses_a_race_is_applied_on_the_latest_order(make_api: ApiFactory) -> None:
+    store = RacingStore()
+    api = make_api(store=store)
+    order = v5.create(api)
+    store.races = 1
+    answer = v5.patch(api, order["id"], v5.MERGE_PATCH, {"@type": "ProductOrder", "description": "mine"})
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["description"], answer.json()["note"]) == ("mine", [note(1)])
