@@ -71,6 +71,7 @@ def test_a_patch_that_loses_races_is_applied_once_on_the_latest_order(make_api: 
     notes = [note(n) for n in (1, 2, 3)]
     assert (answer.json()["description"], answer.json()["note"]) == ("mine", notes)
     assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == answer.json()
+    assert api.http.get(api.url("productOrder"), timeout=TIMEOUT_S).json() == [answer.json()]
     assert [name for name, _ in api.events.events] == [
         "productOrderCreateEvent",
         "productOrderAttributeValueChangeEvent",
