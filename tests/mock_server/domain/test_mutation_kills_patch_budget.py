@@ -45,6 +45,9 @@ def test_an_add_that_fits_to_the_byte_is_applied_and_one_byte_more_is_413(make_a
     fits = json_patch(api, order, [{"op": "add", "path": "/x", "value": "v" * room}])
     assert fits.status_code == 200, fits.text
     assert len(fits.content) == LIMIT - 1  # the slash counted but not stored
+    # A `test` brings no bytes, whatever its value's size: it passes on the order at the limit.
+    same = [{"op": "test", "path": "/description", "value": "d" * 4500}]
+    assert json_patch(api, order, same).status_code == 200
 
 
 def test_a_merge_patch_result_of_exactly_the_limit_is_kept(make_api: ApiFactory) -> None:
@@ -92,6 +95,14 @@ def test_small_additions_spend_no_measurement(make_api: ApiFactory) -> None:
     assert answer.status_code == 200, answer.text
 
 
+def test_a_move_adds_no_bytes_but_a_name(make_api: ApiFactory) -> None:
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = swapped_order(api)  # two 4,500-byte fields: a third would not fit
+    moved = json_patch(api, order, [{"op": "move", "from": "/a", "path": "/b"}])
+    assert moved.status_code == 200, moved.text
+    assert len(moved.json()["b"]) == FIELD
+
+
 def test_a_copy_counts_the_bytes_it_duplicates(make_api: ApiFactory) -> None:
     api = make_api(max_body_bytes=MAX_BODY)
     order = api.create_order(note=[{"text": "t" * (LIMIT // 3)}])
@@ -127,8 +138,11 @@ def test_the_64th_level_is_allowed_and_the_65th_refused(make_api: ApiFactory, va
     inside = "/d" * 62
     deepest = json_patch(api, order, [{"op": "add", "path": f"{inside}/s", "value": "v"}])
     assert deepest.status_code == 200, deepest.text  # "v" at level 64
-    too_deep = json_patch(api, order, [{"op": "add", "path": f"{inside}/s", "value": value}])
-    assert_error(too_deep, 400, "nest deeper than 64 levels")
+    shallow = json_patch(api, order, [{"op": "add", "path": "/z", "value": 1}])
+    assert shallow.status_code == 200, shallow.text  # the order is 64 deep: an add near the root fits
+    for op in ("add", "replace"):
+        too_deep = json_patch(api, order, [{"op": op, "path": f"{inside}/s", "value": value}])
+        assert_error(too_deep, 400, "nest deeper than 64 levels")
 
 
 def test_a_wide_value_of_64_brackets_is_measured_not_refused(api: Api) -> None:
