@@ -6,6 +6,7 @@ Written for `make mutate` (mutation/README.md): survivors the rest of the suite 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
@@ -79,3 +80,15 @@ async def test_max_batch_is_the_largest_batch(max_batch: int) -> None:
     batcher: Batcher[int, int] = Batcher(run, max_in_flight=1, max_batch=max_batch)
     assert await asyncio.gather(*(batcher(n) for n in range(5))) == [0, 2, 4, 6, 8]
     assert max(len(batch) for batch in run.batches) == max_batch
+
+
+async def test_batches_run_without_an_error_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    """The batches the loop starts are kept (a dropped task may be collected mid-flight) and starting
+    them logs nothing: a batcher that broke there would still answer, with errors in the log."""
+    run = Gate()
+    run.opened.set()
+    batcher: Batcher[int, int] = Batcher(run, max_in_flight=1, max_batch=64)
+    with caplog.at_level(logging.WARNING):
+        assert await asyncio.gather(batcher(1), batcher(2)) == [2, 4]
+        assert await batcher(3) == 6
+    assert caplog.records == []
