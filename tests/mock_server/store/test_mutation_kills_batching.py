@@ -92,3 +92,20 @@ async def test_batches_run_without_an_error_in_the_log(caplog: pytest.LogCapture
         assert await asyncio.gather(batcher(1), batcher(2)) == [2, 4]
         assert await batcher(3) == 6
     assert caplog.records == []
+
+
+async def test_never_more_batches_in_flight_than_allowed() -> None:
+    """Batches of one, one at a time: after each ends, exactly one more starts."""
+    flying, peak = 0, 0
+
+    async def run(items: list[int]) -> list[int | BaseException]:
+        nonlocal flying, peak
+        flying += 1
+        peak = max(peak, flying)
+        await asyncio.sleep(0.01)  # a round trip: the next batches are due meanwhile
+        flying -= 1
+        return [n * 2 for n in items]
+
+    batcher: Batcher[int, int] = Batcher(run, max_in_flight=1, max_batch=1)
+    assert await asyncio.gather(*(batcher(n) for n in range(4))) == [0, 2, 4, 6]
+    assert peak == 1
