@@ -137,3 +137,14 @@ def test_a_reserved_parameter_given_twice_is_400(api: Api, name: str) -> None:
 def test_a_bad_limit_is_400_naming_it(api: Api) -> None:
     answer = api.http.get(f"{api.url('productOrder')}?limit=ten", timeout=TIMEOUT_S)
     assert_error(answer, 400, "Query parameter limit='ten' must be a non-negative integer")
+
+
+def test_a_symbolic_comparison_on_a_dotted_path(api: Api, orders: dict[str, str]) -> None:
+    assert ids(api, "productOrderItem.quantity>=2") == {orders["e2"]}
+    assert ids(api, "productOrderItem.quantity<2") == {orders["e1"]}
+
+
+def test_a_symbolic_comparison_keeps_an_equals_sign_of_its_value(api: Api) -> None:
+    """`externalId>e1=a` arrives split at its first `=`: name `externalId>e1`, value `a`."""
+    made = {name: api.create_order(externalId=name)["id"] for name in ("e1", "e1=", "e1=b")}
+    assert ids(api, "externalId>e1=a") == {made["e1=b"]}
