@@ -94,8 +94,9 @@ async def test_batches_run_without_an_error_in_the_log(caplog: pytest.LogCapture
     assert caplog.records == []
 
 
-async def test_never_more_batches_in_flight_than_allowed() -> None:
-    """Batches of one, one at a time: after each ends, exactly one more starts."""
+@pytest.mark.parametrize("max_in_flight", [1, 2])
+async def test_never_more_batches_in_flight_than_allowed(max_in_flight: int) -> None:
+    """Batches of one: as many at once as allowed, and after each ends, one more starts."""
     flying, peak = 0, 0
 
     async def run(items: list[int]) -> list[int | BaseException]:
@@ -106,6 +107,6 @@ async def test_never_more_batches_in_flight_than_allowed() -> None:
         flying -= 1
         return [n * 2 for n in items]
 
-    batcher: Batcher[int, int] = Batcher(run, max_in_flight=1, max_batch=1)
-    assert await asyncio.gather(*(batcher(n) for n in range(4))) == [0, 2, 4, 6]
-    assert peak == 1
+    batcher: Batcher[int, int] = Batcher(run, max_in_flight=max_in_flight, max_batch=1)
+    assert await asyncio.gather(*(batcher(n) for n in range(6))) == [0, 2, 4, 6, 8, 10]
+    assert peak == max_in_flight
