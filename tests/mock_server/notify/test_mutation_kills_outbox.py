@@ -88,3 +88,12 @@ def test_outbox_rows_of_an_older_mock_reach_the_v4_listeners_and_unknown_ones_ar
         assert path == "/client/listener/productOrderStateChangeEvent"
         assert envelope["event"]["productOrder"] == resource
         assert nothing_more(listener.received)
+
+
+def test_two_subscriptions_to_one_callback_each_get_the_event(api: Api) -> None:
+    with listening() as listener:
+        subscribe(api, listener)
+        subscribe(api, listener)
+        order = api.create_order()
+        received = [listener.next()[1]["event"]["productOrder"]["id"] for _ in range(2)]
+        assert received == [order["id"], order["id"]]
