@@ -72,13 +72,14 @@ def copy_tree(dest: Path) -> None:
     archive.unlink()
 
 
-def mutmut_table(module: str, tests: list[str]) -> str:
+def mutmut_table(module: str, tests: list[str], select: str | None) -> str:
     settings = {
         "source_paths": ["ctk_suite", "mock_server"],
         "only_mutate": [module],
         # The tests find the kits, schemas and fakes by path from the repository's root.
         "also_copy": ["conftest.py", "scenarios", "schemas", "package.json"],
-        "pytest_add_cli_args_test_selection": tests,
+        # `select` (a pytest -k expression) keeps a store-independent module's tests to one store.
+        "pytest_add_cli_args_test_selection": tests + (["-k", select] if select else []),
         # mutmut runs pytest twice in one process; the second run finds the copy's scenarios/ folder
         # imported (the CLI's tests run the kits) and warns that it cannot rewrite it: not an error here.
         "pytest_add_cli_args": [
@@ -94,9 +95,9 @@ def mutmut_table(module: str, tests: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fingerprint(paths: list[str]) -> str:
-    """A hash of the files a module's results depend on beyond its functions: its tests and helpers."""
-    digest = hashlib.sha256()
+def fingerprint(paths: list[str], select: str | None) -> str:
+    """A hash of what a module's results depend on beyond its functions: its tests, helpers, selection."""
+    digest = hashlib.sha256(str(select).encode())
     for folder in sorted({str(Path(p).parent) for p in paths}):
         for path in sorted((ROOT / folder).glob("*.py")):
             digest.update(path.read_bytes())
@@ -105,16 +106,16 @@ def fingerprint(paths: list[str]) -> str:
     return digest.hexdigest()
 
 
-def run_module(module: str, tests: list[str], jobs: int) -> list[Mutant]:
+def run_module(module: str, tests: list[str], select: str | None, jobs: int) -> list[Mutant]:
     work = WORK / slug(module)
     stamp = WORK / f"{slug(module)}.tests"
     # mutmut re-tests a mutant when its function changes, not when the tests do: start afresh then.
-    tested = fingerprint(tests)
+    tested = fingerprint(tests, select)
     if not stamp.exists() or stamp.read_text(encoding="utf-8") != tested:
         shutil.rmtree(work / "mutants", ignore_errors=True)
     copy_tree(work)
     with (work / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
-        pyproject.write(mutmut_table(module, tests))
+        pyproject.write(mutmut_table(module, tests, select))
     mutmut = Path(sys.executable).with_name("mutmut")
     log = work / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
@@ -209,10 +210,11 @@ def main() -> None:
     unknown = sorted(set(args.modules) - set(table))
     if unknown:
         sys.exit(f"mutate: not in scripts/mutation/modules.toml: {', '.join(unknown)}")
-    report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
     for module in args.modules or list(table):
         tests = [t for t in table[module]["tests"] if not (args.before and NEW_TESTS in t)]
-        result = score(module, run_module(module, tests, args.jobs))
+        result = score(module, run_module(module, tests, table[module].get("select"), args.jobs))
+        # Read again just before writing: another run (of other modules) may have written meanwhile.
+        report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
         report.setdefault(module, {})["before" if args.before else "after"] = result
         REPORT.parent.mkdir(exist_ok=True)
         REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

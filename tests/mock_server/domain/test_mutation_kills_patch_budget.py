@@ -1,0 +1,213 @@
+"""The PATCH budget at its edges, as a client sees it: the last byte and the last level that fit, the
+first that do not, and the few measurements one patch may ask for. Over real HTTP.
+
+Written for `make mutate` (mutation/README.md): survivors the rest of the suite let through.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from mock_server.domain.patch_budget import SERVER_FIELDS_BYTES
+from tests.support.mock import v5_helpers as v5
+from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
+
+if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
+    from conftest import ApiFactory
+
+JSON_PATCH = {"Content-Type": "application/json-patch+json"}
+MERGE = {"Content-Type": "application/merge-patch+json"}
+MAX_BODY = 8192
+#: The largest resource kept: a body's worth plus the server's own fields.
+LIMIT = MAX_BODY + SERVER_FIELDS_BYTES
+
+
+def json_patch(api: Api, order: dict[str, Any], operations: list[Any]) -> Any:
+    return api.http.patch(order["href"], data=json.dumps(operations), headers=JSON_PATCH, timeout=TIMEOUT_S)
+
+
+def size(api: Api, order: dict[str, Any]) -> int:
+    """The stored order's size as the budget counts it: its compact JSON."""
+    return len(api.http.get(order["href"], timeout=TIMEOUT_S).content)
+
+
+def test_an_add_that_fits_to_the_byte_is_applied_and_one_byte_more_is_413(make_api: ApiFactory) -> None:
+    """An `add` counts its value, its member name with quotes, colon and comma, and the path's slash."""
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = api.create_order(description="d" * 4500)
+    assert api.http.patch(order["href"], json={"a": "a" * 4500}, headers=MERGE).status_code == 200
+    room = LIMIT - size(api, order) - len('"/x":,') - len('""')
+    too_big = json_patch(api, order, [{"op": "add", "path": "/x", "value": "v" * (room + 1)}])
+    assert_error(too_big, 413, f"would exceed {LIMIT} bytes")
+    fits = json_patch(api, order, [{"op": "add", "path": "/x", "value": "v" * room}])
+    assert fits.status_code == 200, fits.text
+    assert len(fits.content) == LIMIT - 1  # the slash counted but not stored
+    # A `test` brings no bytes, whatever its value's size: it passes on the order at the limit.
+    same = [{"op": "test", "path": "/description", "value": "d" * 4500}]
+    assert json_patch(api, order, same).status_code == 200
+
+
+def test_a_merge_patch_result_of_exactly_the_limit_is_kept(make_api: ApiFactory) -> None:
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = api.create_order(description="", note=[{"text": "t" * 5000}])
+    room = LIMIT - size(api, order)
+    too_big = api.http.patch(order["href"], json={"description": "d" * (room + 1)}, headers=MERGE)
+    assert_error(too_big, 413, f"would exceed {LIMIT} bytes")
+    fits = api.http.patch(order["href"], json={"description": "d" * room}, headers=MERGE)
+    assert fits.status_code == 200, fits.text
+    assert len(fits.content) == LIMIT
+
+
+#: Two fields this large fit in an order; a third does not.
+FIELD = 4500
+
+
+def swapped_order(api: Api) -> dict[str, Any]:
+    order = api.create_order(description="d" * FIELD)
+    assert api.http.patch(order["href"], json={"a": "a" * FIELD}, headers=MERGE).status_code == 200
+    return order
+
+
+def swaps(count: int) -> list[dict[str, Any]]:
+    """`count` times: remove the description, copy `a` in its place. Each copy needs a fresh
+    measurement (the running estimate only grows), and a patch may ask for four."""
+    pair = [{"op": "remove", "path": "/description"}, {"op": "copy", "from": "/a", "path": "/description"}]
+    return pair * count
+
+
+@pytest.mark.parametrize(("count", "status"), [(4, 200), (5, 413)])
+def test_a_patch_gets_four_measurements(make_api: ApiFactory, count: int, status: int) -> None:
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = swapped_order(api)
+    answer = json_patch(api, order, swaps(count))
+    assert answer.status_code == status, answer.text
+
+
+def test_small_additions_spend_no_measurement(make_api: ApiFactory) -> None:
+    """Additions well within the limit are counted, not measured: four swaps still fit after them."""
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = swapped_order(api)
+    small = [{"op": "add", "path": f"/n{number}", "value": "s"} for number in range(6)]
+    answer = json_patch(api, order, small + swaps(4))
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_move_adds_no_bytes_but_a_name(make_api: ApiFactory) -> None:
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = swapped_order(api)  # two 4,500-byte fields: a third would not fit
+    moved = json_patch(api, order, [{"op": "move", "from": "/a", "path": "/b"}])
+    assert moved.status_code == 200, moved.text
+    assert len(moved.json()["b"]) == FIELD
+
+
+def test_a_copy_counts_the_bytes_it_duplicates(make_api: ApiFactory) -> None:
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = api.create_order(note=[{"text": "t" * (LIMIT // 3)}])
+    copies = [{"op": "copy", "from": "/note/0", "path": "/note/-"}]
+    assert json_patch(api, order, copies).status_code == 200
+    assert_error(json_patch(api, order, copies * 3), 413, f"{LIMIT} bytes")
+
+
+def test_a_patch_that_would_build_a_huge_order_is_refused_at_once(make_api: ApiFactory) -> None:
+    """Forty copies that each double a value: 100 TB if it were built; the answer comes in time."""
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = api.create_order()
+    operations = [{"op": "add", "path": "/x", "value": ["a" * 100]}]
+    operations += [{"op": "copy", "from": "/x", "path": "/x/-"}] * 40
+    assert_error(json_patch(api, order, operations), 413, f"{LIMIT} bytes")
+
+
+def nested_order(api: Api, levels: int) -> dict[str, Any]:
+    """An order with `/d/d/...` objects `levels` deep below the root: its deepest object at level
+    `levels + 1` (the order itself is level 1)."""
+    order = api.create_order()
+    chain = [{"op": "add", "path": "/d" * level, "value": {}} for level in range(1, levels + 1)]
+    answer = json_patch(api, order, chain)
+    assert answer.status_code == 200, answer.text
+    patched: dict[str, Any] = answer.json()
+    return patched
+
+
+@pytest.mark.parametrize("value", [["v"], {"k": "v"}])
+def test_the_64th_level_is_allowed_and_the_65th_refused(make_api: ApiFactory, value: Any) -> None:
+    api = make_api()
+    order = nested_order(api, 62)
+    inside = "/d" * 62
+    deepest = json_patch(api, order, [{"op": "add", "path": f"{inside}/s", "value": "v"}])
+    assert deepest.status_code == 200, deepest.text  # "v" at level 64
+    shallow = json_patch(api, order, [{"op": "add", "path": "/z", "value": 1}])
+    assert shallow.status_code == 200, shallow.text  # the order is 64 deep: an add near the root fits
+    for op in ("add", "replace"):
+        too_deep = json_patch(api, order, [{"op": op, "path": f"{inside}/s", "value": value}])
+        assert_error(too_deep, 400, "nest deeper than 64 levels")
+
+
+def test_a_wide_value_of_64_brackets_is_measured_not_refused(api: Api) -> None:
+    order = api.create_order()
+    notes = [{"text": str(number)} for number in range(63)]  # 64 brackets, 3 levels
+    answer = json_patch(api, order, [{"op": "add", "path": "/note", "value": notes}])
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_wide_deep_value_appended_below_the_root_is_measured_and_refused(api: Api) -> None:
+    """64 brackets or more: the value's depth is measured (here 62 levels, placed at level 4)."""
+    order = api.create_order()
+    assert json_patch(api, order, [{"op": "add", "path": "/x", "value": [[]]}]).status_code == 200
+    deep: Any = [[], [], []]
+    for _ in range(60):
+        deep = [deep]
+    assert_error(json_patch(api, order, [{"op": "add", "path": "/x/0/-", "value": deep}]), 400, "nest deeper")
+
+
+def many_items(api: Api, count: int) -> dict[str, Any]:
+    """A v5 order with `count` items: one query-selecting operation can fan out into one per item."""
+    items = [v5.item(str(number)) for number in range(count)]
+    return v5.create(api, productOrderItem=items)
+
+
+@pytest.mark.parametrize(("items", "status"), [(1001, 200), (1002, 400)])
+def test_one_operation_may_fan_out_into_a_thousand_more(
+    make_api: ApiFactory, items: int, status: int
+) -> None:
+    """TMF630 JSON Patch Query: one operation per selected item, at most 1,000 beyond the first."""
+    api = make_api()
+    order = many_items(api, items)
+    operation = {"op": "add", "path": "/productOrderItem/quantity?productOrderItem.action=add", "value": 2}
+    answer = v5.patch(api, order["id"], v5.JSON_PATCH_QUERY, [operation])
+    if status == 200:
+        assert answer.status_code == 200, answer.text
+        assert {each["quantity"] for each in answer.json()["productOrderItem"]} == {2}
+    else:
+        v5.assert_v5_error(answer, 400, "fans out into more than 1000 extra operations")
+
+
+def test_a_patch_that_searches_too_much_is_400(make_api: ApiFactory) -> None:
+    """Each selecting operation searches the items: 60 searches of 2,000 items pass 100,000 nodes."""
+    api = make_api()
+    order = many_items(api, 2000)
+    operation = {"op": "add", "path": "/productOrderItem/quantity?productOrderItem.id=7", "value": 2}
+    answer = v5.patch(api, order["id"], v5.JSON_PATCH_QUERY, [operation] * 60)
+    v5.assert_v5_error(answer, 400, "selects through more than 100000 nodes")
+    few = v5.patch(api, order["id"], v5.JSON_PATCH_QUERY, [operation] * 2)
+    assert few.status_code == 200, few.text
+
+
+def test_an_item_state_patched_in_place_is_still_checked(api: Api) -> None:
+    """The patch works on a copy: the item as it was is what its new state is checked against."""
+    order = api.create_order()
+    operation = {"op": "replace", "path": "/productOrderItem/0/state", "value": "completed"}
+    assert_error(json_patch(api, order, [operation]), 409, "productOrderItem '1'")
+    assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order
+
+
+def test_a_copy_into_its_own_depths_is_400(api: Api) -> None:
+    """A 40-level chain copied 31 levels further down would nest 72 deep: refused, nothing changed."""
+    order = nested_order(api, 40)
+    copy = {"op": "copy", "from": "/d", "path": "/d" * 31 + "/x"}
+    assert_error(json_patch(api, order, [copy]), 400, "nest deeper than 64 levels")
+    assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order
+    fits = {"op": "copy", "from": "/d" * 20, "path": "/d" * 39 + "/x"}  # 21 levels down, 21 deep: 61
+    assert json_patch(api, order, [fits]).status_code == 200
