@@ -92,3 +92,17 @@ def official_ctk_dir() -> Path:
     if not Path(folder).is_dir():
         skip_or_fail(f"TMF622_CTK_DIR={folder} is not a directory: {CTK_DOWNLOAD_HINT}")
     return Path(folder)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config: pytest.Config, specs: list[object]) -> None:
+    """Build hypothesis's table of UTF-8-encodable characters once, before xdist starts its workers.
+
+    Schemathesis generates strings with `codec="utf-8"`; hypothesis computes that table (about 2 s of CPU)
+    and caches it in `.hypothesis/`. In a fresh clone, as CI uses, every worker computed it at once.
+    """
+    try:  # hypothesis-internal: a release that moves it leaves the workers to compute it, as before
+        from hypothesis.internal.charmap import intervals_from_codec
+    except ImportError:
+        return
+    intervals_from_codec("utf-8")
