@@ -45,6 +45,9 @@ def every_field(files: dict[str, str]) -> dict[str, Any]:
         "host": "::1",
         "port": 9000,
         "base_path": "/x/v4",
+        "v5_base_path": "/x/v5",
+        "serve_v4": False,
+        "serve_v5": False,
         "public_url": "https://api.example",
         "max_body_bytes": 2048,
         "body_timeout": 2.5,
@@ -75,7 +78,10 @@ def every_field(files: dict[str, str]) -> dict[str, Any]:
 
 def expected(files: dict[str, str]) -> Settings:
     return cli_settings(
-        switches={"v4": {"base_path": "/x/v4"}},
+        switches={
+            "v4": {"base_path": "/x/v4", "served": False},
+            "v5": {"base_path": "/x/v5", "served": False},
+        },
         host="::1",
         port=9000,
         public_url="https://api.example",
@@ -278,6 +284,17 @@ def test_cross_field_errors_name_their_sources(capsys: pytest.CaptureFixture[str
     err = run_bad(["--default-limit", "50"], {"TMF622_MOCK_MAX_LIMIT": "5"}, capsys)
     assert "usage: tmf622-mock" in err
     assert "need 1 <= default_limit <= max_limit (set by TMF622_MOCK_MAX_LIMIT, --default-limit)" in err
+
+
+def test_two_served_versions_cannot_share_a_base_path(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each plug-in's path comes from its own row; the clash is refused naming every source of it."""
+    clash = {"TMF622_MOCK_V5_BASE_PATH": "/api"}
+    err = run_bad(["--base-path", "/api"], clash, capsys)
+    assert "v4 and v5 cannot share the base path '/api' (set by TMF622_MOCK_V5_BASE_PATH, --base-path)" in err
+    assert (
+        parse_settings(["--base-path", "/api", "--no-serve-v5"], environ=clash).versions["v4"].base_path
+        == "/api"
+    )
 
 
 def test_help_names_every_flag_variable_and_default(capsys: pytest.CaptureFixture[str]) -> None:
