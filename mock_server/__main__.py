@@ -44,15 +44,25 @@ def options() -> tuple[Option, ...]:
     return option_table(row for version in VERSIONS for row in version.options)
 
 
+def served_text() -> str:
+    """What `--help` says is served: each plug-in's release under its base path's flag."""
+    return " and ".join(
+        f"v{version.openapi.version} under {row.flag}"
+        for version in VERSIONS
+        for row in version.options
+        if row.field == "base_path"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """`tmf622-mock`'s parser, every registered plug-in's options included."""
-    return parser_of(options())
+    return parser_of(options(), served_text())
 
 
 def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from flags > environment (`TMF622_MOCK_*`) > YAML file > defaults; exit 2 when unusable."""
     try:
-        return resolve(argv, os.environ if environ is None else environ, options())
+        return resolve(argv, os.environ if environ is None else environ, build_parser(), options())
     except ConfigError as exc:
         print(f"tmf622-mock: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from typing import Any
 
 from mock_server.config import values as cv
@@ -248,7 +248,7 @@ OPTIONS: tuple[Option, ...] = (
         "max_subscriptions",
         "max_subscriptions",
         cv.integer(1),
-        "hub subscriptions kept (v4 and v5 hubs each); beyond it POST /hub is 409",
+        "hub subscriptions kept ({versions} hubs each); beyond it POST /hub is 409",
         metavar="N",
         group="notify",
     ),
@@ -350,8 +350,11 @@ def version_rows(
 
 def option_table(versions: Iterable[Option]) -> tuple[Option, ...]:
     """The core's rows with the plug-ins' rows after `VERSIONS_AFTER`, in the registry's order."""
-    at = next(index for index, option in enumerate(OPTIONS) if option.name == VERSIONS_AFTER) + 1
-    return (*OPTIONS[:at], *versions, *OPTIONS[at:])
+    rows = tuple(versions)
+    labels = " and ".join(dict.fromkeys(row.version for row in rows))  # `{versions}` in a help text
+    core = tuple(replace(option, help=option.help.replace("{versions}", labels)) for option in OPTIONS)
+    at = next(index for index, option in enumerate(core) if option.name == VERSIONS_AFTER) + 1
+    return (*core[:at], *rows, *core[at:])
 
 
 def by_name(table: Iterable[Option]) -> Mapping[str, Option]:

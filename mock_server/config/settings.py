@@ -22,7 +22,7 @@ NOTIFY_TIMEOUT_S = 3.0
 NOTIFY_BACKOFF_S = 0.2
 NOTIFY_BREAKER_FAILURES = 5
 NOTIFY_BREAKER_COOLDOWN_S = 5.0
-#: Hub subscriptions (v4 and v5 hubs each): beyond it POST /hub is 409 (README "Hub callbacks").
+#: Hub subscriptions (each version's hub): beyond it POST /hub is 409 (README "Hub callbacks").
 MAX_SUBSCRIPTIONS = 1000
 #: Connections open at once for deliveries, shared by every listener (one pool, not one per lane).
 NOTIFY_CONNECTIONS = 64
@@ -41,7 +41,7 @@ _PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-_~%\[\]:]+$")
 
 
 def normalize_base_path(value: str) -> str:
-    """`productOrderingManagement/v4/` -> `/productOrderingManagement/v4`; `/` alone -> empty."""
+    """`api/orders/` -> `/api/orders`; `/` alone -> empty."""
     stripped = value.strip().strip("/")
     if stripped and any(segment in {"", ".", ".."} for segment in stripped.split("/")):
         raise ValueError(f"base path {value!r} has an empty, '.' or '..' segment")

@@ -40,12 +40,13 @@ class _Version(argparse.Action):
         parser.exit(message=f"tmf622-mock {mock_server.__version__}\n")
 
 
-def build_parser(table: Table) -> argparse.ArgumentParser:
-    """Flags default to SUPPRESS, so the parsed namespace holds only what the command line gave."""
+def build_parser(table: Table, served: str) -> argparse.ArgumentParser:
+    """Flags default to SUPPRESS, so the parsed namespace holds only what the command line gave.
+    `served` says which API versions it serves where (the plug-ins say it: the composition root)."""
     parser = argparse.ArgumentParser(
         prog="tmf622-mock",
-        description="Reference TMF622 Product Ordering server: v4.0.0 under --base-path and v5.0.0 under "
-        "--v5-base-path, in one process. Prints one ready line "
+        description=f"Reference TMF622 Product Ordering server: {served}, in one process. "
+        "Prints one ready line "
         "'tmf622-mock listening on http://HOST:PORT<base-path> (ready in S s)' on stdout, serves until "
         "SIGTERM/SIGINT. Example files: tmf622-ctk example.",
         epilog=f"Every option can also be set by its environment variable (shown in brackets) or by a "
@@ -220,9 +221,11 @@ def layers(args: argparse.Namespace, environ: Mapping[str, str], table: Table) -
     return [file_layer, from_environ(environ, table), from_args(args, table)]
 
 
-def resolve(argv: Sequence[str] | None, environ: Mapping[str, str], table: Table) -> Settings:
-    """The Settings for this command line and environment; usage errors exit 2 through argparse."""
-    parser = build_parser(table)
+def resolve(
+    argv: Sequence[str] | None, environ: Mapping[str, str], parser: argparse.ArgumentParser, table: Table
+) -> Settings:
+    """The Settings for this command line and environment (`parser`: `build_parser(table, ...)`);
+    usage errors exit 2 through argparse."""
     args = parser.parse_args(argv)
     merged: Layer = {}
     for layer in layers(args, environ, table):
