@@ -118,3 +118,10 @@ def memory_store() -> Any:
     catalogue = app.full_catalogue() if hasattr(app, "full_catalogue") else None  # the app's indexes
     store_class = _module("mock_server.store.memory").MemoryStore
     return store_class() if catalogue is None else store_class(catalogue)
+
+
+def base_path(settings: Any) -> str:
+    """Where the default API is served: a field of older revisions' Settings, the plug-ins' say since."""
+    if hasattr(settings, "base_path"):
+        return str(settings.base_path)
+    return str(_module("mock_server.__main__").announced_base_path(settings))

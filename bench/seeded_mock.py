@@ -24,14 +24,15 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as scratch:
         settings = mock_adapter.settings(args.backend, args.host, args.port, Path(scratch) / "orders.db")
         app = mock_adapter.create_app_factory()(settings)
-        base_url = f"http://{args.host}{settings.base_path}"
+        base_path = mock_adapter.base_path(settings)
+        base_url = f"http://{args.host}{base_path}"
         seeder = seeding.Seeder(
             lambda: mock_adapter.order_inserter(mock_adapter.app_store(app), base_url),
             lambda: mock_adapter.store_kind(app),
         )
         seeding.add_seed_route(app, seeder)
         banner = "tmf622-mock (seeded)"
-        serving.run(serving.serve(app, args.host, args.port, banner, settings.base_path), args.loop)
+        serving.run(serving.serve(app, args.host, args.port, banner, base_path), args.loop)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
 import os
@@ -17,8 +18,10 @@ from aiohttp import web
 
 from mock_server.access.auth import exposure_warning
 from mock_server.app import create_app
+from mock_server.config.options import Option, option_table
 from mock_server.config.settings import RESERVED_FDS, Settings
-from mock_server.config.sources import ConfigError, build_parser, resolve
+from mock_server.config.sources import ConfigError, resolve
+from mock_server.config.sources import build_parser as parser_of
 from mock_server.http.server import TmfAppRunner, connection_cap
 from mock_server.store.optional import MissingDriver, require_driver
 from mock_server.versions import VERSIONS
@@ -36,10 +39,30 @@ __all__ = ["build_parser", "main", "parse_settings", "ready_line", "serve", "tun
 GC_THRESHOLDS = (2_000, 10, 100)
 
 
+def options() -> tuple[Option, ...]:
+    """The core's options and every registered plug-in's switch (the config layer imports no plug-in)."""
+    return option_table(row for version in VERSIONS for row in version.options)
+
+
+def served_text() -> str:
+    """What `--help` says is served: each plug-in's release under its base path's flag."""
+    return " and ".join(
+        f"v{version.openapi.version} under {row.flag}"
+        for version in VERSIONS
+        for row in version.options
+        if row.field == "base_path"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """`tmf622-mock`'s parser, every registered plug-in's options included."""
+    return parser_of(options(), served_text())
+
+
 def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from flags > environment (`TMF622_MOCK_*`) > YAML file > defaults; exit 2 when unusable."""
     try:
-        return resolve(argv, os.environ if environ is None else environ)
+        return resolve(argv, os.environ if environ is None else environ, build_parser(), options())
     except ConfigError as exc:
         print(f"tmf622-mock: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -77,7 +100,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def announced_base_path(settings: Settings) -> str:
     """The first served version's base path (the registry's order: the default API's while it is served)."""
     served = [path for version in VERSIONS if (path := version.base_path(settings)) is not None]
-    return served[0] if served else settings.base_path
+    return served[0] if served else VERSIONS[0].switch(settings).base_path
 
 
 async def serve(

@@ -152,6 +152,12 @@ def install_events(app: web.Application, clock: Clock, new_id: IdSource, observe
         app.cleanup_ctx.append(app[PUMP_KEY].lifetime)
 
 
+def api_base_paths(settings: Settings) -> tuple[str, ...]:
+    """Every registered plug-in's base path, served or not, the default API's (the first) first: the
+    core's controls, journal, faults and open paths are placed by them."""
+    return tuple(version.switch(settings).base_path for version in VERSIONS)
+
+
 def served_versions(settings: Settings) -> list[tuple[ApiVersion, str]]:
     """The registered plug-ins switched on, with where each is served."""
     found = ((version, version.base_path(settings)) for version in VERSIONS)
@@ -205,8 +211,11 @@ def create_app(
     """
     secrets = (settings.api_token, settings.api_key, settings.control_token)  # masked wherever they show
     journal = RequestJournal(settings.journal_size, settings.api_key_header, secrets)
-    faults = fault_injector(settings)
-    door = front_door(settings, journal, faults)  # journal, CORS, checks, TMF errors: see http.front_door
+    base_paths = api_base_paths(settings)
+    faults = fault_injector(settings, base_paths[0])
+    door = front_door(
+        settings, journal, faults, base_paths
+    )  # journal, CORS, checks, TMF errors: see http.front_door
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[door])
     app[SETTINGS_KEY], app[JOURNAL_KEY] = settings, journal
     if faults is not None:

@@ -17,7 +17,8 @@ from typing import Protocol
 
 from aiohttp.typedefs import Handler
 
-from mock_server.config.settings import Settings
+from mock_server.config.options import Option
+from mock_server.config.settings import Settings, VersionSwitch
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.events import EventSink
 from mock_server.domain.seed import Seed
@@ -48,10 +49,16 @@ class ApiVersion(Protocol):
     #: What its OpenAPI document states (the core builds and serves it under its base path, lists it
     #: at `/openapi.json` and on the landing page, and /docs shows it).
     openapi: OpenApiSource
+    #: Its switch as options (`config.options.version_rows`): served or not, and its base path.
+    options: tuple[Option, ...]
 
     @property
     def collections(self) -> tuple[Collection, ...]:
         """Its catalogue's collections: the outbox routes their events to its notifier."""
+        ...
+
+    def switch(self, settings: Settings) -> VersionSwitch:
+        """Its entry of `settings.versions`, or its options' defaults when it has none."""
         ...
 
     def base_path(self, settings: Settings) -> str | None:

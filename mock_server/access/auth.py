@@ -10,7 +10,7 @@ time and never written to a message or the log.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from aiohttp import web
 
@@ -20,7 +20,7 @@ from mock_server.http.errors import ApiError
 from mock_server.http.paths import is_control, relative_path
 from mock_server.openapi.document import DOCUMENT_NAME
 
-#: Paths (relative to either version's base path, or at the root) answered without credentials.
+#: Paths (relative to any version's base path, or at the root) answered without credentials.
 OPEN_PATHS = frozenset({"/health", f"/{DOCUMENT_NAME}"})
 #: The developer's pages (mock_server/pages): no data, and a browser sends no bearer token.
 OPEN_PAGES = frozenset({"/", "/docs"})
@@ -43,21 +43,20 @@ def api_accepts(settings: Settings, headers: Mapping[str, str]) -> bool:
     )
 
 
-def admitted(settings: Settings, request: web.Request, control: bool) -> bool:
+def admitted(settings: Settings, base_paths: Sequence[str], request: web.Request, control: bool) -> bool:
     """Whether this request may go on: open parts and paths need nothing, the others their secret."""
     if control:
         return settings.control_token is None or _same(_bearer(request.headers), settings.control_token)
-    if not api_protected(settings) or is_open(settings, request.path):
+    if not api_protected(settings) or is_open(base_paths, request.path):
         return True
     return api_accepts(settings, request.headers)
 
 
-def is_open(settings: Settings, path: str) -> bool:
+def is_open(base_paths: Sequence[str], path: str) -> bool:
+    """`base_paths`: every registered version's, served or not (the first the default API's)."""
     if path in OPEN_PAGES or path.startswith(OPEN_ASSETS):
         return True
-    return any(
-        relative_path(path, base) in OPEN_PATHS for base in (settings.base_path, settings.v5_base_path)
-    )
+    return any(relative_path(path, base) in OPEN_PATHS for base in base_paths)
 
 
 def api_protected(settings: Settings) -> bool:
@@ -76,14 +75,15 @@ def refusal(settings: Settings, control: bool) -> ApiError:
     return ApiError(401, f"The {part} of this mock needs credentials: send {wanted}", _CHALLENGE)
 
 
-def credential_check(settings: Settings) -> Callable[[web.Request], None] | None:
-    """The check for these settings (it raises the 401), or None while no part has a secret (the default)."""
+def credential_check(settings: Settings, base_paths: Sequence[str]) -> Callable[[web.Request], None] | None:
+    """The check for these settings (it raises the 401), or None while no part has a secret (the default).
+    `base_paths`: every registered version's, the default API's first (its `/_mock/*` are controls too)."""
     if not api_protected(settings) and settings.control_token is None:
         return None
 
     def authenticate(request: web.Request) -> None:
-        control = is_control(request.path, settings.base_path)
-        if not admitted(settings, request, control):
+        control = is_control(request.path, base_paths[0])
+        if not admitted(settings, base_paths, request, control):
             raise refusal(settings, control)
 
     return authenticate

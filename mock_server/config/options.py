@@ -1,10 +1,14 @@
-"""Every option of the mock: one `Settings` field, its flag, its variable, its YAML key, its converter."""
+"""Every option of the mock: one `Settings` field, its flag, its variable, its YAML key, its converter.
+
+The core's rows are here; each API version plug-in declares the two rows of its switch (`version_rows`),
+and the composition root hands them to `option_table`, which puts them where they show in `--help`.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import MISSING, dataclass, fields, replace
 from typing import Any
 
 from mock_server.config import values as cv
@@ -29,6 +33,10 @@ class Option:
     kind: str = "value"
     group: str = "server"
     secret: bool = False
+    #: A version plug-in's row: its label (its key in `Settings.versions`); `field` is then a
+    #: `VersionSwitch` field, and `fallback` its default.
+    version: str = ""
+    fallback: Any = None
 
     @property
     def flag(self) -> str:
@@ -39,9 +47,13 @@ class Option:
         return f"{ENV_PREFIX}{self.name.upper()}"
 
     @property
+    def default(self) -> Any:
+        return self.fallback if self.version else default_of(self.field)
+
+    @property
     def optional(self) -> bool:
         """Fields whose default is None accept YAML `null` (and an empty variable) as 'not set'."""
-        return default_of(self.field) is None
+        return self.default is None
 
 
 def default_of(field_name: str) -> Any:
@@ -60,7 +72,6 @@ def _secret(field_name: str, help_text: str) -> Option:
 OPTIONS: tuple[Option, ...] = (
     _o("host", "host", cv.non_empty, "interface to listen on", metavar="HOST"),
     _o("port", "port", cv.integer(0, 65535), "TCP port; 0 picks a free one", metavar="PORT"),
-    _o("base_path", "base_path", normalize_base_path, "path prefix of the API", metavar="PATH"),
     _o(
         "public_url",
         "public_url",
@@ -75,15 +86,6 @@ OPTIONS: tuple[Option, ...] = (
         "processes serving the one port (pre-forked); more than 1 needs --store postgresql://...",
         metavar="N",
     ),
-    _o(
-        "v5_base_path",
-        "v5_base_path",
-        normalize_base_path,
-        "path prefix of the TMF622 v5 API (served beside v4)",
-        metavar="PATH",
-    ),
-    _o("serve_v4", "serve_v4", cv.boolean, "serve TMF622 v4 under --base-path", kind="flag"),
-    _o("serve_v5", "serve_v5", cv.boolean, "serve TMF622 v5 under --v5-base-path", kind="flag"),
     _o("max_body_bytes", "max_body_bytes", cv.integer(1), "larger request bodies get 413", metavar="N"),
     _o(
         "body_timeout_s",
@@ -246,7 +248,7 @@ OPTIONS: tuple[Option, ...] = (
         "max_subscriptions",
         "max_subscriptions",
         cv.integer(1),
-        "hub subscriptions kept (v4 and v5 hubs each); beyond it POST /hub is 409",
+        "hub subscriptions kept ({versions} hubs each); beyond it POST /hub is 409",
         metavar="N",
         group="notify",
     ),
@@ -324,7 +326,41 @@ OPTIONS: tuple[Option, ...] = (
     ),
 )
 
-BY_NAME: Mapping[str, Option] = {option.name: option for option in OPTIONS}
+#: The core row the version plug-ins' rows follow in `--help` (the server group opens with where it listens).
+VERSIONS_AFTER = "port"
+
+
+def version_rows(
+    label: str, path_name: str, path_help: str, default_path: str, serve_help: str
+) -> tuple[Option, ...]:
+    """A plug-in's switch as two options: `--<path_name>` and `--serve-<label>`/`--no-serve-<label>`."""
+    return (
+        Option(
+            "base_path",
+            path_name,
+            normalize_base_path,
+            path_help,
+            "PATH",
+            version=label,
+            fallback=default_path,
+        ),
+        Option("served", f"serve_{label}", cv.boolean, serve_help, kind="flag", version=label, fallback=True),
+    )
+
+
+def option_table(versions: Iterable[Option]) -> tuple[Option, ...]:
+    """The core's rows with the plug-ins' rows after `VERSIONS_AFTER`, in the registry's order."""
+    rows = tuple(versions)
+    labels = " and ".join(dict.fromkeys(row.version for row in rows))  # `{versions}` in a help text
+    core = tuple(replace(option, help=option.help.replace("{versions}", labels)) for option in OPTIONS)
+    at = next(index for index, option in enumerate(core) if option.name == VERSIONS_AFTER) + 1
+    return (*core[:at], *rows, *core[at:])
+
+
+def by_name(table: Iterable[Option]) -> Mapping[str, Option]:
+    return {option.name: option for option in table}
+
+
 GROUPS = {
     "server": "server",
     "data": "storage, seed data and deterministic mode",

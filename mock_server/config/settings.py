@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-#: TMF622 v4 swagger `basePath` (without its trailing slash; routes are joined to it).
-DEFAULT_BASE_PATH = "/tmf-api/productOrderingManagement/v4"
-#: Where TMF622 v5.0.0 is served beside v4 (the v5 OAS server URL `.../productOrderingManagement/v5`).
-DEFAULT_V5_BASE_PATH = "/tmf-api/productOrderingManagement/v5"
 DEFAULT_PORT = 8622
 MIB = 1024 * 1024
 #: Seconds a client has to send a whole request body (a stalled upload must not hold a connection).
@@ -25,7 +22,7 @@ NOTIFY_TIMEOUT_S = 3.0
 NOTIFY_BACKOFF_S = 0.2
 NOTIFY_BREAKER_FAILURES = 5
 NOTIFY_BREAKER_COOLDOWN_S = 5.0
-#: Hub subscriptions (v4 and v5 hubs each): beyond it POST /hub is 409 (README "Hub callbacks").
+#: Hub subscriptions (each version's hub): beyond it POST /hub is 409 (README "Hub callbacks").
 MAX_SUBSCRIPTIONS = 1000
 #: Connections open at once for deliveries, shared by every listener (one pool, not one per lane).
 NOTIFY_CONNECTIONS = 64
@@ -44,7 +41,7 @@ _PUBLIC_URL = re.compile(r"^https?://[A-Za-z0-9.\-_~%\[\]:]+$")
 
 
 def normalize_base_path(value: str) -> str:
-    """`productOrderingManagement/v4/` -> `/productOrderingManagement/v4`; `/` alone -> empty."""
+    """`api/orders/` -> `/api/orders`; `/` alone -> empty."""
     stripped = value.strip().strip("/")
     if stripped and any(segment in {"", ".", ".."} for segment in stripped.split("/")):
         raise ValueError(f"base path {value!r} has an empty, '.' or '..' segment")
@@ -60,6 +57,18 @@ def normalize_public_url(value: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionSwitch:
+    """Whether one API version plug-in is served, and under which base path (its two options)."""
+
+    served: bool
+    base_path: str
+
+    def __post_init__(self) -> None:
+        if self.base_path != normalize_base_path(self.base_path):
+            raise ValueError(f"base path {self.base_path!r} is not normalized (leading '/', no trailing '/')")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the app factory needs; later features (hub, SQLite, faults) add fields here.
 
@@ -70,7 +79,6 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
-    base_path: str = DEFAULT_BASE_PATH
     public_url: str | None = None
     max_body_bytes: int = MIB
     body_timeout_s: float = BODY_TIMEOUT_S
@@ -122,16 +130,14 @@ class Settings:
     journal_size: int = JOURNAL_SIZE
     #: One console line per request (method, path, status, time, request id), secrets masked.
     access_log: bool = False
-    # API versions: v4 under `base_path`, v5 under `v5_base_path`; either can be switched off.
-    serve_v4: bool = True
-    serve_v5: bool = True
-    v5_base_path: str = DEFAULT_V5_BASE_PATH
+    #: API version plug-ins by label: served or not, and where. A version left out is served under its
+    #: own default base path (the plug-in declares both options; the command line fills every entry).
+    #: Not hashed: a mapping is not hashable, and the other fields already tell settings apart.
+    versions: Mapping[str, VersionSwitch] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port {self.port} is outside 0..65535")
-        if self.base_path != normalize_base_path(self.base_path):
-            raise ValueError(f"base path {self.base_path!r} is not normalized (leading '/', no trailing '/')")
         if self.public_url is not None and self.public_url != normalize_public_url(self.public_url):
             raise ValueError(f"public URL {self.public_url!r} is not normalized")
         if self.max_body_bytes < 1:
@@ -142,15 +148,23 @@ class Settings:
             raise ValueError(
                 "max_connections must be 0 or more, max_subscriptions and notify_connections 1 or more"
             )
-        if self.v5_base_path != normalize_base_path(self.v5_base_path):
-            raise ValueError(f"v5 base path {self.v5_base_path!r} is not normalized")
-        if self.serve_v4 and self.serve_v5 and self.base_path == self.v5_base_path:
-            raise ValueError(f"v4 and v5 cannot share the base path {self.base_path!r}")
+        self._check_versions()
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("need 1 <= default_limit <= max_limit")
         if self.journal_size < 0:
             raise ValueError("journal_size must be 0 or more")
         self._check_replicas()
+
+    def _check_versions(self) -> None:
+        """Two served versions under one base path would answer each other's routes."""
+        seen: dict[str, str] = {}
+        for label, switch in self.versions.items():
+            if switch.served and switch.base_path in seen:
+                raise ValueError(
+                    f"{seen[switch.base_path]} and {label} cannot share the base path {switch.base_path!r}"
+                )
+            if switch.served:
+                seen[switch.base_path] = label
 
     def _check_replicas(self) -> None:
         """What several processes cannot share is refused with one line saying why."""

@@ -20,8 +20,10 @@ import yaml
 
 import mock_server
 from mock_server.config import values as cv
-from mock_server.config.options import BY_NAME, CONFIG_ENV, GROUPS, OPTIONS, Option, default_of
-from mock_server.config.settings import Settings
+from mock_server.config.options import CONFIG_ENV, GROUPS, Option, by_name
+from mock_server.config.settings import Settings, VersionSwitch
+
+Table = Sequence[Option]  # `options.option_table`: the core's rows and the served plug-ins'
 
 
 class ConfigError(Exception):
@@ -38,12 +40,13 @@ class _Version(argparse.Action):
         parser.exit(message=f"tmf622-mock {mock_server.__version__}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Flags default to SUPPRESS, so the parsed namespace holds only what the command line gave."""
+def build_parser(table: Table, served: str) -> argparse.ArgumentParser:
+    """Flags default to SUPPRESS, so the parsed namespace holds only what the command line gave.
+    `served` says which API versions it serves where (the plug-ins say it: the composition root)."""
     parser = argparse.ArgumentParser(
         prog="tmf622-mock",
-        description="Reference TMF622 Product Ordering server: v4.0.0 under --base-path and v5.0.0 under "
-        "--v5-base-path, in one process. Prints one ready line "
+        description=f"Reference TMF622 Product Ordering server: {served}, in one process. "
+        "Prints one ready line "
         "'tmf622-mock listening on http://HOST:PORT<base-path> (ready in S s)' on stdout, serves until "
         "SIGTERM/SIGINT. Example files: tmf622-ctk example.",
         epilog=f"Every option can also be set by its environment variable (shown in brackets) or by a "
@@ -60,16 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", metavar="FILE", help=f"YAML file of option values [env {CONFIG_ENV}; default: none]"
     )
     groups = {key: parser.add_argument_group(title) for key, title in GROUPS.items()}
-    for option in OPTIONS:
+    for option in table:
         if not option.secret:
             _add(groups[option.group], option)
-    secrets = "; ".join(f"{option.env}: {option.help}" for option in OPTIONS if option.secret)
+    secrets = "; ".join(f"{option.env}: {option.help}" for option in table if option.secret)
     groups["sharing"].description = f"secrets, from the environment only (never a flag or a file): {secrets}"
     return parser
 
 
 def _shown_default(option: Option) -> str:
-    value = default_of(option.field)
+    value = option.default
     if value is None or value == ():
         return "none"
     if isinstance(value, bool):
@@ -103,25 +106,25 @@ def _argparse_type(convert: cv.Convert) -> cv.Convert:
     return parse
 
 
-Layer = dict[str, tuple[Any, str]]  # field -> (value, where it came from)
+Layer = dict[str, tuple[Any, str]]  # option name -> (value, where it came from)
 
 
-def from_args(args: argparse.Namespace) -> Layer:
+def from_args(args: argparse.Namespace, table: Table) -> Layer:
     given = vars(args)
     layer: Layer = {}
-    for option in OPTIONS:
+    for option in table:
         if option.name in given:
             value = given[option.name]
-            layer[option.field] = (tuple(value) if option.kind == "many" else value, option.flag)
+            layer[option.name] = (tuple(value) if option.kind == "many" else value, option.flag)
     return layer
 
 
-def from_environ(environ: Mapping[str, str]) -> Layer:
+def from_environ(environ: Mapping[str, str], table: Table) -> Layer:
     layer: Layer = {}
-    for option in OPTIONS:
+    for option in table:
         text = environ.get(option.env, "")
         if text.strip():
-            layer[option.field] = (
+            layer[option.name] = (
                 _checked(option, option.env, partial(_env_value, option, text)),
                 option.env,
             )
@@ -145,7 +148,7 @@ def _checked(option: Option, where: str, convert: Callable[[], object]) -> objec
         raise ConfigError(f"{where}: {exc} (see tmf622-mock --help, {option.flag})") from None
 
 
-def load_file(path: str) -> Layer:
+def load_file(path: str, table: Table) -> Layer:
     """The YAML file's mapping of option names to values; every key and value is checked."""
     try:
         with open(path, encoding="utf-8") as stream:
@@ -162,24 +165,28 @@ def load_file(path: str) -> Layer:
         raise ConfigError(
             f"config file {path!r}: must be a mapping of option names to values, e.g. 'port: 8622'"
         )
-    return {_option_for(path, key).field: _file_entry(path, key, value) for key, value in data.items()}
+    known = by_name(table)
+    return {
+        _option_for(path, key, known).name: _file_entry(path, key, value, known)
+        for key, value in data.items()
+    }
 
 
-def _option_for(path: str, key: Any) -> Option:
-    if isinstance(key, str) and key in BY_NAME and BY_NAME[key].secret:
+def _option_for(path: str, key: Any, known: Mapping[str, Option]) -> Option:
+    if isinstance(key, str) and key in known and known[key].secret:
         raise ConfigError(
-            f"config file {path!r}: {key!r} is a secret; set {BY_NAME[key].env} in the environment instead"
+            f"config file {path!r}: {key!r} is a secret; set {known[key].env} in the environment instead"
         )
-    if isinstance(key, str) and key in BY_NAME:
-        return BY_NAME[key]
-    renamed = {option.field: option.name for option in OPTIONS}
-    hint = renamed.get(str(key)) or next(iter(difflib.get_close_matches(str(key), list(BY_NAME), 1)), None)
-    fix = f"did you mean '{hint}'?" if hint else f"known keys: {', '.join(BY_NAME)}"
+    if isinstance(key, str) and key in known:
+        return known[key]
+    renamed = {option.field: option.name for option in known.values() if not option.version}
+    hint = renamed.get(str(key)) or next(iter(difflib.get_close_matches(str(key), list(known), 1)), None)
+    fix = f"did you mean '{hint}'?" if hint else f"known keys: {', '.join(known)}"
     raise ConfigError(f"config file {path!r}: unknown key {key!r}; {fix}")
 
 
-def _file_entry(path: str, key: str, value: Any) -> tuple[Any, str]:
-    option, where = BY_NAME[key], f"config file {path!r}: {key}"
+def _file_entry(path: str, key: str, value: Any, known: Mapping[str, Option]) -> tuple[Any, str]:
+    option, where = known[key], f"config file {path!r}: {key}"
     return _checked(option, where, partial(_yaml_value, option, value)), where
 
 
@@ -210,30 +217,50 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def layers(args: argparse.Namespace, environ: Mapping[str, str]) -> list[Layer]:
+def layers(args: argparse.Namespace, environ: Mapping[str, str], table: Table) -> list[Layer]:
     """Lowest precedence first: config file, environment, command line."""
     config_path = getattr(args, "config", None) or environ.get(CONFIG_ENV, "").strip() or None
-    file_layer = load_file(config_path) if config_path else {}
-    return [file_layer, from_environ(environ), from_args(args)]
+    file_layer = load_file(config_path, table) if config_path else {}
+    return [file_layer, from_environ(environ, table), from_args(args, table)]
 
 
-def resolve(argv: Sequence[str] | None, environ: Mapping[str, str]) -> Settings:
-    """The Settings for this command line and environment; usage errors exit 2 through argparse."""
-    parser = build_parser()
+def resolve(
+    argv: Sequence[str] | None, environ: Mapping[str, str], parser: argparse.ArgumentParser, table: Table
+) -> Settings:
+    """The Settings for this command line and environment (`parser`: `build_parser(table, ...)`);
+    usage errors exit 2 through argparse."""
     args = parser.parse_args(argv)
     merged: Layer = {}
-    for layer in layers(args, environ):
+    for layer in layers(args, environ, table):
         merged.update(layer)
     try:
-        return Settings(**{name: value for name, (value, _) in merged.items()})
+        return settings_of(table, merged)
     except ValueError as exc:
-        parser.error(f"{exc}{_origins(str(exc), merged)}")
+        parser.error(f"{exc}{_origins(str(exc), table, merged)}")
 
 
-def _origins(message: str, merged: Layer) -> str:
+def settings_of(table: Table, merged: Layer) -> Settings:
+    """Core rows become Settings fields; each plug-in's rows one full `VersionSwitch` (defaults filled)."""
+    core = {
+        option.field: merged[option.name][0]
+        for option in table
+        if option.name in merged and not option.version
+    }
+    switches: dict[str, dict[str, Any]] = {}
+    for option in table:
+        if option.version:
+            value = merged[option.name][0] if option.name in merged else option.default
+            switches.setdefault(option.version, {})[option.field] = value
+    return Settings(**core, versions={label: VersionSwitch(**parts) for label, parts in switches.items()})
+
+
+def _origins(message: str, table: Table, merged: Layer) -> str:
     """Which sources set the fields a cross-field error names (`need default_limit <= max_limit`)."""
     lowered = message.lower()
+    fields = {option.name: option.field for option in table}
     named = [
-        where for name, (_, where) in merged.items() if name in message or name.replace("_", " ") in lowered
+        where
+        for name, (_, where) in merged.items()
+        if fields[name] in message or fields[name].replace("_", " ") in lowered
     ]
     return f" (set by {', '.join(named)})" if named else ""

@@ -122,9 +122,10 @@ def malformed(response: web.StreamResponse, kind: str) -> web.StreamResponse:
     return web.Response(status=status, body=broken, headers={**headers, "Content-Type": JSON_CONTENT_TYPE})
 
 
-def fault_injector(settings: Settings) -> FaultInjector | None:
-    """The injector for these settings, or None when fault injection is off (the default)."""
+def fault_injector(settings: Settings, base_path: str) -> FaultInjector | None:
+    """The injector for these settings, or None when fault injection is off (the default). Rules'
+    routes are relative to `base_path`, the default API's."""
     if settings.faults_file is None and not settings.faults_enabled:
         return None
     plan = load_plan(settings.faults_file) if settings.faults_file is not None else FaultPlan()
-    return FaultInjector(plan, settings.base_path)
+    return FaultInjector(plan, base_path)

@@ -1,18 +1,19 @@
 """Fault plans: the YAML rules file and the `X-Mock-Fault` header, parsed into frozen, checked rules.
 
-A faults file (every key but `route` optional; one of latency_ms, status, drop, malformed needed):
+A faults file (every key but `route` optional; one of latency_ms, status, drop, malformed needed;
+the paths are any API's, here an `orders` collection and its `cancellations`):
 
     seed: 622                      # seeds the random draws (probability, latency ranges)
     rules:
-      - route: POST /productOrder  # METHOD PATH or PATH (any method); PATH relative to the base path
+      - route: POST /orders        # METHOD PATH or PATH (any method); PATH relative to the base path
         probability: 0.2           # 0..1, default 1
         latency_ms: [100, 400]     # or 250, or "100-400"; waited before the outcome below
         status: 503                # answer this error status with a TMF Error, without processing
         retry_after: 2             # seconds in Retry-After (429 and 503 only; default 1 for them)
         times: 2                   # only the first 2 matching requests; later ones succeed
-      - route: GET /productOrder/*  # `*` is one path segment, a final `**` any number of them
+      - route: GET /orders/*       # `*` is one path segment, a final `**` any number of them
         drop: true                 # close the connection without answering
-      - route: /cancelProductOrder
+      - route: /cancellations
         malformed: truncated       # or non-json: process the request, then corrupt the answer's body
 
 The header holds the same faults for one request: `status=503`, `retry-after=2`, `latency=200`
@@ -103,9 +104,7 @@ class RoutePattern:
         parts = text.split()
         method, path = (parts[0], parts[1]) if len(parts) == 2 else ("*", parts[0] if parts else "")
         if len(parts) > 2 or not _METHOD.match(method) or not path.startswith("/"):
-            raise FaultSpecError(
-                f"route {text!r} is not 'METHOD /path' or '/path', e.g. 'GET /productOrder/*'"
-            )
+            raise FaultSpecError(f"route {text!r} is not 'METHOD /path' or '/path', e.g. 'GET /orders/*'")
         segments = tuple(path.strip("/").split("/")) if path.strip("/") else ()
         if "**" in segments[:-1]:
             raise FaultSpecError(f"route {text!r}: '**' may only be the last segment")
@@ -201,7 +200,7 @@ def _unknown(keys: Any, known: tuple[str, ...], where: str) -> None:
 def parse_rule(data: Any, number: int) -> Rule:
     where = f"rules[{number - 1}]"
     if not isinstance(data, dict) or not isinstance(data.get("route"), str):
-        raise FaultSpecError(f"{where}: needs a mapping with a 'route', e.g. 'route: POST /productOrder'")
+        raise FaultSpecError(f"{where}: needs a mapping with a 'route', e.g. 'route: POST /orders'")
     _unknown(data, RULE_KEYS, where)
     try:
         fault = Fault(

@@ -23,6 +23,7 @@ The steps that are off are left out when the app is built, not tested per reques
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -39,9 +40,9 @@ from mock_server.journal.entries import RequestJournal
 from mock_server.journal.recording import Recorder
 
 
-def checked(settings: Settings, faults: FaultInjector | None) -> Middleware:
+def checked(settings: Settings, faults: FaultInjector | None, base_paths: Sequence[str]) -> Middleware:
     """Step 3: the checks in order, then the handler (through the faults when on); errors as TMF Errors."""
-    authenticate = credential_check(settings)
+    authenticate = credential_check(settings, base_paths)
     limits = UploadLimits(settings.max_body_bytes, settings.body_timeout_s)
 
     async def answer(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -99,14 +100,17 @@ def with_journal(recorder: Recorder, inner: Middleware) -> Middleware:
     return answer
 
 
-def front_door(settings: Settings, journal: RequestJournal, faults: FaultInjector | None) -> Middleware:
-    """The app's only middleware for these settings, with the steps that are off left out."""
-    door = checked(settings, faults)
+def front_door(
+    settings: Settings, journal: RequestJournal, faults: FaultInjector | None, base_paths: Sequence[str]
+) -> Middleware:
+    """The app's only middleware for these settings, with the steps that are off left out. `base_paths`:
+    every registered version's, the default API's first (`/_mock/*` under it are controls too)."""
+    door = checked(settings, faults, base_paths)
     policy = cors_policy(settings)
     if policy is not None:
         door = with_cors(policy, door)
     if journal.enabled:
-        door = with_journal(Recorder(journal, settings.base_path), door)
+        door = with_journal(Recorder(journal, base_paths[0]), door)
     if settings.access_log:
         door = AccessLog(journal.masking).middleware(door)
     return web.middleware(door)

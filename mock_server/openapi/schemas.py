@@ -50,9 +50,13 @@ EXTRA_SCHEMAS: dict[str, Any] = {
         "properties": {
             "status": {"const": "ok"},
             "store": {"enum": ["memory", "sqlite", "postgresql"], "description": "where resources are kept"},
-            "orders": {"type": "integer", "minimum": 0, "description": "v4 productOrders stored"},
+            "orders": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "resources of the default API's first kind stored (its first collection)",
+            },
             "versions": {
-                "description": "Resources stored, per served version (v4, v5) and resource",
+                "description": "Resources stored, per served version (its label) and resource",
                 "type": "object",
                 "additionalProperties": {"type": "object", "additionalProperties": _COUNT},
             },

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from mock_server.app import create_app
+from mock_server.app import api_base_paths, create_app
 from mock_server.config.settings import Settings
 from mock_server.domain.events import EventSink, RecordingEventSink
 from mock_server.http.server import TmfAppRunner
@@ -138,7 +138,7 @@ def make_api(store_kind: str, sqlite_dir: Path, request: pytest.FixtureRequest) 
         session = requests.Session()
         started.append((server, session))
         root = f"http://127.0.0.1:{port}"
-        return Api(root, f"{root}{app[SETTINGS_KEY].base_path}", app, session, recorder, server)
+        return Api(root, f"{root}{api_base_paths(app[SETTINGS_KEY])[0]}", app, session, recorder, server)
 
     yield start
     for server, session in started:

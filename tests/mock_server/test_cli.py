@@ -13,8 +13,8 @@ import pytest
 import requests
 
 from mock_server.__main__ import build_parser, main, parse_settings, ready_line
-from mock_server.config.settings import Settings
 from tests.support.mock.cli_process import READY, TIMEOUT_S, mock_process
+from tests.support.mock.switches import cli_settings
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -102,12 +102,12 @@ def test_arguments_become_frozen_settings() -> None:
             "10",
         ]
     )
-    assert settings == Settings(
-        port=0, base_path="/x/v4", public_url="https://api.example", max_body_bytes=10
+    assert settings == cli_settings(
+        port=0, public_url="https://api.example", max_body_bytes=10, switches={"v4": {"base_path": "/x/v4"}}
     )
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
-    assert parse_settings([]) == Settings()
+    assert parse_settings([]) == cli_settings()
 
 
 @pytest.mark.parametrize(

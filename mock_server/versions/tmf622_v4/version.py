@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from mock_server.config.settings import Settings
+from mock_server.config.options import Option
+from mock_server.config.settings import Settings, VersionSwitch
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.seed import Seed
 from mock_server.notify.envelopes import Envelopes
@@ -18,6 +19,7 @@ from mock_server.versions.tmf622_v4.openapi import V4
 from mock_server.versions.tmf622_v4.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER
 from mock_server.versions.tmf622_v4.routes import v4_routes
 from mock_server.versions.tmf622_v4.seed import load_seed
+from mock_server.versions.tmf622_v4.switch import LABEL, OPTIONS, switch
 
 
 class Tmf622V4:
@@ -25,7 +27,7 @@ class Tmf622V4:
     line names its base path while it is served."""
 
     name = NAME
-    label = "v4"
+    label = LABEL
     control_name = ""  # GET /_mock/deliveries, as before the versions were plug-ins
     # The lookups the CTK and clients use most.
     catalogue: Catalogue = MappingProxyType(
@@ -45,14 +47,19 @@ class Tmf622V4:
             CANCEL_PRODUCT_ORDER.collection: CANCEL_PRODUCT_ORDER.collection,
         }
     )
+    options: tuple[Option, ...] = OPTIONS
     openapi: OpenApiSource = V4
 
     @property
     def collections(self) -> tuple[Collection, ...]:
         return tuple(self.catalogue)
 
+    def switch(self, settings: Settings) -> VersionSwitch:
+        return switch(settings)
+
     def base_path(self, settings: Settings) -> str | None:
-        return settings.base_path if settings.serve_v4 else None
+        chosen = switch(settings)
+        return chosen.base_path if chosen.served else None
 
     def check(self, settings: Settings) -> None:
         scenario_for(settings)  # ValueError for a bad progression file, before anything listens

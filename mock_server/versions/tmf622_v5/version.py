@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from mock_server.config.settings import Settings
+from mock_server.config.options import Option
+from mock_server.config.settings import Settings, VersionSwitch
 from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.seed import Seed
 from mock_server.notify.envelopes import Envelopes
@@ -18,6 +19,7 @@ from mock_server.versions.tmf622_v5.openapi import V5
 from mock_server.versions.tmf622_v5.resources import CANCEL_PRODUCT_ORDER, NAME, PRODUCT_ORDER
 from mock_server.versions.tmf622_v5.routes import v5_routes
 from mock_server.versions.tmf622_v5.seed import SECTION, load_v5_seed
+from mock_server.versions.tmf622_v5.switch import LABEL, OPTIONS, switch
 
 
 class Tmf622V5:
@@ -25,7 +27,7 @@ class Tmf622V5:
     mock's own document of it is built by the core from `openapi` (openapi.py)."""
 
     name = NAME
-    label = "v5"
+    label = LABEL
     control_name = "v5"
     catalogue: Catalogue = MappingProxyType(
         {
@@ -45,14 +47,19 @@ class Tmf622V5:
             CANCEL_PRODUCT_ORDER.segment: CANCEL_PRODUCT_ORDER.collection,
         }
     )
+    options: tuple[Option, ...] = OPTIONS
     openapi: OpenApiSource = V5
 
     @property
     def collections(self) -> tuple[Collection, ...]:
         return tuple(self.catalogue)
 
+    def switch(self, settings: Settings) -> VersionSwitch:
+        return switch(settings)
+
     def base_path(self, settings: Settings) -> str | None:
-        return settings.v5_base_path if settings.serve_v5 else None
+        chosen = switch(settings)
+        return chosen.base_path if chosen.served else None
 
     def check(self, settings: Settings) -> None:
         scenario_for(settings)  # ValueError for a bad progression file, before anything listens

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from mock_server.__main__ import build_parser, parse_settings
+from mock_server.__main__ import build_parser, options, parse_settings
 from mock_server.config.options import OPTIONS
 from mock_server.config.settings import Settings
+from mock_server.versions import VERSIONS
+from tests.support.mock.switches import cli_settings
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "scenarios" / "mock"
 READY = re.compile(
@@ -43,6 +45,9 @@ def every_field(files: dict[str, str]) -> dict[str, Any]:
         "host": "::1",
         "port": 9000,
         "base_path": "/x/v4",
+        "v5_base_path": "/x/v5",
+        "serve_v4": False,
+        "serve_v5": False,
         "public_url": "https://api.example",
         "max_body_bytes": 2048,
         "body_timeout": 2.5,
@@ -72,10 +77,13 @@ def every_field(files: dict[str, str]) -> dict[str, Any]:
 
 
 def expected(files: dict[str, str]) -> Settings:
-    return Settings(
+    return cli_settings(
+        switches={
+            "v4": {"base_path": "/x/v4", "served": False},
+            "v5": {"base_path": "/x/v5", "served": False},
+        },
         host="::1",
         port=9000,
-        base_path="/x/v4",
         public_url="https://api.example",
         max_body_bytes=2048,
         body_timeout_s=2.5,
@@ -134,8 +142,12 @@ def write_yaml(tmp_path: Path, data: Any, name: str = "mock.yaml") -> str:
 
 
 def test_every_settings_field_has_exactly_one_option() -> None:
-    assert sorted(option.field for option in OPTIONS) == sorted(f.name for f in dataclasses.fields(Settings))
-    assert len({option.name for option in OPTIONS}) == len(OPTIONS)
+    """The core's fields from the core's rows; `versions` from the plug-ins' rows, two each."""
+    core = [field.name for field in dataclasses.fields(Settings) if field.name != "versions"]
+    assert sorted(option.field for option in OPTIONS) == sorted(core)
+    assert len({option.name for option in options()}) == len(options())
+    rows = [(option.version, option.field) for option in options() if option.version]
+    assert sorted(rows) == sorted((v.label, part) for v in VERSIONS for part in ("base_path", "served"))
 
 
 def test_every_field_from_flags(files: dict[str, str]) -> None:
@@ -153,7 +165,7 @@ def test_every_field_from_the_yaml_file(files: dict[str, str], tmp_path: Path) -
 
 
 def test_nothing_given_is_the_defaults() -> None:
-    assert parse_settings([], environ={}) == Settings()
+    assert parse_settings([], environ={}) == cli_settings()
 
 
 def test_flag_beats_environment_beats_file_beats_default(tmp_path: Path) -> None:
@@ -183,7 +195,7 @@ def test_a_list_from_a_higher_layer_replaces_the_lower_one(files: dict[str, str]
 def test_empty_variables_and_yaml_nulls_count_as_unset(tmp_path: Path) -> None:
     config = write_yaml(tmp_path, {"public_url": None, "sqlite": None, "seed": None})
     settings = parse_settings(["--config", config], environ={"TMF622_MOCK_PORT": "", "TMF622_MOCK_HOST": " "})
-    assert settings == Settings()
+    assert settings == cli_settings()
 
 
 def test_yaml_scalars_may_be_quoted_and_timestamps_unquoted(tmp_path: Path) -> None:
@@ -274,11 +286,22 @@ def test_cross_field_errors_name_their_sources(capsys: pytest.CaptureFixture[str
     assert "need 1 <= default_limit <= max_limit (set by TMF622_MOCK_MAX_LIMIT, --default-limit)" in err
 
 
+def test_two_served_versions_cannot_share_a_base_path(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each plug-in's path comes from its own row; the clash is refused naming every source of it."""
+    clash = {"TMF622_MOCK_V5_BASE_PATH": "/api"}
+    err = run_bad(["--base-path", "/api"], clash, capsys)
+    assert "v4 and v5 cannot share the base path '/api' (set by TMF622_MOCK_V5_BASE_PATH, --base-path)" in err
+    assert (
+        parse_settings(["--base-path", "/api", "--no-serve-v5"], environ=clash).versions["v4"].base_path
+        == "/api"
+    )
+
+
 def test_help_names_every_flag_variable_and_default(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--help"])
     text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
-    for option in OPTIONS:
+    for option in options():
         shown = re.search(rf"{option.flag}(?![\w-])", text) is not None
         assert shown is not option.secret  # a secret has no flag (it would show in `ps`)
         assert option.env in text
@@ -290,8 +313,8 @@ def test_help_names_every_flag_variable_and_default(capsys: pytest.CaptureFixtur
 def test_the_example_config_file_is_valid_and_all_defaults() -> None:
     example = str(EXAMPLES / "mock.example.yaml")
     data = yaml.safe_load(Path(example).read_text(encoding="utf-8"))
-    assert set(data) == {option.name for option in OPTIONS if not option.secret}  # every key of a file
-    assert parse_settings(["--config", example], environ={}) == Settings()
+    assert set(data) == {option.name for option in options() if not option.secret}  # every key of a file
+    assert parse_settings(["--config", example], environ={}) == cli_settings()
 
 
 def test_the_real_command_reads_its_environment(tmp_path: Path) -> None:

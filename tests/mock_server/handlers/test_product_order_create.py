@@ -10,6 +10,7 @@ import pytest
 
 from mock_server.store.base import read
 from tests.support.mock.mock_helpers import Api, assert_error
+from tests.support.mock.switches import versions
 from tmf622_schemas import validator_for
 
 ITEM = {"id": "1", "action": "add"}
@@ -66,7 +67,10 @@ def test_href_uses_an_allowed_request_host_or_the_public_url(make_api) -> None:
         "http://api.example:8443/tmf-api/productOrderingManagement/v4/productOrder/"
     )
 
-    public = make_api(public_url="https://orders.example.com", base_path="/productOrderingManagement/v4")
+    public = make_api(
+        public_url="https://orders.example.com",
+        versions=versions(v4={"base_path": "/productOrderingManagement/v4"}),
+    )
     created = public.http.post(public.url("productOrder"), json={"productOrderItem": [ITEM]})
     expected = f"https://orders.example.com/productOrderingManagement/v4/productOrder/{created.json()['id']}"
     assert created.json()["href"] == created.headers["Location"] == expected

@@ -8,6 +8,7 @@ import pytest
 
 from mock_server.store.memory import MemoryStore
 from tests.support.mock.mock_helpers import Api, assert_error
+from tests.support.mock.switches import versions
 
 BASE = "/tmf-api/productOrderingManagement/v4"
 
@@ -45,7 +46,7 @@ def test_wrong_method_is_405_with_allow(api: Api, method: str, path: str, allow:
 
 
 def test_other_base_path(make_api) -> None:
-    api = make_api(base_path="/productOrderingManagement/v4")
+    api = make_api(versions=versions(v4={"base_path": "/productOrderingManagement/v4"}))
     assert api.create_order()["href"].startswith(f"{api.root}/productOrderingManagement/v4/productOrder/")
     assert_error(api.raw("GET", f"{BASE}/productOrder"), 404)
 

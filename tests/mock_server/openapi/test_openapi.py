@@ -21,6 +21,7 @@ from mock_server.openapi.source import OpenApiSource
 from mock_server.versions.tmf622_v4.openapi import V4
 from mock_server.versions.tmf622_v5.openapi import V5
 from tests.support.mock.mock_helpers import TIMEOUT_S, Api
+from tests.support.mock.switches import versions
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
@@ -118,7 +119,12 @@ def test_documents_say_what_the_mock_enforces_beyond_the_schema_files(plain_app:
 
 
 @pytest.mark.parametrize(
-    "settings", [{}, {"base_path": ""}, {"base_path": "/v4", "public_url": "https://x.example"}]
+    "settings",
+    [
+        {},
+        {"versions": versions(v4={"base_path": ""})},
+        {"versions": versions(v4={"base_path": "/v4"}), "public_url": "https://x.example"},
+    ],
 )
 def test_every_route_of_the_app_is_described_and_nothing_else(
     make_api: ApiFactory, settings: dict[str, Any]

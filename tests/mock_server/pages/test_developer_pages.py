@@ -12,6 +12,7 @@ from mock_server.journal.access_log import REQUEST_ID_HEADER, AccessLog
 from mock_server.journal.entries import Masking
 from mock_server.pages.landing import wants_html
 from tests.support.mock.mock_helpers import TIMEOUT_S, Api
+from tests.support.mock.switches import versions
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
@@ -71,7 +72,7 @@ def test_health_counts_each_version(make_api: ApiFactory) -> None:
 
 
 def test_health_leaves_out_a_version_that_is_not_served(make_api: ApiFactory) -> None:
-    api = make_api(serve_v4=False)
+    api = make_api(versions=versions(v4={"served": False}))
     health: dict[str, Any] = api.http.get(f"{api.root}/health", timeout=TIMEOUT_S).json()
     assert set(health["versions"]) == {"v5"}
 
@@ -80,8 +81,8 @@ def test_health_leaves_out_a_version_that_is_not_served(make_api: ApiFactory) ->
     ("switches", "listed"),
     [
         ({}, ["/_mock/deliveries", "/_mock/v5/deliveries"]),
-        ({"serve_v5": False}, ["/_mock/deliveries"]),
-        ({"serve_v4": False}, ["/_mock/v5/deliveries"]),
+        ({"versions": versions(v5={"served": False})}, ["/_mock/deliveries"]),
+        ({"versions": versions(v4={"served": False})}, ["/_mock/v5/deliveries"]),
     ],
     ids=["both", "v4-only", "v5-only"],
 )

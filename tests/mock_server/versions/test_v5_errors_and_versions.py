@@ -9,6 +9,7 @@ import pytest
 from mock_server.app import create_app
 from mock_server.config.settings import Settings
 from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
+from tests.support.mock.switches import versions
 from tests.support.mock.v5_helpers import (
     JSON_PATCH,
     JSON_PATCH_QUERY,
@@ -121,7 +122,7 @@ def test_one_process_serves_v4_and_v5(api: Api) -> None:
 
 @pytest.mark.parametrize(("serve_v4", "serve_v5"), [(True, False), (False, True)])
 def test_each_version_can_be_switched_off(make_api: Any, serve_v4: bool, serve_v5: bool) -> None:
-    api = make_api(serve_v4=serve_v4, serve_v5=serve_v5)
+    api = make_api(versions=versions(v4={"served": serve_v4}, v5={"served": serve_v5}))
     v4 = api.http.get(api.url("productOrder"), timeout=TIMEOUT_S).status_code
     v5 = api.http.get(v5_url(api, "productOrder"), timeout=TIMEOUT_S).status_code
     assert (v4, v5) == (200 if serve_v4 else 404, 200 if serve_v5 else 404)
@@ -129,7 +130,7 @@ def test_each_version_can_be_switched_off(make_api: Any, serve_v4: bool, serve_v
 
 
 def test_v5_base_path_is_configurable(make_api: Any) -> None:
-    api = make_api(v5_base_path="/v5")
+    api = make_api(versions=versions(v5={"base_path": "/v5"}))
     body = order_body()
     created = api.http.post(f"{api.root}/v5/productOrder", json=body, timeout=TIMEOUT_S)
     assert created.status_code == 201
@@ -138,7 +139,7 @@ def test_v5_base_path_is_configurable(make_api: Any) -> None:
 
 def test_v4_and_v5_cannot_share_a_base_path() -> None:
     with pytest.raises(ValueError, match="cannot share"):
-        create_app(Settings(base_path="/api", v5_base_path="/api"))
+        create_app(Settings(versions=versions(v4={"base_path": "/api"}, v5={"base_path": "/api"})))
 
 
 def test_a_patch_cannot_grow_or_deepen_a_resource_without_bound(api: Api) -> None:
