@@ -62,9 +62,10 @@ def reread(body: Callable[[bytes], bytes], content_type: str) -> Any:
     @web.middleware
     async def rewrite(request: web.Request, handler: Handler) -> web.StreamResponse:
         answer = await handler(request)
-        if request.method != "GET" or not isinstance(answer, web.Response) or answer.body is None:
+        if request.method != "GET" or not isinstance(answer, web.Response):
             return answer
-        raw = answer.body if isinstance(answer.body, bytes) else answer.text.encode()
+        raw = answer.body
+        assert isinstance(raw, bytes)  # the fake answers json_response or text, both held as bytes
         return web.Response(body=body(raw), status=answer.status, headers={"Content-Type": content_type})
 
     return rewrite
