@@ -113,3 +113,11 @@ def test_nan_in_a_get_leaves_cypress_a_string_that_fails_officially() -> None:
     """`JSON.parse` rejects NaN: the kit's tests get the text, and its schema test fails on a string."""
     found = official_gets(reread(lambda raw: raw.replace(b"{", b'{"discount": NaN, ', 1), "application/json"))
     assert found["Test schema"] == {("failed", "failed")}
+
+
+def test_bytes_that_are_not_utf8_are_replaced_for_cypress_and_refused_by_us() -> None:
+    """Node's `buf.toString('utf8')` puts U+FFFD for a bad byte and JSON.parse goes on; we want UTF-8 (and
+    a body we cannot read fails each of the request's assertions, its status too)."""
+    found = official_gets(reread(lambda raw: raw.replace(b"{", b'{"note": "\xff", ', 1), "application/json"))
+    assert found["Tests status"] == found["Each attribute Test"] == {("failed", "passed")}
+    assert ("failed", "passed") in found["Test schema"]
