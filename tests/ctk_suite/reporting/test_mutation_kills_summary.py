@@ -77,6 +77,9 @@ def test_every_part_of_a_run_is_in_its_place_and_masked(results: list[UnitResult
     assert MASK in summary["baseUrl"]
     assert [(r["method"], r["setup"], r["kit"]) for r in summary["requests"]] == [("GET", False, "ctk-4.0.0")]
     assert [(r["method"], r["kit"]) for r in summary["setupRequests"]] == [("POST", "ctk-4.0.0")]
+    [by_id] = summary["requests"]
+    assert (by_id["status"], by_id["sizeBytes"], by_id["attempts"]) == (200, len(b"<html>order</html>"), 1)
+    assert by_id["timeMs"] > 0
     [unsent] = summary["extendedRequests"]
     assert (unsent["kit"], unsent["method"], unsent["status"], unsent["timeMs"], unsent["sizeBytes"]) == (
         "extended-4.0.0",
