@@ -115,3 +115,17 @@ def test_a_run_without_the_official_kit_has_no_official_requests(results: list[U
     assert summary["officialTotals"]["scriptErrors"] == 0
     assert (summary["profile"], summary["cleanup"]) == (None, None)
     assert "baseline" not in summary
+
+
+def test_the_file_is_indented_utf8_text_written_again_into_new_folders(
+    results: list[UnitResult], tmp_path: Path
+) -> None:
+    """A run's reports folder may be new and nested, and a second run writes over the first."""
+    report = RunReport(tuple(results[:2]), SecretRegistry(), warnings=("déjà vu",))
+    path = tmp_path / "new" / "nested" / "summary.json"
+    write_summary(report, path)
+    write_summary(report, path)
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith('{\n  "format": "tmf622-ctk-summary/1",\n  "ctkVersion"')
+    assert text.endswith("\n}\n")
+    assert '"déjà vu"' in text
