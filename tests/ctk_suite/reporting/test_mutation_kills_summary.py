@@ -29,6 +29,8 @@ from tests.support.scripted_v4 import raw, serving_scripted
 from tmf622_scenarios import scenario_path
 
 SECRET = "productOrderingManagement"  # in every URL of the run: masked wherever the summary shows one
+#: Secrets that only an assertion's reason (the HTML body it quotes) and Newman's script error hold.
+IN_REASON, IN_SCRIPT_ERROR = "order</html", "body is not JSON"
 OTHER_KIT = KitInfo("extended-4.0.0", "extended", "4.0.0", "TMF622 extended checks", official=False)
 
 
@@ -64,7 +66,7 @@ def test_every_part_of_a_run_is_in_its_place_and_masked(results: list[UnitResult
     profile = resolve_profile({}, {})
     report = RunReport(
         tuple(results),
-        SecretRegistry([SECRET, "order-1"]),
+        SecretRegistry([SECRET, "order-1", IN_REASON, IN_SCRIPT_ERROR]),
         profile=profile,
         api_url=results[1].url.rsplit("/", 2)[0] + "/",
         cleanup=CleanupReport(enabled=True, deleted=("order-1",)),
@@ -74,6 +76,8 @@ def test_every_part_of_a_run_is_in_its_place_and_masked(results: list[UnitResult
     summary = json.loads(write_summary(report, tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert SECRET not in json.dumps(summary)
     assert "order-1" not in json.dumps(summary["requests"])  # the created id, in assertion names too
+    assert IN_REASON not in json.dumps(summary)
+    assert IN_SCRIPT_ERROR not in json.dumps(summary)
     assert MASK in summary["baseUrl"]
     assert [(r["method"], r["setup"], r["kit"]) for r in summary["requests"]] == [("GET", False, "ctk-4.0.0")]
     assert [(r["method"], r["kit"]) for r in summary["setupRequests"]] == [("POST", "ctk-4.0.0")]
@@ -89,6 +93,7 @@ def test_every_part_of_a_run_is_in_its_place_and_masked(results: list[UnitResult
         0,
     )
     assert (unsent["name"], unsent["error"]) == (f"check {MASK}", f"blocked by {MASK}")
+    assert (unsent["attempts"], unsent["truncated"]) == (0, False)
     listed = [r for key in ("requests", "setupRequests", "extendedRequests") for r in summary[key]]
     assert all(MASK in r["url"] for r in listed)
     assert summary["officialTotals"]["scriptErrors"] == 1
