@@ -83,6 +83,24 @@ class ApiVersion(Protocol):
         ...
 
 
+class DeclaredVersion:
+    """What follows from a plug-in's declarations, written once: its collections are its catalogue's,
+    and it is served at its switch's base path unless switched off."""
+
+    catalogue: Catalogue
+
+    @property
+    def collections(self) -> tuple[Collection, ...]:
+        return tuple(self.catalogue)
+
+    def switch(self, settings: Settings) -> VersionSwitch:
+        raise NotImplementedError
+
+    def base_path(self, settings: Settings) -> str | None:
+        chosen = self.switch(settings)
+        return chosen.base_path if chosen.served else None
+
+
 @dataclass(frozen=True, slots=True)
 class Channel:
     """One API's events: its hub, its notifier and the sink its handlers publish each change's

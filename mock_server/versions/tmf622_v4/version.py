@@ -11,7 +11,7 @@ from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.seed import Seed
 from mock_server.notify.envelopes import Envelopes
 from mock_server.openapi.source import OpenApiSource
-from mock_server.plugin import Row
+from mock_server.plugin import DeclaredVersion, Row
 from mock_server.store.base import Catalogue, Collection, Indexed
 from mock_server.versions.tmf622_common.envelopes import EventFactory
 from mock_server.versions.tmf622_common.scenario import scenario_for
@@ -22,7 +22,7 @@ from mock_server.versions.tmf622_v4.seed import load_seed
 from mock_server.versions.tmf622_v4.switch import LABEL, OPTIONS, switch
 
 
-class Tmf622V4:
+class Tmf622V4(DeclaredVersion):
     """Served under `--base-path` unless `--no-serve-v4`; the first registered version, so the ready
     line names its base path while it is served."""
 
@@ -50,16 +50,8 @@ class Tmf622V4:
     options: tuple[Option, ...] = OPTIONS
     openapi: OpenApiSource = V4
 
-    @property
-    def collections(self) -> tuple[Collection, ...]:
-        return tuple(self.catalogue)
-
     def switch(self, settings: Settings) -> VersionSwitch:
         return switch(settings)
-
-    def base_path(self, settings: Settings) -> str | None:
-        chosen = switch(settings)
-        return chosen.base_path if chosen.served else None
 
     def check(self, settings: Settings) -> None:
         scenario_for(settings)  # ValueError for a bad progression file, before anything listens

@@ -11,7 +11,7 @@ from mock_server.domain.clock import Clock, IdSource
 from mock_server.domain.seed import Seed
 from mock_server.notify.envelopes import Envelopes
 from mock_server.openapi.source import OpenApiSource
-from mock_server.plugin import Row
+from mock_server.plugin import DeclaredVersion, Row
 from mock_server.store.base import Catalogue, Collection, Indexed
 from mock_server.versions.tmf622_common.scenario import scenario_for
 from mock_server.versions.tmf622_v5.envelopes import V5EventFactory
@@ -22,7 +22,7 @@ from mock_server.versions.tmf622_v5.seed import SECTION, load_v5_seed
 from mock_server.versions.tmf622_v5.switch import LABEL, OPTIONS, switch
 
 
-class Tmf622V5:
+class Tmf622V5(DeclaredVersion):
     """Served under `--v5-base-path` unless `--no-serve-v5`; its OAS is `schemas/v5/` (TM Forum's), the
     mock's own document of it is built by the core from `openapi` (openapi.py)."""
 
@@ -50,16 +50,8 @@ class Tmf622V5:
     options: tuple[Option, ...] = OPTIONS
     openapi: OpenApiSource = V5
 
-    @property
-    def collections(self) -> tuple[Collection, ...]:
-        return tuple(self.catalogue)
-
     def switch(self, settings: Settings) -> VersionSwitch:
         return switch(settings)
-
-    def base_path(self, settings: Settings) -> str | None:
-        chosen = switch(settings)
-        return chosen.base_path if chosen.served else None
 
     def check(self, settings: Settings) -> None:
         scenario_for(settings)  # ValueError for a bad progression file, before anything listens
