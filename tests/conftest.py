@@ -40,12 +40,21 @@ SLOW_MODULES = (
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the subprocess-heavy tests `slow` (`-m "not slow"` is the quick loop; CI runs them all)."""
+    """Mark the subprocess-heavy tests `slow` (`-m "not slow"` is the quick loop; CI runs them all), and
+    run the modules holding slow tests first.
+
+    Under pytest-xdist the run ends when the last worker does: a test of 40 s picked up near the end
+    keeps one core busy while the other waits. Started first, the long tests overlap the short ones,
+    which fill the gaps. Modules stay whole (their module-scoped fixtures start once) and keep their order.
+    """
     root = config.rootpath
+    slow_modules: set[Path] = set()
     for item in items:
         where = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
         if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or where.startswith(SLOW_MODULES):
             item.add_marker(pytest.mark.slow)
+            slow_modules.add(item.path)
+    items.sort(key=lambda item: item.path not in slow_modules)  # stable: the order within each part stays
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -56,6 +56,18 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 
 #: Every test using `make_api`/`api` runs once per store: one interface, the same behaviour.
 STORE_KINDS = ("memory", "sqlite", "postgresql")
+#: ...except a test marked `store_independent`: what it checks is decided before any store is asked
+#: (routing, the front door, the OpenAPI document, fault injection, the journal), so it runs once.
+ONE_STORE = ("memory",)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A `store_independent` test gets `store_kind` parametrized with ONE_STORE: given as a parametrize
+    mark, it takes precedence over the fixture's params, as a module's own `store_kind` parametrize does."""
+    wanted = "store_kind" in metafunc.fixturenames
+    if wanted and metafunc.definition.get_closest_marker("store_independent") is not None:
+        metafunc.definition.add_marker(pytest.mark.parametrize("store_kind", ONE_STORE))
 
 
 @pytest.fixture(scope="session")

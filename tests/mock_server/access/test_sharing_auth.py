@@ -11,6 +11,8 @@ from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
 
+pytestmark = pytest.mark.store_independent
+
 TOKEN = "api-token-0123456789"
 KEY = "api-key-0123456789"
 CONTROL = "control-token-0123456789"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
+
+pytestmark = pytest.mark.store_independent
 
 APP = "https://app.example.com"
 ORDER = {"productOrderItem": [{"id": "1", "action": "add"}]}

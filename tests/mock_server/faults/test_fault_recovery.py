@@ -15,6 +15,8 @@ from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
 
+pytestmark = pytest.mark.store_independent
+
 ORDER = {"productOrderItem": [{"id": "1", "action": "add"}]}
 
 

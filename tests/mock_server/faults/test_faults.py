@@ -18,6 +18,8 @@ from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
 
+pytestmark = pytest.mark.store_independent
+
 EXAMPLE = Path(__file__).resolve().parents[3] / "scenarios" / "mock" / "faults.example.yaml"
 ORDER = {"productOrderItem": [{"id": "1", "action": "add"}]}
 BASE = "/tmf-api/productOrderingManagement/v4"

@@ -8,12 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 import yaml
 
 from tests.support.mock.mock_helpers import BASE_PATH, TIMEOUT_S, assert_error
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
+
+pytestmark = pytest.mark.store_independent
 
 TOKEN = "api-token-0123456789"
 ORDER = {"productOrderItem": [{"id": "1", "action": "add"}]}

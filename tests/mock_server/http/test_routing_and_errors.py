@@ -10,14 +10,9 @@ from mock_server.store.memory import MemoryStore
 from tests.support.mock.mock_helpers import Api, assert_error
 from tests.support.mock.switches import versions
 
+pytestmark = pytest.mark.store_independent
+
 BASE = "/tmf-api/productOrderingManagement/v4"
-
-
-def test_health_at_the_root(api: Api, store_kind: str) -> None:
-    response = api.http.get(f"{api.root}/health")
-    assert response.status_code == 200
-    health = response.json()
-    assert (health["status"], health["store"], health["orders"]) == ("ok", store_kind, 0)
 
 
 @pytest.mark.parametrize(

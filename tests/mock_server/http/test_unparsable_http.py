@@ -17,6 +17,8 @@ import pytest
 from mock_server.http.errors import MAX_REASON_CHARS, parser_reason
 from tests.support.mock.mock_helpers import TIMEOUT_S, Api, Raw, assert_error
 
+pytestmark = pytest.mark.store_independent
+
 ApiFactory = Callable[..., Api]
 BASE_PATH = "/tmf-api/productOrderingManagement/v4"
 #: aiohttp's default limits of one request line or header, and of the header count.

@@ -8,10 +8,14 @@ import json
 import socket
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from tests.support.mock.mock_helpers import BASE_PATH, Api, Raw, assert_error
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
+
+pytestmark = pytest.mark.store_independent
 
 #: How long the client waits for an answer: far above the mock's deadline below, far below "forever".
 ANSWER_DEADLINE_S = 5.0

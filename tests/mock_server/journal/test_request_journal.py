@@ -6,11 +6,15 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import pytest
+
 from mock_server.journal.entries import BODY_BYTES
 from tests.support.mock.mock_helpers import BASE_PATH, TIMEOUT_S, Api, assert_error
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
+
+pytestmark = pytest.mark.store_independent
 
 ORDER = {"productOrderItem": [{"id": "1", "action": "add"}]}
 TOKEN = "api-token-0123456789"
