@@ -237,7 +237,9 @@ class SortedIndex:
         return self._disorder == 0
 
     def _insert(self, entry: Entry) -> None:
-        position = bisect_right(self._entries, entry)
+        entries = self._entries
+        # A new resource's value (orderDate) is usually the greatest: no bisection to find the end.
+        position = len(entries) if not entries or entries[-1] <= entry else bisect_right(entries, entry)
         self._disorder -= self._inversion(position - 1, position)
         self._entries.insert(position, entry)
         self._disorder += self._inversion(position - 1, position) + self._inversion(position, position + 1)
