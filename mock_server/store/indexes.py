@@ -112,7 +112,7 @@ def _bucket_has(bucket: Bucket, seq: int) -> bool:
 def _bucket_newest(bucket: Bucket, skip: int = 0) -> Iterator[int]:
     if isinstance(bucket, int):
         return iter(() if skip else (bucket,))
-    return (bucket[i] for i in range(len(bucket) - 1 - skip, -1, -1))
+    return islice(reversed(bucket), skip, None)  # in C: a page of a list is a few steps of it
 
 
 def _slot(key: Key) -> Hashable:
@@ -128,6 +128,8 @@ class BucketUnion:
         self._disjoint = disjoint or len(buckets) <= 1
 
     def bound(self) -> int:
+        if len(self._buckets) == 1:  # one value (`?state=acknowledged`): no generator to sum
+            return _bucket_size(self._buckets[0])
         return sum(_bucket_size(bucket) for bucket in self._buckets)
 
     def exact(self) -> int | None:

@@ -81,7 +81,8 @@ class _Table:
                 found.append(candidates)
         if not found:
             return _AllRows(self.rows), [], rest
-        found.sort(key=lambda candidates: candidates.bound())
+        if len(found) > 1:
+            found.sort(key=lambda candidates: candidates.bound())
         return found[0], found[1:], rest
 
     def walk(
