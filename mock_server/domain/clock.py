@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -17,9 +17,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+#: The RFC 4122 variant (binary 10xx) of the clock_seq_hi nibble, its two low random bits kept.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
 def new_uuid() -> str:
-    """The real id source: a random (version 4) UUID."""
-    return str(uuid.uuid4())
+    """The real id source: a random (version 4) UUID, 122 random bits as `uuid.uuid4()` has.
+
+    Formatted from the random bytes directly: `str(uuid.uuid4())` builds an int and a UUID object
+    first, about two thirds of its cost (and 3-5% of a POST).
+    """
+    digits = os.urandom(16).hex()
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{_VARIANT[digits[16]]}{digits[17:20]}-{digits[20:]}"
 
 
 def timestamp(moment: datetime) -> str:
@@ -27,4 +36,6 @@ def timestamp(moment: datetime) -> str:
 
     `isoformat` (C) rather than `strftime`: several times faster, and it pads years before 1000.
     """
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
+    if moment.tzinfo is not UTC:  # the real clock's readings are UTC already
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from mock_server.http.paths import CONTROL_PREFIX, is_control
-from mock_server.journal.entries import RequestJournal, Sent
+from mock_server.journal.entries import RequestJournal
 
 
 async def _read_body(request: web.Request) -> bytes | None:
@@ -43,4 +43,4 @@ class Recorder:
     def keep(self, request: web.Request, status: int, logged: float, body: bytes | None) -> None:
         """`record` once the body is known: a request without one (most) needs no coroutine."""
         method, path, query, headers = request.method, request.path, request.query_string, request.raw_headers
-        self.journal.add(Sent(method, path, query, headers, body, status, logged))
+        self.journal.add((method, path, query, headers, body, status, logged))

@@ -23,6 +23,7 @@ import math
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from itertools import islice
 from typing import Any, Protocol, TypeAlias
 
@@ -51,6 +52,11 @@ class Candidates(Protocol):
 
 def keys_at(resource: Mapping[str, Any], path: tuple[str, ...]) -> set[Key]:
     """The keys of every scalar at `path` (several when the path crosses an array)."""
+    if len(path) == 1:  # a first-level scalar (`state`, `orderDate`): no walk; every insert keys several
+        value = resource.get(path[0])
+        if not isinstance(value, list | dict):
+            key = None if value is None else value_key(value)
+            return set() if key is None else {key}
     keys = (value_key(leaf) for leaf in leaf_values(resource, path))
     return {key for key in keys if key is not None}
 
@@ -106,7 +112,7 @@ def _bucket_has(bucket: Bucket, seq: int) -> bool:
 def _bucket_newest(bucket: Bucket, skip: int = 0) -> Iterator[int]:
     if isinstance(bucket, int):
         return iter(() if skip else (bucket,))
-    return (bucket[i] for i in range(len(bucket) - 1 - skip, -1, -1))
+    return islice(reversed(bucket), skip, None)  # in C: a page of a list is a few steps of it
 
 
 def _slot(key: Key) -> Hashable:
@@ -122,6 +128,8 @@ class BucketUnion:
         self._disjoint = disjoint or len(buckets) <= 1
 
     def bound(self) -> int:
+        if len(self._buckets) == 1:  # one value (`?state=acknowledged`): no generator to sum
+            return _bucket_size(self._buckets[0])
         return sum(_bucket_size(bucket) for bucket in self._buckets)
 
     def exact(self) -> int | None:
@@ -145,19 +153,21 @@ class HashIndex:
         self._seqs: dict[Hashable, Bucket] = {}
         self._multi = 0  # resources with several keys here (an array path): their buckets may overlap
 
-    def update(self, seq: int, old: set[Key], new: set[Key]) -> None:
+    def update(self, seq: int, old: AbstractSet[Key], new: AbstractSet[Key]) -> None:
         """Move `seq` from the buckets of its `old` keys to those of its `new` keys (only the changes)."""
-        for key in old - new:
+        self._multi += (len(new) > 1) - (len(old) > 1)
+        if old and new:  # an insert (no old keys) or a delete (no new ones) moves every key
+            old, new = old - new, new - old
+        for key in old:
             slot = _slot(key)
             remaining = _bucket_remove(self._seqs[slot], seq)
             if remaining is None:
                 del self._seqs[slot]
             else:
                 self._seqs[slot] = remaining
-        for key in new - old:
+        for key in new:
             slot = _slot(key)
             self._seqs[slot] = _bucket_add(self._seqs.get(slot), seq)
-        self._multi += (len(new) > 1) - (len(old) > 1)
 
     def candidates(self, condition: Condition) -> BucketUnion | None:
         """The matches of `condition`, or None when this index cannot answer it."""
@@ -210,15 +220,17 @@ class SortedIndex:
         self._disorder = 0  # neighbours of one kind whose seqs decrease (0: slices are in creation order)
         self._multi = 0
 
-    def update(self, seq: int, old: set[Key], new: set[Key]) -> None:
-        for kind, value in old - new:
+    def update(self, seq: int, old: AbstractSet[Key], new: AbstractSet[Key]) -> None:
+        self._multi += (len(new) > 1) - (len(old) > 1)
+        if old and new:  # see HashIndex.update
+            old, new = old - new, new - old
+        for kind, value in old:
             self._remove((kind, value, seq))
-        for kind, value in new - old:
+        for kind, value in new:
             if not (
                 isinstance(value, float) and math.isnan(value)
             ):  # NaN equals nothing: no filter matches it
                 self._insert((kind, value, seq))
-        self._multi += (len(new) > 1) - (len(old) > 1)
 
     def single_valued(self) -> bool:
         return self._multi == 0
@@ -227,7 +239,9 @@ class SortedIndex:
         return self._disorder == 0
 
     def _insert(self, entry: Entry) -> None:
-        position = bisect_right(self._entries, entry)
+        entries = self._entries
+        # A new resource's value (orderDate) is usually the greatest: no bisection to find the end.
+        position = len(entries) if not entries or entries[-1] <= entry else bisect_right(entries, entry)
         self._disorder -= self._inversion(position - 1, position)
         self._entries.insert(position, entry)
         self._disorder += self._inversion(position - 1, position) + self._inversion(position, position + 1)

@@ -59,6 +59,11 @@ class _Table:
     def keys_of(self, path: tuple[str, ...], seq: int) -> set[Key]:
         return keys_at(thawed(self.rows[seq]), path)
 
+    def insert(self, seq: int, resource: Resource) -> None:
+        """`reindex` of a new resource: no old keys to read (an insert is a third of a POST's store work)."""
+        for path, index in self.indexes.items():
+            index.update(seq, _NO_KEYS, keys_at(resource, path))
+
     def reindex(self, seq: int, old: Resource | None, new: Resource | None) -> None:
         for path, index in self.indexes.items():
             index.update(seq, _keys(old, path), _keys(new, path))
@@ -76,7 +81,8 @@ class _Table:
                 found.append(candidates)
         if not found:
             return _AllRows(self.rows), [], rest
-        found.sort(key=lambda candidates: candidates.bound())
+        if len(found) > 1:
+            found.sort(key=lambda candidates: candidates.bound())
         return found[0], found[1:], rest
 
     def walk(
@@ -136,7 +142,7 @@ class MemoryStore:
         seq = next(self._counter)
         table.rows[seq] = frozen(resource)
         table.seqs[resource_id] = seq
-        table.reindex(seq, None, resource)
+        table.insert(seq, resource)
 
     async def get(self, collection: Collection, resource_id: str) -> Stored | None:
         found = self._stored(collection, resource_id)
@@ -210,6 +216,9 @@ def _decoded(stored: Frozen) -> Resource:
 
 
 CODEC = Codec(_decoded, as_json)
+
+
+_NO_KEYS: frozenset[Key] = frozenset()
 
 
 def _keys(resource: Resource | None, path: tuple[str, ...]) -> set[Key]:

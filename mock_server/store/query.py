@@ -64,7 +64,8 @@ def parse_instant(text: str) -> int | None:
     if len(text) > 64 or not _DATE_START.match(text):
         return None
     try:
-        moment = datetime.fromisoformat(_SPACED_OFFSET.sub(r"\1+\2", text))
+        # Only a spaced offset has a space; `re.sub` costs microseconds even when nothing matches.
+        moment = datetime.fromisoformat(_SPACED_OFFSET.sub(r"\1+\2", text) if " " in text else text)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
         return (moment - _EPOCH) // _MICROSECOND
@@ -74,13 +75,13 @@ def parse_instant(text: str) -> int | None:
 
 def value_key(value: Any) -> Key | None:
     """The key a stored scalar is compared and indexed by; None for objects, arrays and null."""
-    if isinstance(value, bool):
+    if isinstance(value, str):  # first: most indexed values are (every insert keys several)
+        instant = parse_instant(value)
+        return ("s", value) if instant is None else ("t", instant)
+    if isinstance(value, bool):  # before int: a bool is an int
         return ("b", value)
     if isinstance(value, int | float):
         return ("n", value)
-    if isinstance(value, str):
-        instant = parse_instant(value)
-        return ("s", value) if instant is None else ("t", instant)
     return None
 
 

@@ -42,10 +42,10 @@ class EventType(StrEnum):
     @classmethod
     def parse(cls, name: str) -> EventType:
         """Accept a type (``ProductOrderCreateEvent``) or its listener name (``productOrderCreateEvent``)."""
-        try:
-            return cls(name[:1].upper() + name[1:])
-        except ValueError:
-            raise ValueError(f"{name!r} is not a TMF622 v4 event type") from None
+        kind = _BY_VALUE.get(name[:1].upper() + name[1:])  # every publish parses: a dict, not `cls(...)`
+        if kind is None:
+            raise ValueError(f"{name!r} is not a TMF622 v4 event type")
+        return kind
 
     @property
     def listener_name(self) -> str:
@@ -61,6 +61,10 @@ class EventType(StrEnum):
     def has_field_path(self) -> bool:
         """Only these two kinds declare `fieldPath` in v4."""
         return self.value.endswith(("AttributeValueChangeEvent", "InformationRequiredEvent"))
+
+
+#: Each kind by its type name (`EventType.parse` upper-cases a listener name's first letter first).
+_BY_VALUE: dict[str, EventType] = {kind.value: kind for kind in EventType}
 
 
 @dataclass(frozen=True)
