@@ -60,8 +60,9 @@ STORE_KINDS = ("memory", "sqlite", "postgresql")
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
-    """One throwaway PostgreSQL cluster for the whole session (skips, or fails in CI, without one)."""
-    cluster = Cluster.start()
+    """One throwaway PostgreSQL cluster for the whole session (skips, or fails in CI, without one),
+    or the running one `TMF622_PG_CLUSTER` names (`make mutate`)."""
+    cluster = Cluster.for_session()
     yield cluster
     cluster.stop()
 
