@@ -13,12 +13,11 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from mock_server.http.errors import ApiError
 from mock_server.store.sqlite_commit import GroupCommit
 from tests.support.mock.mock_helpers import TIMEOUT_S
 
@@ -26,6 +25,8 @@ SCHEMA = """
 CREATE TABLE parent (id TEXT PRIMARY KEY);
 CREATE TABLE child (id TEXT PRIMARY KEY, parent TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
 """
+#: SQLite's authorizer codes of BEGIN/COMMIT/ROLLBACK and of SAVEPOINT/RELEASE/ROLLBACK TO.
+TRANSACTION = {sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT}
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def stored(path: Path) -> list[str]:
         return [row[0] for row in db.execute("SELECT id FROM child ORDER BY id")]
 
 
-def child(name: str, parent: str | None = None) -> object:
+def child(name: str, parent: str | None = None) -> Callable[[sqlite3.Connection], str]:
     def write(db: sqlite3.Connection) -> str:
         db.execute("INSERT INTO child (id, parent) VALUES (?, ?)", (name, parent))
         return name
@@ -71,12 +72,16 @@ async def test_a_commit_that_fails_refuses_the_whole_batch_with_503_and_the_next
     assert stored(path) == ["c"]
 
 
-async def test_a_transaction_sqlite_rolled_back_refuses_the_whole_batch(commits: GroupCommit, path: Path) -> None:
+async def test_a_transaction_sqlite_rolled_back_refuses_the_whole_batch(
+    commits: GroupCommit, path: Path
+) -> None:
     def lost(db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")  # what SQLite does itself after some I/O errors
         raise sqlite3.OperationalError("disk I/O error")
 
-    outcomes = await asyncio.gather(commits(child("a")), commits(lost), commits(child("b")), return_exceptions=True)
+    outcomes = await asyncio.gather(
+        commits(child("a")), commits(lost), commits(child("b")), return_exceptions=True
+    )
     assert {(type(o).__name__, str(o)) for o in outcomes} == {
         ("ApiError", f"the SQLite store {path} could not commit: disk I/O error")
     }
@@ -85,12 +90,16 @@ async def test_a_transaction_sqlite_rolled_back_refuses_the_whole_batch(commits:
     assert stored(path) == ["c"]
 
 
-async def test_a_write_that_fails_alone_is_undone_and_the_others_kept(commits: GroupCommit, path: Path) -> None:
+async def test_a_write_that_fails_alone_is_undone_and_the_others_kept(
+    commits: GroupCommit, path: Path
+) -> None:
     def half(db: sqlite3.Connection) -> None:
         db.execute("INSERT INTO child (id) VALUES ('half')")
         raise ValueError("refused after writing")
 
-    outcomes = await asyncio.gather(commits(child("a")), commits(half), commits(child("b")), return_exceptions=True)
+    outcomes = await asyncio.gather(
+        commits(child("a")), commits(half), commits(child("b")), return_exceptions=True
+    )
     assert [str(o) for o in outcomes] == ["a", "refused after writing", "b"]
     assert stored(path) == ["a", "b"]
 
@@ -101,7 +110,7 @@ async def test_close_waits_for_the_batch_under_way(commits: GroupCommit, path: P
     def slow(db: sqlite3.Connection) -> str:
         started.set()
         release.wait(TIMEOUT_S)
-        return str(child("slow")(db))
+        return child("slow")(db)
 
     pending = asyncio.ensure_future(commits(slow))
     assert await asyncio.to_thread(started.wait, TIMEOUT_S)
@@ -120,10 +129,16 @@ async def test_close_waits_for_the_batch_under_way(commits: GroupCommit, path: P
     assert seen_at_close == [["slow"]]
 
 
-async def test_a_rollback_that_fails_too_still_reports_the_first_failure(commits: GroupCommit, path: Path) -> None:
+def refuse_transactions(action: int, *_: object) -> int:
+    return sqlite3.SQLITE_DENY if action in TRANSACTION else sqlite3.SQLITE_OK
+
+
+async def test_a_rollback_that_fails_too_still_reports_the_first_failure(
+    commits: GroupCommit, path: Path
+) -> None:
     def locked_out(db: sqlite3.Connection) -> None:
         # From here on SQLite refuses every transaction statement, its ROLLBACKs included.
-        db.set_authorizer(lambda action, *_: sqlite3.SQLITE_DENY if action in TRANSACTION else sqlite3.SQLITE_OK)
+        db.set_authorizer(refuse_transactions)
         raise ValueError("refused after writing")
 
     outcomes = await asyncio.gather(commits(child("a")), commits(locked_out), return_exceptions=True)
@@ -132,20 +147,18 @@ async def test_a_rollback_that_fails_too_still_reports_the_first_failure(commits
     }
 
 
-#: SQLite's authorizer codes of BEGIN/COMMIT/ROLLBACK and of SAVEPOINT/RELEASE/ROLLBACK TO.
-TRANSACTION = {sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT}
-
-
-async def test_writes_queued_while_a_batch_commits_all_go_in_the_next_one(commits: GroupCommit, path: Path) -> None:
+async def test_writes_queued_while_a_batch_commits_all_go_in_the_next_one(
+    commits: GroupCommit, path: Path
+) -> None:
     """One commit in flight at a time: what arrives meanwhile waits, then shares one transaction."""
     started, release = threading.Event(), threading.Event()
 
     def slow(db: sqlite3.Connection) -> str:
         started.set()
         release.wait(TIMEOUT_S)
-        return str(child("slow")(db))
+        return child("slow")(db)
 
-    def committed_before(name: str) -> object:
+    def committed_before(name: str) -> Callable[[sqlite3.Connection], int]:
         def write(db: sqlite3.Connection) -> int:
             child(name)(db)
             return len(stored(path))  # the rows committed before this write's transaction
