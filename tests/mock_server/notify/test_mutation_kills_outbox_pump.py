@@ -62,7 +62,8 @@ def test_a_subscription_the_database_refuses_takes_no_place_in_a_full_hub(make_a
 def test_a_subscription_lost_with_the_database_takes_no_place_in_a_full_hub(
     make_api: ApiFactory, pg_cluster: Any
 ) -> None:
-    """A POST /hub whose write meets a lost connection is a 503; the hub's one place stays free."""
+    """A POST /hub whose write meets a lost connection is a 503; the hub's one place stays free, and
+    events flow again."""
     api = make_api(max_subscriptions=1)
     with listening() as listener:
         body = {"callback": f"{listener.root}/client"}
@@ -82,3 +83,17 @@ def test_a_subscription_lost_with_the_database_takes_no_place_in_a_full_hub(
         assert statuses[-1] == 503, statuses
         kept = api.http.post(api.url("hub"), json=body, timeout=TIMEOUT_S)
         assert kept.status_code == 201, kept.text
+        order = api.create_order()  # the pump, its connections lost too, reconnected
+        assert listener.next()[1]["event"]["productOrder"]["id"] == order["id"]
+
+
+def test_a_row_written_without_a_notify_is_delivered_by_the_idle_look(make_api: ApiFactory) -> None:
+    """A NOTIFY sent while the pump's listening connection reconnected is lost: the pump also looks at
+    the outbox every `IDLE_S` seconds without one."""
+    api = make_api()
+    with listening() as listener:
+        subscribe(api, listener)
+        row = {"id": "unannounced", "@type": "ProductOrder", "state": "acknowledged"}
+        with psycopg.connect(api.store.conninfo, autocommit=True) as conn:  # type: ignore[attr-defined]
+            conn.execute(INSERT, ("productOrderCreateEvent", json.dumps(row).encode(), [], ""))
+        assert listener.next()[1]["event"]["productOrder"] == row
