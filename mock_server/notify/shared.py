@@ -35,7 +35,7 @@ from aiohttp import web
 
 from mock_server.domain.clock import IdSource, new_uuid
 from mock_server.notify.filters import EventFilter
-from mock_server.notify.hub import HubRegistry, HubRules, Subscription
+from mock_server.notify.hub import HubRegistry, HubRules, InvalidSubscription, Subscription
 from mock_server.notify.notifier import Notifier
 from mock_server.store.postgres import PostgresStore
 from mock_server.store.postgres_schema import decoded
@@ -78,6 +78,9 @@ class SharedHub(HubRegistry):
                     "INSERT INTO tmf622_subscription (id, callback, query, channel) VALUES (%s, %s, %s, %s)",
                     (subscription.id, callback, query, self.channel),
                 )
+        except psycopg.DataError as exc:  # a value PostgreSQL's text cannot hold (a NUL character)
+            await super().remove(subscription.id)
+            raise InvalidSubscription(f"the store cannot keep this subscription: {exc}") from None
         except BaseException:
             await super().remove(subscription.id)
             raise

@@ -12,17 +12,23 @@ its number, so the list survives edits elsewhere in the module).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
+
+import pytest
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -104,6 +110,35 @@ def fingerprint(paths: list[str], select: str | None) -> str:
     for path in paths:
         digest.update(path.encode() + (ROOT / path).read_bytes())
     return digest.hexdigest()
+
+
+def _interrupted(signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def shared_postgres() -> Iterator[None]:
+    """One throwaway PostgreSQL cluster for a module's whole run, named to its tests by `SHARED_ENV`:
+    each mutant's session makes its schemas there instead of starting a cluster (seconds each, and left
+    running when mutmut's timeout kills the session). Stopped at the end, also on Ctrl-C or SIGTERM."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.mock import pg_helpers  # noqa: PLC0415 - the tests' own cluster, only when asked
+
+    if pg_helpers.server_bin() is None:  # the tests skip (or fail under TMF622_REQUIRE_POSTGRES) as usual
+        yield
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupted)
+    try:
+        cluster = pg_helpers.Cluster.start()
+    except (pytest.skip.Exception, pytest.fail.Exception) as exc:  # its `missing()`, outside a test
+        sys.exit(f"mutate: could not start the PostgreSQL cluster the tests share: {exc}")
+    os.environ[pg_helpers.SHARED_ENV] = str(cluster.root)
+    try:
+        yield
+    finally:
+        del os.environ[pg_helpers.SHARED_ENV]
+        cluster.stop()
 
 
 def run_module(module: str, tests: list[str], select: str | None, jobs: int) -> list[Mutant]:
@@ -212,7 +247,10 @@ def main() -> None:
         sys.exit(f"mutate: not in scripts/mutation/modules.toml: {', '.join(unknown)}")
     for module in args.modules or list(table):
         tests = [t for t in table[module]["tests"] if not (args.before and NEW_TESTS in t)]
-        result = score(module, run_module(module, tests, table[module].get("select"), args.jobs))
+        postgres = shared_postgres() if table[module].get("postgresql") else contextlib.nullcontext()
+        with postgres:
+            mutants = run_module(module, tests, table[module].get("select"), args.jobs)
+        result = score(module, mutants)
         # Read again just before writing: another run (of other modules) may have written meanwhile.
         report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
         report.setdefault(module, {})["before" if args.before else "after"] = result

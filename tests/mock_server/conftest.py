@@ -72,8 +72,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
-    """One throwaway PostgreSQL cluster for the whole session (skips, or fails in CI, without one)."""
-    cluster = Cluster.start()
+    """One throwaway PostgreSQL cluster for the whole session (skips, or fails in CI, without one),
+    or the running one `TMF622_PG_CLUSTER` names (`make mutate`)."""
+    cluster = Cluster.for_session()
     yield cluster
     cluster.stop()
 

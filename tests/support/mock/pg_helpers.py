@@ -3,6 +3,11 @@
 The server binaries come from Debian's `postgresql` package (scripts/bootstrap.sh installs it). Without
 them the PostgreSQL tests skip with the reason, or fail when `TMF622_REQUIRE_POSTGRES=1` (CI).
 `initdb` refuses to run as root, so as root the cluster runs as the `postgres` user.
+
+`TMF622_PG_CLUSTER`, the folder of a cluster already running (its socket's), makes `Cluster.for_session`
+join it instead of starting one: `make mutate` starts one for a whole module's run, where each mutant's
+pytest session would otherwise start and stop its own (seconds each, and one left running whenever a
+mutant's timeout kills its session).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import psycopg
 import pytest
 
 REQUIRE_ENV = "TMF622_REQUIRE_POSTGRES"
+SHARED_ENV = "TMF622_PG_CLUSTER"
 #: Crash safety of PostgreSQL itself is not what these tests check (kill -9 hits the mock, not the
 #: server), so the throwaway cluster skips fsync: each commit then costs microseconds, not a disk sync.
 _SERVER_OPTIONS = "-c listen_addresses='' -c fsync=off -c full_page_writes=off -c max_connections=300"
@@ -51,10 +57,26 @@ class Cluster:
     root: Path
     bin: Path
     runner: list[str]
+    #: False for a cluster this process joined (`SHARED_ENV`): `stop` then drops its schemas only.
+    owned: bool = True
     _names: itertools.count[int] = field(default_factory=itertools.count)
+    _made: list[str] = field(default_factory=list)
     #: Schemas given back, emptied: reused, as creating the tables again costs more than emptying them.
     _free: list[str] = field(default_factory=list)
     _admin: psycopg.Connection[Any] | None = None
+
+    @classmethod
+    def for_session(cls) -> Cluster:
+        """The cluster `SHARED_ENV` names, joined; else a new one."""
+        shared = os.environ.get(SHARED_ENV)
+        if not shared:
+            return cls.start()
+        cluster = cls(Path(shared), Path(), [], owned=False)
+        try:
+            cluster.admin()
+        except psycopg.OperationalError as exc:
+            missing(f"{SHARED_ENV}={shared}: no PostgreSQL server answers there ({exc})")
+        return cluster
 
     @classmethod
     def start(cls) -> Cluster:
@@ -106,8 +128,10 @@ class Cluster:
         """An empty schema: an independent mock in the shared database."""
         if self._free:
             return self._free.pop()
-        name = f"t{next(self._names)}"
+        # In a joined cluster, other processes (earlier or concurrent sessions) make schemas too.
+        name = f"t{next(self._names)}" if self.owned else f"t{os.getpid()}_{next(self._names)}"
         self.admin().execute(f"DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}")
+        self._made.append(name)
         return name
 
     def drop_schema(self, name: str) -> None:
@@ -119,8 +143,14 @@ class Cluster:
         self._free.append(name)
 
     def stop(self) -> None:
+        """Stop an owned cluster and remove its folder; leave a joined one as it was found."""
+        if not self.owned:
+            for name in self._made:
+                self.admin().execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
         if self._admin is not None:
             self._admin.close()
+        if not self.owned:
+            return
         subprocess.run(
             [
                 *self.runner,
