@@ -31,8 +31,8 @@ DEPTH = 400
 
 def rendered(body: Any, **params: Any) -> tuple[str, str]:
     """(strict, official) verdicts of `schema_valid` on `body`: '' when passed, else the rendered failures."""
-    raw = json.dumps(body).encode()
-    ctx = CheckContext(Exchange("GET", "http://h/productOrder", {}, None, 200, {}, raw, 5.0), body, Variables())
+    exchange = Exchange("GET", "http://h/productOrder", {}, None, 200, {}, json.dumps(body).encode(), 5.0)
+    ctx = CheckContext(exchange, body, Variables())
     spec = AssertionSpec("schema_valid", "an assertion", params)
     validate_assertion(spec)
     check = get_check("schema_valid")
@@ -66,4 +66,5 @@ def test_the_official_verdict_without_a_version_judges_against_the_v4_schemas() 
 def test_an_order_nested_past_the_validators_reach_fails_as_unverified() -> None:
     expected = "$[0]: expected valid ProductOrder, seen nesting too deep to validate"
     assert rendered([nested_items(DEPTH)], schema="ProductOrder") == (expected, "")
-    assert rendered([nested_items(DEPTH)], schema="ProductOrder", officialValidation={}) == (expected, expected)
+    deep = [nested_items(DEPTH)]
+    assert rendered(deep, schema="ProductOrder", officialValidation={}) == (expected, expected)
