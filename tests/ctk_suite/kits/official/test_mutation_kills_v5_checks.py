@@ -92,12 +92,12 @@ CREATED = {
 }
 
 
-def verdicts(body: Any, **params: Any) -> tuple[str, str]:
+def verdicts(body: Any, created: dict[str, Any] = CREATED, **params: Any) -> tuple[str, str]:
     """(strict: the rendered failures or "passed" / "not run: ...", official: passed or failed) of
-    `mandatory_keys` on a GET answered `body`, after a POST answered CREATED."""
+    `mandatory_keys` on a GET answered `body`, after a POST answered `created`."""
     exchange = Exchange("GET", "http://h/productOrder", {}, None, 200, {}, json.dumps(body).encode(), 5.0)
     variables = Variables()
-    for name, value in CREATED.items():
+    for name, value in created.items():
         variables.keep(name, value)
     ctx = CheckContext(exchange, body, variables, empty_array_empty=True)
     spec = AssertionSpec("mandatory_keys", ATTRS, {"keyVariable": "id", **params})
@@ -130,3 +130,22 @@ def test_a_dotted_key_is_compared_in_every_item_not_only_the_last() -> None:
 
 def test_an_answer_that_is_no_order_is_described_as_it_is() -> None:
     assert verdicts(42, keys=["id"]) == ("$: expected the created order (id 7), seen a number 42", "failed")
+
+
+def test_a_listed_value_that_is_no_order_is_described_as_it_is() -> None:
+    """Officially `5 .id` is undefined, not the created id: that element is skipped, no error."""
+    assert verdicts([CREATED, 5], keys=["id"]) == (
+        "$[1]: expected an order (a JSON object), seen a number 5",
+        "passed",
+    )
+
+
+def test_a_dotted_value_created_null_must_come_back() -> None:
+    """Absent is not null: as for a flat key (officially `expect(undefined).to.equal(null)` fails)."""
+    items = [{"id": "1", "itemPrice": [{"@type": "OrderPrice", "priceType": None}]}]
+    dropped = {**CREATED, "productOrderItem": [{"id": "1", "itemPrice": [{"@type": "OrderPrice"}]}]}
+    created_null = {**CREATED, "productOrderItem": items}
+    assert verdicts(dropped, keys=["productOrderItem.itemPrice.priceType"], created=created_null) == (
+        "$.productOrderItem[0].itemPrice[0].priceType: expected null (as created), seen undefined",
+        "passed",
+    )
