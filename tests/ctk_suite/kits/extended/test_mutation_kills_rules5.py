@@ -1,0 +1,83 @@
+"""The v5 extended behaviour checks on answers the sensitivity tests do not give: the reason a user reads
+for each check, against the v5 fake over loopback, a few of its answers rewritten on the way out.
+
+Written for `make mutate` (scripts/mutation/README.md): each test fails when a rule of
+kits/extended/v5/rules.py is broken.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.http.client import HttpClient
+from ctk_suite.kits.extended.listener import ListenerSettings
+from ctk_suite.kits.extended.run import ExtendedRun, Target
+from tests.support.app_thread import serving_app
+from tests.support.extended5_helpers import HEADERS, catalogue_v5, payload
+from tests.support.fakes.v5 import BASE_PATH, EXTENDED, FakeV5
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+#: Rewrites the JSON body of an answer to `method` (None: left as it is).
+Rewrite = Callable[[Any], Any]
+
+
+def answering(method: str, rewrite: Rewrite) -> Any:
+    """A middleware that passes every answer to `method` with a JSON body through `rewrite`."""
+
+    @web.middleware
+    async def rewritten(request: web.Request, handler: Handler) -> web.StreamResponse:
+        answer = await handler(request)
+        if request.method != method or not isinstance(answer, web.Response) or answer.status >= 300:
+            return answer
+        assert isinstance(answer.body, bytes)
+        body = rewrite(json.loads(answer.body))
+        return web.json_response(
+            body, status=answer.status, headers={"Location": answer.headers.get("Location", "")}
+        )
+
+    return rewritten
+
+
+def reasons(*checks: str, defects: tuple[str, ...] = (), middleware: Any = None) -> dict[str, str | None]:
+    """The reason each of `checks` gives (None: passed), evaluated alone as a run with `-k` would."""
+    app = FakeV5(EXTENDED, frozenset(defects)).app()
+    if middleware is not None:
+        app.middlewares.append(middleware)
+    with serving_app(app, BASE_PATH) as url:
+        client = HttpClient.plain(5.0, 5.0)
+        run = ExtendedRun(Target(url, HEADERS, payload, client.send), ListenerSettings(timeout_s=1.0))
+        try:
+            return {r.id: run.evaluate(r).reason for r in catalogue_v5().rules if r.id in checks}
+        finally:
+            run.close()
+            client.close()
+
+
+def test_a_patch_media_type_refused_with_415_is_not_run_and_says_why() -> None:
+    found = reasons("TMF622-v5-PATCH-JSON", defects=("json_patch_415",))
+    assert str(found["TMF622-v5-PATCH-JSON"]).endswith(
+        "answered 415: the server does not support this media type"
+    )
+
+
+def test_a_patch_answered_with_the_old_value_but_stored_fails_on_its_answer() -> None:
+    stale = answering("PATCH", lambda order: {**order, "description": "stale"})
+    found = reasons("TMF622-v5-PATCH-MERGE", middleware=stale)
+    reason = str(found["TMF622-v5-PATCH-MERGE"])
+    assert reason.startswith("PATCH /productOrder/po-1 (merge patch): $.description: expected a string ")
+    assert reason.endswith(
+        'seen a string "stale"'
+    )  # the read-back holds the patched value: no second failure
+
+
+def test_a_read_back_without_items_fails_the_patch_query_check_with_what_it_lacks() -> None:
+    itemless = answering("GET", lambda order: {k: v for k, v in order.items() if k != "productOrderItem"})
+    assert reasons("TMF622-v5-PATCH-QUERY", middleware=itemless) == {
+        "TMF622-v5-PATCH-QUERY": "GET /productOrder/po-1 (read back after json patch query): "
+        "$.productOrderItem[*].quantity: expected an object with keys 100, seen an object with keys (none)"
+    }
