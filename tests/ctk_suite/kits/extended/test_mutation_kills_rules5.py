@@ -81,3 +81,11 @@ def test_a_read_back_without_items_fails_the_patch_query_check_with_what_it_lack
         "TMF622-v5-PATCH-QUERY": "GET /productOrder/po-1 (read back after json patch query): "
         "$.productOrderItem[*].quantity: expected an object with keys 100, seen an object with keys (none)"
     }
+
+
+def test_a_selection_answered_without_the_selected_attribute_names_it() -> None:
+    stateless = answering("POST", lambda order: {k: v for k, v in order.items() if k != "state"})
+    assert reasons("TMF622-v5-FIELDS-POST", middleware=stateless) == {
+        "TMF622-v5-FIELDS-POST": "POST /productOrder?fields=state (create with fields): "
+        "$.state: expected the selected attribute, seen absent"
+    }
