@@ -89,3 +89,11 @@ def test_a_selection_answered_without_the_selected_attribute_names_it() -> None:
         "TMF622-v5-FIELDS-POST": "POST /productOrder?fields=state (create with fields): "
         "$.state: expected the selected attribute, seen absent"
     }
+
+
+def test_a_selection_answered_whole_names_what_it_should_have_left_out() -> None:
+    assert reasons("TMF622-v5-FIELDS-POST", defects=("fields_ignored",)) == {
+        "TMF622-v5-FIELDS-POST": "POST /productOrder?fields=state (create with fields): "
+        "$: expected only @type, href, id, state, seen also category, creationDate, description, "
+        "externalId, note, priority, productOrderItem, relatedParty, requestedCompletionDate"
+    }
