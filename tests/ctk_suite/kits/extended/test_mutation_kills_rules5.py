@@ -26,14 +26,16 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Rewrite = Callable[[Any], Any]
 
 
-def answering(method: str, rewrite: Rewrite) -> Any:
-    """A middleware that passes every answer to `method` with a JSON body through `rewrite`."""
+def answering(method: str, rewrite: Rewrite, under: str = "/") -> Any:
+    """A middleware that passes every answer to `method` on a path holding `under` with a JSON body
+    through `rewrite`."""
 
     @web.middleware
     async def rewritten(request: web.Request, handler: Handler) -> web.StreamResponse:
         answer = await handler(request)
-        if request.method != method or not isinstance(answer, web.Response) or answer.status >= 300:
+        if request.method != method or under not in request.path or answer.status >= 300:
             return answer
+        assert isinstance(answer, web.Response)
         assert isinstance(answer.body, bytes)
         body = rewrite(json.loads(answer.body))
         return web.json_response(
@@ -96,4 +98,19 @@ def test_a_selection_answered_whole_names_what_it_should_have_left_out() -> None
         "TMF622-v5-FIELDS-POST": "POST /productOrder?fields=state (create with fields): "
         "$: expected only @type, href, id, state, seen also category, creationDate, description, "
         "externalId, note, priority, productOrderItem, relatedParty, requestedCompletionDate"
+    }
+
+
+def test_a_202_that_cannot_be_followed_is_judged_against_the_status_the_request_wanted() -> None:
+    assert reasons("TMF622-v5-FIELDS-POST", defects=("async_no_location",)) == {
+        "TMF622-v5-FIELDS-POST": "POST /productOrder?fields=state (create with fields): "
+        "status: expected HTTP 201, seen HTTP 202"
+    }
+
+
+def test_a_202_followed_to_something_other_than_an_object_fails() -> None:
+    listed = answering("GET", lambda task: [task], under="/cancelProductOrder/")
+    assert reasons("TMF622-v5-CANCEL", defects=("async",), middleware=listed) == {
+        "TMF622-v5-CANCEL": "GET /cancelProductOrder/cpo-3 (follow the 202 of cancel): "
+        "$: expected a JSON object, seen an array of 1 item"
     }
