@@ -114,3 +114,21 @@ def test_a_202_followed_to_something_other_than_an_object_fails() -> None:
         "TMF622-v5-CANCEL": "GET /cancelProductOrder/cpo-3 (follow the 202 of cancel): "
         "$: expected a JSON object, seen an array of 1 item"
     }
+
+
+@web.middleware
+async def refuse_json_patch(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """JSON Patch applied, yet answered 400 with the order rather than an Error."""
+    answer = await handler(request)
+    if request.content_type != "application/json-patch+json":
+        return answer
+    assert isinstance(answer, web.Response)
+    return web.Response(body=answer.body, status=400, content_type="application/json")
+
+
+def test_a_400_is_judged_as_an_error_whatever_the_request_expected() -> None:
+    """A 400 (the first error status) carries a TMF Error, whatever a success would have carried."""
+    patch = "PATCH /productOrder/po-1 (json patch): $: expected valid Error (required), seen "
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=refuse_json_patch) == {
+        "TMF622-v5-SCHEMA-O": f"{patch}'code' is a required property; {patch}'reason' is a required property"
+    }
