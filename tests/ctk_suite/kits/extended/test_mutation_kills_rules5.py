@@ -116,19 +116,31 @@ def test_a_202_followed_to_something_other_than_an_object_fails() -> None:
     }
 
 
-@web.middleware
-async def refuse_json_patch(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """JSON Patch applied, yet answered 400 with the order rather than an Error."""
-    answer = await handler(request)
-    if request.content_type != "application/json-patch+json":
-        return answer
-    assert isinstance(answer, web.Response)
-    return web.Response(body=answer.body, status=400, content_type="application/json")
+def json_patch_answered(status: int, empty: bool = False) -> Any:
+    """A middleware: JSON Patch applied, yet answered `status` with the order (or, `empty`, no body)."""
+
+    @web.middleware
+    async def rewritten(request: web.Request, handler: Handler) -> web.StreamResponse:
+        answer = await handler(request)
+        if request.content_type != "application/json-patch+json":
+            return answer
+        assert isinstance(answer, web.Response)
+        body = b"" if empty else answer.body
+        return web.Response(body=body, status=status, content_type="application/json")
+
+    return rewritten
 
 
 def test_a_400_is_judged_as_an_error_whatever_the_request_expected() -> None:
     """A 400 (the first error status) carries a TMF Error, whatever a success would have carried."""
     patch = "PATCH /productOrder/po-1 (json patch): $: expected valid Error (required), seen "
-    assert reasons("TMF622-v5-SCHEMA-O", middleware=refuse_json_patch) == {
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=json_patch_answered(400)) == {
         "TMF622-v5-SCHEMA-O": f"{patch}'code' is a required property; {patch}'reason' is a required property"
+    }
+
+
+def test_a_success_without_a_body_fails_the_schema_sweep() -> None:
+    """Only a 202 (processing goes on) or a 204 may come without one."""
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=json_patch_answered(200, empty=True)) == {
+        "TMF622-v5-SCHEMA-O": "PATCH /productOrder/po-1 (json patch): body is not JSON: (empty body)"
     }
