@@ -144,3 +144,10 @@ def test_a_success_without_a_body_fails_the_schema_sweep() -> None:
     assert reasons("TMF622-v5-SCHEMA-O", middleware=json_patch_answered(200, empty=True)) == {
         "TMF622-v5-SCHEMA-O": "PATCH /productOrder/po-1 (json patch): body is not JSON: (empty body)"
     }
+
+
+def test_a_204_without_a_body_passes_the_schema_sweep() -> None:
+    """No Content has no schema to meet, even where a success would have carried the order."""
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=json_patch_answered(204, empty=True)) == {
+        "TMF622-v5-SCHEMA-O": None
+    }
