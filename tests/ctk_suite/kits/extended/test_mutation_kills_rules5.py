@@ -151,3 +151,18 @@ def test_a_204_without_a_body_passes_the_schema_sweep() -> None:
     assert reasons("TMF622-v5-SCHEMA-O", middleware=json_patch_answered(204, empty=True)) == {
         "TMF622-v5-SCHEMA-O": None
     }
+
+
+@web.middleware
+async def delete_answered_with_a_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """DELETE of an order done, yet answered 200 with a body where none is expected."""
+    answer = await handler(request)
+    if request.method != "DELETE" or "/productOrder/" not in request.path:
+        return answer
+    return web.json_response({"deleted": True})
+
+
+def test_a_body_where_none_is_expected_fails_the_schema_sweep() -> None:
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=delete_answered_with_a_body) == {
+        "TMF622-v5-SCHEMA-O": "DELETE /productOrder/po-9 (delete): $: expected no body, seen 17 bytes"
+    }
