@@ -1,0 +1,168 @@
+"""The v5 extended behaviour checks on answers the sensitivity tests do not give: the reason a user reads
+for each check, against the v5 fake over loopback, a few of its answers rewritten on the way out.
+
+Written for `make mutate` (scripts/mutation/README.md): each test fails when a rule of
+kits/extended/v5/rules.py is broken.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
+from ctk_suite.http.client import HttpClient
+from ctk_suite.kits.extended.listener import ListenerSettings
+from ctk_suite.kits.extended.run import ExtendedRun, Target
+from tests.support.app_thread import serving_app
+from tests.support.extended5_helpers import HEADERS, catalogue_v5, payload
+from tests.support.fakes.v5 import BASE_PATH, EXTENDED, FakeV5
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+#: Rewrites the JSON body of an answer to `method` (None: left as it is).
+Rewrite = Callable[[Any], Any]
+
+
+def answering(method: str, rewrite: Rewrite, under: str = "/") -> Any:
+    """A middleware that passes every answer to `method` on a path holding `under` with a JSON body
+    through `rewrite`."""
+
+    @web.middleware
+    async def rewritten(request: web.Request, handler: Handler) -> web.StreamResponse:
+        answer = await handler(request)
+        if request.method != method or under not in request.path or answer.status >= 300:
+            return answer
+        assert isinstance(answer, web.Response)
+        assert isinstance(answer.body, bytes)
+        body = rewrite(json.loads(answer.body))
+        return web.json_response(
+            body, status=answer.status, headers={"Location": answer.headers.get("Location", "")}
+        )
+
+    return rewritten
+
+
+def reasons(*checks: str, defects: tuple[str, ...] = (), middleware: Any = None) -> dict[str, str | None]:
+    """The reason each of `checks` gives (None: passed), evaluated alone as a run with `-k` would."""
+    app = FakeV5(EXTENDED, frozenset(defects)).app()
+    if middleware is not None:
+        app.middlewares.append(middleware)
+    with serving_app(app, BASE_PATH) as url:
+        client = HttpClient.plain(5.0, 5.0)
+        run = ExtendedRun(Target(url, HEADERS, payload, client.send), ListenerSettings(timeout_s=1.0))
+        try:
+            return {r.id: run.evaluate(r).reason for r in catalogue_v5().rules if r.id in checks}
+        finally:
+            run.close()
+            client.close()
+
+
+def test_a_patch_media_type_refused_with_415_is_not_run_and_says_why() -> None:
+    found = reasons("TMF622-v5-PATCH-JSON", defects=("json_patch_415",))
+    assert str(found["TMF622-v5-PATCH-JSON"]).endswith(
+        "answered 415: the server does not support this media type"
+    )
+
+
+def test_a_patch_answered_with_the_old_value_but_stored_fails_on_its_answer() -> None:
+    stale = answering("PATCH", lambda order: {**order, "description": "stale"})
+    found = reasons("TMF622-v5-PATCH-MERGE", middleware=stale)
+    reason = str(found["TMF622-v5-PATCH-MERGE"])
+    assert reason.startswith("PATCH /productOrder/po-1 (merge patch): $.description: expected a string ")
+    assert reason.endswith(
+        'seen a string "stale"'
+    )  # the read-back holds the patched value: no second failure
+
+
+def test_a_read_back_without_items_fails_the_patch_query_check_with_what_it_lacks() -> None:
+    itemless = answering("GET", lambda order: {k: v for k, v in order.items() if k != "productOrderItem"})
+    assert reasons("TMF622-v5-PATCH-QUERY", middleware=itemless) == {
+        "TMF622-v5-PATCH-QUERY": "GET /productOrder/po-1 (read back after json patch query): "
+        "$.productOrderItem[*].quantity: expected an object with keys 100, seen an object with keys (none)"
+    }
+
+
+def test_a_selection_answered_without_the_selected_attribute_names_it() -> None:
+    stateless = answering("POST", lambda order: {k: v for k, v in order.items() if k != "state"})
+    assert reasons("TMF622-v5-FIELDS-POST", middleware=stateless) == {
+        "TMF622-v5-FIELDS-POST": "POST /productOrder?fields=state (create with fields): "
+        "$.state: expected the selected attribute, seen absent"
+    }
+
+
+def test_a_selection_answered_whole_names_what_it_should_have_left_out() -> None:
+    assert reasons("TMF622-v5-FIELDS-POST", defects=("fields_ignored",)) == {
+        "TMF622-v5-FIELDS-POST": "POST /productOrder?fields=state (create with fields): "
+        "$: expected only @type, href, id, state, seen also category, creationDate, description, "
+        "externalId, note, priority, productOrderItem, relatedParty, requestedCompletionDate"
+    }
+
+
+def test_a_202_that_cannot_be_followed_is_judged_against_the_status_the_request_wanted() -> None:
+    assert reasons("TMF622-v5-FIELDS-POST", defects=("async_no_location",)) == {
+        "TMF622-v5-FIELDS-POST": "POST /productOrder?fields=state (create with fields): "
+        "status: expected HTTP 201, seen HTTP 202"
+    }
+
+
+def test_a_202_followed_to_something_other_than_an_object_fails() -> None:
+    listed = answering("GET", lambda task: [task], under="/cancelProductOrder/")
+    assert reasons("TMF622-v5-CANCEL", defects=("async",), middleware=listed) == {
+        "TMF622-v5-CANCEL": "GET /cancelProductOrder/cpo-3 (follow the 202 of cancel): "
+        "$: expected a JSON object, seen an array of 1 item"
+    }
+
+
+def json_patch_answered(status: int, empty: bool = False) -> Any:
+    """A middleware: JSON Patch applied, yet answered `status` with the order (or, `empty`, no body)."""
+
+    @web.middleware
+    async def rewritten(request: web.Request, handler: Handler) -> web.StreamResponse:
+        answer = await handler(request)
+        if request.content_type != "application/json-patch+json":
+            return answer
+        assert isinstance(answer, web.Response)
+        body = b"" if empty else answer.body
+        return web.Response(body=body, status=status, content_type="application/json")
+
+    return rewritten
+
+
+def test_a_400_is_judged_as_an_error_whatever_the_request_expected() -> None:
+    """A 400 (the first error status) carries a TMF Error, whatever a success would have carried."""
+    patch = "PATCH /productOrder/po-1 (json patch): $: expected valid Error (required), seen "
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=json_patch_answered(400)) == {
+        "TMF622-v5-SCHEMA-O": f"{patch}'code' is a required property; {patch}'reason' is a required property"
+    }
+
+
+def test_a_success_without_a_body_fails_the_schema_sweep() -> None:
+    """Only a 202 (processing goes on) or a 204 may come without one."""
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=json_patch_answered(200, empty=True)) == {
+        "TMF622-v5-SCHEMA-O": "PATCH /productOrder/po-1 (json patch): body is not JSON: (empty body)"
+    }
+
+
+def test_a_204_without_a_body_passes_the_schema_sweep() -> None:
+    """No Content has no schema to meet, even where a success would have carried the order."""
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=json_patch_answered(204, empty=True)) == {
+        "TMF622-v5-SCHEMA-O": None
+    }
+
+
+@web.middleware
+async def delete_answered_with_a_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """DELETE of an order done, yet answered 200 with a body where none is expected."""
+    answer = await handler(request)
+    if request.method != "DELETE" or "/productOrder/" not in request.path:
+        return answer
+    return web.json_response({"deleted": True})
+
+
+def test_a_body_where_none_is_expected_fails_the_schema_sweep() -> None:
+    assert reasons("TMF622-v5-SCHEMA-O", middleware=delete_answered_with_a_body) == {
+        "TMF622-v5-SCHEMA-O": "DELETE /productOrder/po-9 (delete): $: expected no body, seen 17 bytes"
+    }
