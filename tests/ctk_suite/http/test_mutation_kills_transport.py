@@ -1,14 +1,17 @@
-"""The session a profile builds, over real HTTP on loopback: its timeouts, a client certificate kept with its
-key in one file, the User-Agent it names itself with, and closing it: every connection it opened ends, the
-token endpoint's included.
+"""The session a profile builds, over real HTTP(S) on loopback: its read timeout (verification on or off),
+the deadline over HTTPS, REQUESTS_CA_BUNDLE when the profile names no CA, a client certificate kept with
+its key in one file, the User-Agent it names itself with, and closing it: every connection it opened
+ends, the token endpoint's included.
 """
 
 from __future__ import annotations
 
 import socket
+import ssl
 import textwrap
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,6 +26,7 @@ from ctk_suite.core.version import USER_AGENT
 from ctk_suite.http.auth import build_session
 from ctk_suite.http.client import HttpClient, Limits
 from tests.support.app_thread import serving_blocking
+from tests.support.servers.misbehaving_server import Running, serve_misbehaving
 from tests.support.servers.tls_oauth_server import TlsOAuthServer, serve_tls_oauth
 
 DEADLINE_S = 10.0
@@ -48,9 +52,66 @@ def test_the_profiles_read_timeout_ends_a_silent_exchange(tmp_path: Path) -> Non
     assert exchange.error == f"transport error: no answer from {host} within 0.3 s (read timeout)"
 
 
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
 @pytest.fixture
-def mtls_server(tmp_path: Path) -> Iterator[TlsOAuthServer]:
-    with serve_tls_oauth(trustme.CA(), tmp_path, require_client_cert=True) as running:
+def https_bad_server(ca: trustme.CA) -> Iterator[Running]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    with serve_misbehaving(context) as running:
+        yield running
+
+
+def https_client(folder: Path, ca: trustme.CA, url: str, tls: str, timeout_s: float) -> HttpClient:
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    text = f'target: {{base_url: "{url}"}}\n{tls}timeouts: {{connect: {timeout_s}, read: {timeout_s}}}\n'
+    session = build_session(load(folder, text).http, SecretRegistry())
+    return HttpClient(session, Limits(timeout_s, timeout_s))
+
+
+def test_with_verification_off_the_profiles_read_timeout_still_applies(
+    tmp_path: Path, ca: trustme.CA, https_bad_server: Running
+) -> None:
+    url = https_bad_server.api_url("silent")
+    with closing(https_client(tmp_path, ca, url, "tls: {verify: false}\n", 0.3)) as client:
+        exchange = client.send("GET", url + "productOrder", {})
+    host = https_bad_server.origin.removeprefix("https://")
+    assert exchange.error == f"transport error: no answer from {host} within 0.3 s (read timeout)"
+
+
+def test_an_https_server_dripping_its_body_is_cut_at_the_deadline(
+    tmp_path: Path, ca: trustme.CA, https_bad_server: Running
+) -> None:
+    """As over plain HTTP: no single read times out, the exchange's deadline ends it."""
+    url = https_bad_server.api_url("drip")
+    client = https_client(tmp_path, ca, url, "tls: {ca_bundle: ca.pem}\n", 0.5)
+    pool = ThreadPoolExecutor(1)  # not waited for: a client that never stops is freed by the server's end
+    try:
+        exchange = pool.submit(client.send, "GET", url + "productOrder", {}).result(DEADLINE_S)
+    finally:
+        pool.shutdown(wait=False)
+    host = https_bad_server.origin.removeprefix("https://")
+    assert (exchange.error or "").startswith(f"transport error: no complete response from {host} within 1 s")
+    client.close()
+
+
+def test_the_environments_ca_bundle_applies_when_the_profile_names_none(
+    tmp_path: Path, ca: trustme.CA, https_bad_server: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profile's TLS settings win over REQUESTS_CA_BUNDLE; when it has none, the environment's apply."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "ca.pem"))
+    url = https_bad_server.api_url("html502")
+    with closing(https_client(tmp_path, ca, url, "", 5)) as client:
+        exchange = client.send("GET", url + "productOrder", {})
+    assert (exchange.error, exchange.status) == (None, 502)
+
+
+@pytest.fixture
+def mtls_server(tmp_path: Path, ca: trustme.CA) -> Iterator[TlsOAuthServer]:
+    with serve_tls_oauth(ca, tmp_path, require_client_cert=True) as running:
         yield running
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 import struct
 import threading
 from collections.abc import Awaitable, Callable, Iterator
@@ -166,8 +167,9 @@ class Running:
 
 
 @contextlib.contextmanager
-def serve_misbehaving() -> Iterator[Running]:
-    """Run the server on a free loopback port in a thread (tests.support.app_thread) for the block."""
+def serve_misbehaving(tls: ssl.SSLContext | None = None) -> Iterator[Running]:
+    """Run the server on a free loopback port in a thread (tests.support.app_thread) for the block;
+    over HTTPS with `tls`, a server-side context."""
     server = MisbehavingServer()
     loop = LoopThread(START_TIMEOUT_S)
     handlers: set[asyncio.Task[None]] = set()
@@ -183,7 +185,7 @@ def serve_misbehaving() -> Iterator[Running]:
 
     async def start() -> asyncio.Server:
         server.stopping = asyncio.Event()  # bound to the thread's loop
-        return await asyncio.start_server(tracked, "127.0.0.1", 0)
+        return await asyncio.start_server(tracked, "127.0.0.1", 0, ssl=tls)
 
     async def stop(listening: asyncio.Server) -> None:
         server.stopping.set()
@@ -194,7 +196,8 @@ def serve_misbehaving() -> Iterator[Running]:
     try:
         listening = loop.run(start())
         try:
-            yield Running(f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}", server.seen)
+            scheme = "https" if tls else "http"
+            yield Running(f"{scheme}://127.0.0.1:{listening.sockets[0].getsockname()[1]}", server.seen)
         finally:
             loop.run(stop(listening))
     finally:
