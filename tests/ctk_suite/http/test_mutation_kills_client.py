@@ -53,6 +53,7 @@ def test_a_post_reaches_the_server_with_its_body_and_is_recorded_as_sent() -> No
     # elapsed_ms is a duration in milliseconds with one decimal (summary.json shows it as such)
     assert isinstance(exchange.elapsed_ms, float)
     assert 0 < exchange.elapsed_ms <= took_ms + 0.1
+    assert exchange.elapsed_ms == round(exchange.elapsed_ms, 1)
 
 
 def test_an_exchange_without_an_answer_still_has_its_duration(bad_server: Running) -> None:
