@@ -51,8 +51,6 @@ class OtherOriginRefused(requests.RequestException):
         super().__init__(
             f"{what} another origin refused: {target} (the credentials are only sent to {allowed})"
         )
-        self.target = target
-        self.status = status
 
 
 def require_origin(url: str, allowed: Origin, status: int | None = None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 import struct
 import threading
 from collections.abc import Awaitable, Callable, Iterator
@@ -24,6 +25,7 @@ RESET_AFTER_BYTES = 100
 RESET_DECLARED_BYTES = 1000
 HUGE_BYTES = 10 * 1024 * 1024
 DRIP_INTERVAL_S = 0.05
+STALL_AFTER_BYTES = 200 * 1024  # more than the client's read chunk: the part received is counted
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
 BAD_UTF8 = b'{"id": "order-\xff\xfe", "href": "x", "state": "acknowledged"}'
 
@@ -60,6 +62,7 @@ class MisbehavingServer:
             "huge": self._huge,
             "redirect-loop": self._redirect_loop,
             "drip": self._drip,
+            "stall": self._stall,
         }
 
     async def handle(self, reader: asyncio.StreamReader, writer: Writer) -> None:
@@ -120,12 +123,20 @@ class MisbehavingServer:
     async def _drip(self, method: str, target: str, writer: Writer) -> None:
         """Headers at once, then one body byte every DRIP_INTERVAL_S: no single read ever times out."""
         writer.write(_head(200, "application/json", 100_000))
+        await self._drip_body(writer)
+
+    async def _drip_body(self, writer: Writer) -> None:
         await writer.drain()
         while not self.stopping.is_set():
             writer.write(b" ")
             await writer.drain()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), DRIP_INTERVAL_S)
+
+    async def _stall(self, method: str, target: str, writer: Writer) -> None:
+        """Part of the body at once, then the rest one byte every DRIP_INTERVAL_S, as `drip`."""
+        writer.write(_head(200, "application/json", 2 * STALL_AFTER_BYTES) + b" " * STALL_AFTER_BYTES)
+        await self._drip_body(writer)
 
     async def _not_found(self, method: str, target: str, writer: Writer) -> None:
         body = b'{"code": "404", "reason": "unknown mode"}'
@@ -166,8 +177,9 @@ class Running:
 
 
 @contextlib.contextmanager
-def serve_misbehaving() -> Iterator[Running]:
-    """Run the server on a free loopback port in a thread (tests.support.app_thread) for the block."""
+def serve_misbehaving(tls: ssl.SSLContext | None = None) -> Iterator[Running]:
+    """Run the server on a free loopback port in a thread (tests.support.app_thread) for the block;
+    over HTTPS with `tls`, a server-side context."""
     server = MisbehavingServer()
     loop = LoopThread(START_TIMEOUT_S)
     handlers: set[asyncio.Task[None]] = set()
@@ -183,7 +195,7 @@ def serve_misbehaving() -> Iterator[Running]:
 
     async def start() -> asyncio.Server:
         server.stopping = asyncio.Event()  # bound to the thread's loop
-        return await asyncio.start_server(tracked, "127.0.0.1", 0)
+        return await asyncio.start_server(tracked, "127.0.0.1", 0, ssl=tls)
 
     async def stop(listening: asyncio.Server) -> None:
         server.stopping.set()
@@ -194,7 +206,8 @@ def serve_misbehaving() -> Iterator[Running]:
     try:
         listening = loop.run(start())
         try:
-            yield Running(f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}", server.seen)
+            scheme = "https" if tls else "http"
+            yield Running(f"{scheme}://127.0.0.1:{listening.sockets[0].getsockname()[1]}", server.seen)
         finally:
             loop.run(stop(listening))
     finally:

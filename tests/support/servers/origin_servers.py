@@ -4,7 +4,8 @@ The target answers the pre-flight, issues OAuth2 tokens (or redirects the token 
 credentials it got in a list body (as a careless deployment would, in several encodings) and redirects
 every other request to the capture server, on another port, cycling through 301, 302, 307 and 308. The
 capture server records everything it is sent and answers 401 (an OAuth2 client would then fetch a new
-token and try again): a test asserts it saw no secret, or nothing at all.
+token and try again): a test asserts it saw no secret, or nothing at all. `OriginsProxy` plays origins
+by name (an IDN host, a default port) behind a profile's `proxy`.
 """
 
 from __future__ import annotations
@@ -144,6 +145,23 @@ class RedirectingTarget(_Server):
         token = "t" * self.behaviour.token_bytes if self.behaviour.token_bytes else ISSUED_TOKEN
         answer = {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
         handler._answer(200, json.dumps(answer).encode())
+
+
+class OriginsProxy(_Server):
+    """An HTTP proxy on loopback that plays every origin a request names (its request line is in absolute
+    form), so that a test can aim at host names and default ports it could not listen on. It answers
+    200 `[]`, or redirects a URL listed in `redirects` with the status and Location given there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.redirects: dict[str, tuple[int, str]] = {}
+
+    def route(self, handler: _Handler) -> None:
+        hop = self.redirects.get(handler.path)
+        if hop is None:
+            handler._answer(200, b"[]")
+        else:
+            handler._answer(hop[0], b"", {"Location": hop[1]})
 
 
 def echo_order(headers: dict[str, str]) -> dict[str, Any]:
