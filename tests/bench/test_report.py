@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
+# As in test_bench_smoke.py: skipped without the bench extra (make test), required in CI.
+if os.environ.get("TMF622_REQUIRE_BENCH") != "1":
+    pytest.importorskip("psutil", reason="needs the bench extra: make bench, or pip install -e '.[bench]'")
+
 from bench.report import verdicts
 
 
