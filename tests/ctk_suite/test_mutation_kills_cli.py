@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from ctk_suite.cli import main
 from ctk_suite.core.version import __version__
 from ctk_suite.reporting.allure_html import INSTALL_HINT
-from tests.support.ctk_helpers import closed_port_url
+from tests.support.ctk_helpers import closed_port_url, read_summary
 
 
 def test_a_pytest_usage_error_after_the_separator_exits_2(
@@ -102,3 +103,62 @@ def test_the_command_line_is_read_from_sys_argv(
     with pytest.raises(SystemExit):
         main()
     assert capsys.readouterr().out == f"tmf622-ctk {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    ("level", "levels"),
+    [
+        ("extended", ["extended-mandatory", "extended-optional"]),
+        ("all", ["ctk", "extended-mandatory", "extended-optional"]),
+    ],
+)
+def test_a_level_runs_the_kits_it_names(level: str, levels: list[str], tmp_path: Path) -> None:
+    """`--level extended` runs our kit alone, `--level all` the official kit's port and ours: the
+    summary judges each level it ran."""
+    reports = tmp_path / "reports"
+    assert main(["--level", level, "--reports-dir", str(reports), "--no-allure-html", "--", "-q"]) == 0
+    assert sorted(read_summary(reports)["levels"]) == levels
+
+
+#: An Allure CLI stand-in: like the real one, it fails on a folder without results; else it writes the
+#: page where `-o` points. Each call is recorded beside it.
+FAKE_ALLURE = """#!/bin/sh
+echo "$@" >> "$(dirname "$0")/calls"
+[ "$1" = generate ] && [ "$3" = -o ] && [ "$5" = --config ] || exit 2
+ls "$2"/*-result.json > /dev/null 2>&1 || { echo "no results in $2" >&2; exit 1; }
+mkdir -p "$4" && echo '<html></html>' > "$4/index.html"
+"""
+
+
+@pytest.fixture
+def allure_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder holding the stand-in `allure`, first on PATH; its `calls` file lists the calls."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "allure").write_text(FAKE_ALLURE, encoding="utf-8")
+    (folder / "allure").chmod(stat.S_IRWXU)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.chdir(tmp_path)
+    return folder
+
+
+def test_a_run_renders_its_results_with_the_allure_cli_and_says_where(
+    tmp_path: Path, allure_on_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    assert main(["--reports-dir", str(reports), "--", "-q", "-k", "N1"]) == 0
+    results, report = reports / "allure-results", reports / "allure-report"
+    calls = (allure_on_path / "calls").read_text(encoding="utf-8")
+    assert calls == f"generate {results} -o {report} --config {reports / 'allurerc.json'}\n"
+    assert capsys.readouterr().out.endswith(f"tmf622-ctk: Allure report: {report / 'index.html'}\n")
+
+
+def test_no_allure_html_leaves_the_results_unrendered(
+    tmp_path: Path, allure_on_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    assert main(["--reports-dir", str(reports), "--no-allure-html", "--", "-q", "-k", "N1"]) == 0
+    assert any((reports / "allure-results").glob("*-result.json"))
+    assert not (allure_on_path / "calls").exists()
+    assert not (reports / "allure-report").exists()
+    assert "Allure" not in capsys.readouterr().out
