@@ -117,7 +117,10 @@ def test_a_level_runs_the_kits_it_names(level: str, levels: list[str], tmp_path:
     summary judges each level it ran."""
     reports = tmp_path / "reports"
     assert main(["--level", level, "--reports-dir", str(reports), "--no-allure-html", "--", "-q"]) == 0
-    assert sorted(read_summary(reports)["levels"]) == levels
+    judged = read_summary(reports)["levels"]
+    assert {name: (level["verdict"], level["total"] > 0) for name, level in judged.items()} == dict.fromkeys(
+        levels, ("pass", True)
+    )
 
 
 #: An Allure CLI stand-in: like the real one, it fails on a folder without results; else it writes the
