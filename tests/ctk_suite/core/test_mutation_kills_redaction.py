@@ -8,9 +8,11 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
+from aiohttp import web
 
 from ctk_suite.core.redaction import (
     MASK,
@@ -21,6 +23,7 @@ from ctk_suite.core.redaction import (
     redact_text,
     register_header,
 )
+from tests.support.app_thread import serving_app
 
 SECRET = 'pa/ss wörd!"x\\y\tz'  # a slash, a space, non-ASCII, a quote, a backslash, a tab
 #: The forms SECRET takes on the wire: URL path/query/form encodings (upper and lower hex), JSON strings.
@@ -112,3 +115,47 @@ def test_log_records_keep_their_fields_and_lose_their_secrets(caplog: pytest.Log
     assert record.stack_info is not None
     assert "test_log_records_keep_their_fields" in record.stack_info
     assert "tok-0123456" not in record.stack_info
+
+
+def test_a_secret_in_a_failing_tests_output_is_masked_on_the_terminal(pytester: pytest.Pytester) -> None:
+    """pytest's terminal goes through the run's registry: a `--ctk-header` value that a failure prints
+    (an assertion's diff, which no other masking touches) reaches the user masked."""
+    secret = "gw-91d2c4b7a6e35f10"  # the header's name says nothing: only its registered value is known
+    pytester.makepyfile(test_echo=f'def test_echo():\n    assert "{secret}" == "expected"\n')
+    result = pytester.runpytest(
+        "--ctk-base-url", "http://127.0.0.1:9", "--ctk-header", f"X-Gateway: {secret}"
+    )
+    assert result.ret == 1
+    assert f'assert "{MASK}" == "expected"' in result.stdout.str()
+    assert secret not in result.stdout.str() + result.stderr.str()
+
+
+#: base64 "Z3d+fj8/Pj5rM3k=": its run holds both "+" and "/", which a cookie or query carries as %2B, %2F.
+GATEWAY = "gw~~??>>k3y"
+
+
+async def echo_percent_encoded(request: web.Request) -> web.Response:
+    """A target that echoes the gateway key base64-encoded then percent-encoded: upper-case hex in a
+    header, lower-case hex (as RFC 3986 allows) in the body."""
+    once = quote(base64.b64encode(request.headers["X-Gateway"].encode()).decode(), safe="")
+    lower = once.replace("%2B", "%2b").replace("%2F", "%2f")
+    return web.json_response({"echo": lower}, headers={"X-Echo": once}, status=400)
+
+
+def test_a_key_echoed_base64_and_percent_encoded_stays_out_of_the_report_files(
+    pytester: pytest.Pytester, ctk_file: Path
+) -> None:
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", echo_percent_encoded)
+    with serving_app(app) as url:
+        result = pytester.runpytest(
+            ctk_file.name, "--ctk-base-url", url, "--ctk-header", f"X-Gateway: {GATEWAY}"
+        )
+    assert result.ret == 1  # the answers are no TMF622
+    once = quote(base64.b64encode(GATEWAY.encode()).decode(), safe="")
+    forms = {once, once.replace("%2B", "%2b").replace("%2F", "%2f")}
+    written = {p.name: p.read_text("utf-8") for p in (pytester.path / "reports").rglob("*") if p.is_file()}
+    # The echo reached the reports, masked up to its last characters (mixed with the padding).
+    assert any(f"X-Echo: {MASK}" in text for text in written.values())
+    assert any(f'"echo": "{MASK}' in text for text in written.values())
+    assert [name for name, text in written.items() if any(form in text for form in forms)] == []

@@ -94,3 +94,15 @@ def test_equal_names_in_different_scenarios_stay_as_they_are(tmp_path: Path) -> 
         ("ctk-4_0_0.A", "/P [GET]: ok"),
         ("ctk-4_0_0.B", "/P [GET]: ok"),
     ]
+
+
+def test_the_name_as_run_goes_to_the_cases_system_out_masked(tmp_path: Path) -> None:
+    """The case keeps the stable name (CI history); the rendered one, which may hold a secret the
+    target echoed, is in system-out, masked."""
+    rendered = AssertionResult(f"id is {SECRET}", key="id is {{IDPO01}}")
+    unit = UnitResult(KIT, "ctk", "N1", "/ProductOrder", "GET", "http://h/productOrder", None, (rendered,))
+    report = RunReport((unit,), SecretRegistry([SECRET]), started_at=datetime.now(UTC), duration_ms=1.0)
+    path = write_junit(report, tmp_path / "junit.xml")
+    case = next(ET.parse(path).getroot().iter("testcase"))
+    assert case.get("name") == "/ProductOrder [GET]: id is {{IDPO01}}"
+    assert [out.text for out in case.iter("system-out")] == ["as run: id is ***"]
