@@ -16,6 +16,9 @@ GENERATE_TIMEOUT_S = 120.0
 ALLURE_VERSION = "3.18.0"
 INSTALL_HINT = f"npm install -g allure@{ALLURE_VERSION}"
 REPORT_NAME = "TMF622 conformance"
+#: The checkout this package runs from in an editable install (`make ctk`), whose node_modules holds the
+#: pinned Allure CLI; in an installed wheel, site-packages, which has none.
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,7 @@ def find_allure(cwd: Path) -> Path | None:
     on_path = shutil.which("allure")
     if on_path:
         return Path(on_path)
-    repo = Path(__file__).resolve().parent.parent
-    for root in dict.fromkeys([cwd, repo]):
+    for root in dict.fromkeys([cwd, CHECKOUT]):
         for prefix in ("node_modules", ".tools/node_modules"):
             candidate = root / prefix / ".bin" / "allure"
             if candidate.is_file() and os.access(candidate, os.X_OK):

@@ -122,3 +122,14 @@ def test_find_allure_looks_in_node_modules(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "node_modules" / ".bin").mkdir(parents=True)
     local = fake_allure(tmp_path / "node_modules" / ".bin", "exit 0\n")
     assert allure_html.find_allure(tmp_path) == local
+
+
+def test_find_allure_finds_the_checkouts_pinned_copy_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tmf622-ctk` run from another folder still renders with the copy `make ctk` installed."""
+    pinned = Path(__file__).resolve().parents[2] / "node_modules" / ".bin" / "allure"
+    if not pinned.is_file():
+        pytest.skip("this checkout has no node_modules (scripts/bootstrap.sh installs the Allure CLI)")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert allure_html.find_allure(tmp_path) == pinned

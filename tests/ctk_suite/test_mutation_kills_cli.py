@@ -16,6 +16,7 @@ import ctk_suite.cli
 from ctk_suite.cli import main
 from ctk_suite.config.table import BY_NAME
 from ctk_suite.core.version import __version__
+from ctk_suite.reporting import allure_html
 from ctk_suite.reporting.allure_html import INSTALL_HINT
 from tests.support.ctk_helpers import closed_port_url, read_summary
 
@@ -89,6 +90,7 @@ def test_a_passing_run_against_the_embedded_mock_exits_0_with_its_reports(
     """Run from a folder without node_modules (and no `allure` on PATH here): the HTML report is
     skipped with its reason and the results are kept."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(allure_html, "CHECKOUT", tmp_path)  # nor the checkout's pinned copy
     if shutil.which("allure"):
         pytest.skip("an `allure` on PATH would render the report")
     reports = tmp_path / "reports"
