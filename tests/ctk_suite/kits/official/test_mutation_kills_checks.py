@@ -173,3 +173,12 @@ def test_an_unexpected_order_is_found_by_the_key_attribute_a_kit_names() -> None
     assert outcome("unexpected_instance", ORDERS, {"IDPO02": "E0"}, **params) == (
         "$[0].externalId: expected no order E0 here, seen it is listed"
     )
+
+
+def test_an_answer_taking_exactly_the_time_allowed_passes() -> None:
+    """`ms` is a bound the answer may reach: "at most", as the failure says."""
+    timed = Exchange("GET", "http://h/productOrder", {}, None, 200, {}, b"{}", 100.0)
+    assert rendered("max_response_time", timed, {}, ms=100) == ""
+    assert rendered("max_response_time", timed, {}, ms=99.5) == (
+        "response time: expected at most 99.5 ms, seen 100 ms"
+    )
