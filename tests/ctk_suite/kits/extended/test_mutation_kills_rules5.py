@@ -45,14 +45,20 @@ def answering(method: str, rewrite: Rewrite, under: str = "/") -> Any:
     return rewritten
 
 
-def reasons(*checks: str, defects: tuple[str, ...] = (), middleware: Any = None) -> dict[str, str | None]:
-    """The reason each of `checks` gives (None: passed), evaluated alone as a run with `-k` would."""
+def reasons(
+    *checks: str,
+    defects: tuple[str, ...] = (),
+    middleware: Any = None,
+    body: Callable[[], dict[str, Any]] = payload,
+) -> dict[str, str | None]:
+    """The reason each of `checks` gives (None: passed), evaluated alone as a run with `-k` would; `body`
+    makes the create's body."""
     app = FakeV5(EXTENDED, frozenset(defects)).app()
     if middleware is not None:
         app.middlewares.append(middleware)
     with serving_app(app, BASE_PATH) as url:
         client = HttpClient.plain(5.0, 5.0)
-        run = ExtendedRun(Target(url, HEADERS, payload, client.send), ListenerSettings(timeout_s=1.0))
+        run = ExtendedRun(Target(url, HEADERS, body, client.send), ListenerSettings(timeout_s=1.0))
         try:
             return {r.id: run.evaluate(r).reason for r in catalogue_v5().rules if r.id in checks}
         finally:
@@ -166,3 +172,47 @@ def test_a_body_where_none_is_expected_fails_the_schema_sweep() -> None:
     assert reasons("TMF622-v5-SCHEMA-O", middleware=delete_answered_with_a_body) == {
         "TMF622-v5-SCHEMA-O": "DELETE /productOrder/po-9 (delete): $: expected no body, seen 17 bytes"
     }
+
+
+def refusing(media: str) -> Any:
+    """A middleware: every PATCH in `media` answered 415, as by a server that does not take it."""
+
+    @web.middleware
+    async def refused(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method == "PATCH" and request.content_type == media:
+            return web.json_response({"code": "415", "reason": "not here"}, status=415)
+        return await handler(request)
+
+    return refused
+
+
+def test_a_json_patch_query_refused_with_415_is_not_run_and_says_why() -> None:
+    found = reasons("TMF622-v5-PATCH-QUERY", middleware=refusing("application/json-patch-query+json"))
+    assert found == {
+        "TMF622-v5-PATCH-QUERY": "PATCH /productOrder/po-1 (json patch query) answered 415: "
+        "the server does not support JSON Patch Query"
+    }
+
+
+def two_items() -> dict[str, Any]:
+    """The kit's create body with a second item (id 200, quantity 3) beside the first (id 100)."""
+    order = payload()
+    order["productOrderItem"].append({**order["productOrderItem"][0], "id": "200", "quantity": 3})
+    return order
+
+
+def test_a_patch_query_on_one_item_of_two_passes_when_the_other_is_left_as_it_was() -> None:
+    assert reasons("TMF622-v5-PATCH-QUERY", body=two_items) == {"TMF622-v5-PATCH-QUERY": None}
+
+
+def test_a_patch_query_that_changes_every_item_fails() -> None:
+    """The selector names one item: a server that sets the quantity of all of them is wrong."""
+
+    def every_item(order: Any) -> Any:
+        items = [{**item, "quantity": 9} for item in order["productOrderItem"]]
+        return {**order, "productOrderItem": items}
+
+    found = reasons("TMF622-v5-PATCH-QUERY", body=two_items, middleware=answering("GET", every_item))
+    assert str(found["TMF622-v5-PATCH-QUERY"]).startswith(
+        "GET /productOrder/po-1 (read back after json patch query): $.productOrderItem[*].quantity: "
+    )
