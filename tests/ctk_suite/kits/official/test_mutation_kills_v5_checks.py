@@ -149,3 +149,25 @@ def test_a_dotted_value_created_null_must_come_back() -> None:
         "$.productOrderItem[0].itemPrice[0].priceType: expected null (as created), seen undefined",
         "passed",
     )
+
+
+def test_a_list_request_answered_with_one_object_says_a_list_was_expected() -> None:
+    assert verdicts(CREATED, keys=["id"], answers="array")[0] == (
+        "$: expected a list of orders (a JSON array), seen an object with keys id, @type, productOrderItem"
+    )
+
+
+def test_a_created_order_without_an_id_is_a_precondition_not_met_naming_it() -> None:
+    """No id came back from the POST: nothing can be compared, and summary.json says why, as a
+    precondition (its `kind`), not as a wrong answer."""
+    variables = Variables()
+    variables.unavailable("id", "the create answered HTTP 500")
+    exchange = Exchange("GET", "http://h/productOrder/7", {}, None, 200, {}, b"{}", 5.0)
+    spec = AssertionSpec("mandatory_keys", ATTRS, {"keyVariable": "id", "keys": ["id"]})
+    found = get_check("mandatory_keys").run(CheckContext(exchange, {}, variables), spec)
+    assert not isinstance(found, NotRun)
+    [failure] = found
+    assert (failure.kind.value, render_all(found)) == (
+        "precondition-not-met",
+        "id unavailable: the create answered HTTP 500",
+    )
