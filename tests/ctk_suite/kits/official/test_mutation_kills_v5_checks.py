@@ -171,3 +171,22 @@ def test_a_created_order_without_an_id_is_a_precondition_not_met_naming_it() -> 
         "precondition-not-met",
         "id unavailable: the create answered HTTP 500",
     )
+
+
+def test_a_created_id_that_is_a_number_is_found_as_a_number() -> None:
+    """The POST answered `"id": 7`: the order read back with `"id": 7` is the created one."""
+    numbered = {**CREATED, "id": 7}
+    assert verdicts(numbered, created=numbered, keys=["id", "@type"]) == ("passed", "passed")
+
+
+def test_a_created_id_captured_as_text_finds_the_order() -> None:
+    """A kit's `captures:` records the id as text only (no JSON value kept): the order is found by it
+    (no key to compare here: a key compares kept values, and none was kept)."""
+    variables = Variables()
+    variables.set("id", "7")
+    exchange = Exchange(
+        "GET", "http://h/productOrder/7", {}, None, 200, {}, json.dumps(CREATED).encode(), 5.0
+    )
+    spec = AssertionSpec("mandatory_keys", ATTRS, {"keyVariable": "id", "keys": []})
+    found = get_check("mandatory_keys").run(CheckContext(exchange, CREATED, variables), spec)
+    assert found == ()
