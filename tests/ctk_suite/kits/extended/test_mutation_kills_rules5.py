@@ -216,3 +216,23 @@ def test_a_patch_query_that_changes_every_item_fails() -> None:
     assert str(found["TMF622-v5-PATCH-QUERY"]).startswith(
         "GET /productOrder/po-1 (read back after json patch query): $.productOrderItem[*].quantity: "
     )
+
+
+def test_a_draft_created_in_another_state_fails_on_its_state() -> None:
+    """Asked for `requestedInitialState: draft`, the server creates the order acknowledged."""
+
+    def acknowledged(order: Any) -> Any:
+        return {**order, "state": "acknowledged"} if order.get("state") == "draft" else order
+
+    found = reasons("TMF622-v5-DRAFT", middleware=answering("POST", acknowledged))
+    assert found == {
+        "TMF622-v5-DRAFT": 'POST /productOrder (create in draft): $.state: expected a string "draft", '
+        'seen a string "acknowledged"'
+    }
+
+
+def test_a_draft_that_cannot_be_merge_patched_is_not_run_and_says_why() -> None:
+    found = reasons("TMF622-v5-DRAFT", middleware=refusing("application/merge-patch+json"))
+    assert found == {
+        "TMF622-v5-DRAFT": "the merge patch answered 415: the draft cannot be moved to acknowledged"
+    }
