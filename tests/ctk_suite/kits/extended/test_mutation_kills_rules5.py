@@ -236,3 +236,9 @@ def test_a_draft_that_cannot_be_merge_patched_is_not_run_and_says_why() -> None:
     assert found == {
         "TMF622-v5-DRAFT": "the merge patch answered 415: the draft cannot be moved to acknowledged"
     }
+
+
+def test_a_server_that_never_answers_202_has_the_async_check_not_run_saying_why() -> None:
+    assert reasons("TMF622-v5-ASYNC-202") == {
+        "TMF622-v5-ASYNC-202": "no answer was 202: the server processed every request synchronously"
+    }
