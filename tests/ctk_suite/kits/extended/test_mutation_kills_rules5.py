@@ -242,3 +242,11 @@ def test_a_server_that_never_answers_202_has_the_async_check_not_run_saying_why(
     assert reasons("TMF622-v5-ASYNC-202") == {
         "TMF622-v5-ASYNC-202": "no answer was 202: the server processed every request synchronously"
     }
+
+
+def test_a_202_without_a_location_fails_the_async_check_naming_the_header() -> None:
+    found = str(reasons("TMF622-v5-ASYNC-202", defects=("async_no_location",))["TMF622-v5-ASYNC-202"])
+    assert found.startswith(
+        "POST /productOrder (create): header Location: expected the URL of the accepted resource, "
+        "in the API, seen null; "
+    )
