@@ -250,3 +250,20 @@ def test_a_202_without_a_location_fails_the_async_check_naming_the_header() -> N
         "POST /productOrder (create): header Location: expected the URL of the accepted resource, "
         "in the API, seen null; "
     )
+
+
+@web.middleware
+async def accepted_elsewhere(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every 202 of a create points its Location outside the API."""
+    answer = await handler(request)
+    if answer.status == 202 and request.method == "POST":
+        answer.headers["Location"] = "http://elsewhere.example/task/1"
+    return answer
+
+
+def test_a_202_whose_location_is_outside_the_api_fails_showing_that_location() -> None:
+    found = reasons("TMF622-v5-ASYNC-202", defects=("async",), middleware=accepted_elsewhere)
+    assert str(found["TMF622-v5-ASYNC-202"]).startswith(
+        "POST /productOrder (create): header Location: expected the URL of the accepted resource, "
+        'in the API, seen a string "http://elsewhere.example/task/1"'
+    )
