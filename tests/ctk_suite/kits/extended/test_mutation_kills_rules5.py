@@ -267,3 +267,29 @@ def test_a_202_whose_location_is_outside_the_api_fails_showing_that_location() -
         "POST /productOrder (create): header Location: expected the URL of the accepted resource, "
         'in the API, seen a string "http://elsewhere.example/task/1"'
     )
+
+
+def deleting(status: int, body: Any = None) -> Any:
+    """A middleware: DELETE of an order done, then answered `status` (with `body` as JSON, if any)."""
+
+    @web.middleware
+    async def answered_as(request: web.Request, handler: Handler) -> web.StreamResponse:
+        answer = await handler(request)
+        if request.method != "DELETE" or "/productOrder/" not in request.path:
+            return answer
+        return web.Response(status=status) if body is None else web.json_response(body, status=status)
+
+    return answered_as
+
+
+def test_a_delete_answered_501_is_not_run_and_says_why() -> None:
+    assert reasons("TMF622-v5-DELETE", middleware=deleting(501)) == {
+        "TMF622-v5-DELETE": "DELETE /productOrder/po-1 (delete) answered HTTP 501: DELETE is not supported"
+    }
+
+
+def test_a_delete_accepted_with_a_body_passes() -> None:
+    """A 202 may say what was accepted (only a 204 must be empty); the order is gone when read back."""
+    assert reasons("TMF622-v5-DELETE", middleware=deleting(202, {"state": "accepted"})) == {
+        "TMF622-v5-DELETE": None
+    }
