@@ -293,3 +293,27 @@ def test_a_delete_accepted_with_a_body_passes() -> None:
     assert reasons("TMF622-v5-DELETE", middleware=deleting(202, {"state": "accepted"})) == {
         "TMF622-v5-DELETE": None
     }
+
+
+@web.middleware
+async def gone_without_an_error(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A read of a missing order answered 404 with a body that is no TMF Error."""
+    answer = await handler(request)
+    if request.method == "GET" and answer.status == 404:
+        return web.json_response({"message": "gone"}, status=404)
+    return answer
+
+
+def test_a_deleted_order_read_back_as_404_must_carry_an_error() -> None:
+    found = str(reasons("TMF622-v5-DELETE", middleware=gone_without_an_error)["TMF622-v5-DELETE"])
+    assert found.startswith("GET /productOrder/po-1 (read back after the delete): $: expected valid Error")
+
+
+def test_a_cancel_naming_another_order_fails_on_that_order() -> None:
+    other = answering(
+        "POST", lambda task: {**task, "productOrder": {"id": "po-other"}}, "/cancelProductOrder"
+    )
+    assert reasons("TMF622-v5-CANCEL", middleware=other) == {
+        "TMF622-v5-CANCEL": "POST /cancelProductOrder (cancel): $.productOrder.id: "
+        'expected a string "po-1", seen a string "po-other"'
+    }
