@@ -317,3 +317,15 @@ def test_a_cancel_naming_another_order_fails_on_that_order() -> None:
         "TMF622-v5-CANCEL": "POST /cancelProductOrder (cancel): $.productOrder.id: "
         'expected a string "po-1", seen a string "po-other"'
     }
+
+
+def test_a_cancel_task_without_a_state_names_each_fault_of_its_answer() -> None:
+    """Another order and an empty state: both are reported, each where it is."""
+    odd = answering(
+        "POST", lambda task: {**task, "productOrder": {"id": "po-other"}, "state": ""}, "/cancelProductOrder"
+    )
+    assert reasons("TMF622-v5-CANCEL", middleware=odd) == {
+        "TMF622-v5-CANCEL": "POST /cancelProductOrder (cancel): $.productOrder.id: "
+        'expected a string "po-1", seen a string "po-other"; '
+        'POST /cancelProductOrder (cancel): $.state: expected a non-empty string, seen a string ""'
+    }
