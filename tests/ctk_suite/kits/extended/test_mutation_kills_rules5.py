@@ -288,7 +288,7 @@ def test_a_delete_answered_501_is_not_run_and_says_why() -> None:
     }
 
 
-def test_a_delete_accepted_with_a_body_passes() -> None:
+def test_a_delete_answered_202_with_a_body_passes() -> None:
     """A 202 may say what was accepted (only a 204 must be empty); the order is gone when read back."""
     assert reasons("TMF622-v5-DELETE", middleware=deleting(202, {"state": "accepted"})) == {
         "TMF622-v5-DELETE": None
