@@ -68,14 +68,19 @@ def patched(run: ExtendedRun, probe_name: str, name: str, expected: Any) -> list
     )
 
 
-@check("TMF622-v5-PATCH-MERGE")
 def patch_merge(run: ExtendedRun) -> list[Failure] | NotRun:
     return patched(run, "v5.patch.merge", "description", run.probe("v5.patch.merge").values["description"])
 
 
-@check("TMF622-v5-PATCH-JSON")
+# Registered below the function, not with `@`: mutmut 3 leaves a decorated function unmutated (issue 22).
+check("TMF622-v5-PATCH-MERGE")(patch_merge)
+
+
 def patch_json(run: ExtendedRun) -> list[Failure] | NotRun:
     return patched(run, "v5.patch.json", "description", run.probe("v5.patch.json").values["description"])
+
+
+check("TMF622-v5-PATCH-JSON")(patch_json)
 
 
 def item_quantities(order: Any) -> dict[Any, Any]:
@@ -85,7 +90,6 @@ def item_quantities(order: Any) -> dict[Any, Any]:
     return {member(i, "id"): member(i, "quantity") for i in listed if isinstance(i, dict)}
 
 
-@check("TMF622-v5-PATCH-QUERY")
 def patch_query(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.patch.query")
     first, values = evidence["patch"], evidence.values
@@ -102,7 +106,9 @@ def patch_query(run: ExtendedRun) -> list[Failure] | NotRun:
     return status(back, 200) or equal(back, "$.productOrderItem[*].quantity", seen, expected)
 
 
-@check("TMF622-v5-DRAFT")
+check("TMF622-v5-PATCH-QUERY")(patch_query)
+
+
 def draft(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.draft")
     first = evidence["create"]
@@ -118,6 +124,9 @@ def draft(run: ExtendedRun) -> list[Failure] | NotRun:
     return moved if isinstance(moved, NotRun) else failures + moved
 
 
+check("TMF622-v5-DRAFT")(draft)
+
+
 def every_answer(run: ExtendedRun, probes: Iterable[str]) -> list[tuple[str, Sent, Mapping[str, Sent]]]:
     """(key, answer, the probe's answers) of every request of `probes` that could run."""
     found = []
@@ -128,7 +137,6 @@ def every_answer(run: ExtendedRun, probes: Iterable[str]) -> list[tuple[str, Sen
     return found
 
 
-@check("TMF622-v5-ASYNC-202")
 def async_202(run: ExtendedRun) -> list[Failure] | NotRun:
     accepted = [
         (k, s, all_)
@@ -153,7 +161,9 @@ def async_202(run: ExtendedRun) -> list[Failure] | NotRun:
     return failures
 
 
-@check("TMF622-v5-DELETE")
+check("TMF622-v5-ASYNC-202")(async_202)
+
+
 def delete(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.delete")
     first = evidence["delete"]
@@ -170,7 +180,9 @@ def delete(run: ExtendedRun) -> list[Failure] | NotRun:
     return body + (status(back, 404) or matches_schema(back, ERROR))
 
 
-@check("TMF622-v5-CANCEL")
+check("TMF622-v5-DELETE")(delete)
+
+
 def cancel(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("v5.cancel")
     if problems := answered(evidence.sent, "cancel", 201):
@@ -189,6 +201,9 @@ def cancel(run: ExtendedRun) -> list[Failure]:
     return failures + (status(read, 200) or equal(read, "$.id", member(read.json, "id"), member(body, "id")))
 
 
+check("TMF622-v5-CANCEL")(cancel)
+
+
 def selected_only(sent: Sent) -> list[Failure]:
     """The answer holds state and nothing beyond SELECTED."""
     if problems := json_object(sent):
@@ -199,13 +214,14 @@ def selected_only(sent: Sent) -> list[Failure]:
     return failures
 
 
-@check("TMF622-v5-FIELDS-POST")
 def fields_post(run: ExtendedRun) -> list[Failure]:
     evidence = run.probe("v5.fields.post")
     return answered(evidence.sent, "create", 201) or selected_only(outcome(dict(evidence.sent), "create"))
 
 
-@check("TMF622-v5-FIELDS-PATCH")
+check("TMF622-v5-FIELDS-POST")(fields_post)
+
+
 def fields_patch(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.fields.patch")
     if evidence["patch"].status == UNSUPPORTED_MEDIA:
@@ -217,7 +233,9 @@ def fields_patch(run: ExtendedRun) -> list[Failure] | NotRun:
     return selected_only(outcome(dict(evidence.sent), "patch")) + applied
 
 
-@check("TMF622-v5-HUB")
+check("TMF622-v5-FIELDS-PATCH")(fields_patch)
+
+
 def hub(run: ExtendedRun) -> list[Failure] | NotRun:
     evidence = run.probe("v5.hub")
     sent = evidence["hub"]
@@ -236,6 +254,9 @@ def hub(run: ExtendedRun) -> list[Failure] | NotRun:
     return found + status(removed, 204)
 
 
+check("TMF622-v5-HUB")(hub)
+
+
 def schema_of_status(sent: Sent) -> list[Failure]:
     """2xx: the expected v5 resource (a 204: no body); 4xx and 5xx: a v5 Error."""
     if missing := responded(sent):
@@ -250,11 +271,15 @@ def schema_of_status(sent: Sent) -> list[Failure]:
     return matches_schema(sent, sent.expects)
 
 
-@check("TMF622-v5-SCHEMA-M")
 def schemas_mandatory(run: ExtendedRun) -> list[Failure]:
     return [f for sent in judged(run, MANDATORY_PROBES) for f in schema_of_status(sent)]
 
 
-@check("TMF622-v5-SCHEMA-O")
+check("TMF622-v5-SCHEMA-M")(schemas_mandatory)
+
+
 def schemas_optional(run: ExtendedRun) -> list[Failure]:
     return [f for sent in judged(run, OPTIONAL_PROBES) for f in schema_of_status(sent)]
+
+
+check("TMF622-v5-SCHEMA-O")(schemas_optional)

@@ -28,7 +28,6 @@ def _statuses(spec: AssertionSpec) -> list[int]:
     return [int(status) for status in spec.params["statuses"]]
 
 
-@register("status_one_of", params=("statuses",), needs_json=False, failure_kind=Kind.STATUS)
 def status_one_of(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     """`expect(response.status).to.be.oneOf(statusCodes)` (`validate.js`)."""
     wanted = _statuses(spec)
@@ -36,6 +35,10 @@ def status_one_of(ctx: CheckContext, spec: AssertionSpec) -> Failures:
         return ()
     shown = " or ".join(f"HTTP {status}" for status in wanted)
     return (ctx.fail("status", shown, f"HTTP {ctx.exchange.status}"),)
+
+
+# Registered below the function, not with `@`: mutmut 3 leaves a decorated function unmutated (issue 22).
+register("status_one_of", params=("statuses",), needs_json=False, failure_kind=Kind.STATUS)(status_one_of)
 
 
 def mandatory_keys_official(ctx: CheckContext, spec: AssertionSpec) -> Failures:
@@ -58,7 +61,6 @@ def mandatory_keys_official(ctx: CheckContext, spec: AssertionSpec) -> Failures:
     )
 
 
-@register("mandatory_keys", params=("keys",), official=mandatory_keys_official)
 def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Failures | NotRun:
     """Every mandatory key of the created order, dotted keys resolved, equal to what the POST returned."""
     variable = _key_variable(spec)
@@ -80,6 +82,9 @@ def mandatory_keys(ctx: CheckContext, spec: AssertionSpec) -> Failures | NotRun:
         for key in _keys(spec)
         for failure in _compare_key(ctx, where, instance, key)
     )
+
+
+register("mandatory_keys", params=("keys",), official=mandatory_keys_official)(mandatory_keys)
 
 
 def _not_orders(ctx: CheckContext) -> Failures:

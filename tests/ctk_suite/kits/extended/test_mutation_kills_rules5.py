@@ -45,14 +45,20 @@ def answering(method: str, rewrite: Rewrite, under: str = "/") -> Any:
     return rewritten
 
 
-def reasons(*checks: str, defects: tuple[str, ...] = (), middleware: Any = None) -> dict[str, str | None]:
-    """The reason each of `checks` gives (None: passed), evaluated alone as a run with `-k` would."""
+def reasons(
+    *checks: str,
+    defects: tuple[str, ...] = (),
+    middleware: Any = None,
+    body: Callable[[], dict[str, Any]] = payload,
+) -> dict[str, str | None]:
+    """The reason each of `checks` gives (None: passed), evaluated alone as a run with `-k` would; `body`
+    makes the create's body."""
     app = FakeV5(EXTENDED, frozenset(defects)).app()
     if middleware is not None:
         app.middlewares.append(middleware)
     with serving_app(app, BASE_PATH) as url:
         client = HttpClient.plain(5.0, 5.0)
-        run = ExtendedRun(Target(url, HEADERS, payload, client.send), ListenerSettings(timeout_s=1.0))
+        run = ExtendedRun(Target(url, HEADERS, body, client.send), ListenerSettings(timeout_s=1.0))
         try:
             return {r.id: run.evaluate(r).reason for r in catalogue_v5().rules if r.id in checks}
         finally:
@@ -165,4 +171,161 @@ async def delete_answered_with_a_body(request: web.Request, handler: Handler) ->
 def test_a_body_where_none_is_expected_fails_the_schema_sweep() -> None:
     assert reasons("TMF622-v5-SCHEMA-O", middleware=delete_answered_with_a_body) == {
         "TMF622-v5-SCHEMA-O": "DELETE /productOrder/po-9 (delete): $: expected no body, seen 17 bytes"
+    }
+
+
+def refusing(media: str) -> Any:
+    """A middleware: every PATCH in `media` answered 415, as by a server that does not take it."""
+
+    @web.middleware
+    async def refused(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method == "PATCH" and request.content_type == media:
+            return web.json_response({"code": "415", "reason": "not here"}, status=415)
+        return await handler(request)
+
+    return refused
+
+
+def test_a_json_patch_query_refused_with_415_is_not_run_and_says_why() -> None:
+    found = reasons("TMF622-v5-PATCH-QUERY", middleware=refusing("application/json-patch-query+json"))
+    assert found == {
+        "TMF622-v5-PATCH-QUERY": "PATCH /productOrder/po-1 (json patch query) answered 415: "
+        "the server does not support JSON Patch Query"
+    }
+
+
+def two_items() -> dict[str, Any]:
+    """The kit's create body with a second item (id 200, quantity 3) beside the first (id 100)."""
+    order = payload()
+    order["productOrderItem"].append({**order["productOrderItem"][0], "id": "200", "quantity": 3})
+    return order
+
+
+def test_a_patch_query_on_one_item_of_two_passes_when_the_other_is_left_as_it_was() -> None:
+    assert reasons("TMF622-v5-PATCH-QUERY", body=two_items) == {"TMF622-v5-PATCH-QUERY": None}
+
+
+def test_a_patch_query_that_changes_every_item_fails() -> None:
+    """The selector names one item: a server that sets the quantity of all of them is wrong."""
+
+    def every_item(order: Any) -> Any:
+        items = [{**item, "quantity": 9} for item in order["productOrderItem"]]
+        return {**order, "productOrderItem": items}
+
+    found = reasons("TMF622-v5-PATCH-QUERY", body=two_items, middleware=answering("GET", every_item))
+    assert str(found["TMF622-v5-PATCH-QUERY"]).startswith(
+        "GET /productOrder/po-1 (read back after json patch query): $.productOrderItem[*].quantity: "
+    )
+
+
+def test_a_draft_created_in_another_state_fails_on_its_state() -> None:
+    """Asked for `requestedInitialState: draft`, the server creates the order acknowledged."""
+
+    def acknowledged(order: Any) -> Any:
+        return {**order, "state": "acknowledged"} if order.get("state") == "draft" else order
+
+    found = reasons("TMF622-v5-DRAFT", middleware=answering("POST", acknowledged))
+    assert found == {
+        "TMF622-v5-DRAFT": 'POST /productOrder (create in draft): $.state: expected a string "draft", '
+        'seen a string "acknowledged"'
+    }
+
+
+def test_a_draft_that_cannot_be_merge_patched_is_not_run_and_says_why() -> None:
+    found = reasons("TMF622-v5-DRAFT", middleware=refusing("application/merge-patch+json"))
+    assert found == {
+        "TMF622-v5-DRAFT": "the merge patch answered 415: the draft cannot be moved to acknowledged"
+    }
+
+
+def test_a_server_that_never_answers_202_has_the_async_check_not_run_saying_why() -> None:
+    assert reasons("TMF622-v5-ASYNC-202") == {
+        "TMF622-v5-ASYNC-202": "no answer was 202: the server processed every request synchronously"
+    }
+
+
+def test_a_202_without_a_location_fails_the_async_check_naming_the_header() -> None:
+    found = str(reasons("TMF622-v5-ASYNC-202", defects=("async_no_location",))["TMF622-v5-ASYNC-202"])
+    assert found.startswith(
+        "POST /productOrder (create): header Location: expected the URL of the accepted resource, "
+        "in the API, seen null; "
+    )
+
+
+@web.middleware
+async def accepted_elsewhere(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every 202 of a create points its Location outside the API."""
+    answer = await handler(request)
+    if answer.status == 202 and request.method == "POST":
+        answer.headers["Location"] = "http://elsewhere.example/task/1"
+    return answer
+
+
+def test_a_202_whose_location_is_outside_the_api_fails_showing_that_location() -> None:
+    found = reasons("TMF622-v5-ASYNC-202", defects=("async",), middleware=accepted_elsewhere)
+    assert str(found["TMF622-v5-ASYNC-202"]).startswith(
+        "POST /productOrder (create): header Location: expected the URL of the accepted resource, "
+        'in the API, seen a string "http://elsewhere.example/task/1"'
+    )
+
+
+def deleting(status: int, body: Any = None) -> Any:
+    """A middleware: DELETE of an order done, then answered `status` (with `body` as JSON, if any)."""
+
+    @web.middleware
+    async def answered_as(request: web.Request, handler: Handler) -> web.StreamResponse:
+        answer = await handler(request)
+        if request.method != "DELETE" or "/productOrder/" not in request.path:
+            return answer
+        return web.Response(status=status) if body is None else web.json_response(body, status=status)
+
+    return answered_as
+
+
+def test_a_delete_answered_501_is_not_run_and_says_why() -> None:
+    assert reasons("TMF622-v5-DELETE", middleware=deleting(501)) == {
+        "TMF622-v5-DELETE": "DELETE /productOrder/po-1 (delete) answered HTTP 501: DELETE is not supported"
+    }
+
+
+def test_a_delete_answered_202_with_a_body_passes() -> None:
+    """A 202 may say what was accepted (only a 204 must be empty); the order is gone when read back."""
+    assert reasons("TMF622-v5-DELETE", middleware=deleting(202, {"state": "accepted"})) == {
+        "TMF622-v5-DELETE": None
+    }
+
+
+@web.middleware
+async def gone_without_an_error(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A read of a missing order answered 404 with a body that is no TMF Error."""
+    answer = await handler(request)
+    if request.method == "GET" and answer.status == 404:
+        return web.json_response({"message": "gone"}, status=404)
+    return answer
+
+
+def test_a_deleted_order_read_back_as_404_must_carry_an_error() -> None:
+    found = str(reasons("TMF622-v5-DELETE", middleware=gone_without_an_error)["TMF622-v5-DELETE"])
+    assert found.startswith("GET /productOrder/po-1 (read back after the delete): $: expected valid Error")
+
+
+def test_a_cancel_naming_another_order_fails_on_that_order() -> None:
+    other = answering(
+        "POST", lambda task: {**task, "productOrder": {"id": "po-other"}}, "/cancelProductOrder"
+    )
+    assert reasons("TMF622-v5-CANCEL", middleware=other) == {
+        "TMF622-v5-CANCEL": "POST /cancelProductOrder (cancel): $.productOrder.id: "
+        'expected a string "po-1", seen a string "po-other"'
+    }
+
+
+def test_a_cancel_task_without_a_state_names_each_fault_of_its_answer() -> None:
+    """Another order and an empty state: both are reported, each where it is."""
+    odd = answering(
+        "POST", lambda task: {**task, "productOrder": {"id": "po-other"}, "state": ""}, "/cancelProductOrder"
+    )
+    assert reasons("TMF622-v5-CANCEL", middleware=odd) == {
+        "TMF622-v5-CANCEL": "POST /cancelProductOrder (cancel): $.productOrder.id: "
+        'expected a string "po-1", seen a string "po-other"; '
+        'POST /cancelProductOrder (cancel): $.state: expected a non-empty string, seen a string ""'
     }

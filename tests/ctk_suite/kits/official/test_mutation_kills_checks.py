@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from ctk_suite.core.failures import render_all
+from ctk_suite.core.failures import NotRun, render_all
 from ctk_suite.engine.kit import KitError
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext
 from ctk_suite.kits.official.kit import ScenarioKit
 from ctk_suite.kits.official.scenario import AssertionSpec, Scenario, load_scenario
+from ctk_suite.kits.official.variables import Variables
 from ctk_suite.reporting.summary import build_summary
 from tests.support.ctk_helpers import report_of, run_ctk
 from tests.support.scripted_v4 import Odd, serving_scripted
@@ -113,3 +114,71 @@ def test_a_kit_file_with_an_unknown_type_names_the_types_there_are(tmp_path: Pat
     with pytest.raises(KitError) as refused:
         ScenarioKit.load(tmp_path / "kit.yaml")
     assert "type must be one of array, boolean, number, object, string" in str(refused.value)
+
+
+def test_a_value_never_captured_is_named_with_why_in_the_reason(ctk: Scenario) -> None:
+    """The create answers without an id: the reason names the variable the check waited for, and why."""
+
+    def odd(request: web.Request, orders: dict[str, dict[str, Any]]) -> web.Response | None:
+        if request.method != "POST":
+            return None
+        [order] = orders.values()
+        return web.json_response({k: v for k, v in order.items() if k != "id"}, status=201)
+
+    found = assertions(ctk, odd, BY_ID)["href is {{HREFPO01}}"]
+    assert found["reason"].startswith("IDPO01 unavailable: ")
+
+
+def test_a_compared_value_never_captured_is_a_precondition_failure_naming_it(ctk: Scenario) -> None:
+    """The create answers with an id but no href: the order is found, and the href check says which
+    captured value it lacked, as a precondition (not as a wrong href)."""
+
+    def odd(request: web.Request, orders: dict[str, dict[str, Any]]) -> web.Response | None:
+        if request.method != "POST":
+            return None
+        [order] = orders.values()
+        return web.json_response({k: v for k, v in order.items() if k != "href"}, status=201)
+
+    found = assertions(ctk, odd, BY_ID)["href is {{HREFPO01}}"]
+    assert (found["verdict"], found["kind"]) == ("failed", "precondition-not-met")
+    assert found["reason"].startswith("HREFPO01 unavailable: ")
+
+
+def outcome(kind: str, body: Any, values: dict[str, str], **params: Any) -> str | None:
+    """The reason a check of `kind` gives on `body` with these captured values (None: not emitted)."""
+    variables = Variables()
+    for name, value in values.items():
+        variables.set(name, value)
+    exchange = Exchange("GET", "http://h/productOrder", {}, None, 200, {}, json.dumps(body).encode())
+    found = get_check(kind).run(CheckContext(exchange, body, variables), AssertionSpec(kind, kind, params))
+    assert not isinstance(found, NotRun)
+    return None if found is None else render_all(found)
+
+
+ORDERS = [{"externalId": "E0", "href": "h0"}, {"externalId": "E1", "href": "h1"}]
+
+
+def test_identity_finds_the_created_order_by_the_key_attribute_a_kit_names() -> None:
+    """A kit keying the created order on `externalId` compares that order, not a missing `id`."""
+    values = {"IDPO01": "E1", "HREFPO01": "h1"}
+    params = {"attribute": "href", "variable": "HREFPO01", "keyAttribute": "externalId"}
+    assert outcome("identity", ORDERS, values, **params) == ""
+    assert outcome("identity", ORDERS, {**values, "HREFPO01": "h0"}, **params) == (
+        '$[1].href: expected a string "h0", seen a string "h1"'
+    )
+
+
+def test_an_unexpected_order_is_found_by_the_key_attribute_a_kit_names() -> None:
+    params = {"keyVariable": "IDPO02", "keyAttribute": "externalId"}
+    assert outcome("unexpected_instance", ORDERS, {"IDPO02": "E0"}, **params) == (
+        "$[0].externalId: expected no order E0 here, seen it is listed"
+    )
+
+
+def test_an_answer_taking_exactly_the_time_allowed_passes() -> None:
+    """`ms` is a bound the answer may reach: "at most", as the failure says."""
+    timed = Exchange("GET", "http://h/productOrder", {}, None, 200, {}, b"{}", 100.0)
+    assert rendered("max_response_time", timed, {}, ms=100) == ""
+    assert rendered("max_response_time", timed, {}, ms=99.5) == (
+        "response time: expected at most 99.5 ms, seen 100 ms"
+    )

@@ -149,3 +149,44 @@ def test_a_dotted_value_created_null_must_come_back() -> None:
         "$.productOrderItem[0].itemPrice[0].priceType: expected null (as created), seen undefined",
         "passed",
     )
+
+
+def test_a_list_request_answered_with_one_object_says_a_list_was_expected() -> None:
+    assert verdicts(CREATED, keys=["id"], answers="array")[0] == (
+        "$: expected a list of orders (a JSON array), seen an object with keys id, @type, productOrderItem"
+    )
+
+
+def test_a_created_order_without_an_id_is_a_precondition_not_met_naming_it() -> None:
+    """No id came back from the POST: nothing can be compared, and summary.json says why, as a
+    precondition (its `kind`), not as a wrong answer."""
+    variables = Variables()
+    variables.unavailable("id", "the create answered HTTP 500")
+    exchange = Exchange("GET", "http://h/productOrder/7", {}, None, 200, {}, b"{}", 5.0)
+    spec = AssertionSpec("mandatory_keys", ATTRS, {"keyVariable": "id", "keys": ["id"]})
+    found = get_check("mandatory_keys").run(CheckContext(exchange, {}, variables), spec)
+    assert not isinstance(found, NotRun)
+    [failure] = found
+    assert (failure.kind.value, render_all(found)) == (
+        "precondition-not-met",
+        "id unavailable: the create answered HTTP 500",
+    )
+
+
+def test_a_created_id_that_is_a_number_is_found_as_a_number() -> None:
+    """The POST answered `"id": 7`: the order read back with `"id": 7` is the created one."""
+    numbered = {**CREATED, "id": 7}
+    assert verdicts(numbered, created=numbered, keys=["id", "@type"]) == ("passed", "passed")
+
+
+def test_a_created_id_captured_as_text_finds_the_order() -> None:
+    """A kit's `captures:` records the id as text only (no JSON value kept): the order is found by it
+    (no key to compare here: a key compares kept values, and none was kept)."""
+    variables = Variables()
+    variables.set("id", "7")
+    exchange = Exchange(
+        "GET", "http://h/productOrder/7", {}, None, 200, {}, json.dumps(CREATED).encode(), 5.0
+    )
+    spec = AssertionSpec("mandatory_keys", ATTRS, {"keyVariable": "id", "keys": []})
+    found = get_check("mandatory_keys").run(CheckContext(exchange, CREATED, variables), spec)
+    assert found == ()
