@@ -12,11 +12,8 @@ from contextlib import contextmanager
 from aiohttp import web
 
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
-from ctk_suite.http.client import HttpClient
-from ctk_suite.kits.extended.listener import ListenerSettings
-from ctk_suite.kits.extended.run import ExtendedRun, Target
 from tests.support.app_thread import serving_app
-from tests.support.extended5_helpers import HEADERS, catalogue_v5, payload
+from tests.support.extended5_helpers import check_reasons
 from tests.support.fakes.v5 import BASE_PATH, EXTENDED, FakeV5
 
 PATCH_CHECKS = ("TMF622-v5-PATCH-MERGE", "TMF622-v5-PATCH-JSON", "TMF622-v5-PATCH-QUERY", "TMF622-v5-DRAFT")
@@ -40,13 +37,7 @@ def serving_forgetful() -> Iterator[str]:
 
 def patch_reasons(url: str) -> dict[str, str | None]:
     """The reason each PATCH check gives (None: passed), evaluated alone as a run with `-k` would."""
-    client = HttpClient.plain(5.0, 5.0)
-    run = ExtendedRun(Target(url, HEADERS, payload, client.send), ListenerSettings(timeout_s=1.0))
-    try:
-        return {r.id: run.evaluate(r).reason for r in catalogue_v5().rules if r.id in PATCH_CHECKS}
-    finally:
-        run.close()
-        client.close()
+    return check_reasons(url, PATCH_CHECKS)
 
 
 def test_a_patch_answered_but_never_stored_fails_each_patch_check() -> None:

@@ -14,11 +14,8 @@ from typing import Any
 from aiohttp import web
 
 import ctk_suite.kits.extended.versions  # noqa: F401 - registers every version's probes and checks
-from ctk_suite.http.client import HttpClient
-from ctk_suite.kits.extended.listener import ListenerSettings
-from ctk_suite.kits.extended.run import ExtendedRun, Target
 from tests.support.app_thread import serving_app
-from tests.support.extended5_helpers import HEADERS, catalogue_v5, payload
+from tests.support.extended5_helpers import check_reasons, payload
 from tests.support.fakes.v5 import BASE_PATH, EXTENDED, FakeV5
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -57,13 +54,7 @@ def reasons(
     if middleware is not None:
         app.middlewares.append(middleware)
     with serving_app(app, BASE_PATH) as url:
-        client = HttpClient.plain(5.0, 5.0)
-        run = ExtendedRun(Target(url, HEADERS, body, client.send), ListenerSettings(timeout_s=1.0))
-        try:
-            return {r.id: run.evaluate(r).reason for r in catalogue_v5().rules if r.id in checks}
-        finally:
-            run.close()
-            client.close()
+        return check_reasons(url, checks, body)
 
 
 def test_a_patch_media_type_refused_with_415_is_not_run_and_says_why() -> None:

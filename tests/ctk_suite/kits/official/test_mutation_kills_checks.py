@@ -69,16 +69,18 @@ def test_an_order_read_back_as_null_is_missing_not_compared(ctk: Scenario) -> No
     assert found["reason"] == "created order order-1 not in response (ids seen: none)"
 
 
+def _create_without_id(request: web.Request, orders: dict[str, dict[str, Any]]) -> web.Response | None:
+    """A server whose create answers without the order's id (everything else as the fake does)."""
+    if request.method != "POST":
+        return None
+    [order] = orders.values()
+    return web.json_response({k: v for k, v in order.items() if k != "id"}, status=201)
+
+
 def test_a_value_never_captured_is_a_precondition_failure(ctk: Scenario) -> None:
     """The create answers without an id: the checks that compare with it did not meet their precondition."""
 
-    def odd(request: web.Request, orders: dict[str, dict[str, Any]]) -> web.Response | None:
-        if request.method != "POST":
-            return None
-        [order] = orders.values()
-        return web.json_response({k: v for k, v in order.items() if k != "id"}, status=201)
-
-    found = assertions(ctk, odd, BY_ID)["href is {{HREFPO01}}"]
+    found = assertions(ctk, _create_without_id, BY_ID)["href is {{HREFPO01}}"]
     assert (found["verdict"], found["kind"]) == ("failed", "precondition-not-met")
 
 
@@ -119,13 +121,7 @@ def test_a_kit_file_with_an_unknown_type_names_the_types_there_are(tmp_path: Pat
 def test_a_value_never_captured_is_named_with_why_in_the_reason(ctk: Scenario) -> None:
     """The create answers without an id: the reason names the variable the check waited for, and why."""
 
-    def odd(request: web.Request, orders: dict[str, dict[str, Any]]) -> web.Response | None:
-        if request.method != "POST":
-            return None
-        [order] = orders.values()
-        return web.json_response({k: v for k, v in order.items() if k != "id"}, status=201)
-
-    found = assertions(ctk, odd, BY_ID)["href is {{HREFPO01}}"]
+    found = assertions(ctk, _create_without_id, BY_ID)["href is {{HREFPO01}}"]
     assert found["reason"].startswith("IDPO01 unavailable: ")
 
 
