@@ -21,9 +21,8 @@ from typing import Any
 
 import yaml
 
-from ctk_suite.http.client import HttpClient
-from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
+from tests.support.ctk_helpers import run_ctk
 from tests.support.fakes import v5
 from tmf622_scenarios import scenario_path
 
@@ -103,12 +102,7 @@ def port_states(server: str) -> dict[It, tuple[str, str]]:
     """`it` -> (official state, strict state) of our port's run against a fresh `server`."""
     scenario = load_scenario(scenario_path("ctk-5.0.0.yaml"))
     with SERVERS[server]() as (root, _):
-        run = CtkRun(scenario, RunSettings(root, {}), HttpClient.plain(5.0, 5.0))
-        try:
-            for spec in scenario.requests:
-                run.execute(spec)
-        finally:
-            run.client.close()
+        run = run_ctk(scenario, root)
     return {
         (result.group, result.name, a.name): (a.official_verdict.value, a.verdict.value)
         for result in run.results

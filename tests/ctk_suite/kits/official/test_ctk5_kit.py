@@ -20,6 +20,7 @@ from ctk_suite.http.client import HttpClient
 from ctk_suite.kits.official.kit import ScenarioKit
 from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import Scenario, load_scenario
+from tests.support.ctk_helpers import run_ctk
 from tests.support.fakes.v5 import serving as serving_v5
 from tmf622_scenarios import scenario_path
 
@@ -43,12 +44,7 @@ def kit() -> Scenario:
 def run_kit(kit: Scenario, *faults: str) -> tuple[CtkRun, list[str]]:
     """Every request of the kit against the fake with `faults`; the run and the request lines it got."""
     with serving_v5(*faults) as (url, fake):
-        run = CtkRun(kit, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
-        try:
-            for spec in kit.requests:
-                run.execute(spec)
-        finally:
-            run.client.close()
+        run = run_ctk(kit, url)
         return run, fake.requests
 
 

@@ -18,7 +18,7 @@ from ctk_suite.kits.official.runners.cypress import hook_message
 from ctk_suite.kits.official.scenario import Scenario, load_scenario
 from ctk_suite.reporting.summary import build_summary
 from tests.support.app_thread import serving_app
-from tests.support.ctk_helpers import report_of
+from tests.support.ctk_helpers import report_of, run_ctk
 from tests.support.fakes.v5 import BASE_PATH, KIT, FakeV5
 from tests.support.fakes.v5 import serving as serving_v5
 from tmf622_scenarios import scenario_path
@@ -78,12 +78,7 @@ def official_gets(rewrite: Any) -> dict[str, set[tuple[str, str]]]:
     app = FakeV5(KIT, frozenset()).app()
     app.middlewares.append(rewrite)
     with serving_app(app, BASE_PATH) as url:
-        run = CtkRun(kit, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
-        try:
-            for spec in kit.requests:
-                run.execute(spec)
-        finally:
-            run.client.close()
+        run = run_ctk(kit, url)
     gets = [r for r in run.results if r.method == "GET" and "completionDate=" not in r.url]
     found: dict[str, set[tuple[str, str]]] = {}
     for assertion in (a for r in gets for a in r.assertions):

@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 
 from ctk_suite.core.failures import NotRun, render_all
-from ctk_suite.http.client import HttpClient
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks.catalogue import get_check, validate_assertion
 from ctk_suite.kits.official.checks.kinds import CheckContext
-from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import AssertionSpec, Scenario, load_scenario
 from ctk_suite.kits.official.variables import Variables
+from tests.support.ctk_helpers import run_ctk
 from tests.support.fakes.v5 import serving
 from tmf622_scenarios import scenario_path
 
@@ -39,12 +38,7 @@ def kit() -> Scenario:
 def attribute_tests(kit: Scenario, *faults: str) -> dict[int, tuple[str, str]]:
     """(strict reason or "passed", official verdict) of each request's "Each attribute Test", by index."""
     with serving(*faults) as (url, _):
-        run = CtkRun(kit, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
-        try:
-            for spec in kit.requests:
-                run.execute(spec)
-        finally:
-            run.client.close()
+        run = run_ctk(kit, url)
     return {
         index: (a.reason or a.verdict.value, a.official_verdict.value)
         for index, result in enumerate(run.results)

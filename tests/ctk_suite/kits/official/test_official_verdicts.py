@@ -17,13 +17,12 @@ import pytest
 
 from ctk_suite.core.js import UNDEFINED, js_loose_equal, js_string
 from ctk_suite.engine.records import UnitResult
-from ctk_suite.http.client import HttpClient
 from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.checks.catalogue import get_check
 from ctk_suite.kits.official.checks.kinds import CheckContext
-from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import AssertionSpec, Emit, Scenario, load_scenario
 from ctk_suite.kits.official.variables import Variables
+from tests.support.ctk_helpers import run_ctk
 from tests.support.fakes.v4 import BASE_PATH, BRANCHES, serving
 from tmf622_scenarios import scenario_path
 
@@ -45,12 +44,7 @@ def ctk() -> Scenario:
 def run_mode(scenario: Scenario, mode: str) -> tuple[dict[str, UnitResult], list[str]]:
     """Every request of the CTK against `mode`: results by title, and the paths the server was sent."""
     with serving(mode, config=BRANCHES) as (url, fake):
-        run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
-        try:
-            for spec in scenario.requests:
-                run.execute(spec)
-        finally:
-            run.client.close()
+        run = run_ctk(scenario, url)
     return {result.title: result for result in run.results}, fake.paths
 
 

@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 
 from ctk_suite.engine.records import UnitResult, Verdict
-from ctk_suite.http.client import HttpClient
-from ctk_suite.kits.official.run import CtkRun, RunSettings
 from ctk_suite.kits.official.scenario import load_scenario
+from tests.support.ctk_helpers import run_ctk
 from tests.support.fakes import v4, v5
 from tmf622_scenarios import scenario_path
 
@@ -39,12 +38,7 @@ DOCUMENTED = {
 def run_against(scenario_file: str, serve: Serve) -> list[UnitResult]:
     scenario = load_scenario(scenario_path(scenario_file))
     with serve() as (url, _):
-        run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
-        try:
-            for spec in scenario.requests:
-                run.execute(spec)
-        finally:
-            run.client.close()
+        run = run_ctk(scenario, url)
     return run.results
 
 
