@@ -112,12 +112,14 @@ bootstrap_python() {
 # pip is told about, no wheel for this platform), pip does it, as before.
 install_project() {
     local spec=$1
-    if [[ ${#EXTRAS[@]} -gt 0 ]] && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --progress-bar off 'uv>=0.4' \
-        && UV_LINK_MODE=copy try_with_progress '^(Resolved|Prepared|Installed|Uninstalled|error)' \
-            "$VENV/bin/uv" pip install --python "$VENV/bin/python" -e "$spec"; then
-        return
+    if [[ ${#EXTRAS[@]} -gt 0 ]]; then
+        if "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --progress-bar off 'uv>=0.4' \
+            && UV_LINK_MODE=copy try_with_progress '^(Resolved|Prepared|Installed|Uninstalled|error)' \
+                "$VENV/bin/uv" pip install --python "$VENV/bin/python" -e "$spec"; then
+            return
+        fi
+        log "uv could not install the project: installing it with pip"
     fi
-    log "uv could not install the project: installing it with pip"
     with_progress '^(Collecting|Installing collected|Successfully installed|ERROR)' \
         "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off -e "$spec"
 }
