@@ -58,8 +58,13 @@ Module._load = function load(request, parent, isMain) {
   return originalLoad.call(this, request, parent, isMain);
 };
 // The kit parses its 8000-line oas.yaml for every schema check: parse each text once, hand out copies.
+// The caches live as long as the process: every job loads the kit afresh (and with it these wrappers),
+// and the texts and schemas are the same in every job.
+const parsedYaml = new Map();
+const compiledByAdded = new Map();
+
 function cachedYaml(yaml) {
-  const parsed = new Map();
+  const parsed = parsedYaml;
   return {
     ...yaml,
     parse(text) {
@@ -75,7 +80,7 @@ function cachedYaml(yaml) {
 // kit always adds the same document (its oas.yaml with the discriminators deleted), so the validator is
 // the one ajv would compile again.
 function cachedAjv(Ajv) {
-  const compiled = new Map();
+  const compiled = compiledByAdded;
   return class CachedAjv extends Ajv {
     addSchema(schema, key) {
       this.added = JSON.stringify([schema, key]);
@@ -87,7 +92,7 @@ function cachedAjv(Ajv) {
     }
 
     compile(schema, meta) {
-      const id = JSON.stringify([this.added, schema, meta]);
+      const id = JSON.stringify([schema, meta]); // within the map of the schema added
       if (!compiled.has(this.added)) {
         compiled.set(this.added, new Map());
       }
