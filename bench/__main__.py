@@ -90,7 +90,7 @@ def run_phases(phases: list[str], run: Run) -> dict[str, Any]:
         "throughput": lambda: throughput.run(run),
         "scale": lambda: scale.run(run),
         "memory": lambda: _memory(run.mode),
-        "suite": lambda: suite_timing.run(run.mode.suite_repeats, run.workdir),
+        "suite": lambda: suite_timing.run(run.mode.suite_repeats, run.workdir, run.mode.suite_warmup),
         "stores": lambda: stores.run(run),
         "startup": lambda: startup.run(run.mode.startup_rounds, run.workdir, warmup=run.mode.name != "tiny"),
     }

@@ -22,6 +22,7 @@ class Mode:
     max_rps: int = 200_000  # request budget per second of run: keeps every run bounded in count
     startup_rounds: int = 5  # interleaved rounds of the start-up phase (bench/startup.py)
     certifier_body_bytes: int = 5_000_000  # every body of the server the certifier's memory is measured on
+    suite_warmup: bool = True  # one untimed round of the suite's commands first (disk cache, first-run work)
 
     def budget(self, seconds: float) -> int:
         return int(self.max_rps * seconds)
@@ -45,13 +46,14 @@ MODES = {
         8,
         4,
         50,
-        (100, 1_000),
-        1_000,
-        1_000,
+        (50, 200),
+        200,
+        200,
         1,
         max_rps=20_000,
         startup_rounds=1,
         certifier_body_bytes=100_000,
+        suite_warmup=False,
     ),
 }
 

@@ -84,11 +84,13 @@ def byte_compile() -> None:
         compileall.compile_dir(REPO / package, quiet=1)
 
 
-def _time_all(commands: dict[str, list[str]], repeats: int) -> tuple[dict[str, list[float]], dict[str, str]]:
-    """Wall times per command over `repeats` alternating rounds after one untimed warm-up round (disk
-    cache, first-run work), and the first failing output of each."""
+def _time_all(
+    commands: dict[str, list[str]], repeats: int, warmup: bool
+) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Wall times per command over `repeats` alternating rounds, after one untimed warm-up round (disk
+    cache, first-run work) if `warmup`, and the first failing output of each."""
     byte_compile()
-    for argv in commands.values():
+    for argv in commands.values() if warmup else ():
         _timed(argv)
     times: dict[str, list[float]] = {tool: [] for tool in commands}
     failures: dict[str, str] = {}
@@ -101,13 +103,13 @@ def _time_all(commands: dict[str, list[str]], repeats: int) -> tuple[dict[str, l
     return times, failures
 
 
-def run(repeats: int, workdir: Path) -> dict[str, Any]:
+def run(repeats: int, workdir: Path, warmup: bool = True) -> dict[str, Any]:
     """Median wall time of each command over `repeats` alternating runs against one fresh mock."""
     why = missing()
     if why:
         return {"absent": why}
     with servers.mock(workdir) as mock, tempfile.TemporaryDirectory(dir=workdir) as reports:
-        times, failures = _time_all(_commands(mock.base_url, Path(reports)), repeats)
+        times, failures = _time_all(_commands(mock.base_url, Path(reports)), repeats, warmup)
     if failures:
         return {"error": f"suite runs failed against the mock: {failures}", "runs": times}
     medians = {tool: statistics.median(values) for tool, values in times.items()}
