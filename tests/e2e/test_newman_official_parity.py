@@ -9,12 +9,7 @@ for all of them (tests/support/e2e/newman_batch.js): starting Node is most of a 
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import json
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,13 +24,11 @@ from tests.support.e2e.newman_parity import (
     official_parity_diff,
     ours_official,
 )
-from tests.support.e2e.newman_runs import REPO_ROOT, VARIANTS, newman_binary
+from tests.support.e2e.newman_runs import VARIANTS, newman_binary, run_newman_batch
 from tests.support.fakes import v4
 from tmf622_scenarios import scenario_path
 
 pytestmark = pytest.mark.newman
-BATCH = REPO_ROOT / "tests" / "support" / "e2e" / "newman_batch.js"
-BATCH_TIMEOUT_S = 240
 
 
 CASES = {
@@ -43,27 +36,6 @@ CASES = {
     **{f"fault {f}": (lambda f=f: v4.serving(f)) for f in sorted(v4.CTK.defects)},
     **{f"mode {m}": (lambda m=m: v4.serving(m, config=v4.BRANCHES)) for m in sorted(v4.BRANCHES.defects)},
 }
-
-
-def _newman_reports(collection: Path, out: Path) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Case -> (the API root Newman ran against, its JSON report)."""
-    with contextlib.ExitStack() as stack:
-        roots = {case: stack.enter_context(serve())[0] for case, serve in CASES.items()}
-        jobs = [{"root": root, "export": str(out / f"{i}.json")} for i, root in enumerate(roots.values())]
-        node = shutil.which("node") or "node"
-        run = subprocess.run(
-            [node, str(BATCH), str(collection), json.dumps(jobs)],
-            capture_output=True,
-            text=True,
-            timeout=BATCH_TIMEOUT_S,
-            check=False,
-            cwd=REPO_ROOT,
-        )
-    assert run.returncode == 0, run.stderr[-2000:]
-    return {
-        case: (job["root"], json.loads(Path(job["export"]).read_text("utf-8")))
-        for case, job in zip(roots, jobs, strict=True)
-    }
 
 
 def _ours(case: str, variant: str = "testkit") -> tuple[str, dict[str, Any]]:
@@ -91,7 +63,7 @@ def all_reports(official_ctk_dir, ctk_unavailable, tmp_path_factory) -> dict[str
         collection = official_ctk_dir / spec.collection
         if not collection.is_file():
             ctk_unavailable(f"{collection} is missing")
-        reports[variant] = _newman_reports(collection, tmp_path_factory.mktemp(f"newman-{variant}"))
+        reports[variant] = run_newman_batch(collection, CASES, tmp_path_factory.mktemp(f"newman-{variant}"))
     return reports
 
 

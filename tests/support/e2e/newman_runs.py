@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,6 +23,10 @@ NEWMAN_CANDIDATES = (
 )
 CTK_SCRIPT = Path(sys.executable).with_name("tmf622-ctk")
 RUN_TIMEOUT_S = 180
+BATCH = REPO_ROOT / "tests" / "support" / "e2e" / "newman_batch.js"
+BATCH_TIMEOUT_S = 240
+#: Starts a fresh server; yields (its API root ending in '/', anything).
+Serve = Callable[[], AbstractContextManager[tuple[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,30 @@ def run_newman(newman: Path, collection: Path, api_root: str, out_dir: Path) -> 
     command = [str(newman), "run", str(collection), "--env-var", f"Product_Ordering={api_root}"]
     command += ["--reporters", "json", "--reporter-json-export", str(export), "--timeout-request", "10000"]
     return _read_report(export, command, _run(command))
+
+
+def run_newman_batch(
+    collection: Path, servers: Mapping[str, Serve], out: Path
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Name -> (the API root Newman ran against, its JSON report): a collection run against each of
+    `servers`, all in one Node process (newman_batch.js): starting Node and Newman is most of a run's time."""
+    with contextlib.ExitStack() as stack:
+        roots = {name: stack.enter_context(serve())[0] for name, serve in servers.items()}
+        jobs = [{"root": root, "export": str(out / f"{i}.json")} for i, root in enumerate(roots.values())]
+        node = shutil.which("node") or "node"
+        run = subprocess.run(
+            [node, str(BATCH), str(collection), json.dumps(jobs)],
+            capture_output=True,
+            text=True,
+            timeout=BATCH_TIMEOUT_S,
+            check=False,
+            cwd=REPO_ROOT,
+        )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return {
+        name: (job["root"], json.loads(Path(job["export"]).read_text("utf-8")))
+        for name, job in zip(roots, jobs, strict=True)
+    }
 
 
 def run_our_ctk(api_root: str, reports_dir: Path, extra_args: tuple[str, ...]) -> dict[str, Any]:
