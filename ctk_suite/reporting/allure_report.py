@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -217,9 +218,23 @@ def attach_exchange(exchange: Exchange, suffix: str, registry: SecretRegistry | 
 
 
 def _attach_body(text: str, name: str, registry: SecretRegistry | None) -> None:
-    shown = shown_body(text, registry)
-    kind = allure.attachment_type.JSON if _is_json(text) else allure.attachment_type.TEXT
+    # The state of the registry is part of the key: a secret registered since is masked in a new entry.
+    shown, is_json = _shown_attachment(text, registry, None if registry is None else registry.rules())
+    kind = allure.attachment_type.JSON if is_json else allure.attachment_type.TEXT
     allure.attach(shown, name=name, attachment_type=kind)
+
+
+def _shown_attachment(text: str, registry: SecretRegistry | None, rules: object) -> tuple[str, bool]:
+    """The body as shown and whether it is JSON; a body within the cut is kept for the next check that
+    attaches the same exchange (the v5 extended kit attaches each setup exchange to hundreds of checks)."""
+    if len(text) > MAX_ATTACHED_CHARS:  # never kept: a cache of 5 MB bodies would hold them all
+        return shown_body(text, registry), False
+    return _shown_small_attachment(text, registry, rules)
+
+
+@functools.lru_cache(maxsize=16)  # at most 16 bodies of MAX_ATTACHED_CHARS, a few MB
+def _shown_small_attachment(text: str, registry: SecretRegistry | None, _rules: object) -> tuple[str, bool]:
+    return shown_body(text, registry), _is_json(text)
 
 
 def _is_json(text: str) -> bool:

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import allure
 import pytest
 
 from ctk_suite.core.redaction import MASK, SecretRegistry
@@ -15,6 +16,7 @@ from ctk_suite.http.exchange import Exchange
 from ctk_suite.kits.official.scenario import Scenario
 from ctk_suite.reporting.allure_report import (
     MAX_ATTACHED_CHARS,
+    attach_exchange,
     request_text,
     response_text,
     shown_body,
@@ -224,6 +226,25 @@ def test_attachments_mask_registered_secrets_in_bodies_and_urls() -> None:
     assert secret not in written
     assert '"access_token": "***"' in written
     assert written.count(MASK) == 5
+
+
+def test_a_body_attached_again_after_a_secret_is_registered_is_masked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Attachments of one exchange are reused from check to check: never past a change of the secrets
+    (a token fetched mid-run)."""
+    attached: list[tuple[str, str]] = []
+    monkeypatch.setattr(allure, "attach", lambda body, name, attachment_type: attached.append((name, body)))
+    token = "t0ken-fetched-mid-run"
+    exchange = Exchange("GET", "http://h/p", {}, None, 200, {}, f'{{"note": "{token}"}}'.encode())
+    registry = SecretRegistry()
+    attach_exchange(exchange, "", registry)
+    attach_exchange(exchange, "", registry)
+    registry.add(token)
+    attach_exchange(exchange, "", registry)
+    bodies = [body for name, body in attached if name == "response body"]
+    assert [token in body for body in bodies] == [True, True, False]
+    assert f'"note": "{MASK}"' in bodies[2]
 
 
 def test_long_bodies_are_cut_in_attachments() -> None:
