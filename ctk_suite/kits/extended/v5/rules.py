@@ -245,11 +245,9 @@ def hub(run: ExtendedRun) -> list[Failure] | NotRun:
         return problems
     found = equal(sent, "$.callback", member(sent.json, "callback"), evidence.values["callback"])
     hub_id = member(sent.json, "id")
-    found += (
-        []
-        if isinstance(hub_id, str) and hub_id
-        else [sent.fail("$.id", "a non-empty string", describe(hub_id))]
-    )
+    if not (isinstance(hub_id, str) and hub_id):
+        # Failed here, not "not checked": without an id there is no subscription to remove.
+        return [*found, sent.fail("$.id", "a non-empty string", describe(hub_id))]
     removed = run.probe("v5.unhub")["unhub"]
     return found + status(removed, 204)
 

@@ -8,6 +8,7 @@ kits/extended/v5/rules.py is broken.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -319,4 +320,61 @@ def test_a_cancel_task_without_a_state_names_each_fault_of_its_answer() -> None:
         "TMF622-v5-CANCEL": "POST /cancelProductOrder (cancel): $.productOrder.id: "
         'expected a string "po-1", seen a string "po-other"; '
         'POST /cancelProductOrder (cancel): $.state: expected a non-empty string, seen a string ""'
+    }
+
+
+def test_a_merge_patch_refused_with_415_has_fields_on_patch_not_run_saying_why() -> None:
+    found = reasons("TMF622-v5-FIELDS-PATCH", middleware=refusing("application/merge-patch+json"))
+    assert found == {
+        "TMF622-v5-FIELDS-PATCH": "the merge patch answered 415: fields on PATCH cannot be tried"
+    }
+
+
+def test_a_patch_with_fields_answered_but_not_stored_fails_on_the_read_back() -> None:
+    forgotten = answering("GET", lambda order: {**order, "description": "as before"}, under="/productOrder/")
+    reason = str(reasons("TMF622-v5-FIELDS-PATCH", middleware=forgotten)["TMF622-v5-FIELDS-PATCH"])
+    assert re.fullmatch(
+        r"GET /productOrder/po-1 \(read back after merge patch with fields\): \$\.description: "
+        r'expected a string "tmf622-ctk extended check \w+", seen a string "as before"',
+        reason,
+    ), reason
+
+
+def test_a_server_without_a_hub_has_the_hub_check_not_run_saying_why() -> None:
+    assert reasons("TMF622-v5-HUB", defects=("hub_405",)) == {
+        "TMF622-v5-HUB": "POST /hub (register the listener) answered HTTP 405: the server has no hub"
+    }
+
+
+CALLBACK_MOVED = (
+    r'POST /hub \(register the listener\): \$\.callback: expected a string "http://127\.0\.0\.1:\d+", '
+    r'seen a string "http://elsewhere\.example/listener"'
+)
+
+
+def hub_answered(**changed: Any) -> Any:
+    """A middleware: the hub's registration answered with `changed` members."""
+    return answering("POST", lambda hub: {**hub, **changed}, under="/hub")
+
+
+def test_a_hub_answered_with_another_callback_fails_naming_it() -> None:
+    moved = hub_answered(callback="http://elsewhere.example/listener")
+    reason = str(reasons("TMF622-v5-HUB", middleware=moved)["TMF622-v5-HUB"])
+    assert re.fullmatch(CALLBACK_MOVED, reason), reason
+
+
+def test_a_hub_answered_with_another_callback_and_a_number_for_id_fails_on_both() -> None:
+    moved = hub_answered(callback="http://elsewhere.example/listener", id=5)
+    reason = str(reasons("TMF622-v5-HUB", middleware=moved)["TMF622-v5-HUB"])
+    assert re.fullmatch(
+        CALLBACK_MOVED + r"; POST /hub \(register the listener\): \$\.id: expected a non-empty string, "
+        r"seen a number 5",
+        reason,
+    ), reason
+
+
+def test_a_hub_answered_with_an_empty_id_fails_on_it_rather_than_going_unchecked() -> None:
+    assert reasons("TMF622-v5-HUB", middleware=hub_answered(id="")) == {
+        "TMF622-v5-HUB": "POST /hub (register the listener): "
+        '$.id: expected a non-empty string, seen a string ""'
     }
