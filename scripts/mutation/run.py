@@ -141,12 +141,14 @@ def shared_postgres() -> Iterator[None]:
         cluster.stop()
 
 
-def run_module(module: str, tests: list[str], select: str | None, jobs: int) -> list[Mutant]:
+def run_module(module: str, tests: list[str], select: str | None, jobs: int, only: list[str]) -> list[Mutant]:
+    """mutmut on `module`; `only` (mutant names, `*` allowed): re-test just those, keeping the other
+    results although the tests changed (new tests only kill more; a changed function is re-tested anyway)."""
     work = WORK / slug(module)
     stamp = WORK / f"{slug(module)}.tests"
     # mutmut re-tests a mutant when its function changes, not when the tests do: start afresh then.
     tested = fingerprint(tests, select)
-    if not stamp.exists() or stamp.read_text(encoding="utf-8") != tested:
+    if not only and (not stamp.exists() or stamp.read_text(encoding="utf-8") != tested):
         shutil.rmtree(work / "mutants", ignore_errors=True)
     copy_tree(work)
     with (work / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
@@ -154,7 +156,7 @@ def run_module(module: str, tests: list[str], select: str | None, jobs: int) -> 
     mutmut = Path(sys.executable).with_name("mutmut")
     log = work / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
-        command = [mutmut, "run", "--max-children", str(jobs)]
+        command = [mutmut, "run", "--max-children", str(jobs), *only]
         done = subprocess.run(command, check=False, cwd=work, stdout=out, stderr=out)  # noqa: S603 - our venv's
     if done.returncode != 0:
         sys.exit(f"mutate: mutmut failed on {module} (exit {done.returncode}); see {log}")
@@ -232,6 +234,13 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help="paths from modules.toml (default: all)")
     parser.add_argument("--before", action="store_true", help=f"without the {NEW_TESTS}* tests")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATE_JOBS", "1")))
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        metavar="MUTANT",
+        help="re-test these mutants of one module (names from reports/mutation.json, * allowed)",
+    )
     parser.add_argument("--table", action="store_true", help="reports/mutation.json as Markdown")
     parser.add_argument("--collect", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -245,11 +254,13 @@ def main() -> None:
     unknown = sorted(set(args.modules) - set(table))
     if unknown:
         sys.exit(f"mutate: not in scripts/mutation/modules.toml: {', '.join(unknown)}")
+    if args.only and len(args.modules) != 1:
+        sys.exit("mutate: --only names mutants of one module: give that module")
     for module in args.modules or list(table):
         tests = [t for t in table[module]["tests"] if not (args.before and NEW_TESTS in t)]
         postgres = shared_postgres() if table[module].get("postgresql") else contextlib.nullcontext()
         with postgres:
-            mutants = run_module(module, tests, table[module].get("select"), args.jobs)
+            mutants = run_module(module, tests, table[module].get("select"), args.jobs, args.only)
         result = score(module, mutants)
         # Read again just before writing: another run (of other modules) may have written meanwhile.
         report = json.loads(REPORT.read_text(encoding="utf-8")) if REPORT.exists() else {}
