@@ -378,3 +378,35 @@ def test_a_hub_answered_with_an_empty_id_fails_on_it_rather_than_going_unchecked
         "TMF622-v5-HUB": "POST /hub (register the listener): "
         '$.id: expected a non-empty string, seen a string ""'
     }
+
+
+def test_a_server_without_drafts_has_the_draft_check_not_run_saying_why() -> None:
+    assert reasons("TMF622-v5-DRAFT", defects=("draft_400",)) == {
+        "TMF622-v5-DRAFT": "POST /productOrder (create in draft) answered HTTP 400: "
+        "the server takes no draft orders"
+    }
+
+
+@web.middleware
+async def selection_accepted_elsewhere(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Only the 202 of the create with `?fields=` points its Location outside the API; every other 202
+    is followed to its resource."""
+    answer = await handler(request)
+    if answer.status == 202 and request.method == "POST" and "fields" in request.query:
+        answer.headers["Location"] = "http://elsewhere.example/task/1"
+    return answer
+
+
+def test_one_unfollowable_202_among_followed_ones_fails_the_async_check() -> None:
+    assert reasons("TMF622-v5-ASYNC-202", defects=("async",), middleware=selection_accepted_elsewhere) == {
+        "TMF622-v5-ASYNC-202": "POST /productOrder?fields=state (create with fields): header Location: "
+        'expected the URL of the accepted resource, in the API, seen a string "http://elsewhere.example/task/1"'
+    }
+
+
+def test_a_cancellation_read_back_under_another_id_fails_on_it() -> None:
+    renamed = answering("GET", lambda task: {**task, "id": "cpo-other"}, under="/cancelProductOrder/")
+    assert reasons("TMF622-v5-CANCEL", middleware=renamed) == {
+        "TMF622-v5-CANCEL": "GET /cancelProductOrder/cpo-3 (retrieve the cancellation): "
+        '$.id: expected a string "cpo-3", seen a string "cpo-other"'
+    }
