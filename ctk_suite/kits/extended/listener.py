@@ -19,6 +19,9 @@ from aiohttp import web
 from ctk_suite.kits.official.bodies import NotJson, parse_json
 
 START_TIMEOUT_S = 10.0
+#: What a delivery still being received when the run ends is given to finish (aiohttp's default: 60 s).
+#: The checks have stopped waiting by then; a hub sending slowly must not hold the run up, nor fail it.
+STOP_GRACE_S = 0.5
 #: An event body larger than this is refused (413): a notification is a few kilobytes.
 MAX_EVENT_BYTES = 1024 * 1024
 
@@ -116,7 +119,7 @@ class EventListener:
     async def _open(self) -> None:
         app = web.Application(client_max_size=MAX_EVENT_BYTES)
         app.router.add_route("POST", "/{tail:.*}", self._receive)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=STOP_GRACE_S)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.bind_host, self.settings.bind_port)
         try:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import socket
+import time
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +24,29 @@ def listener() -> Iterator[EventListener]:
     started.start()
     yield started
     started.stop()
+
+
+def test_stopping_with_deliveries_half_received_is_quick_and_closes_every_connection() -> None:
+    """A hub that opened connections and sends slowly (or never finishes) neither holds the run's end
+    up nor leaves a socket behind (a ResourceWarning wherever the garbage collector meets it)."""
+    listener = EventListener(ListenerSettings())
+    port = int(listener.start().rsplit(":", 1)[1])
+    head = b"POST /listener/productOrderCreateEvent HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n"
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+    for client, sent in zip(clients, (b"", head, head + b"{"), strict=True):
+        client.sendall(sent)
+    time.sleep(0.2)  # the listener has taken them
+    started = time.monotonic()
+    listener.stop()
+    took = time.monotonic() - started
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.collect()
+    for client in clients:
+        client.close()
+    assert took < 3, took
+    served_here = f"laddr=('127.0.0.1', {port})"
+    assert [str(w.message) for w in caught if served_here in str(w.message)] == []
 
 
 def test_event_name_is_the_segment_after_listener() -> None:
