@@ -8,6 +8,9 @@ reporting/summary.py is broken.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -134,3 +137,48 @@ def test_the_file_is_indented_utf8_text_written_again_into_new_folders(
     assert text.startswith('{\n  "format": "tmf622-ctk-summary/1",\n  "ctkVersion"')
     assert text.endswith("\n}\n")
     assert '"déjà vu"' in text
+
+
+def test_a_body_cut_at_the_size_limit_is_said_truncated(tmp_path: Path) -> None:
+    """A response past 5 MiB is cut where the client stops reading: the summary says so."""
+
+    def huge_by_id(request: web.Request, orders: dict[str, dict[str, Any]]) -> web.Response | None:
+        by_id = request.method == "GET" and request.match_info["tail"].startswith("productOrder/")
+        return raw(b'{"id": "' + b"x" * 6_000_000 + b'"}') if by_id else None
+
+    scenario = load_scenario(scenario_path())
+    with serving_scripted(huge_by_id) as url:
+        run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
+        try:
+            _, by_id = run.execute(scenario.requests[2])
+        finally:
+            run.client.close()
+    summary = build_summary(RunReport((by_id,), SecretRegistry()))
+    [entry] = summary["requests"]
+    assert (entry["truncated"], entry["sizeBytes"]) == (True, 5 * 1024 * 1024)
+
+
+WRITE_IN_AN_ASCII_LOCALE = """
+import sys
+from pathlib import Path
+from ctk_suite.core.redaction import SecretRegistry
+from ctk_suite.reporting.run_report import RunReport
+from ctk_suite.reporting.summary import write_summary
+write_summary(RunReport((), SecretRegistry(), warnings=("d\\u00e9j\\u00e0 vu",)), Path(sys.argv[1]))
+"""
+
+
+def test_the_file_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """Under the C locale, without Python's UTF-8 mode, a run still writes its summary in UTF-8."""
+    path = tmp_path / "summary.json"
+    ascii_locale = {"PATH": os.environ["PATH"], "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = subprocess.run(
+        [sys.executable, "-c", WRITE_IN_AN_ASCII_LOCALE, str(path)],
+        env={**ascii_locale, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert '"déjà vu"' in path.read_bytes().decode("utf-8")
