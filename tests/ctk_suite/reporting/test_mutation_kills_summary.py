@@ -171,6 +171,6 @@ def ascii_locale() -> Iterator[None]:
         locale.setlocale(locale.LC_CTYPE, before)
 
 
-def test_the_file_is_utf8_whatever_the_locale(ascii_locale: None, tmp_path: Path) -> None:
+def test_the_file_is_utf8_under_an_ascii_locale(ascii_locale: None, tmp_path: Path) -> None:
     path = write_summary(RunReport((), SecretRegistry(), warnings=("déjà vu",)), tmp_path / "summary.json")
     assert '"déjà vu"' in path.read_bytes().decode("utf-8")
