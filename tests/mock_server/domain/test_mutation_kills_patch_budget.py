@@ -211,3 +211,30 @@ def test_a_copy_into_its_own_depths_is_400(api: Api) -> None:
     assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order
     fits = {"op": "copy", "from": "/d" * 20, "path": "/d" * 39 + "/x"}  # 21 levels down, 21 deep: 61
     assert json_patch(api, order, [fits]).status_code == 200
+
+
+def test_a_move_onto_an_order_a_name_short_of_the_limit_fits(make_api: ApiFactory) -> None:
+    """A move brings no bytes, only the new member's name (`"b":` and a comma): at exactly that room
+    it is applied."""
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = swapped_order(api)  # two 4,500-byte fields
+    room = len('"/b":,')
+    assert api.http.patch(order["href"], json={"c": ""}, headers=MERGE).status_code == 200
+    for _ in range(2):  # the second pass corrects for fields the first patch changed
+        padding = len(api.http.get(order["href"], timeout=TIMEOUT_S).json()["c"])
+        padding += LIMIT - room - size(api, order)
+        patched = api.http.patch(order["href"], json={"c": "c" * padding}, headers=MERGE)
+        assert patched.status_code == 200, patched.text
+    assert size(api, order) == LIMIT - room
+    moved = json_patch(api, order, [{"op": "move", "from": "/a", "path": "/b"}])
+    assert moved.status_code == 200, moved.text
+
+
+def test_a_move_beside_itself_at_the_deepest_level_fits(make_api: ApiFactory) -> None:
+    """A move to a sibling takes its subtree no deeper: allowed on an order already 64 levels deep."""
+    api = make_api()
+    order = nested_order(api, 62)
+    inside = "/d" * 62
+    assert json_patch(api, order, [{"op": "add", "path": f"{inside}/s", "value": "v"}]).status_code == 200
+    moved = json_patch(api, order, [{"op": "move", "from": f"{inside}/s", "path": f"{inside}/t"}])
+    assert moved.status_code == 200, moved.text
