@@ -238,3 +238,29 @@ def test_a_move_beside_itself_at_the_deepest_level_fits(make_api: ApiFactory) ->
     assert json_patch(api, order, [{"op": "add", "path": f"{inside}/s", "value": "v"}]).status_code == 200
     moved = json_patch(api, order, [{"op": "move", "from": f"{inside}/s", "path": f"{inside}/t"}])
     assert moved.status_code == 200, moved.text
+
+
+@pytest.mark.parametrize(("operations", "status"), [(50, 200), (51, 400)])
+def test_a_patch_may_search_exactly_a_hundred_thousand_nodes(
+    make_api: ApiFactory, operations: int, status: int
+) -> None:
+    """A search of 999 items looks at 2 * 999 + 2 nodes: fifty of them are the whole allowance."""
+    api = make_api()
+    order = many_items(api, 999)
+    operation = {"op": "add", "path": "/productOrderItem/quantity?productOrderItem.id=7", "value": 2}
+    answer = v5.patch(api, order["id"], v5.JSON_PATCH_QUERY, [operation] * operations)
+    if status == 200:
+        assert answer.status_code == 200, answer.text
+    else:
+        v5.assert_v5_error(answer, 400, "selects through more than 100000 nodes")
+
+
+def test_a_second_copy_down_is_judged_on_the_depth_the_first_one_made(api: Api) -> None:
+    """Each copy takes a 21-level subtree 20 levels further down: the first makes the order 61 deep, the
+    second would make it 81, the twelve after it over 250 (past what the JSON encoder nests)."""
+    order = nested_order(api, 40)
+    down = {"op": "copy", "from": "/d" * 20, "path": "/d" * 39 + "/x"}
+    again = [{"op": "copy", "from": "/d" * 20, "path": "/d" * 39 + f"/y{n}"} for n in range(12)]
+    assert_error(json_patch(api, order, [down, *again]), 400, "nest deeper than 64 levels")
+    assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order
+    assert json_patch(api, order, [down]).status_code == 200
