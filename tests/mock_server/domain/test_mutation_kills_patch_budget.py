@@ -264,3 +264,14 @@ def test_a_second_copy_down_is_judged_on_the_depth_the_first_one_made(api: Api) 
     assert_error(json_patch(api, order, [down, *again]), 400, "nest deeper than 64 levels")
     assert api.http.get(order["href"], timeout=TIMEOUT_S).json() == order
     assert json_patch(api, order, [down]).status_code == 200
+
+
+def test_an_add_reaching_exactly_the_limit_spends_no_measurement(make_api: ApiFactory) -> None:
+    """The estimate landing on the limit itself needs no look at the document: four swaps after it still
+    get their four measurements."""
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = swapped_order(api)
+    room = LIMIT - size(api, order) - len('"/x":,') - len('""')
+    to_the_limit = {"op": "add", "path": "/x", "value": "v" * room}
+    answer = json_patch(api, order, [to_the_limit, *swaps(4)])
+    assert answer.status_code == 200, answer.text
