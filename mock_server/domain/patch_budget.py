@@ -132,6 +132,8 @@ def weigh(budget: Budget, document: Any, operation: dict[str, Any]) -> None:
     if name in {"add", "replace"} and "value" in operation:
         encoded = dump_json(operation["value"])
         placed = _parts(path) + depth_bound(operation["value"], encoded)
+        if placed > MAX_DEPTH:  # the bracket count over-counts a wide value: measure it before refusing
+            placed = _parts(path) + nesting_depth(operation["value"])
         budget.allow(document, member + len(encoded), placed=placed)
     elif name in {"copy", "move"}:
         source = operation["from"]  # jsonpatch has checked that copy and move name one

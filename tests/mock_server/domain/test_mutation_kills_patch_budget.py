@@ -275,3 +275,11 @@ def test_an_add_reaching_exactly_the_limit_spends_no_measurement(make_api: ApiFa
     to_the_limit = {"op": "add", "path": "/x", "value": "v" * room}
     answer = json_patch(api, order, [to_the_limit, *swaps(4)])
     assert answer.status_code == 200, answer.text
+
+
+def test_a_wide_shallow_value_added_deep_is_judged_on_its_depth(api: Api) -> None:
+    """Eleven empty arrays in one: 12 brackets but 2 levels. Placed at level 54 it ends at level 55."""
+    order = nested_order(api, 52)
+    wide = [[] for _ in range(11)]
+    answer = json_patch(api, order, [{"op": "add", "path": "/d" * 52 + "/w", "value": wide}])
+    assert answer.status_code == 200, answer.text
