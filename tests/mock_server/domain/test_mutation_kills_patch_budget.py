@@ -283,3 +283,18 @@ def test_a_wide_shallow_value_added_deep_is_judged_on_its_depth(api: Api) -> Non
     wide = [[] for _ in range(11)]
     answer = json_patch(api, order, [{"op": "add", "path": "/d" * 52 + "/w", "value": wide}])
     assert answer.status_code == 200, answer.text
+
+
+def test_a_value_placed_exactly_at_the_deepest_level_spends_no_measurement(api: Api) -> None:
+    """On an order 63 levels deep, each copy of a subtree one level further down needs a measurement (and
+    fits once it is removed again): a patch gets four, none of them spent on a value at level 64 itself."""
+    order = nested_order(api, 62)  # its deepest object, `inside`, at level 63
+    inside = "/d" * 62
+    at_64 = [{"op": "add", "path": f"{inside}/s", "value": "v"}, {"op": "remove", "path": f"{inside}/s"}]
+    one_down = [
+        {"op": "copy", "from": f"{inside}", "path": f"{inside}/c"},
+        {"op": "remove", "path": f"{inside}/c"},
+    ]
+    answer = json_patch(api, order, at_64 + one_down * 4)
+    assert answer.status_code == 200, answer.text
+    assert_error(json_patch(api, order, at_64 + one_down * 5), 400, "nest deeper than 64 levels")
