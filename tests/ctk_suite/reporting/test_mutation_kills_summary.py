@@ -43,17 +43,24 @@ def html_by_id(request: web.Request, orders: dict[str, dict[str, Any]]) -> web.R
     return raw(b"<html>order</html>", content_type="text/html") if by_id else None
 
 
-@pytest.fixture(scope="module")
-def results() -> list[UnitResult]:
-    """GET by id run alone: the POST it needs runs first as setup; then another kit's check that sent
-    nothing, named after the secret."""
+def get_by_id_against(odd: Any) -> tuple[UnitResult, UnitResult]:
+    """The kit's GET by id run alone against a scripted server answering as `odd` says: (the POST it
+    ran first as setup, the GET)."""
     scenario = load_scenario(scenario_path())
-    with serving_scripted(html_by_id) as url:
+    with serving_scripted(odd) as url:
         run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
         try:
             setup, by_id = run.execute(scenario.requests[2])
         finally:
             run.client.close()
+    return setup, by_id
+
+
+@pytest.fixture(scope="module")
+def results() -> list[UnitResult]:
+    """GET by id run alone: the POST it needs runs first as setup; then another kit's check that sent
+    nothing, named after the secret."""
+    setup, by_id = get_by_id_against(html_by_id)
     unsent = replace(
         by_id,
         kit=OTHER_KIT,
@@ -146,13 +153,7 @@ def test_a_body_cut_at_the_size_limit_is_said_truncated(tmp_path: Path) -> None:
         by_id = request.method == "GET" and request.match_info["tail"].startswith("productOrder/")
         return raw(b'{"id": "' + b"x" * 6_000_000 + b'"}') if by_id else None
 
-    scenario = load_scenario(scenario_path())
-    with serving_scripted(huge_by_id) as url:
-        run = CtkRun(scenario, RunSettings(url, {}), HttpClient.plain(5.0, 5.0))
-        try:
-            _, by_id = run.execute(scenario.requests[2])
-        finally:
-            run.client.close()
+    _, by_id = get_by_id_against(huge_by_id)
     summary = build_summary(RunReport((by_id,), SecretRegistry()))
     [entry] = summary["requests"]
     assert (entry["truncated"], entry["sizeBytes"]) == (True, 5 * 1024 * 1024)

@@ -10,11 +10,8 @@ queue and the hook-failure rule as Cypress 12's code has them. Each server is a 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import shutil
 import socket
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,10 +20,10 @@ import yaml
 
 from ctk_suite.kits.official.scenario import load_scenario
 from tests.support.ctk_helpers import run_ctk
+from tests.support.e2e.node_batch import REPO_ROOT, run_node_jobs
 from tests.support.fakes import v5
 from tmf622_scenarios import scenario_path
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 STANDIN = Path(__file__).with_name("cypress_standin.js")
 STANDIN_TIMEOUT_S = 600
 #: What the stand-in needs from node_modules (package.json devDependencies: scripts/bootstrap.sh).
@@ -76,26 +73,15 @@ def _config(root: str) -> dict[str, Any]:
 
 def cypress_states(servers: list[str], out: Path) -> dict[str, dict[It, tuple[str, str | None]]]:
     """Server -> `it` -> (state, error) as the kit gives them under the stand-in, one Node process for all."""
-    with contextlib.ExitStack() as stack:
-        roots = {name: stack.enter_context(SERVERS[name]())[0] for name in servers}
-        jobs = [
-            {"config": _config(root), "export": str(out / f"{i}.json")}
-            for i, root in enumerate(roots.values())
-        ]
-        run = subprocess.run(
-            [shutil.which("node") or "node", str(STANDIN), str(kit_root().resolve()), json.dumps(jobs)],
-            capture_output=True,
-            text=True,
-            timeout=STANDIN_TIMEOUT_S,
-            check=False,
-            cwd=REPO_ROOT,
-        )
-    assert run.returncode == 0, run.stderr[-3000:]
-    states: dict[str, dict[It, tuple[str, str | None]]] = {}
-    for name, job in zip(roots, jobs, strict=True):
-        tests = json.loads(Path(job["export"]).read_text("utf-8"))["tests"]
-        states[name] = {tuple(t["titles"]): (t["state"], t["error"]) for t in tests}  # type: ignore[misc]
-    return states
+    chosen = {name: SERVERS[name] for name in servers}
+    kit = str(kit_root().resolve())
+    exported = run_node_jobs(
+        STANDIN, kit, chosen, lambda root: {"config": _config(root)}, out=out, timeout_s=STANDIN_TIMEOUT_S
+    )
+    return {
+        name: {tuple(t["titles"]): (t["state"], t["error"]) for t in report["tests"]}  # type: ignore[misc]
+        for name, (_, report) in exported.items()
+    }
 
 
 def port_states(server: str) -> dict[It, tuple[str, str]]:

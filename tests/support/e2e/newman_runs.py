@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+from tests.support.e2e.node_batch import REPO_ROOT, Serve, run_node_jobs
+
 NEWMAN_CANDIDATES = (
     REPO_ROOT / "node_modules" / ".bin" / "newman",
     REPO_ROOT / ".tools" / "node_modules" / ".bin" / "newman",
@@ -25,8 +23,6 @@ CTK_SCRIPT = Path(sys.executable).with_name("tmf622-ctk")
 RUN_TIMEOUT_S = 180
 BATCH = REPO_ROOT / "tests" / "support" / "e2e" / "newman_batch.js"
 BATCH_TIMEOUT_S = 240
-#: Starts a fresh server; yields (its API root ending in '/', anything).
-Serve = Callable[[], AbstractContextManager[tuple[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -80,24 +76,10 @@ def run_newman_batch(
     collection: Path, servers: Mapping[str, Serve], out: Path
 ) -> dict[str, tuple[str, dict[str, Any]]]:
     """Name -> (the API root Newman ran against, its JSON report): a collection run against each of
-    `servers`, all in one Node process (newman_batch.js): starting Node and Newman is most of a run's time."""
-    with contextlib.ExitStack() as stack:
-        roots = {name: stack.enter_context(serve())[0] for name, serve in servers.items()}
-        jobs = [{"root": root, "export": str(out / f"{i}.json")} for i, root in enumerate(roots.values())]
-        node = shutil.which("node") or "node"
-        run = subprocess.run(
-            [node, str(BATCH), str(collection), json.dumps(jobs)],
-            capture_output=True,
-            text=True,
-            timeout=BATCH_TIMEOUT_S,
-            check=False,
-            cwd=REPO_ROOT,
-        )
-    assert run.returncode == 0, run.stderr[-2000:]
-    return {
-        name: (job["root"], json.loads(Path(job["export"]).read_text("utf-8")))
-        for name, job in zip(roots, jobs, strict=True)
-    }
+    `servers`, all in one Node process (newman_batch.js)."""
+    return run_node_jobs(
+        BATCH, str(collection), servers, lambda root: {"root": root}, out=out, timeout_s=BATCH_TIMEOUT_S
+    )
 
 
 def run_our_ctk(api_root: str, reports_dir: Path, extra_args: tuple[str, ...]) -> dict[str, Any]:
