@@ -63,12 +63,20 @@ def resource_limit(max_body_bytes: int) -> int:
     return max_body_bytes + SERVER_FIELDS_BYTES
 
 
-def too_large(limit: int) -> DomainError:
-    return TooLarge(f"The patched resource would exceed {limit} bytes (max_body_bytes + server fields)")
+#: Why a refusal made on the running estimates alone is not a finding: the patch ran out of looks.
+_UNMEASURED = f"the patch needs more than {MEASUREMENTS} measurements of it to tell; split the patch"
 
 
-def too_deep() -> DomainError:
-    return InvalidInput(f"The patched resource would nest deeper than {MAX_DEPTH} levels")
+def too_large(limit: int, *, measured: bool = True) -> DomainError:
+    if measured:
+        return TooLarge(f"The patched resource would exceed {limit} bytes (max_body_bytes + server fields)")
+    return TooLarge(f"The patched resource could exceed {limit} bytes: {_UNMEASURED}")
+
+
+def too_deep(*, measured: bool = True) -> DomainError:
+    if measured:
+        return InvalidInput(f"The patched resource would nest deeper than {MAX_DEPTH} levels")
+    return InvalidInput(f"The patched resource could nest deeper than {MAX_DEPTH} levels: {_UNMEASURED}")
 
 
 def depth_bound(value: Any, encoded: bytes) -> int:
@@ -106,16 +114,17 @@ class Budget:
         if self.size + extra_bytes > self.max_bytes and self._measurement():
             self.size = len(dump_json(document))
         if self.size + extra_bytes > self.max_bytes:
-            raise too_large(self.max_bytes)
+            raise too_large(self.max_bytes, measured=self.measurements >= 0)
         if max(self.depth + lift, placed) > MAX_DEPTH and self._measurement():
             self.depth = nesting_depth(document)
         if max(self.depth + lift, placed) > MAX_DEPTH:
-            raise too_deep()
+            raise too_deep(measured=self.measurements >= 0 or placed > MAX_DEPTH)  # `placed` is exact past it
         self.size += extra_bytes
         self.depth = max(self.depth + lift, placed)
 
     def _measurement(self) -> bool:
-        """Whether a fresh measurement (a pass over the document) is still allowed; spends one."""
+        """Whether a fresh measurement (a pass over the document) is still allowed; spends one. Once
+        one was refused, `measurements` stays negative: a refusal then says it is an estimate."""
         self.measurements -= 1
         return self.measurements >= 0
 
