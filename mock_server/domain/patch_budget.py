@@ -67,13 +67,13 @@ def resource_limit(max_body_bytes: int) -> int:
 _UNMEASURED = f"the patch needs more than {MEASUREMENTS} measurements of it to tell; split the patch"
 
 
-def too_large(limit: int, *, measured: bool = True) -> DomainError:
+def too_large(limit: int, *, measured: bool) -> DomainError:
     if measured:
         return TooLarge(f"The patched resource would exceed {limit} bytes (max_body_bytes + server fields)")
     return TooLarge(f"The patched resource could exceed {limit} bytes: {_UNMEASURED}")
 
 
-def too_deep(*, measured: bool = True) -> DomainError:
+def too_deep(*, measured: bool) -> DomainError:
     if measured:
         return InvalidInput(f"The patched resource would nest deeper than {MAX_DEPTH} levels")
     return InvalidInput(f"The patched resource could nest deeper than {MAX_DEPTH} levels: {_UNMEASURED}")
@@ -115,10 +115,12 @@ class Budget:
             self.size = len(dump_json(document))
         if self.size + extra_bytes > self.max_bytes:
             raise too_large(self.max_bytes, measured=self.measurements >= 0)
-        if max(self.depth + lift, placed) > MAX_DEPTH and self._measurement():
+        if placed > MAX_DEPTH:  # exact past the limit: `weigh` measures such a value
+            raise too_deep(measured=True)
+        if self.depth + lift > MAX_DEPTH and self._measurement():
             self.depth = nesting_depth(document)
-        if max(self.depth + lift, placed) > MAX_DEPTH:
-            raise too_deep(measured=self.measurements >= 0 or placed > MAX_DEPTH)  # `placed` is exact past it
+        if self.depth + lift > MAX_DEPTH:
+            raise too_deep(measured=self.measurements >= 0)
         self.size += extra_bytes
         self.depth = max(self.depth + lift, placed)
 
@@ -186,5 +188,5 @@ def bounded_json(resource: dict[str, Any], max_bytes: int) -> bytes:
     """
     encoded = dump_json(resource)
     if len(encoded) > max_bytes:
-        raise too_large(max_bytes)
+        raise too_large(max_bytes, measured=True)
     return encoded

@@ -412,3 +412,18 @@ def test_past_its_measurements_a_value_too_deep_is_said_to_be(make_api: ApiFacto
         {"op": "add", "path": "/p/q/r/s/deep", "value": deep},
     ]
     assert_error(json_patch(api, order, spend + operations), 400, "would nest deeper than 64 levels")
+
+
+def test_a_refusal_on_the_last_measurement_is_a_finding(make_api: ApiFactory) -> None:
+    """Three swaps spend three measurements; the fourth shows the order really too large, or really too
+    deep: the answer says it would be, not that it could."""
+    api = make_api(max_body_bytes=MAX_BODY)
+    order = swapped_order(api)
+    third_field = {"op": "copy", "from": "/a", "path": "/b"}
+    assert_error(json_patch(api, order, [*swaps(3), third_field]), 413, f"would exceed {LIMIT} bytes")
+    item_chain(api, order, 60, "v")  # 64 levels deep
+    down = [
+        {"op": "add", "path": f"{ITEM}/e", "value": {}},
+        {"op": "move", "from": f"{ITEM}/d", "path": f"{ITEM}/e/d"},
+    ]
+    assert_error(json_patch(api, order, [*swaps(3), *down]), 400, "would nest deeper than 64 levels")
