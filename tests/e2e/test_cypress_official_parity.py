@@ -20,7 +20,9 @@ from tests.support.e2e.cypress_parity import (
     kit_root,
     missing_node_packages,
     port_states,
+    standin_reports,
 )
+from tests.support.once_per_run import once_per_run
 
 pytestmark = pytest.mark.cypress
 HOOK = "Because this error occurred during a `before all` hook we are skipping the remaining tests"
@@ -36,7 +38,8 @@ def cypress(ctk_unavailable: Callable[[str], NoReturn], tmp_path_factory: Any) -
     if missing := missing_node_packages():
         ctk_unavailable(f"node packages {missing} are not installed: run scripts/bootstrap.sh")
     out: Path = tmp_path_factory.mktemp("cypress")
-    return cypress_states(sorted(SERVERS), out)
+    exported = once_per_run(tmp_path_factory, "cypress", lambda: standin_reports(sorted(SERVERS), out))
+    return cypress_states(exported)
 
 
 @pytest.mark.parametrize("server", sorted(SERVERS))

@@ -17,6 +17,7 @@ import pytest
 from tests.support.e2e.newman_parity import newman_verdicts, parity_diff, summary_verdicts, wrong_passes
 from tests.support.e2e.newman_runs import VARIANTS, newman_binary, run_newman, run_newman_batch, run_our_ctk
 from tests.support.fakes import v4
+from tests.support.once_per_run import once_per_run
 
 pytestmark = pytest.mark.newman
 
@@ -63,7 +64,11 @@ def runs(request, collections, newman, start_mock_server, tmp_path_factory) -> R
         with start_mock_server() as url:
             return run_our_ctk(f"{url}/", out_dir / "ctk", VARIANTS[request.param].ctk_args)
 
-    return both(newman_run, ctk_run)
+    def reports() -> tuple[dict[str, Any], dict[str, Any]]:
+        runs = both(newman_run, ctk_run)
+        return runs.newman_report, runs.summary
+
+    return Runs(*once_per_run(tmp_path_factory, f"newman-and-ctk-{request.param}", reports))
 
 
 def test_official_collection_passes_against_mock(runs: Runs) -> None:
@@ -109,7 +114,12 @@ FAULTS = sorted(v4.CTK.defects)
 def newman_on_faults(collections, newman, tmp_path_factory) -> dict[str, tuple[str, dict[str, Any]]]:
     """Fault -> (API root, Newman's report) of the testkit collection, each against its own broken server."""
     servers = {fault: (lambda fault=fault: v4.serving(fault)) for fault in FAULTS}
-    return run_newman_batch(collections["testkit"], servers, tmp_path_factory.mktemp("newman-faults"))
+
+    def batch() -> dict[str, tuple[str, dict[str, Any]]]:
+        return run_newman_batch(collections["testkit"], servers, tmp_path_factory.mktemp("newman-faults"))
+
+    reports: dict[str, tuple[str, dict[str, Any]]] = once_per_run(tmp_path_factory, "newman-faults", batch)
+    return reports
 
 
 @pytest.mark.parametrize("fault", FAULTS)

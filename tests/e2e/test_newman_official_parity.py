@@ -26,6 +26,7 @@ from tests.support.e2e.newman_parity import (
 )
 from tests.support.e2e.newman_runs import VARIANTS, newman_binary, run_newman_batch
 from tests.support.fakes import v4
+from tests.support.once_per_run import once_per_run
 from tmf622_scenarios import scenario_path
 
 pytestmark = pytest.mark.newman
@@ -56,14 +57,20 @@ def _ours(case: str, variant: str = "testkit") -> tuple[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def all_reports(official_ctk_dir, ctk_unavailable, tmp_path_factory) -> dict[str, dict[str, Any]]:
-    """Collection variant -> case -> (API root, Newman's report)."""
+    """Collection variant -> case -> (API root, Newman's report), one batch per test run."""
     newman_binary(ctk_unavailable)  # installed by scripts/bootstrap.sh, with the library the batch uses
-    reports = {}
-    for variant, spec in VARIANTS.items():
-        collection = official_ctk_dir / spec.collection
+    collections = {variant: official_ctk_dir / spec.collection for variant, spec in VARIANTS.items()}
+    for collection in collections.values():
         if not collection.is_file():
             ctk_unavailable(f"{collection} is missing")
-        reports[variant] = run_newman_batch(collection, CASES, tmp_path_factory.mktemp(f"newman-{variant}"))
+
+    def batches() -> dict[str, Any]:
+        return {
+            variant: run_newman_batch(collection, CASES, tmp_path_factory.mktemp(f"newman-{variant}"))
+            for variant, collection in collections.items()
+        }
+
+    reports: dict[str, dict[str, Any]] = once_per_run(tmp_path_factory, "newman-official-parity", batches)
     return reports
 
 

@@ -71,13 +71,17 @@ def _config(root: str) -> dict[str, Any]:
     }
 
 
-def cypress_states(servers: list[str], out: Path) -> dict[str, dict[It, tuple[str, str | None]]]:
-    """Server -> `it` -> (state, error) as the kit gives them under the stand-in, one Node process for all."""
+def standin_reports(servers: list[str], out: Path) -> dict[str, tuple[str, Any]]:
+    """Server -> (its API root, the stand-in's JSON report of the kit's run), one Node process for all."""
     chosen = {name: SERVERS[name] for name in servers}
     kit = str(kit_root().resolve())
-    exported = run_node_jobs(
+    return run_node_jobs(
         STANDIN, kit, chosen, lambda root: {"config": _config(root)}, out=out, timeout_s=STANDIN_TIMEOUT_S
     )
+
+
+def cypress_states(exported: dict[str, tuple[str, Any]]) -> dict[str, dict[It, tuple[str, str | None]]]:
+    """Server -> `it` -> (state, error) as the kit gives them, from `standin_reports`."""
     return {
         name: {tuple(t["titles"]): (t["state"], t["error"]) for t in report["tests"]}  # type: ignore[misc]
         for name, (_, report) in exported.items()
