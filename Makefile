@@ -32,7 +32,17 @@ bootstrap-dev:  ## The same plus the dev tools, the PostgreSQL driver and server
 ctk: bootstrap  ## Run the CTK against the embedded mock; reports (Allure HTML too) go to reports/.
 	$(BIN)/tmf622-ctk --reports-dir $(REPORTS) $(CTK_ARGS)
 
-test: lint typecheck pytest  ## Lint, type-check and run the whole test suite.
+# The static checks (about 15 s of CPU on a cold cache, mostly mypy's) run beside pytest, whose workers leave
+# part of the cores idle while tests wait on processes and timeouts; their output is shown after pytest's,
+# and either failing fails the target.
+test: bootstrap-dev  ## Lint, type-check and run the whole test suite.
+	@static=$$(mktemp); \
+	$(MAKE) --no-print-directory lint typecheck >"$$static" 2>&1 & checks=$$!; \
+	$(MAKE) --no-print-directory pytest; rc=$$?; \
+	wait $$checks; static_rc=$$?; \
+	echo "make test: lint and type-check (run beside pytest):"; cat "$$static"; rm -f "$$static"; \
+	if [[ $$static_rc -ne 0 ]]; then echo "make test: lint or type-check failed" >&2; exit $$static_rc; fi; \
+	exit $$rc
 
 lint: bootstrap-dev  ## ruff check, ruff format --check, and the import contracts (lint-imports).
 	$(BIN)/ruff check .
