@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tarfile
@@ -28,6 +27,7 @@ from bench import loadgen, procs, servers, throughput
 from bench.cases import Case, Run, measure
 from bench.config import MODES
 from bench.loadgen import LoadResult
+from bench.rounds import rotated, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -56,16 +56,6 @@ def mock_of(tree: Path, name: str, workdir: Path, *options: str) -> procs.Server
 
 def _ratios(rounds: list[dict[str, float]], name: str) -> list[float]:
     return [one[name] / one["bare"] for one in rounds if one.get("bare") and one.get(name)]
-
-
-def _spread(values: list[float]) -> dict[str, float | None]:
-    if not values:
-        return {"median": None, "min": None, "max": None}
-    return {
-        "median": round(statistics.median(values), 3),
-        "min": round(min(values), 3),
-        "max": round(max(values), 3),
-    }
 
 
 def _store(workdir: Path, name: str, sqlite: bool) -> list[str]:
@@ -99,7 +89,7 @@ def compare(
                 continue
             rounds_run: list[dict[str, LoadResult]] = []
             for index in range(rounds):
-                order = names[index % 3 :] + names[: index % 3]
+                order = rotated(names, index)
                 rounds_run.append(
                     {name: measure(run, under_test[name], mixes[name][position]) for name in order}
                 )
@@ -115,17 +105,17 @@ def summary(rounds_run: list[dict[str, LoadResult]]) -> dict[str, Any]:
     before, after = _ratios(per_round, "before"), _ratios(per_round, "after")
     return {
         "rounds": per_round,
-        "before": _spread(before),
-        "after": _spread(after),
-        "afterOverBefore": _spread([a / b for a, b in zip(after, before, strict=True)]),
+        "before": spread(before),
+        "after": spread(after),
+        "afterOverBefore": spread([a / b for a, b in zip(after, before, strict=True)]),
         # Requests per second of server CPU: when other work takes the server's core (a shared machine),
         # the throughput ratio measures the scheduler too; this one measures the server's cost per request.
         "cpuRounds": per_cpu,
-        "cpuBefore": _spread(_ratios(per_cpu, "before")),
-        "cpuAfter": _spread(_ratios(per_cpu, "after")),
+        "cpuBefore": spread(_ratios(per_cpu, "before")),
+        "cpuAfter": spread(_ratios(per_cpu, "after")),
         # The POST target bounds p99 too (issue 17): a ratio alone would hide a latency regression.
         "p99Ms": {
-            name: _spread([one[name].p99Ms for one in rounds_run if name in one])
+            name: spread([one[name].p99Ms for one in rounds_run if name in one])
             for name in ("bare", "before", "after")
         },
     }

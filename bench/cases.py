@@ -80,11 +80,15 @@ class Run:
     workdir: Path  # requests files and server logs
 
 
-def measure(run: Run, server: procs.Server, case: Case, *, scale: bool = False) -> LoadResult:
+def measure(
+    run: Run, server: procs.Server, case: Case, *, scale: bool = False, round_of: int | None = None
+) -> LoadResult:
     """Probe one request, warm up, then run the bounded measured load.
 
     Scale runs use fewer connections and a timeout as long as the run, so a slow filter still
-    yields latencies (at 64 connections a multi-second response would only time out).
+    yields latencies (at 64 connections a multi-second response would only time out). `round_of`
+    numbers one of a case's interleaved rounds (`Mode.rounds`): each lasts `Mode.round_seconds`, and
+    only the first warms up.
     """
     mode = run.mode
     specs = case.specs(urlsplit(server.base_url).path)
@@ -95,11 +99,12 @@ def measure(run: Run, server: procs.Server, case: Case, *, scale: bool = False) 
         requests_file = loadgen.write_requests(specs, Path(handle.name))
     connections = mode.scale_connections if scale else mode.connections
     timeout = max(5.0, mode.seconds) if scale else 5.0
-    if mode.warmup_seconds > 0:
+    if mode.warmup_seconds > 0 and not round_of:
         warmup = Load(mode.warmup_seconds, connections, mode.budget(mode.warmup_seconds), timeout)
         loadgen.run(run.kind, server, requests_file, warmup)
         client.drain(server.base_url)
-    load = Load(mode.seconds, connections, mode.budget(mode.seconds), timeout)
+    seconds = mode.seconds if round_of is None else mode.round_seconds
+    load = Load(seconds, connections, mode.budget(seconds), timeout)
     result = loadgen.run(run.kind, server, requests_file, load)
     client.drain(server.base_url)
     return _check(server, case, result)

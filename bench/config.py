@@ -21,6 +21,10 @@ class Mode:
     suite_repeats: int
     max_rps: int = 200_000  # request budget per second of run: keeps every run bounded in count
     startup_rounds: int = 5  # interleaved rounds of the start-up phase (bench/startup.py)
+    #: Interleaved rounds of each throughput and stores case, each server measured `round_seconds` per
+    #: round in a rotated order (bench.ab's way): a ratio is the median of the rounds' ratios.
+    rounds: int = 5
+    round_seconds: float = 3.0
     certifier_body_bytes: int = 5_000_000  # every body of the server the certifier's memory is measured on
     suite_warmup: bool = True  # one untimed round of the suite's commands first (disk cache, first-run work)
 
@@ -36,7 +40,19 @@ class Mode:
 MODES = {
     "default": Mode("default", 10.0, 2.0, 64, 8, 2000, (1_000, 100_000, 1_000_000), 100_000, 20_000, 3),
     "quick": Mode(
-        "quick", 3.0, 1.0, 64, 8, 1000, (1_000, 100_000, 1_000_000), 100_000, 10_000, 1, startup_rounds=3
+        "quick",
+        3.0,
+        1.0,
+        64,
+        8,
+        1000,
+        (1_000, 100_000, 1_000_000),
+        100_000,
+        10_000,
+        1,
+        startup_rounds=3,
+        rounds=3,
+        round_seconds=2.0,
     ),
     # The smoke test's mode: numbers are meaningless, every code path runs (wrk's floor is 1 s per run).
     "tiny": Mode(
@@ -52,6 +68,8 @@ MODES = {
         1,
         max_rps=20_000,
         startup_rounds=1,
+        rounds=1,
+        round_seconds=0.1,
         certifier_body_bytes=100_000,
         suite_warmup=False,
     ),

@@ -10,9 +10,10 @@ from bench.config import Mode
 
 Metrics = dict[str, float | None]
 LOAD_FIGURES = (("rps", "Rps"), ("p50Ms", "P50Ms"), ("p99Ms", "P99Ms"), ("serverCpu", "ServerCpu"))
-#: Per-case figures beside the per-server ones: throughput ratio, the same per server CPU-second
-#: (robust when other work shares the server's core), and the generator's CPU use.
-CASE_FIGURES = ("ratio", "cpuRatio", "loadgenCpu")
+#: Per-case figures beside the per-server ones: throughput ratio (the median over the interleaved rounds,
+#: and its range), the same per server CPU-second (robust when other work shares the server's core), and
+#: the generator's CPU use.
+CASE_FIGURES = ("ratio", "ratioMin", "ratioMax", "cpuRatio", "loadgenCpu")
 SUITE_FIGURES = ("ctkSeconds", "ctkNoHtmlSeconds", "newmanSeconds", "ratio", "ratioNoHtml")
 STARTUP_FIGURES = ("bareS", "mockS", "ctkS", "mockRatio", "ctkRatio")
 
@@ -50,17 +51,13 @@ def _throughput(results: dict[str, Any]) -> Iterator[tuple[str, float | None]]:
         for who in ("bare", "mock"):
             for field, suffix in LOAD_FIGURES:
                 yield f"throughput.{case}.{who}{suffix}", pair[who].get(field)
-        yield f"throughput.{case}.ratio", _over(pair["mock"].get("rps"), pair["bare"].get("rps"))
-        yield (
-            f"throughput.{case}.cpuRatio",
-            _over(pair["mock"].get("rpsPerCore"), pair["bare"].get("rpsPerCore")),
-        )
+        ratio, per_cpu = pair.get("ratio") or {}, pair.get("cpuRatio") or {}
+        yield f"throughput.{case}.ratio", ratio.get("median")
+        yield f"throughput.{case}.ratioMin", ratio.get("min")
+        yield f"throughput.{case}.ratioMax", ratio.get("max")
+        yield f"throughput.{case}.cpuRatio", per_cpu.get("median")
         cpus = [pair[who]["loadgenCpu"] for who in ("bare", "mock") if "loadgenCpu" in pair[who]]
         yield f"throughput.{case}.loadgenCpu", max(cpus) if cpus else None
-
-
-def _over(numerator: float | None, denominator: float | None) -> float | None:
-    return numerator / denominator if denominator and numerator is not None else None
 
 
 def _ratio(sized: dict[str, Any], case: str, field: str) -> float | None:

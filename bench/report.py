@@ -15,6 +15,7 @@ FORMAT = "tmf622-bench/1"
 CONTENDED = 0.85
 TABLE = (  # (metric suffix, column title, width) of the throughput table
     ("bareRps", "bare req/s", 11), ("mockRps", "mock req/s", 11), ("ratio", "ratio", 7),
+    ("ratioMin", "min", 6), ("ratioMax", "max", 6),
     ("cpuRatio", "per-cpu", 8), ("mockP50Ms", "mock p50", 9), ("mockP99Ms", "mock p99", 9),
     ("bareP99Ms", "bare p99", 9), ("bareServerCpu", "bare cpu", 9), ("mockServerCpu", "mock cpu", 9),
     ("loadgenCpu", "wrk cpu", 8),
@@ -72,7 +73,8 @@ def _fmt(value: float | None) -> str:
 
 
 def print_throughput(found: Metrics) -> None:
-    """Per case: both servers' throughput, the ratios, latencies (ms) and CPU use (fraction of a core).
+    """Per case: both servers' throughput, the ratios (medians over the rounds, the ratio's range),
+    latencies (ms) and CPU use (fraction of a core); every figure a median over the interleaved rounds.
 
     A server CPU well below 1.0 means the server did not get its core to itself: trust `per-cpu`.
     """

@@ -24,7 +24,7 @@ from typing import Any
 
 import psycopg
 
-from bench import cases, client, procs, servers
+from bench import cases, client, procs, rounds, servers
 from bench.cases import Case, Run
 from bench.procs import BenchError
 
@@ -94,62 +94,66 @@ def _servers(workdir: Path, url: str | None) -> dict[str, list[str]]:
     return chosen
 
 
-def _measure(run: Run, server: procs.Server) -> dict[str, Any]:
+def _mix(run: Run, server: procs.Server) -> dict[str, Case]:
     ids = client.preload(server.base_url, run.mode.preload)
-    mix = {
+    return {
         "getById": Case("getById", 200, lambda base: cases.get_by_id(base, ids)),
         "post": Case("post", 201, lambda base: cases.post(base, run.mode.preload)),
     }
-    out: dict[str, Any] = {}
-    for name in CASES:
-        try:
-            out[name] = cases.measure(run, server, mix[name]).as_json()
-        except BenchError as exc:
-            out[name] = {"error": str(exc)}
-    return out
 
 
-def _one(run: Run, name: str, command: list[str]) -> dict[str, Any]:
-    server = procs.Server(name, command, run.workdir / f"stores-{name}.log")
-    with ExitStack() as stack:
-        stack.callback(server.stop)
-        try:
-            server.start()
-            return _measure(run, server)
-        except (BenchError, RuntimeError, OSError) as exc:
-            return {"error": f"{name}: {exc}"}
-
-
-def _ratios(results: dict[str, Any]) -> dict[str, Any]:
-    """Each store's rps over the bare baseline's, per case."""
-    bare = results.get("bare", {})
-    ratios: dict[str, Any] = {}
-    for store, figures in results.items():
-        if store == "bare" or not isinstance(figures, dict):
-            continue
-        for case in CASES:
-            mine, base = figures.get(case, {}).get("rps"), bare.get(case, {}).get("rps")
-            ratios[f"{store}.{case}"] = round(mine / base, 3) if mine and base else None
-    return ratios
+def _measure(run: Run, server: procs.Server, case: Case, round_of: int) -> dict[str, Any]:
+    try:
+        return cases.measure(run, server, case, round_of=round_of).as_json()
+    except BenchError as exc:
+        return {"error": str(exc)}
 
 
 def run(bench_run: Run) -> dict[str, Any]:
-    """Bare first, then each store on its own (one server at a time: no two servers share the core)."""
+    """Every store's server and the bare baseline started (idle ones cost nothing), then each case in
+    `Mode.rounds` interleaved rounds over all of them (`bench/rounds.py`), one server loaded at a time:
+    no two servers share the core while measured."""
     if bench_run.mode.name == "tiny":
         return {"absent": "tiny mode: the stores phase needs real runs (python -m bench --phases stores)"}
-    results: dict[str, Any] = {"bare": _one(bench_run, "bare", servers.bare(bench_run.workdir).command)}
-    with postgres_cluster(bench_run.workdir) as (url, why):
-        for name, command in _servers(bench_run.workdir, url).items():
-            results[name] = _one(bench_run, name, command)
+    workdir = bench_run.workdir
+    results: dict[str, Any] = {}
+    ratios: dict[str, Any] = {}
+    with postgres_cluster(workdir) as (url, why), ExitStack() as stack:
+        commands = {"bare": servers.bare(workdir).command} | _servers(workdir, url)
+        serving: dict[str, tuple[procs.Server, dict[str, Case]]] = {}
+        for name, command in commands.items():
+            server = procs.Server(name, command, workdir / f"stores-{name}.log")
+            stack.callback(server.stop)
+            try:
+                server.start()
+                serving[name] = server, _mix(bench_run, server)
+            except (BenchError, RuntimeError, OSError) as exc:
+                results[name] = {"error": f"{name}: {exc}"}
+        for case in CASES:
+
+            def one(name: str, index: int, case: str = case) -> dict[str, Any]:
+                server, mix = serving[name]
+                return _measure(bench_run, server, mix[case], index)
+
+            measured = rounds.measure_rounds(list(serving), bench_run.mode.rounds, one)
+            for name, figures in rounds.combined(measured).items():
+                results.setdefault(name, {})[case] = figures
+            for name in serving.keys() - {"bare"}:
+                ratios[f"{name}.{case}"] = (
+                    rounds.ratio(measured, name, "bare")["median"] if "bare" in serving else None
+                )
         if why is not None:
             for name in ("postgresql", "postgresql2", "pgAsyncCommit"):
                 results[name] = {"absent": why}
-    return {"results": results, "ratios": _ratios(results)}
+    return {"results": results, "ratios": ratios}
 
 
 def summary(phase: dict[str, Any]) -> list[str]:
     """Lines for the terminal: per store and case, rps, ratio to bare, p99, load generator CPU."""
-    lines = ["stores (ratio = store rps / bare rps, same run; p99 at the mode's connections):"]
+    lines = [
+        "stores (ratio = median over the rounds of store rps / bare rps; medians of rps and p99 at the"
+        " mode's connections):"
+    ]
     for store, figures in phase.get("results", {}).items():
         for case in CASES:
             got = figures.get(case, {}) if isinstance(figures, dict) else {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from typing import Any
 
-from bench import cases, client, orders, procs, servers
+from bench import cases, client, orders, procs, rounds, servers
 from bench.cases import Case, Run
 from bench.procs import BenchError, Server
 
@@ -33,17 +33,21 @@ def _mix(server: Server, preload: int) -> list[Case] | dict[str, str]:
         return {"error": f"{server.name} preload: {exc}"}
 
 
-def _measure(run: Run, server: Server, mix: list[Case] | dict[str, str], position: int) -> dict[str, Any]:
+def _measure(
+    run: Run, server: Server, mix: list[Case] | dict[str, str], position: int, round_of: int
+) -> dict[str, Any]:
     if isinstance(mix, dict):
         return mix
     try:
-        return cases.measure(run, server, mix[position]).as_json()
+        return cases.measure(run, server, mix[position], round_of=round_of).as_json()
     except BenchError as exc:
         return {"error": str(exc)}
 
 
 def run(bench_run: Run) -> dict[str, Any]:
-    """Both servers run side by side on the server core; each case runs on bare, then on the mock."""
+    """Both servers run side by side on the server core; each case runs on both in `Mode.rounds`
+    interleaved rounds (`bench/rounds.py`): the servers' figures are medians, the ratios medians of
+    the rounds' ratios."""
     missing = servers.mock_missing()
     workdir = bench_run.workdir
     under_test = {"bare": servers.bare(workdir)} | ({} if missing else {"mock": servers.mock(workdir)})
@@ -54,10 +58,15 @@ def run(bench_run: Run) -> dict[str, Any]:
         mixes = {name: _mix(server, bench_run.mode.preload) for name, server in under_test.items()}
         out: dict[str, Any] = {}
         for position, case_name in enumerate(CASE_NAMES):
-            out[case_name] = {
-                name: _measure(bench_run, server, mixes[name], position)
-                for name, server in under_test.items()
-            }
+
+            def one(name: str, index: int, position: int = position) -> dict[str, Any]:
+                return _measure(bench_run, under_test[name], mixes[name], position, index)
+
+            measured = rounds.measure_rounds(list(under_test), bench_run.mode.rounds, one)
+            out[case_name] = rounds.combined(measured)
             if missing:
                 out[case_name]["mock"] = {"absent": missing}
+            else:
+                out[case_name]["ratio"] = rounds.ratio(measured, "mock", "bare")
+                out[case_name]["cpuRatio"] = rounds.ratio(measured, "mock", "bare", "rpsPerCore")
     return out

@@ -14,6 +14,7 @@ if os.environ.get("TMF622_REQUIRE_BENCH") != "1":
 
 from bench import ab
 from bench.loadgen import LoadResult
+from bench.rounds import spread
 
 
 def test_ratios_are_taken_per_round_and_summarised_as_median_and_range() -> None:
@@ -24,8 +25,8 @@ def test_ratios_are_taken_per_round_and_summarised_as_median_and_range() -> None
         {"bare": 0.0, "before": 10.0, "after": 10.0},  # a failed bare run is left out, not divided by
     ]
     assert ab._ratios(rounds, "before") == [0.8, 0.9, 0.5]
-    assert ab._spread(ab._ratios(rounds, "after")) == {"median": 0.8, "min": 0.75, "max": 0.9}
-    assert ab._spread([]) == {"median": None, "min": None, "max": None}
+    assert spread(ab._ratios(rounds, "after")) == {"median": 0.8, "min": 0.75, "max": 0.9}
+    assert spread([]) == {"median": None, "min": None, "max": None}
 
 
 def test_the_table_names_the_baseline_and_shows_each_case() -> None:

@@ -67,7 +67,10 @@ def test_the_two_commands_open_the_readme_and_are_make_targets() -> None:
     assert [c.split()[:2] for c in commands(first)] == [["make", "ctk"], ["make", "test"]]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^ctk: bootstrap", makefile, re.M)
-    assert re.search(r"^test: lint typecheck pytest", makefile, re.M)
+    test = re.search(r"^test: bootstrap-dev.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert test is not None
+    assert "lint typecheck" in test.group(1)  # beside pytest, whose status is the target's with theirs
+    assert "$(MAKE) --no-print-directory pytest" in test.group(1)
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")  # CI runs the second one
 
 
