@@ -17,7 +17,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, closing
 from pathlib import Path
 
-from tests.support.hardening.fuzz_plans import SWAGGER_PLAN, planned_cases
+from tests.support.hardening.fuzz_plans import SWAGGER_PLAN, for_this_run, planned_cases
 from tests.support.hardening.fuzzing import Fuzzer, examples_override
 from tests.support.hardening.spec_documents import spec_pair, without_swagger_artefacts
 
@@ -29,13 +29,13 @@ def test_official_swagger_cases_get_documented_answers(
     start_mock_server: Callable[..., AbstractContextManager[str]],
     dead_callback: str,
 ) -> None:
-    override = examples_override()
+    override, plan = examples_override(), for_this_run(SWAGGER_PLAN)
     document = without_swagger_artefacts(json.loads(official_swagger.read_text(encoding="utf-8")))
     with (
         start_mock_server("--notify-attempts", "1") as base_url,
         closing(Fuzzer(spec_pair(document, base_url, LISTENERS), base_url, dead_callback)) as fuzzer,
     ):
-        total = fuzzer.run_plan(SWAGGER_PLAN, override)
+        total = fuzzer.run_plan(plan, override)
     print(f"\n{total} cases from the official swagger; answers: {fuzzer.statuses}")
-    assert total == planned_cases(SWAGGER_PLAN, override)
+    assert total == planned_cases(plan, override)
     assert fuzzer.positive_runs_without_success() == []

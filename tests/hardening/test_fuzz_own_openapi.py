@@ -16,7 +16,7 @@ import requests
 from schemathesis.schemas import APIOperation
 
 from tests.support.hardening.fuzz_all_checks import AllChecksFuzzer
-from tests.support.hardening.fuzz_plans import own_plan, planned_cases
+from tests.support.hardening.fuzz_plans import for_this_run, own_plan, planned_cases
 from tests.support.hardening.fuzzing import Fuzzer, Plan, examples_override
 from tests.support.hardening.spec_documents import spec_pair
 
@@ -32,7 +32,7 @@ def test_own_openapi_cases_get_documented_answers(
         assert answer.status_code == 200, f"the mock serves no {base_url}/openapi.json"
         parts = urlsplit(base_url)
         root = f"{parts.scheme}://{parts.netloc}"  # the document's paths carry the base path
-        plan = own_plan(parts.path)
+        plan = for_this_run(own_plan(parts.path))
         with closing(Fuzzer(spec_pair(answer.json(), root), root, dead_callback)) as fuzzer:
             total = fuzzer.run_plan(plan, override)
     print(f"\n{total} cases from the mock's own OpenAPI document; answers: {fuzzer.statuses}")

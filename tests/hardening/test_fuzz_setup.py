@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.hardening.fuzz_plans import CI_MINIMUM_CASES, SWAGGER_PLAN, own_plan, planned_cases
+from tests.support.hardening.fuzz_plans import (
+    BUDGET_ENV,
+    CI_MINIMUM_CASES,
+    SWAGGER_PLAN,
+    for_this_run,
+    own_plan,
+    planned_cases,
+)
 from tests.support.hardening.fuzzing import Plan
 from tests.support.hardening.spec_documents import (
     DEFAULT_SWAGGER,
@@ -46,3 +53,16 @@ def test_only_unbounded_arrays_are_capped() -> None:
     assert capped["a"]["maxItems"] == capped["a"]["items"]["maxItems"] == 1
     assert capped["b"]["maxItems"] == 9
     assert "maxItems" not in document["a"]  # the document as written stays as written
+
+
+def test_ci_runs_the_plans_whole_and_a_local_run_half_of_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = {"POST /a": Plan(200, 100), "GET /b": Plan(5), "GET /c": Plan(1, 1)}
+    monkeypatch.setenv(BUDGET_ENV, "ci")
+    assert for_this_run(plan) == plan
+    monkeypatch.delenv(BUDGET_ENV)
+    assert for_this_run(plan) == {"POST /a": Plan(100, 50), "GET /b": Plan(2), "GET /c": Plan(1, 1)}
+    local = planned_cases(for_this_run(SWAGGER_PLAN)) + planned_cases(for_this_run(own_plan("/base")))
+    assert local * 2 >= CI_MINIMUM_CASES  # half of CI's cases, every operation and mode kept
+    monkeypatch.setenv(BUDGET_ENV, "cii")
+    with pytest.raises(ValueError, match="TMF622_FUZZ_BUDGET='cii'"):
+        for_this_run(plan)
