@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.hardening.budget import BUDGET_ENV
 from tests.support.hardening.fuzz_plans import (
-    BUDGET_ENV,
     CI_MINIMUM_CASES,
     SWAGGER_PLAN,
     for_this_run,

@@ -1,9 +1,7 @@
 """The PATCH budget at its edges, as a client sees it: the last byte and the last level that fit, the
 first that do not, and the few measurements one patch may ask for. Over real HTTP.
 
-Written for `make mutate` (mutation/README.md): survivors the rest of the suite let through. On one
-store: the budget decides before any store is asked (a refused patch writes nothing anywhere; the
-stores' side of big patches is test_v5_guarantees.py's).
+Written for `make mutate` (mutation/README.md): survivors the rest of the suite let through.
 """
 
 from __future__ import annotations
@@ -19,8 +17,6 @@ from tests.support.mock.mock_helpers import TIMEOUT_S, Api, assert_error
 
 if TYPE_CHECKING:  # the module named conftest differs by rootdir/import order: annotations only
     from conftest import ApiFactory
-
-pytestmark = pytest.mark.store_independent
 
 JSON_PATCH = {"Content-Type": "application/json-patch+json"}
 MERGE = {"Content-Type": "application/merge-patch+json"}

@@ -1,25 +1,15 @@
-"""How many schemathesis cases each operation gets in CI (at least 2,000 in all, see test_fuzz_setup), and
-in a developer's `make test`.
-
-CI (`.ci/run` sets TMF622_FUZZ_BUDGET=ci) runs the plans below whole. A `make test` elsewhere runs half of
-each operation's cases (LOCAL_SHARE): the same operations, modes and checks, derandomized alike. The
-4-minute budget of the suite a developer runs all day (issue 17) cannot carry both schemathesis runs at
-full size on 2 cores (about 70 s of one core, most of it drawing cases). `TMF622_FUZZ_EXAMPLES=N` still
-asks for a longer, random run.
-"""
+"""How many schemathesis cases each operation gets in CI (at least 2,000 in all, see test_fuzz_setup); a
+run outside CI draws its share of each (budget.py)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
+from tests.support.hardening.budget import share_of
 from tests.support.hardening.fuzzing import Plan
 
 #: The issue's floor for one CI run, over both documents.
 CI_MINIMUM_CASES = 2_000
-BUDGET_ENV = "TMF622_FUZZ_BUDGET"
-#: The share of each plan a run outside CI draws.
-LOCAL_SHARE = 0.5
 
 #: Official v4.0.0 swagger (positive, negative): heavy bodies get fewer cases than cheap reads.
 #: Path-only operations get no negative cases: an `id` is any string, nothing lies outside.
@@ -72,19 +62,6 @@ def planned_cases(plan: Mapping[str, Plan], override: int | None = None) -> int:
     return sum(examples for each in plan.values() for _, examples in each.runs(override))
 
 
-def plan_share() -> float:
-    """1 in CI (TMF622_FUZZ_BUDGET=ci), LOCAL_SHARE elsewhere (unset or `local`)."""
-    budget = os.environ.get(BUDGET_ENV, "local").strip() or "local"
-    if budget not in {"ci", "local"}:
-        raise ValueError(f"{BUDGET_ENV}={budget!r}: say ci (the whole plans) or local (half of each)")
-    return 1.0 if budget == "ci" else LOCAL_SHARE
-
-
 def for_this_run(plan: Mapping[str, Plan]) -> dict[str, Plan]:
-    """`plan` at this run's share: each run of an operation keeps at least one case."""
-    share = plan_share()
-
-    def part(cases: int) -> int:
-        return max(1, round(cases * share)) if cases else 0
-
-    return {label: Plan(part(each.positive), part(each.negative)) for label, each in plan.items()}
+    """`plan` at this run's share (budget.py): each run of an operation keeps at least one case."""
+    return {label: Plan(share_of(each.positive), share_of(each.negative)) for label, each in plan.items()}

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from ctk_suite.http.exchange import Exchange
+from tests.support.hardening.budget import share_of
 
 EXAMPLES_ENV = "TMF622_PARSE_FUZZ_EXAMPLES"
 BASE_URL = "http://ctk.invalid/tmf-api/productOrderingManagement/v4/"
@@ -55,10 +56,11 @@ CONTENT_TYPES = (
 
 
 def fuzz_settings(examples: int, shrink: bool = True) -> settings:
-    """`examples` derandomized cases in CI; TMF622_PARSE_FUZZ_EXAMPLES random ones when set."""
+    """`examples` derandomized cases in CI, this run's share of them elsewhere (budget.py);
+    TMF622_PARSE_FUZZ_EXAMPLES random ones when set."""
     override = os.environ.get(EXAMPLES_ENV, "").strip()
     return settings(
-        max_examples=int(override) if override else examples,
+        max_examples=int(override) if override else share_of(examples),
         derandomize=not override,
         database=None,
         deadline=None,
