@@ -1,10 +1,12 @@
-"""How much of its case budget a fuzz test draws in this run: all of it in CI, half in a developer's run.
+"""How much of its case budget a large fuzz run draws: all of it in CI, half in a developer's run.
 
 CI (`.ci/run` sets TMF622_FUZZ_BUDGET=ci) draws every planned case. A `make test` elsewhere draws half of
-each budget (LOCAL_SHARE): the same tests, strategies, checks and fixed seeds. The 4-minute budget of the
-suite a developer runs all day (issue 17) cannot carry the fuzz runs at full size on 2 cores (the two
-schemathesis runs alone took 70 s of one core, most of it drawing cases). The `..._EXAMPLES` variables
-of each fuzz module still ask for a longer, random run.
+each budget (LOCAL_SHARE) in the schemathesis runs of the official swagger and of the mock's own document
+and in the suite-parsing fuzz tests: the same tests, strategies, checks and fixed seeds. (The small runs,
+the official v5 OAS and every schemathesis check, stay whole: they must meet each media type.) The
+4-minute budget of the suite a developer runs all day (issue 17) cannot carry the large runs at full size
+on 2 cores (the two schemathesis runs alone took 70 s of one core, most of it drawing cases). The
+`..._EXAMPLES` variables of each fuzz module still ask for a longer, random run.
 """
 
 from __future__ import annotations
