@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -56,28 +56,23 @@ class Folder:
         return self.base
 
 
-def ask(base: Path, name: str, calls: Path, answers: Any) -> None:
-    answers.put(once_per_run(Folder(base), name, lambda: counted(calls, {"asked": True}, 0.5)))  # type: ignore[arg-type]
-
-
 def test_workers_asking_at_once_wait_for_one_computation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two worker processes of one run (their base folders side by side): one computes, one waits."""
+    """Two workers of one run (their base folders side by side) ask at once: one computes, one waits.
+    Threads stand for the worker processes: each opens the lock file itself, and `flock` excludes
+    open files, not processes."""
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
-    (tmp_path / "popen-gw0").mkdir()
-    (tmp_path / "popen-gw1").mkdir()
-    assert run_folder(Folder(tmp_path / "popen-gw1")) == tmp_path  # type: ignore[arg-type]
-    context = multiprocessing.get_context("fork")
-    answers = context.Queue()
+    bases = [tmp_path / f"popen-gw{n}" for n in (0, 1)]
+    for base in bases:
+        base.mkdir()
+    assert run_folder(Folder(bases[1])) == tmp_path  # type: ignore[arg-type]
     calls = tmp_path / "calls"
-    workers = [
-        context.Process(target=ask, args=(tmp_path / f"popen-gw{n}", "batch", calls, answers)) for n in (0, 1)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=20)
-        assert worker.exitcode == 0
-    assert [answers.get(timeout=5), answers.get(timeout=5)] == [{"asked": True}] * 2
+
+    def ask(base: Path) -> Any:
+        return once_per_run(Folder(base), "batch", lambda: counted(calls, {"asked": True}, 0.5))  # type: ignore[arg-type]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(ask, bases, timeout=20))
+    assert answers == [{"asked": True}] * 2
     assert calls.read_text().count("computed") == 1
