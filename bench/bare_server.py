@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bench import orders, seeding, serving
 from bench.bare_store import BareStore
@@ -73,9 +74,15 @@ async def list_orders(request: web.Request) -> web.Response:
     return _json(page, 200, counts)
 
 
-def create_app(base_url: str) -> web.Application:
-    """The bare app; `base_url` feeds the `href` of created orders."""
-    app = web.Application()
+@web.middleware
+async def _noop(request: web.Request, handler: Handler) -> web.StreamResponse:
+    return await handler(request)
+
+
+def create_app(base_url: str, *, noop_middleware: bool = False) -> web.Application:
+    """The bare app; `base_url` feeds the `href` of created orders. `noop_middleware`: the same app with
+    one middleware that does nothing, to price aiohttp's middleware machinery (bench.middleware_cost)."""
+    app = web.Application(middlewares=[_noop] if noop_middleware else [])
     app[STORE] = BareStore(base_url)
     app.router.add_get(f"{BASE_PATH}/productOrder", list_orders)
     app.router.add_post(f"{BASE_PATH}/productOrder", create_order)
@@ -89,8 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--loop", choices=("uvloop", "asyncio"), default="uvloop")
+    parser.add_argument("--noop-middleware", action="store_true", help="add one middleware that does nothing")
     args = parser.parse_args(argv)
-    app = create_app(f"http://{args.host}{BASE_PATH}")
+    app = create_app(f"http://{args.host}{BASE_PATH}", noop_middleware=args.noop_middleware)
     store = app[STORE]
 
     async def insert(index: int) -> str:
