@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from bench import client, loadgen, orders, procs
@@ -108,3 +109,13 @@ def measure(
     result = loadgen.run(run.kind, server, requests_file, load)
     client.drain(server.base_url)
     return _check(server, case, result)
+
+
+def measured_or_error(
+    run: Run, server: procs.Server, case: Case, round_of: int | None = None
+) -> dict[str, Any]:
+    """`measure`'s figures as JSON, or `{"error": why}`: one failed case does not stop its phase."""
+    try:
+        return measure(run, server, case, round_of=round_of).as_json()
+    except procs.BenchError as exc:
+        return {"error": str(exc)}

@@ -12,40 +12,23 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bench import loadgen, procs, rounds, servers, throughput
-from bench.cases import Run, measure
+from bench.cases import Run
 from bench.config import MODES
 
-CASE = 0  # GET by id, first of throughput.case_mix
 
-
-def price(run: Run, count: int) -> dict[str, Any]:
-    """Both apps side by side on the server core; GET by id on each in `count` rotated rounds."""
+def price(run: Run) -> dict[str, Any]:
+    """Both apps side by side on the server core, GET by id in `Mode.rounds` rotated rounds."""
     command = procs.python_module("bench.bare_server", *servers.LOOPBACK, "--noop-middleware")
     under_test = {
         "bare": servers.bare(run.workdir),
         "middleware": procs.Server("middleware", command, run.workdir / "middleware.log"),
     }
-    with ExitStack() as stack:
-        for server in under_test.values():
-            stack.callback(server.stop)
-        procs.start_all(list(under_test.values()))
-        mixes = {name: throughput._mix(server, run.mode.preload) for name, server in under_test.items()}
-        for mix in mixes.values():
-            if isinstance(mix, dict):
-                raise procs.BenchError(mix["error"])
-
-        def one(name: str, index: int) -> dict[str, Any]:
-            mix = mixes[name]
-            assert isinstance(mix, list)
-            return measure(run, under_test[name], mix[CASE], round_of=index).as_json()
-
-        measured = rounds.measure_rounds(list(under_test), count, one)
+    measured = throughput.measured_rounds(run, under_test, ("getById",))["getById"]
     return {"ratio": rounds.ratio(measured, "middleware", "bare"), **rounds.combined(measured)}
 
 
@@ -56,10 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--seconds", type=float, default=3.0, help="each measured run (default 3)")
     args = parser.parse_args(argv)
-    mode = replace(MODES["quick"], round_seconds=args.seconds)
+    mode = replace(MODES["quick"], rounds=args.rounds, round_seconds=args.seconds)
     with tempfile.TemporaryDirectory(prefix="tmf622-mw-") as scratch:
-        result = price(Run(loadgen.available(), mode, Path(scratch)), args.rounds)
+        result = price(Run(loadgen.available(), mode, Path(scratch)))
     ratio = result["ratio"]
+    if ratio["median"] is None:
+        print(f"not measured: {result['bare'].get('error') or result['middleware'].get('error')}")
+        return 1
     print(
         f"GET by id, bare app with one no-op middleware / bare app: {ratio['median']} "
         f"({ratio['min']}-{ratio['max']}) over {args.rounds} rounds; "

@@ -102,13 +102,6 @@ def _mix(run: Run, server: procs.Server) -> dict[str, Case]:
     }
 
 
-def _measure(run: Run, server: procs.Server, case: Case, round_of: int) -> dict[str, Any]:
-    try:
-        return cases.measure(run, server, case, round_of=round_of).as_json()
-    except BenchError as exc:
-        return {"error": str(exc)}
-
-
 def run(bench_run: Run) -> dict[str, Any]:
     """Every store's server and the bare baseline started (idle ones cost nothing), then each case in
     `Mode.rounds` interleaved rounds over all of them (`bench/rounds.py`), one server loaded at a time:
@@ -133,7 +126,7 @@ def run(bench_run: Run) -> dict[str, Any]:
 
             def one(name: str, index: int, case: str = case) -> dict[str, Any]:
                 server, mix = serving[name]
-                return _measure(bench_run, server, mix[case], index)
+                return cases.measured_or_error(bench_run, server, mix[case], index)
 
             measured = rounds.measure_rounds(list(serving), bench_run.mode.rounds, one)
             for name, figures in rounds.combined(measured).items():

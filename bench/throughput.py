@@ -7,7 +7,7 @@ from typing import Any
 
 from bench import cases, client, orders, procs, rounds, servers
 from bench.cases import Case, Run
-from bench.procs import BenchError, Server
+from bench.procs import Server
 
 CASE_NAMES = ("getById", "list", "listState", "patch", "post")
 
@@ -33,40 +33,43 @@ def _mix(server: Server, preload: int) -> list[Case] | dict[str, str]:
         return {"error": f"{server.name} preload: {exc}"}
 
 
-def _measure(
-    run: Run, server: Server, mix: list[Case] | dict[str, str], position: int, round_of: int
-) -> dict[str, Any]:
-    if isinstance(mix, dict):
-        return mix
-    try:
-        return cases.measure(run, server, mix[position], round_of=round_of).as_json()
-    except BenchError as exc:
-        return {"error": str(exc)}
-
-
-def run(bench_run: Run) -> dict[str, Any]:
-    """Both servers run side by side on the server core; each case runs on both in `Mode.rounds`
-    interleaved rounds (`bench/rounds.py`): the servers' figures are medians, the ratios medians of
-    the rounds' ratios."""
-    missing = servers.mock_missing()
-    workdir = bench_run.workdir
-    under_test = {"bare": servers.bare(workdir)} | ({} if missing else {"mock": servers.mock(workdir)})
+def measured_rounds(
+    bench_run: Run, under_test: dict[str, Server], case_names: tuple[str, ...] = CASE_NAMES
+) -> dict[str, list[rounds.Round]]:
+    """Case -> its `Mode.rounds` interleaved rounds (`bench/rounds.py`) on every server of `under_test`,
+    all started side by side on the server core and preloaded alike."""
     with ExitStack() as stack:
         for server in under_test.values():
             stack.callback(server.stop)
         procs.start_all(list(under_test.values()))
         mixes = {name: _mix(server, bench_run.mode.preload) for name, server in under_test.items()}
-        out: dict[str, Any] = {}
+        out: dict[str, list[rounds.Round]] = {}
         for position, case_name in enumerate(CASE_NAMES):
+            if case_name not in case_names:
+                continue
 
             def one(name: str, index: int, position: int = position) -> dict[str, Any]:
-                return _measure(bench_run, under_test[name], mixes[name], position, index)
+                mix = mixes[name]
+                if isinstance(mix, dict):  # its preload failed
+                    return mix
+                return cases.measured_or_error(bench_run, under_test[name], mix[position], index)
 
-            measured = rounds.measure_rounds(list(under_test), bench_run.mode.rounds, one)
-            out[case_name] = rounds.combined(measured)
-            if missing:
-                out[case_name]["mock"] = {"absent": missing}
-            else:
-                out[case_name]["ratio"] = rounds.ratio(measured, "mock", "bare")
-                out[case_name]["cpuRatio"] = rounds.ratio(measured, "mock", "bare", "rpsPerCore")
+            out[case_name] = rounds.measure_rounds(list(under_test), bench_run.mode.rounds, one)
+    return out
+
+
+def run(bench_run: Run) -> dict[str, Any]:
+    """The bare baseline and the mock side by side: the servers' figures are medians over the rounds, the
+    ratios medians of the rounds' ratios."""
+    missing = servers.mock_missing()
+    workdir = bench_run.workdir
+    under_test = {"bare": servers.bare(workdir)} | ({} if missing else {"mock": servers.mock(workdir)})
+    out: dict[str, Any] = {}
+    for case_name, measured in measured_rounds(bench_run, under_test).items():
+        out[case_name] = rounds.combined(measured)
+        if missing:
+            out[case_name]["mock"] = {"absent": missing}
+        else:
+            out[case_name]["ratio"] = rounds.ratio(measured, "mock", "bare")
+            out[case_name]["cpuRatio"] = rounds.ratio(measured, "mock", "bare", "rpsPerCore")
     return out
